@@ -1,0 +1,91 @@
+package io.keyhold.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code keyhold} command. Exit status: 0 on success, 1 when the input or the work fails (one line
+ * on standard error, never a stack trace), 2 on a usage error (picocli's message and usage).
+ *
+ * <p>The standard streams are passed in, so tests run the command in-process with
+ * {@link #commandLine(InputStream, OutputStream, OutputStream)}.
+ */
+@Command(name = "keyhold",
+        mixinStandardHelpOptions = true,
+        versionProvider = KeyholdCommand.Version.class,
+        description = "Keyhold, a KMIP server, client and toolkit.",
+        subcommands = {TtlvCommand.class, CommandLine.HelpCommand.class})
+public final class KeyholdCommand implements Callable<Integer> {
+    private final InputStream in;
+    private final OutputStream out;
+
+    @Spec
+    private CommandSpec spec;
+
+    KeyholdCommand(InputStream in, OutputStream out) {
+        this.in = in;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.in, System.out, System.err).execute(args));
+    }
+
+    /** The command line with its streams, exit codes and error handling configured. */
+    static CommandLine commandLine(InputStream in, OutputStream out, OutputStream err) {
+        CommandLine cl = new CommandLine(new KeyholdCommand(in, out));
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setExecutionExceptionHandler(new FailureReporter());
+        return cl;
+    }
+
+    /** {@code keyhold} alone is a usage error: a subcommand is required. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    /** Standard input, for subcommands. */
+    InputStream stdin() {
+        return in;
+    }
+
+    /** Standard output as bytes, for subcommands that write binary; flush after writing. */
+    OutputStream stdout() {
+        return out;
+    }
+
+    /** "keyhold 0.1.0" from the version resource written by the build. */
+    static final class Version implements IVersionProvider {
+        static final String RESOURCE = "version.properties";
+
+        @Override
+        public String[] getVersion() throws IOException {
+            return new String[] {"keyhold " + version()};
+        }
+
+        static String version() throws IOException {
+            Properties p = new Properties();
+            try (InputStream s = KeyholdCommand.class.getResourceAsStream(RESOURCE)) {
+                if (s == null) {
+                    return "unknown";
+                }
+                p.load(s);
+            }
+            return p.getProperty("version", "unknown");
+        }
+    }
+}
