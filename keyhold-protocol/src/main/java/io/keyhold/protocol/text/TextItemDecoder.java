@@ -18,8 +18,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves a {@link TextNode} tree, as read from the KMIP XML or JSON encoding, into a {@link TtlvItem}
@@ -42,9 +45,12 @@ import java.util.Optional;
  */
 public final class TextItemDecoder {
     private static final int MAX_QUOTED = 64;
+    /** Marks a loose enumeration name that two values share. */
+    private static final Integer AMBIGUOUS = Integer.MIN_VALUE + 7;
 
     private final SpecTable spec;
     private final int maxDepth;
+    private final Map<String, Map<String, Integer>> looseNames = new ConcurrentHashMap<>();
 
     /**
      * @param spec     the tags and enumerations names are resolved against
@@ -224,8 +230,33 @@ public final class TextItemDecoder {
             throw new CodecException(where + ": Enumeration value " + quote(value)
                     + " is not 0x hex and the tag has no enumeration to name it");
         }
-        return values.get().byName(value).map(EnumerationValue::value)
-                .orElseThrow(() -> new CodecException(where + ": unknown " + values.get().name() + " value " + quote(value)));
+        Optional<EnumerationValue> named = values.get().byName(value);
+        if (named.isPresent()) {
+            return named.get().value();
+        }
+        Integer loose = looseNames(values.get()).get(withoutUnderscores(value));
+        if (loose == null || loose == AMBIGUOUS) {
+            throw new CodecException(where + ": unknown " + values.get().name() + " value " + quote(value));
+        }
+        return loose;
+    }
+
+    /**
+     * The enumeration's normalized names with underscores removed. The OASIS vectors write "HMAC_SHA256"
+     * where the normalization rules give "HMACSHA256" (from "HMAC-SHA256"); this lookup accepts both.
+     */
+    private Map<String, Integer> looseNames(EnumerationDefinition values) {
+        return looseNames.computeIfAbsent(values.name(), k -> {
+            Map<String, Integer> m = new HashMap<>();
+            for (EnumerationValue v : values.values()) {
+                m.merge(withoutUnderscores(v.normalizedName()), v.value(), (a, b) -> a.equals(b) ? a : AMBIGUOUS);
+            }
+            return m;
+        });
+    }
+
+    private static String withoutUnderscores(String name) {
+        return name.indexOf('_') < 0 ? name : name.replace("_", "");
     }
 
     private static long longInteger(String value, String where) throws CodecException {
