@@ -97,12 +97,10 @@ public final class TextItemEncoder {
             }
             case TEXT_STRING -> value = item.textValue();
             case BYTE_STRING -> value = HexFormat.of().formatHex(item.bytesValue());
-            case DATE_TIME -> value = dateTime(item.dateTimeValue(), item.dateTimeValue(), SECONDS, Instant.ofEpochSecond(item.dateTimeValue()));
+            case DATE_TIME -> value = dateTime(item.dateTimeValue(), item.dateTimeValue(), 0, SECONDS);
             case DATE_TIME_EXTENDED -> {
                 long micros = item.dateTimeExtendedValue();
-                long seconds = Math.floorDiv(micros, 1_000_000L);
-                value = dateTime(micros, seconds, MICROS,
-                        Instant.ofEpochSecond(seconds, Math.floorMod(micros, 1_000_000L) * 1000L));
+                value = dateTime(micros, Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L), MICROS);
             }
             case INTERVAL -> {
                 value = Long.toString(item.intervalValue());
@@ -113,11 +111,11 @@ public final class TextItemEncoder {
         return TextNode.leaf(tag, type.xmlName(), value, literal, "");
     }
 
-    private static String dateTime(long raw, long seconds, DateTimeFormatter format, Instant instant) {
+    private static String dateTime(long raw, long seconds, long micros, DateTimeFormatter format) {
         if (seconds < MIN_ISO_SECONDS || seconds > MAX_ISO_SECONDS) {
             return String.format("0x%016X", raw);
         }
-        return format.format(instant);
+        return format.format(Instant.ofEpochSecond(seconds, micros * 1000L));
     }
 
     /** The tag named by a 1.x Attribute Name among these siblings, or -1. */
