@@ -13,6 +13,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -66,7 +67,7 @@ enum MessageFormat {
     XML {
         @Override
         List<TtlvItem> read(byte[] input) throws CodecException {
-            return new KmipXml().readAll(text(input));
+            return new KmipXml().readAll(text(input), new VectorTimePlaceholders(Instant.now()));
         }
 
         @Override
@@ -82,7 +83,7 @@ enum MessageFormat {
     JSON {
         @Override
         List<TtlvItem> read(byte[] input) throws CodecException {
-            return new KmipJson().readAll(text(input));
+            return new KmipJson().readAll(text(input), new VectorTimePlaceholders(Instant.now()));
         }
 
         @Override
