@@ -123,33 +123,32 @@ public final class TtlvDecoder {
             int tag = (buf[at] & 0xFF) << 16 | (buf[at + 1] & 0xFF) << 8 | (buf[at + 2] & 0xFF);
             int typeCode = buf[at + 3] & 0xFF;
             long length = readInt(buf, at + 4) & 0xFFFFFFFFL;
-            String where = String.format("item 0x%06X at offset %d", tag, at - base);
             ItemType type = ItemType.fromCode(typeCode);
             if (type == null) {
-                throw new CodecException(where + ": unknown item type 0x" + String.format("%02X", typeCode), at - base);
+                throw new CodecException(where(tag, at) + ": unknown item type 0x" + String.format("%02X", typeCode), at - base);
             }
             int fixed = type.fixedLength();
             if (fixed >= 0 && length != fixed) {
-                throw new CodecException(where + ": " + type.xmlName() + " length " + length + " (expected: " + fixed + ")", at - base);
+                throw new CodecException(where(tag, at) + ": " + type.xmlName() + " length " + length + " (expected: " + fixed + ")", at - base);
             }
             if (type == ItemType.BIG_INTEGER && (length == 0 || length % 8 != 0)) {
-                throw new CodecException(where + ": Big Integer length " + length + " (expected: a positive multiple of 8)", at - base);
+                throw new CodecException(where(tag, at) + ": Big Integer length " + length + " (expected: a positive multiple of 8)", at - base);
             }
             long padded = type == ItemType.STRUCTURE ? length : (length + 7) & ~7L;
             int valueAt = at + 8;
             long remaining = end - valueAt;
             if (type == ItemType.STRUCTURE && length % 8 != 0) {
-                throw new CodecException(where + ": Structure length " + length + " is not a multiple of 8", at - base);
+                throw new CodecException(where(tag, at) + ": Structure length " + length + " is not a multiple of 8", at - base);
             }
             if (padded > remaining) {
-                throw new CodecException(where + ": length " + length + (padded != length ? " (padded " + padded + ")" : "")
+                throw new CodecException(where(tag, at) + ": length " + length + (padded != length ? " (padded " + padded + ")" : "")
                         + " exceeds remaining " + remaining, at - base);
             }
             int len = (int) length;
             int next = valueAt + (int) padded;
             for (int i = valueAt + len; i < next; i++) {
                 if (buf[i] != 0) {
-                    throw new CodecException(where + ": padding byte at offset " + (i - base) + " is 0x"
+                    throw new CodecException(where(tag, at) + ": padding byte at offset " + (i - base) + " is 0x"
                             + String.format("%02X", buf[i] & 0xFF) + " (expected: 0x00)", i - base);
                 }
             }
@@ -158,7 +157,7 @@ public final class TtlvDecoder {
             switch (type) {
                 case STRUCTURE -> {
                     if (depth > maxDepth) {
-                        throw new CodecException(where + ": nesting depth " + depth + " (expected: <= " + maxDepth + ")", at - base);
+                        throw new CodecException(where(tag, at) + ": nesting depth " + depth + " (expected: <= " + maxDepth + ")", at - base);
                     }
                     List<TtlvItem> children = new ArrayList<>();
                     while (pos < next) {
@@ -175,7 +174,7 @@ public final class TtlvDecoder {
                 case BOOLEAN -> {
                     long v = readLong(buf, valueAt);
                     if (v != 0 && v != 1) {
-                        throw new CodecException(where + ": Boolean value 0x" + Long.toHexString(v) + " (expected: 0 or 1)", at - base);
+                        throw new CodecException(where(tag, at) + ": Boolean value 0x" + Long.toHexString(v) + " (expected: 0 or 1)", at - base);
                     }
                     item = TtlvItem.bool(tag, v == 1);
                 }
@@ -184,7 +183,7 @@ public final class TtlvDecoder {
                     System.arraycopy(buf, valueAt, v, 0, len);
                     item = TtlvItem.bigInteger(tag, new BigInteger(v));
                 }
-                case TEXT_STRING -> item = TtlvItem.text(tag, utf8(valueAt, len, where, at));
+                case TEXT_STRING -> item = TtlvItem.text(tag, utf8(valueAt, len, tag, at));
                 case BYTE_STRING -> {
                     byte[] v = new byte[len];
                     System.arraycopy(buf, valueAt, v, 0, len);
@@ -196,7 +195,12 @@ public final class TtlvDecoder {
             return item;
         }
 
-        private String utf8(int from, int len, String where, int at) throws CodecException {
+        /** "item 0x420094 at offset 48", built only when an error is reported: String.format is slow. */
+        private String where(int tag, int at) {
+            return String.format("item 0x%06X at offset %d", tag, at - base);
+        }
+
+        private String utf8(int from, int len, int tag, int at) throws CodecException {
             boolean ascii = true;
             for (int i = from; i < from + len; i++) {
                 if (buf[i] < 0) {
@@ -216,7 +220,7 @@ public final class TtlvDecoder {
                 CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(buf, from, len));
                 return chars.toString();
             } catch (CharacterCodingException e) {
-                throw new CodecException(where + ": Text String is not valid UTF-8", at - base);
+                throw new CodecException(where(tag, at) + ": Text String is not valid UTF-8", at - base);
             }
         }
     }

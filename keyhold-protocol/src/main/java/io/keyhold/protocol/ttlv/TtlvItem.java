@@ -63,7 +63,22 @@ public final class TtlvItem {
         return new TtlvItem(tag, ItemType.BOOLEAN, value);
     }
 
+    /**
+     * A Text String. The value must be well-formed UTF-16: an unpaired surrogate has no UTF-8 encoding
+     * and would otherwise be sent as '?'.
+     */
     public static TtlvItem text(int tag, String value) {
+        for (int i = 0, n = Objects.requireNonNull(value, "value").length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IllegalArgumentException(String.format(
+                            "Text String of item 0x%06X: unpaired surrogate at index %d", tag, i));
+                }
+            }
+        }
         return new TtlvItem(tag, ItemType.TEXT_STRING, value);
     }
 
