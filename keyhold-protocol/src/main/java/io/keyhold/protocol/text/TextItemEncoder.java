@@ -6,6 +6,7 @@ import io.keyhold.protocol.spec.SpecTable;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.TagDefinition;
 import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvEncoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -87,7 +88,7 @@ public final class TextItemEncoder {
                 }
             }
             case BIG_INTEGER -> {
-                String hex = HexFormat.of().formatHex(bigIntegerBytes(item.bigIntegerValue()));
+                String hex = HexFormat.of().formatHex(TtlvEncoder.bigIntegerBytes(item.bigIntegerValue()));
                 value = json ? "0x" + hex : hex;
             }
             case ENUMERATION -> value = enumeration(item.enumValue(), valuesTag);
@@ -173,21 +174,5 @@ public final class TextItemEncoder {
             sb.append(String.format("0x%08X", rest));
         }
         return sb.toString();
-    }
-
-    /** Two's complement, big-endian, sign-extended to a multiple of 8 bytes, as on the wire (KMIP 9.1.1.4). */
-    static byte[] bigIntegerBytes(BigInteger v) {
-        byte[] minimal = v.toByteArray();
-        int len = Math.max(8, (minimal.length + 7) / 8 * 8);
-        if (len == minimal.length) {
-            return minimal;
-        }
-        byte[] out = new byte[len];
-        byte fill = v.signum() < 0 ? (byte) 0xFF : 0;
-        for (int i = 0; i < len - minimal.length; i++) {
-            out[i] = fill;
-        }
-        System.arraycopy(minimal, 0, out, len - minimal.length, minimal.length);
-        return out;
     }
 }

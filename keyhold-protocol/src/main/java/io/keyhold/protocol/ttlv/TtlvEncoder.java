@@ -73,7 +73,7 @@ public final class TtlvEncoder {
     }
 
     /** Two's complement, big-endian, sign-extended to a multiple of 8 bytes (KMIP 9.1.1.4). */
-    static byte[] bigIntegerBytes(BigInteger v) {
+    public static byte[] bigIntegerBytes(BigInteger v) {
         byte[] minimal = v.toByteArray();
         int len = Math.max(8, (minimal.length + 7) / 8 * 8);
         if (len == minimal.length) {
