@@ -1,0 +1,23 @@
+package io.keyhold.server.auth;
+
+import java.util.Objects;
+
+/**
+ * Who sent a request: the name taken from the client certificate (its Common Name by default). Objects
+ * belong to the identity that created or registered them.
+ *
+ * @param name the identity's name, never empty
+ */
+public record Identity(String name) {
+    public Identity {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("identity name is empty");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

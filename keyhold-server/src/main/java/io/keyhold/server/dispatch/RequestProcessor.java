@@ -1,0 +1,26 @@
+package io.keyhold.server.dispatch;
+
+import io.keyhold.protocol.spec.ResultReason;
+
+/**
+ * Turns one encoded KMIP request message into one encoded response message. This is the boundary between
+ * a transport (the TLS socket, later HTTPS) and the protocol: the transport frames and delivers whole
+ * messages, the processor decodes, authorizes, executes and encodes. Thread-safe; calls may block on the
+ * database, so transports call it off their I/O threads.
+ */
+public interface RequestProcessor {
+
+    /**
+     * Processes one request message (the complete TTLV bytes, header included) and returns the complete
+     * TTLV response. Never throws: every failure, including an undecodable message, becomes a KMIP
+     * response with Result Status Operation Failed.
+     */
+    byte[] process(byte[] request, RequestContext context);
+
+    /**
+     * A response reporting a failure for a message that could not be processed at all (for example one
+     * larger than the size limit): one batch item with the given reason and message, in KMIP 1.0 so that
+     * every client can read it.
+     */
+    byte[] failure(ResultReason reason, String message);
+}

@@ -1,0 +1,57 @@
+package io.keyhold.server.ops;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.store.ReadTransaction;
+import io.keyhold.server.store.StoredObject;
+import java.util.Optional;
+
+/** Finding the object a request names, the same way for every operation. */
+public final class ManagedObjects {
+    private ManagedObjects() {}
+
+    /**
+     * The Unique Identifier a request payload names: its Unique Identifier field, or the batch's ID
+     * Placeholder when the field is absent (or, in 2.x, is the enumeration ID Placeholder).
+     *
+     * @throws KmipException Invalid Field (1.x) / Missing Data when neither is there
+     */
+    public static String uniqueIdentifier(OperationContext context, TtlvItem payload) throws KmipException {
+        Optional<TtlvItem> field = payload.child(Tag.UNIQUE_IDENTIFIER);
+        if (field.isPresent() && field.get().type() == ItemType.TEXT_STRING) {
+            return field.get().textValue();
+        }
+        if (field.isPresent() && field.get().type() != ItemType.ENUMERATION) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "Unique Identifier must be a Text String");
+        }
+        return context.idPlaceholder().orElseThrow(() -> new KmipException(ResultReason.ITEM_NOT_FOUND,
+                "no Unique Identifier given and no ID Placeholder set by an earlier batch item"));
+    }
+
+    /**
+     * The object with this identifier as the client may see it, with due lifecycle dates applied. Objects
+     * of other owners are reported exactly like missing ones (Item Not Found), so their existence is not
+     * revealed.
+     */
+    public static StoredObject load(OperationContext context, ReadTransaction tx, String uniqueIdentifier)
+            throws KmipException {
+        Optional<StoredObject> found = tx.get(uniqueIdentifier);
+        if (found.isEmpty() || !found.get().owner().equals(context.identity().name())) {
+            throw new KmipException(ResultReason.ITEM_NOT_FOUND, "no object with Unique Identifier " + printable(uniqueIdentifier));
+        }
+        return Lifecycle.applyDueDates(found.get(), context.now());
+    }
+
+    /** The identifier as it may appear in a Result Message: at most 64 printable ASCII characters. */
+    public static String printable(String uniqueIdentifier) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < uniqueIdentifier.length() && sb.length() < 64; i++) {
+            char c = uniqueIdentifier.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return sb.length() < uniqueIdentifier.length() ? sb + "…" : sb.toString();
+    }
+}

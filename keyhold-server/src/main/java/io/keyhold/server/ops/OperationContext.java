@@ -1,0 +1,97 @@
+package io.keyhold.server.ops;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.server.auth.Identity;
+import io.keyhold.server.dispatch.RequestContext;
+import io.keyhold.server.store.ObjectStore;
+import io.keyhold.server.store.ReadTransaction;
+import io.keyhold.server.store.TransactionWork;
+import io.keyhold.server.store.WriteTransaction;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What a handler knows about the batch item it executes: the protocol version to read and answer in, the
+ * client, the time, the store, and the ID Placeholder shared by the items of one batch.
+ *
+ * <p>Handlers reach the store only through {@link #read} and {@link #write}. When the dispatcher runs a
+ * whole batch in one transaction (Batch Error Continuation Option Undo), those calls join it.
+ */
+public final class OperationContext {
+    private final KmipVersion version;
+    private final RequestContext request;
+    private final Clock clock;
+    private final ObjectStore store;
+    private final BatchState batch;
+    private final WriteTransaction boundTransaction;
+
+    public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
+                            WriteTransaction boundTransaction) {
+        this.version = Objects.requireNonNull(version, "version");
+        this.request = Objects.requireNonNull(request, "request");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = Objects.requireNonNull(store, "store");
+        this.batch = Objects.requireNonNull(batch, "batch");
+        this.boundTransaction = boundTransaction;
+    }
+
+    /** The request's protocol version: the payload is read in it and the answer must be written in it. */
+    public KmipVersion version() {
+        return version;
+    }
+
+    /** True when the request's version is at least the given one. */
+    public boolean atLeast(KmipVersion v) {
+        return version.compareTo(v) >= 0;
+    }
+
+    public Identity identity() {
+        return request.identity();
+    }
+
+    public RequestContext request() {
+        return request;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Now, in whole POSIX seconds (the resolution of KMIP Date-Time). */
+    public long now() {
+        return clock.instant().getEpochSecond();
+    }
+
+    public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
+        if (boundTransaction != null) {
+            return work.run(boundTransaction);
+        }
+        return store.read(work);
+    }
+
+    public <T> T write(TransactionWork<WriteTransaction, T> work) throws KmipException {
+        if (boundTransaction != null) {
+            return work.run(boundTransaction);
+        }
+        return store.write(work);
+    }
+
+    /**
+     * The ID Placeholder: the Unique Identifier that the previous item of this batch created or named,
+     * used when a request omits its Unique Identifier. Empty when none was set.
+     */
+    public java.util.Optional<String> idPlaceholder() {
+        return java.util.Optional.ofNullable(batch.idPlaceholder);
+    }
+
+    /** Sets the ID Placeholder for the following items of the batch. */
+    public void idPlaceholder(String uniqueIdentifier) {
+        batch.idPlaceholder = uniqueIdentifier;
+    }
+
+    /** State shared by the items of one request message. */
+    public static final class BatchState {
+        private String idPlaceholder;
+    }
+}

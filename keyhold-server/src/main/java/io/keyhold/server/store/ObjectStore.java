@@ -1,0 +1,28 @@
+package io.keyhold.server.store;
+
+import io.keyhold.protocol.KmipException;
+
+/**
+ * Where managed objects live. Implementations: SQLite (the embedded default) and, later, PostgreSQL;
+ * {@link io.keyhold.server.store.memory.InMemoryObjectStore} for tests.
+ *
+ * <p>{@link #write} is durable: when it returns, the transaction has reached the disk (an implementation
+ * may commit several waiting transactions with one sync, but never acknowledges before that sync). Write
+ * transactions are serializable: a read-modify-write inside one sees no concurrent change. Reads see the
+ * last committed state. Thread-safe.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException;
+
+    /**
+     * Runs the work in a write transaction and commits it. If the work throws a {@link KmipException} (or
+     * any runtime exception), its changes are rolled back and the exception is rethrown; other
+     * transactions committed in the same group are not affected.
+     */
+    <T> T write(TransactionWork<WriteTransaction, T> work) throws KmipException;
+
+    /** Finishes the transactions in progress, then releases the database. Idempotent. */
+    @Override
+    void close();
+}
