@@ -266,8 +266,10 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         OperationHandler handler = handlers.get(item.operationValue());
         String opName = item.operation().map(Operation::specName).orElse(String.format("0x%08X", item.operationValue()));
         ResponseBatchItem result;
-        if (opField == null || handler == null) {
-            result = ResponseBatchItem.failure(opField, ubid, ResultReason.OPERATION_NOT_SUPPORTED, opField == null
+        boolean inVersion = RULES.hasOperation(item.operationValue(), version);
+        if (!inVersion || handler == null) {
+            result = ResponseBatchItem.failure(opField, ubid, ResultReason.OPERATION_NOT_SUPPORTED,
+                    !inVersion && item.operation().isPresent()
                     ? "operation " + opName + " does not exist in KMIP " + version
                     : "operation " + opName + " is not supported by this server");
         } else if (item.messageExtension() != null && item.messageExtension().critical()) {
@@ -498,8 +500,13 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
 
     // ---- small helpers
 
+    /**
+     * The Operation to echo: the request's, unless it is a known operation newer than the version (which
+     * the version cannot carry); unknown and extension values are echoed as sent.
+     */
     private static Integer operationField(RequestBatchItem item, KmipVersion version) {
-        return RULES.hasOperation(item.operationValue(), version) ? item.operationValue() : null;
+        int op = item.operationValue();
+        return RULES.hasOperation(op, version) || Operation.fromValue(op).isEmpty() ? op : null;
     }
 
     private static boolean isFailure(ResponseBatchItem r) {
