@@ -49,8 +49,9 @@ final class TestHandlers {
     }
 
     /** "Get": waits for the latch, then answers an empty payload. */
-    static OperationHandler blocking(Operation op, CountDownLatch release) {
+    static OperationHandler blocking(Operation op, CountDownLatch started, CountDownLatch release) {
         return handler(op, (context, payload) -> {
+            started.countDown();
             try {
                 if (!release.await(10, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("never released");
