@@ -57,8 +57,8 @@ public final class AdjustAttributeHandler implements OperationHandler {
                         + existing.size() + " instances");
             }
             KmipAttribute old = existing.get(0);
+            AttributeRules.checkModifiable(old, o.objectType(), v);
             KmipAttribute adjusted = new KmipAttribute(old.name(), old.index(), adjust(old.value(), type, amount));
-            AttributeRules.checkModifiable(adjusted, o.objectType(), v);
             tx.update(Attributes.changed(o, Attributes.replace(o.attributes(), old, adjusted), context.now()));
             return null;
         });

@@ -66,6 +66,9 @@ final class Attributes {
 
     /** Whether the attribute can be written in a message of this version. */
     static boolean visible(KmipAttribute a, KmipVersion version) {
+        if (a.value().tag() != Tag.ATTRIBUTE_VALUE && !RULES.hasTag(a.value().tag(), version)) {
+            return false; // in 1.x the name is only text, so the tag check below would not see it
+        }
         TtlvItem rendered;
         if (version.isTwoOrLater()) {
             rendered = AttributeMapping.toAttributeItem(a);
