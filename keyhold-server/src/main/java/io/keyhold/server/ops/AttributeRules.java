@@ -62,9 +62,11 @@ public final class AttributeRules {
     private static final Set<ObjectType> ALL = Set.of();
     private static final Set<ObjectType> KEYS = EnumSet.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY,
             ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY, ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.PGP_KEY);
+    // lenient on purpose: 2.x gives every object a lifecycle, and refusing a harmless attribute at Register
+    // breaks clients more often than it protects anything
     private static final Set<ObjectType> CRYPTO = EnumSet.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY,
             ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY, ObjectType.TEMPLATE, ObjectType.CERTIFICATE, ObjectType.PGP_KEY,
-            ObjectType.SECRET_DATA);
+            ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE_REQUEST);
     private static final Set<ObjectType> ASYMMETRIC = EnumSet.of(ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY,
             ObjectType.TEMPLATE, ObjectType.PGP_KEY);
     private static final Set<ObjectType> CERTIFICATES = EnumSet.of(ObjectType.CERTIFICATE, ObjectType.PGP_KEY);
