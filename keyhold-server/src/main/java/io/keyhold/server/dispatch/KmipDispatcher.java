@@ -424,7 +424,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
 
     /**
      * A response for a message that could not be processed as a whole: one batch item without Operation
-     * (KMIP 1.4 section 11.1, 2.1 section 11.1).
+     * (the error handling the specification prescribes for a message-level failure).
      */
     private byte[] messageFailure(KmipVersion version, ResultReason reason, String message) {
         ResultReason r = ResultReasons.forVersion(reason, version);

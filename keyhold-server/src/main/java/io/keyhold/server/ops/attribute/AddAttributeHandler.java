@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Add Attribute (KMIP 1.4 section 4.13, 2.1 section 6.1.2): adds an instance of a client-modifiable
+ * Add Attribute (KMIP 1.4 section 4.14, 2.1 section 6.1): adds an instance of a client-modifiable
  * attribute; its 1.x index is the next free one. A second instance of a single-valued attribute fails
  * (2.x Attribute Single Valued, 1.x Illegal Operation), as does a Name another object of the same owner
  * already has (2.x Non Unique Name Attribute, 1.x Illegal Operation), a server-set attribute (2.x

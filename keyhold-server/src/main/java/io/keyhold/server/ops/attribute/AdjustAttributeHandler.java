@@ -18,7 +18,7 @@ import java.math.BigInteger;
 import java.util.List;
 
 /**
- * Adjust Attribute (KMIP 2.0/2.1 section 6.1.3): increments, decrements or negates the single instance of
+ * Adjust Attribute (KMIP 2.0/2.1 section 6.1): increments, decrements or negates the single instance of
  * a client-modifiable numeric attribute (Integer, Long Integer, Big Integer, Interval, Date-Time; Negate
  * also flips a Boolean). A missing attribute is Attribute Not Found, several instances Multi Valued
  * Attribute, another value type Invalid Data Type, a result out of the type's range Numeric Range.

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Delete Attribute (KMIP 1.4 section 4.15, 2.1 section 6.1.11): removes one instance (1.x Attribute Name
+ * Delete Attribute (KMIP 1.4 section 4.16, 2.1 section 6.1): removes one instance (1.x Attribute Name
  * and Attribute Index, 0 when absent; 2.x Current Attribute) or, with a 2.x Attribute Reference, every
  * instance of the attribute. Only client-deletable attributes (2.x Attribute Read Only, 1.x Permission
  * Denied otherwise); a missing attribute or instance is 2.x Attribute Not Found / Attribute Instance Not

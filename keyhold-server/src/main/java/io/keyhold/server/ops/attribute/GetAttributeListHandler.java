@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Get Attribute List (KMIP 1.4 section 4.12, 2.1 section 6.1.22): the names of the attributes an object
+ * Get Attribute List (KMIP 1.4 section 4.13, 2.1 section 6.1): the names of the attributes an object
  * has, each once: 1.x Attribute Name text strings, 2.x Attribute Reference (the attribute's tag, or a
  * Vendor Identification and Attribute Name structure for vendor attributes).
  */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Get Attributes (KMIP 1.4 section 4.11, 2.1 section 6.1.23): the named attributes of an object (all of
+ * Get Attributes (KMIP 1.4 section 4.12, 2.1 section 6.1): the named attributes of an object (all of
  * them when none is named), in the request's model. An attribute the object lacks, or one the request's
  * version does not have, is simply left out, so asking only for a missing one answers Success with the
  * Unique Identifier alone (vSphere relies on this).

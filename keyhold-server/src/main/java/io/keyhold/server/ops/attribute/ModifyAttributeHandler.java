@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Modify Attribute (KMIP 1.4 section 4.14, 2.1 section 6.1.35): replaces the value of an existing instance,
+ * Modify Attribute (KMIP 1.4 section 4.15, 2.1 section 6.1): replaces the value of an existing instance,
  * chosen in 1.x by Attribute Index (0 when absent) and in 2.x by Current Attribute (required when several
  * instances exist). A missing attribute is 2.x Attribute Not Found / 1.x Item Not Found; a missing
  * instance 2.x Attribute Instance Not Found / 1.x Item Not Found; a server-set attribute 2.x Attribute

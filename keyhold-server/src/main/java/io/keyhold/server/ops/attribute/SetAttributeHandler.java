@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Set Attribute (KMIP 2.0/2.1 section 6.1.48): creates the attribute when absent, replaces it when it has
+ * Set Attribute (KMIP 2.0/2.1 section 6.1): creates the attribute when absent, replaces it when it has
  * one instance, and fails with Multi Valued Attribute when it has several. Read-only attributes fail with
  * Attribute Read Only.
  */

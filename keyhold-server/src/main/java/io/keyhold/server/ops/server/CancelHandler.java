@@ -14,7 +14,7 @@ import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 
 /**
- * Cancel (KMIP 1.4 section 4.24, 2.1 section 6.1.5): cancels an asynchronous item that has not started
+ * Cancel (KMIP 1.4 section 4.27, 2.1 section 6.1): cancels an asynchronous item that has not started
  * (Canceled); one running is Unable to Cancel, one finished is Completed or Failed. A later Poll of a
  * canceled item answers Operation Canceled By Requester.
  */

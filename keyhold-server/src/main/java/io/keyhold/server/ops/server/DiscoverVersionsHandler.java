@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Discover Versions (KMIP 1.4 section 4.26, 2.1 section 6.1.19): the protocol versions the server serves,
+ * Discover Versions (KMIP 1.4 section 4.26, 2.1 section 6.1): the protocol versions the server serves,
  * in its order of preference, highest first; only those the client listed, when it listed any.
  */
 public final class DiscoverVersionsHandler implements OperationHandler {

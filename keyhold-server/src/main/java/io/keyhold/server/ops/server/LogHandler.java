@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Log (KMIP 2.0/2.1 section 6.1.28): writes the client's Log Message to the server log at INFO, with
+ * Log (KMIP 2.0/2.1 section 6.1): writes the client's Log Message to the server log at INFO, with
  * control characters replaced and at most 1024 characters, so a client cannot forge log lines.
  */
 public final class LogHandler implements OperationHandler {

@@ -42,7 +42,7 @@ final class Payloads {
         return SpecTable.get().tag(tag).map(TagDefinition::name).orElse(String.format("0x%06X", tag));
     }
 
-    /** Invalid Field in 1.x, Invalid Attribute Value style reasons are left to the caller. */
+    /** The reason for an unknown Asynchronous Correlation Value: 2.x has its own, 1.x says Item Not Found. */
     static ResultReason notFoundReason(KmipVersion version) {
         return version.isTwoOrLater() ? ResultReason.INVALID_ASYNCHRONOUS_CORRELATION_VALUE : ResultReason.ITEM_NOT_FOUND;
     }

@@ -6,7 +6,7 @@ import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 
-/** Ping (KMIP 2.1 section 6.1.38): an empty answer, proving the server is there. */
+/** Ping (KMIP 2.1 section 6.1): an empty answer, proving the server is there. */
 public final class PingHandler implements OperationHandler {
 
     @Override

@@ -12,7 +12,7 @@ import io.keyhold.server.dispatch.ItemResultHandler;
 import io.keyhold.server.ops.OperationContext;
 
 /**
- * Poll (KMIP 1.4 section 4.25, 2.1 section 6.1.37): the final result of an asynchronous item in place of
+ * Poll (KMIP 1.4 section 4.28, 2.1 section 6.1): the final result of an asynchronous item in place of
  * the Poll's own (status, reason, message and payload of the original operation), or Operation Pending
  * while it runs. Only the identity that started it may poll it; any other correlation value is unknown
  * (Invalid Asynchronous Correlation Value in 2.x, Item Not Found in 1.x).

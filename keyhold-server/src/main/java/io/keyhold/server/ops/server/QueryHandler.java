@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Query (KMIP 1.4 section 4.25, 2.1 section 6.1.40): what the server does, answered truthfully and
+ * Query (KMIP 1.4 section 4.25, 2.1 section 6.1): what the server does, answered truthfully and
  * minimally in the request's version. Operations are the registered handlers that exist in the version;
  * objects are the configured object types; Server Information names the vendor "Keyhold" (and in 2.x the
  * server name and version). Application namespaces, extensions, attestation types, validations, profiles,
