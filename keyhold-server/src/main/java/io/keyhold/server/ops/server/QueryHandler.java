@@ -1,0 +1,98 @@
+package io.keyhold.server.ops.server;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.QueryFunction;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.spec.VersionRules;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.dispatch.DispatcherSettings;
+import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.OperationHandler;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Query (KMIP 1.4 section 4.25, 2.1 section 6.1): what the server does, answered truthfully and
+ * minimally in the request's version. Operations are the registered handlers that exist in the version;
+ * objects are the configured object types; Server Information names the vendor "Keyhold" (and in 2.x the
+ * server name and version). Application namespaces, extensions, attestation types, validations, profiles,
+ * client registration methods, defaults and storage protection masks: the server declares none, so those
+ * functions add nothing. RNGs: none declared. Capabilities: no streaming, no attestation, asynchronous
+ * requests, batch Undo and Continue.
+ */
+public final class QueryHandler implements OperationHandler {
+    private static final VersionRules RULES = VersionRules.standard();
+    public static final String VENDOR = "Keyhold";
+
+    private final DispatcherSettings settings;
+    private final Supplier<Set<Operation>> operations;
+
+    public QueryHandler(DispatcherSettings settings, Supplier<Set<Operation>> operations) {
+        this.settings = settings;
+        this.operations = operations;
+    }
+
+    @Override
+    public Operation operation() {
+        return Operation.QUERY;
+    }
+
+    @Override
+    public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
+        KmipVersion v = context.version();
+        Set<QueryFunction> functions = EnumSet.noneOf(QueryFunction.class);
+        for (TtlvItem f : payload.childrenWith(Tag.QUERY_FUNCTION)) {
+            Payloads.typed(f, ItemType.ENUMERATION);
+            QueryFunction qf = QueryFunction.fromValue(f.enumValue())
+                    .filter(q -> RULES.hasValue(QueryFunction.SPEC_NAME, q.value(), v))
+                    .orElseThrow(() -> new KmipException(ResultReason.INVALID_FIELD,
+                            String.format("Query Function 0x%08X does not exist in KMIP %s", f.enumValue(), v)));
+            functions.add(qf);
+        }
+        List<TtlvItem> out = new ArrayList<>();
+        // the response fields come in the order of the spec's Query response payload table
+        if (functions.contains(QueryFunction.QUERY_OPERATIONS)) {
+            for (Operation op : operations.get()) {
+                if (RULES.hasOperation(op.value(), v)) {
+                    out.add(TtlvItem.enumeration(Tag.OPERATION, op.value()));
+                }
+            }
+        }
+        if (functions.contains(QueryFunction.QUERY_OBJECTS)) {
+            for (ObjectType t : settings.objectTypes()) {
+                if (RULES.hasValue(ObjectType.SPEC_NAME, t.value(), v)) {
+                    out.add(TtlvItem.enumeration(Tag.OBJECT_TYPE, t.value()));
+                }
+            }
+        }
+        if (functions.contains(QueryFunction.QUERY_SERVER_INFORMATION)) {
+            out.add(TtlvItem.text(Tag.VENDOR_IDENTIFICATION, VENDOR));
+            if (RULES.hasTag(Tag.SERVER_NAME, v)) {
+                out.add(TtlvItem.structure(Tag.SERVER_INFORMATION,
+                        TtlvItem.text(Tag.SERVER_NAME, settings.serverName()),
+                        TtlvItem.text(Tag.SERVER_VERSION, settings.serverVersion()),
+                        TtlvItem.text(Tag.PRODUCT_NAME, VENDOR)));
+            }
+        }
+        if (functions.contains(QueryFunction.QUERY_CAPABILITIES) && RULES.hasTag(Tag.CAPABILITY_INFORMATION, v)) {
+            List<TtlvItem> c = new ArrayList<>();
+            c.add(TtlvItem.bool(Tag.STREAMING_CAPABILITY, false));
+            c.add(TtlvItem.bool(Tag.ASYNCHRONOUS_CAPABILITY, true));
+            c.add(TtlvItem.bool(Tag.ATTESTATION_CAPABILITY, false));
+            if (RULES.hasTag(Tag.BATCH_UNDO_CAPABILITY, v)) {
+                c.add(TtlvItem.bool(Tag.BATCH_UNDO_CAPABILITY, true));
+                c.add(TtlvItem.bool(Tag.BATCH_CONTINUE_CAPABILITY, true));
+            }
+            out.add(TtlvItem.structure(Tag.CAPABILITY_INFORMATION, c));
+        }
+        return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, out);
+    }
+}

@@ -1,0 +1,169 @@
+package io.keyhold.server.ops.server;
+
+import static io.keyhold.server.dispatch.DispatcherFixture.item;
+import static io.keyhold.server.dispatch.DispatcherFixture.only;
+import static io.keyhold.server.dispatch.DispatcherFixture.reason;
+import static io.keyhold.server.dispatch.DispatcherFixture.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keyhold.protocol.message.ResponseBatchItem;
+import io.keyhold.protocol.message.ResponseMessage;
+import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.QueryFunction;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.ResultStatus;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.dispatch.DispatcherFixture;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ServerOperationsTest {
+    private final DispatcherFixture f = new DispatcherFixture(List.of());
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private static TtlvItem pv(KmipVersion v) {
+        return TtlvItem.structure(Tag.PROTOCOL_VERSION, TtlvItem.integer(Tag.PROTOCOL_VERSION_MAJOR, v.major()),
+                TtlvItem.integer(Tag.PROTOCOL_VERSION_MINOR, v.minor()));
+    }
+
+    private static List<TtlvItem> versionsIn(ResponseBatchItem r) {
+        return r.payload().childrenWith(Tag.PROTOCOL_VERSION);
+    }
+
+    @Test
+    void discoverVersions_emptyRequest_listsAllHighestFirst() {
+        ResponseBatchItem r = only(f.send(KmipVersion.V1_1, item(Operation.DISCOVER_VERSIONS)));
+        assertThat(versionsIn(r)).containsExactly(pv(KmipVersion.V2_1), pv(KmipVersion.V2_0), pv(KmipVersion.V1_4),
+                pv(KmipVersion.V1_3), pv(KmipVersion.V1_2), pv(KmipVersion.V1_1), pv(KmipVersion.V1_0));
+    }
+
+    @Test
+    void discoverVersions_clientList_returnsOnlyThoseInServerOrder() {
+        ResponseBatchItem r = only(f.send(KmipVersion.V1_2, item(Operation.DISCOVER_VERSIONS,
+                pv(KmipVersion.V1_2), pv(new KmipVersion(3, 0)), pv(KmipVersion.V1_4), pv(KmipVersion.V1_3))));
+        assertThat(versionsIn(r)).containsExactly(pv(KmipVersion.V1_4), pv(KmipVersion.V1_3), pv(KmipVersion.V1_2));
+    }
+
+    @Test
+    void discoverVersions_noCommonVersion_returnsEmptyList() {
+        ResponseBatchItem r = only(f.send(KmipVersion.V1_2, item(Operation.DISCOVER_VERSIONS, pv(new KmipVersion(3, 0)))));
+        assertThat(status(r)).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(versionsIn(r)).isEmpty();
+    }
+
+    @Test
+    void discoverVersions_inUnsupportedVersion_isAnsweredInHighestLowerVersion() {
+        ResponseMessage m = f.send(new KmipVersion(3, 0), item(Operation.DISCOVER_VERSIONS, pv(new KmipVersion(3, 0)),
+                pv(KmipVersion.V2_1)));
+        assertThat(m.header().protocolVersion()).isEqualTo(KmipVersion.V2_1);
+        assertThat(versionsIn(only(m))).containsExactly(pv(KmipVersion.V2_1));
+    }
+
+    @Test
+    void discoverVersions_badProtocolVersion_failsInvalidMessage() {
+        ResponseBatchItem r = only(f.send(KmipVersion.V1_4, item(Operation.DISCOVER_VERSIONS,
+                TtlvItem.structure(Tag.PROTOCOL_VERSION, TtlvItem.integer(Tag.PROTOCOL_VERSION_MAJOR, 1)))));
+        assertThat(reason(r)).isEqualTo(ResultReason.INVALID_MESSAGE);
+    }
+
+    private ResponseBatchItem query(KmipVersion v, QueryFunction... functions) {
+        TtlvItem[] p = Arrays.stream(functions).map(q -> TtlvItem.enumeration(Tag.QUERY_FUNCTION, q.value()))
+                .toArray(TtlvItem[]::new);
+        byte[] raw = f.raw(v, item(Operation.QUERY, p));
+        assertThat(DispatcherFixture.RULES.check(DispatcherFixture.tree(raw), v)).isEmpty();
+        return only(DispatcherFixture.decode(raw));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = QueryFunction.class)
+    void query_everyFunctionOf21_succeeds(QueryFunction q) {
+        assertThat(status(query(KmipVersion.V2_1, q))).isEqualTo(ResultStatus.SUCCESS);
+    }
+
+    @Test
+    void query_serverInformation_namesTheVendor() {
+        ResponseBatchItem r11 = query(KmipVersion.V1_1, QueryFunction.QUERY_SERVER_INFORMATION);
+        assertThat(r11.payload().child(Tag.VENDOR_IDENTIFICATION).orElseThrow().textValue()).isEqualTo("Keyhold");
+        assertThat(r11.payload().child(Tag.SERVER_INFORMATION)).isEmpty();
+        ResponseBatchItem r21 = query(KmipVersion.V2_1, QueryFunction.QUERY_SERVER_INFORMATION);
+        TtlvItem info = r21.payload().child(Tag.SERVER_INFORMATION).orElseThrow();
+        assertThat(info.child(Tag.SERVER_NAME).orElseThrow().textValue()).isEqualTo("Keyhold");
+        assertThat(info.child(Tag.SERVER_VERSION)).isPresent();
+    }
+
+    @Test
+    void query_objects_listsConfiguredTypes() {
+        ResponseBatchItem r = query(KmipVersion.V1_0, QueryFunction.QUERY_OBJECTS);
+        assertThat(r.payload().childrenWith(Tag.OBJECT_TYPE)).extracting(TtlvItem::enumValue)
+                .contains(ObjectType.SYMMETRIC_KEY.value(), ObjectType.SECRET_DATA.value());
+    }
+
+    @Test
+    void query_capabilities_declaresBatchAndAsyncSupportFrom14() {
+        TtlvItem c14 = query(KmipVersion.V1_4, QueryFunction.QUERY_CAPABILITIES).payload()
+                .child(Tag.CAPABILITY_INFORMATION).orElseThrow();
+        assertThat(c14.child(Tag.BATCH_UNDO_CAPABILITY).orElseThrow().booleanValue()).isTrue();
+        assertThat(c14.child(Tag.ASYNCHRONOUS_CAPABILITY).orElseThrow().booleanValue()).isTrue();
+        assertThat(c14.child(Tag.STREAMING_CAPABILITY).orElseThrow().booleanValue()).isFalse();
+        TtlvItem c13 = query(KmipVersion.V1_3, QueryFunction.QUERY_CAPABILITIES).payload()
+                .child(Tag.CAPABILITY_INFORMATION).orElseThrow();
+        assertThat(c13.child(Tag.BATCH_UNDO_CAPABILITY)).isEmpty();
+    }
+
+    @Test
+    void query_functionsWithNothingToDeclare_answerEmptyPayload() {
+        ResponseBatchItem r = query(KmipVersion.V1_4, QueryFunction.QUERY_APPLICATION_NAMESPACES,
+                QueryFunction.QUERY_EXTENSION_LIST, QueryFunction.QUERY_EXTENSION_MAP, QueryFunction.QUERY_ATTESTATION_TYPES,
+                QueryFunction.QUERY_RNGS, QueryFunction.QUERY_VALIDATIONS, QueryFunction.QUERY_PROFILES,
+                QueryFunction.QUERY_CLIENT_REGISTRATION_METHODS);
+        assertThat(status(r)).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(r.payload().children()).isEmpty();
+    }
+
+    @Test
+    void query_functionNewerThanVersion_failsInvalidField() {
+        ResponseBatchItem r = query(KmipVersion.V1_2, QueryFunction.QUERY_PROFILES);
+        assertThat(reason(r)).isEqualTo(ResultReason.INVALID_FIELD);
+    }
+
+    @Test
+    void ping_in21_succeedsWithEmptyPayload() {
+        ResponseBatchItem r = only(f.send(KmipVersion.V2_1, item(Operation.PING)));
+        assertThat(status(r)).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(r.payload().children()).isEmpty();
+    }
+
+    @Test
+    void ping_in20_isNotSupported() {
+        assertThat(reason(only(f.send(KmipVersion.V2_0, item(Operation.PING))))).isEqualTo(ResultReason.OPERATION_NOT_SUPPORTED);
+    }
+
+    @Test
+    void log_in20_succeeds() {
+        ResponseBatchItem r = only(f.send(KmipVersion.V2_0, item(Operation.LOG,
+                TtlvItem.text(Tag.LOG_MESSAGE, "rotation done\nFAKE LOG LINE"))));
+        assertThat(status(r)).isEqualTo(ResultStatus.SUCCESS);
+    }
+
+    @Test
+    void log_withoutMessage_failsInvalidMessage() {
+        assertThat(reason(only(f.send(KmipVersion.V2_1, item(Operation.LOG))))).isEqualTo(ResultReason.INVALID_MESSAGE);
+    }
+
+    @Test
+    void log_sanitize_replacesControlCharactersAndTruncates() {
+        assertThat(LogHandler.sanitize("a\nb\u0000c")).isEqualTo("a?b?c");
+        assertThat(LogHandler.sanitize("x".repeat(5000))).hasSize(LogHandler.MAX_CHARS + 1);
+    }
+}
