@@ -97,6 +97,11 @@ final class GroupWriter {
                 runGroup(group);
             }
         } finally {
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA optimize"); // keeps the planner's statistics current, as SQLite advises at close
+            } catch (SQLException ignored) {
+                // statistics only
+            }
             SqliteObjectStore.closeQuietly(connection);
         }
     }
