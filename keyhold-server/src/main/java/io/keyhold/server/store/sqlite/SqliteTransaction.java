@@ -143,6 +143,18 @@ final class SqliteTransaction implements WriteTransaction {
         }
     }
 
+    /** The value of a connection setting (journal_mode, synchronous, foreign_keys, busy_timeout), for tests. */
+    String pragma(String name) {
+        if (!name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("pragma name: " + name);
+        }
+        try (PreparedStatement p = connection.prepareStatement("PRAGMA " + name); ResultSet rs = p.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw failure("pragma " + name, e);
+        }
+    }
+
     private record Row(long seq, String owner) {}
 
     private Row find(String uid) throws SQLException {

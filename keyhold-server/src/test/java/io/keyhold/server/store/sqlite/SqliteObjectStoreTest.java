@@ -105,6 +105,23 @@ class SqliteObjectStoreTest {
     }
 
     @Test
+    void open_connections_areDurableWalWithForeignKeys() throws Exception {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+            List<String> writer = store.write(tx -> settings((SqliteTransaction) tx));
+            List<String> reader = store.read(tx -> settings((SqliteTransaction) tx));
+
+            // synchronous: 2 = FULL
+            assertThat(writer).containsExactly("wal", "2", "1", "5000");
+            assertThat(reader).containsExactly("wal", "2", "1", "5000");
+        }
+    }
+
+    private static List<String> settings(SqliteTransaction tx) {
+        return List.of(tx.pragma("journal_mode"), tx.pragma("synchronous"), tx.pragma("foreign_keys"),
+                tx.pragma("busy_timeout"));
+    }
+
+    @Test
     void close_thenReopen_keepsEveryObject() throws Exception {
         StoredObject k1 = key("k1", "alice", State.ACTIVE, attr("Name", name("one")));
         StoredObject k2 = key("k2", "bob", State.DESTROYED).withObject(null).withStorageStatus(StorageStatus.ARCHIVED);
