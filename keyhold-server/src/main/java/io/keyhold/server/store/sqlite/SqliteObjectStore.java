@@ -64,14 +64,18 @@ public final class SqliteObjectStore implements ObjectStore {
      */
     public record Stats(long transactions, long commits, int largestGroup) {}
 
+    private static final long READER_WAIT_MILLIS = 30_000;
+
     private final Path file;
+    private final Options options;
     private final BlockingQueue<Connection> readers;
     private final GroupWriter writer;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
 
-    private SqliteObjectStore(Path file, List<Connection> readerConnections, GroupWriter writer) {
+    private SqliteObjectStore(Path file, Options options, List<Connection> readerConnections, GroupWriter writer) {
         this.file = file;
+        this.options = options;
         this.readers = new ArrayBlockingQueue<>(readerConnections.size(), false, readerConnections);
         this.writer = writer;
     }
@@ -101,7 +105,7 @@ public final class SqliteObjectStore implements ObjectStore {
                 readerConnections.add(connect(file, options, true));
             }
             GroupWriter writer = new GroupWriter(write, options.maxGroupSize(), name);
-            SqliteObjectStore store = new SqliteObjectStore(file, readerConnections, writer);
+            SqliteObjectStore store = new SqliteObjectStore(file, options, readerConnections, writer);
             writer.start();
             return store;
         } catch (SQLException e) {
@@ -152,12 +156,17 @@ public final class SqliteObjectStore implements ObjectStore {
     }
 
     private Connection borrowReader() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READER_WAIT_MILLIS);
         try {
             while (true) {
                 checkOpen();
                 Connection c = readers.poll(100, TimeUnit.MILLISECONDS);
                 if (c != null) {
                     return c;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new StoreException("store " + file.getFileName() + ": no read connection free after "
+                            + READER_WAIT_MILLIS + " ms (pool size: " + options.readerPoolSize() + ")");
                 }
             }
         } catch (InterruptedException e) {
@@ -167,15 +176,32 @@ public final class SqliteObjectStore implements ObjectStore {
     }
 
     private void endRead(Connection c, boolean ok) {
+        SQLException failure = null;
         try {
             c.rollback(); // ends the read transaction and its snapshot
         } catch (SQLException e) {
+            failure = e;
             closeQuietly(c);
-            if (ok) {
-                throw SqliteTransaction.failure("end of read transaction", e);
-            }
-            return;
+            c = reconnectReader();
         }
+        if (c != null) {
+            giveBack(c);
+        }
+        if (failure != null && ok) {
+            throw SqliteTransaction.failure("end of read transaction", failure);
+        }
+    }
+
+    /** A fresh read connection to replace a broken one, or null if the database cannot be opened now. */
+    private Connection reconnectReader() {
+        try {
+            return connect(file, options, true);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private void giveBack(Connection c) {
         synchronized (lifecycle) {
             if (closed) {
                 closeQuietly(c);

@@ -401,6 +401,38 @@ class SqliteObjectStoreTest {
     }
 
     @Test
+    void write_databaseLockedByAnotherProcess_failsWholeGroupWithStoreExceptionThenRecovers() throws Exception {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), new SqliteObjectStore.Options(2, 64, 100))) {
+            insert(store, key("k1", "alice", State.ACTIVE));
+            try (Connection other = raw(); Statement s = other.createStatement()) {
+                s.execute("BEGIN IMMEDIATE"); // holds the write lock, as another process could
+
+                assertThatThrownBy(() -> insert(store, key("k2", "alice", State.ACTIVE)))
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageContaining("write transaction(s) failed")
+                        .hasMessageNotContaining("Key Material");
+                s.execute("ROLLBACK");
+            }
+            insert(store, key("k3", "alice", State.ACTIVE));
+            assertThat(all(store)).containsExactly("k1", "k3");
+        }
+    }
+
+    @Test
+    void get_corruptStoredAttributes_throwsStoreExceptionNamingTheObject() throws Exception {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+            insert(store, key("k1", "alice", State.ACTIVE));
+            try (Connection c = raw(); Statement s = c.createStatement()) {
+                s.execute("UPDATE managed_object SET attributes = x'4200010100000010' WHERE uid = 'k1'");
+            }
+
+            assertThatThrownBy(() -> find(store, "k1")).isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("object k1: stored attributes column");
+            assertThat(all(store)).containsExactly("k1"); // the index rows still answer Locate
+        }
+    }
+
+    @Test
     void options_invalidValues_areRejected() {
         assertThatThrownBy(() -> new SqliteObjectStore.Options(0, 10, 100)).hasMessageContaining("readerPoolSize: 0");
         assertThatThrownBy(() -> new SqliteObjectStore.Options(1, 0, 100)).hasMessageContaining("maxGroupSize: 0");
