@@ -289,6 +289,27 @@ public abstract class ObjectStoreContract {
         assertThat(find("k2")).isEmpty();
     }
 
+    @Test
+    void write_workCatchesRefusedInsert_commitsTheRest() throws Exception {
+        StoredObject first = key("k1", "alice", State.ACTIVE);
+        insert(first);
+
+        boolean refused = store.write(tx -> {
+            boolean wasRefused = false;
+            try {
+                tx.insert(key("k1", "bob", State.COMPROMISED));
+            } catch (StoreException e) {
+                wasRefused = true;
+            }
+            tx.insert(key("k2", "alice", State.ACTIVE));
+            return wasRefused;
+        });
+
+        assertThat(refused).isTrue();
+        assertThat(get("k1")).isEqualTo(first);
+        assertThat(locate()).containsExactly("k1", "k2");
+    }
+
     // ---- locate ---------------------------------------------------------------------------------
 
     @Test

@@ -236,6 +236,9 @@ public final class SqliteObjectStore implements ObjectStore {
 
     @Override
     public void close() {
+        if (Thread.currentThread() == writer.thread()) {
+            throw new IllegalStateException("close called from inside a write transaction");
+        }
         synchronized (lifecycle) {
             if (closed) {
                 return;

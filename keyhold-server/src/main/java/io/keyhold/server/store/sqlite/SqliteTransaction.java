@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +93,7 @@ final class SqliteTransaction implements WriteTransaction {
     public void insert(StoredObject object) {
         checkWritable();
         String uid = object.uniqueIdentifier();
-        try {
+        atomically("insert of object " + uid, () -> {
             if (find(uid) != null) {
                 throw new StoreException("object " + uid + " already exists");
             }
@@ -110,16 +111,14 @@ final class SqliteTransaction implements WriteTransaction {
                 seq = rs.getLong(1);
             }
             insertValues(seq, object.attributes());
-        } catch (SQLException e) {
-            throw failure("insert of object " + uid, e);
-        }
+        });
     }
 
     @Override
     public void update(StoredObject object) {
         checkWritable();
         String uid = object.uniqueIdentifier();
-        try {
+        atomically("update of object " + uid, () -> {
             Row row = find(uid);
             if (row == null) {
                 throw new StoreException("object " + uid + " does not exist");
@@ -138,8 +137,30 @@ final class SqliteTransaction implements WriteTransaction {
                 p.executeUpdate();
             }
             insertValues(row.seq(), object.attributes());
+        });
+    }
+
+    private interface SqlSteps {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs the statements of one insert or update inside a savepoint, so that a failure halfway leaves
+     * nothing behind even if the work catches the exception and goes on.
+     */
+    private void atomically(String operation, SqlSteps steps) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SAVEPOINT operation");
+            try {
+                steps.run();
+            } catch (SQLException | RuntimeException e) {
+                s.execute("ROLLBACK TO operation");
+                s.execute("RELEASE operation");
+                throw e;
+            }
+            s.execute("RELEASE operation");
         } catch (SQLException e) {
-            throw failure("update of object " + uid, e);
+            throw failure(operation, e);
         }
     }
 

@@ -340,6 +340,18 @@ class SqliteObjectStoreTest {
     }
 
     @Test
+    void close_fromInsideWrite_isRefused() throws Exception {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+            assertThatThrownBy(() -> store.write(tx -> {
+                store.close();
+                return null;
+            })).isInstanceOf(IllegalStateException.class);
+            insert(store, key("k1", "alice", State.ACTIVE));
+            assertThat(all(store)).containsExactly("k1");
+        }
+    }
+
+    @Test
     void transaction_usedAfterItsWork_isRefused() throws Exception {
         try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
             ReadTransaction leaked = store.read(tx -> tx);
