@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -269,63 +268,58 @@ class SqliteObjectStoreTest {
 
     @Test
     void read_whileWriteInProgress_proceedsAndSeesLastCommittedState() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
             insert(store, key("k1", "alice", State.ACTIVE));
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
-                try {
-                    store.write(tx -> {
-                        tx.insert(key("k2", "alice", State.ACTIVE));
-                        tx.update(key("k1", "alice", State.DEACTIVATED));
-                        holding.countDown();
-                        await(release);
-                        return null;
-                    });
-                } catch (KmipException e) {
-                    throw new AssertionError(e);
-                }
-            });
+            Future<?> writing = pool.submit(() -> store.write(tx -> {
+                tx.insert(key("k2", "alice", State.ACTIVE));
+                tx.update(key("k1", "alice", State.DEACTIVATED));
+                holding.countDown();
+                await(release);
+                return null;
+            }));
             try {
                 assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
 
-                CompletableFuture<List<String>> reading = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return store.read(tx -> {
-                            List<String> out = new ArrayList<>(tx.locate(ALL));
-                            out.add(String.valueOf(tx.get("k1").orElseThrow().state()));
-                            return out;
-                        });
-                    } catch (KmipException e) {
-                        throw new AssertionError(e);
-                    }
-                });
+                Future<List<String>> reading = pool.submit(() -> store.read(tx -> {
+                    List<String> out = new ArrayList<>(tx.locate(ALL));
+                    out.add(String.valueOf(tx.get("k1").orElseThrow().state()));
+                    return out;
+                }));
                 assertThat(reading.get(10, TimeUnit.SECONDS)).containsExactly("k1", String.valueOf(State.ACTIVE.value()));
             } finally {
                 release.countDown();
             }
             writing.get(10, TimeUnit.SECONDS);
             assertThat(all(store)).containsExactly("k1", "k2");
+        } finally {
+            pool.shutdownNow();
         }
     }
 
     @Test
     void read_snapshotHoldsForWholeTransaction() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
         try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
             insert(store, key("k1", "alice", State.ACTIVE));
             List<Long> counts = store.read(tx -> {
                 long before = tx.count(ALL);
-                CompletableFuture.runAsync(() -> {
-                    try {
+                try {
+                    pool.submit(() -> {
                         insert(store, key("k2", "alice", State.ACTIVE));
-                    } catch (KmipException e) {
-                        throw new AssertionError(e);
-                    }
-                }).join();
+                        return null;
+                    }).get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
                 return List.of(before, tx.count(ALL));
             });
             assertThat(counts).containsExactly(1L, 1L);
             assertThat(countAll(store)).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
