@@ -1,0 +1,217 @@
+package io.keyhold.server.store.sqlite;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.server.store.StoreException;
+import io.keyhold.server.store.TransactionWork;
+import io.keyhold.server.store.WriteTransaction;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The writer thread and its queue. Each round takes every waiting work (up to the group bound), runs
+ * them in one immediate transaction, each in its own savepoint, commits once and then completes every
+ * caller: a work that threw gets its own exception back, the others their results; if the commit fails,
+ * every work that had succeeded gets a {@link StoreException}.
+ */
+final class GroupWriter {
+    private static final Pending<Void> STOP = new Pending<>(tx -> null);
+
+    private final Connection connection;
+    private final int maxGroupSize;
+    private final String databaseName;
+    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private volatile int largestGroup;
+
+    GroupWriter(Connection connection, int maxGroupSize, String databaseName) {
+        this.connection = connection;
+        this.maxGroupSize = maxGroupSize;
+        this.databaseName = databaseName;
+        this.thread = new Thread(this::run, "keyhold-sqlite-writer-" + databaseName);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    void submit(Pending<?> pending) {
+        queue.add(pending);
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    SqliteObjectStore.Stats stats() {
+        return new SqliteObjectStore.Stats(transactions.get(), commits.get(), largestGroup);
+    }
+
+    /** Runs everything queued before this call, stops the thread and closes the connection. */
+    void shutdown() {
+        queue.add(STOP);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<Pending<?>> group = new ArrayList<>();
+        try {
+            while (true) {
+                group.clear();
+                try {
+                    group.add(queue.take());
+                } catch (InterruptedException e) {
+                    continue; // only shutdown stops the writer
+                }
+                queue.drainTo(group, maxGroupSize - 1);
+                int stop = group.indexOf(STOP);
+                if (stop >= 0) {
+                    List<Pending<?>> last = new ArrayList<>(group.subList(0, stop));
+                    if (!last.isEmpty()) {
+                        runGroup(last);
+                    }
+                    return;
+                }
+                runGroup(group);
+            }
+        } finally {
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA optimize"); // keeps the planner's statistics current, as SQLite advises at close
+            } catch (SQLException ignored) {
+                // statistics only
+            }
+            SqliteObjectStore.closeQuietly(connection);
+        }
+    }
+
+    private void runGroup(List<Pending<?>> group) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                for (Pending<?> p : group) {
+                    runOne(s, p);
+                }
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(s);
+                throw e;
+            }
+            commits.incrementAndGet();
+            transactions.addAndGet(group.size());
+            largestGroup = Math.max(largestGroup, group.size());
+            group.forEach(Pending::complete);
+        } catch (SQLException | RuntimeException | Error e) {
+            StoreException failure = e instanceof StoreException se ? se
+                    : new StoreException("store " + databaseName + ": commit of " + group.size()
+                            + " write transaction(s) failed: " + e.getMessage(), e);
+            for (Pending<?> p : group) {
+                p.failIfSucceeded(failure);
+                p.complete();
+            }
+        }
+    }
+
+    /** Runs one work inside its savepoint; its own failure rolls back only its changes. */
+    private void runOne(Statement s, Pending<?> p) throws SQLException {
+        SqliteTransaction tx = new SqliteTransaction(connection, true);
+        s.execute("SAVEPOINT work");
+        try {
+            p.run(tx);
+        } finally {
+            tx.finish();
+        }
+        if (p.failure != null) {
+            s.execute("ROLLBACK TO work");
+        }
+        s.execute("RELEASE work");
+    }
+
+    private static void rollbackQuietly(Statement s) {
+        try {
+            s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // the transaction is gone either way; the callers learn of the failure
+        }
+    }
+
+    /** One caller's work and its outcome. */
+    static final class Pending<T> {
+        private final TransactionWork<WriteTransaction, T> work;
+        private final CountDownLatch done = new CountDownLatch(1);
+        private T result;
+        private Throwable failure;
+
+        Pending(TransactionWork<WriteTransaction, T> work) {
+            this.work = work;
+        }
+
+        void run(WriteTransaction tx) {
+            try {
+                result = work.run(tx);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        void failIfSucceeded(StoreException e) {
+            if (failure == null) {
+                result = null;
+                failure = e;
+            }
+        }
+
+        void complete() {
+            done.countDown();
+        }
+
+        T await() throws KmipException {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the work may be running: wait for its outcome
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure == null) {
+                return result;
+            }
+            if (failure instanceof KmipException k) {
+                throw k;
+            }
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw new StoreException("write transaction failed: " + failure.getClass().getSimpleName(), failure);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.keyhold.server.store.sqlite;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.server.store.ObjectStore;
+import io.keyhold.server.store.ReadTransaction;
+import io.keyhold.server.store.StoreException;
+import io.keyhold.server.store.TransactionWork;
+import io.keyhold.server.store.WriteTransaction;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded default store: one SQLite database file in WAL mode with {@code synchronous=FULL}.
+ *
+ * <p>Writes use group commit: one writer thread owns the only write connection; {@link #write} queues
+ * the work and waits while the writer takes every waiting work (up to {@link Options#maxGroupSize}),
+ * runs them in one {@code BEGIN IMMEDIATE} transaction, each inside its own savepoint (a work that throws
+ * is rolled back alone), and commits once, so one fsync acknowledges the whole group. Works run on the
+ * writer thread and must not call {@link #write} themselves. Reads run on the caller's thread on a pool
+ * of read-only connections; WAL gives each read transaction a snapshot and readers never wait for the
+ * writer. Locate is answered from the attribute_value indexes.
+ */
+public final class SqliteObjectStore implements ObjectStore {
+
+    /**
+     * Settings.
+     *
+     * @param readerPoolSize   read-only connections kept open (concurrent read transactions)
+     * @param maxGroupSize     most write transactions committed together
+     * @param busyTimeoutMillis how long a connection waits for a lock held by another process
+     */
+    public record Options(int readerPoolSize, int maxGroupSize, int busyTimeoutMillis) {
+        public static final Options DEFAULTS = new Options(4, 256, 5000);
+
+        public Options {
+            if (readerPoolSize < 1) {
+                throw new IllegalArgumentException("readerPoolSize: " + readerPoolSize + " (expected: >= 1)");
+            }
+            if (maxGroupSize < 1) {
+                throw new IllegalArgumentException("maxGroupSize: " + maxGroupSize + " (expected: >= 1)");
+            }
+            if (busyTimeoutMillis < 0) {
+                throw new IllegalArgumentException("busyTimeoutMillis: " + busyTimeoutMillis + " (expected: >= 0)");
+            }
+        }
+    }
+
+    /**
+     * Write counters since open.
+     *
+     * @param transactions write works run (committed or rolled back to their savepoint)
+     * @param commits      group commits, each one sync
+     * @param largestGroup most works in one commit
+     */
+    public record Stats(long transactions, long commits, int largestGroup) {}
+
+    private static final long READER_WAIT_MILLIS = 30_000;
+
+    private final Path file;
+    private final Options options;
+    private final BlockingQueue<Connection> readers;
+    private final GroupWriter writer;
+    private final Object lifecycle = new Object();
+    private volatile boolean closed;
+
+    private SqliteObjectStore(Path file, Options options, List<Connection> readerConnections, GroupWriter writer) {
+        this.file = file;
+        this.options = options;
+        this.readers = new ArrayBlockingQueue<>(readerConnections.size(), false, readerConnections);
+        this.writer = writer;
+    }
+
+    /** Opens (creating if absent) the database with default settings and brings its schema up to date. */
+    public static SqliteObjectStore open(Path databaseFile) {
+        return open(databaseFile, Options.DEFAULTS);
+    }
+
+    /** Opens (creating if absent) the database and brings its schema up to date. */
+    public static SqliteObjectStore open(Path databaseFile, Options options) {
+        Path file = databaseFile.toAbsolutePath();
+        String name = file.getFileName().toString();
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot create the directory of database " + file, e);
+        }
+        Connection write = null;
+        List<Connection> readerConnections = new ArrayList<>();
+        try {
+            write = connect(file, options, false);
+            SchemaMigrator.migrate(write, name);
+            for (int i = 0; i < options.readerPoolSize(); i++) {
+                readerConnections.add(connect(file, options, true));
+            }
+            GroupWriter writer = new GroupWriter(write, options.maxGroupSize(), name);
+            SqliteObjectStore store = new SqliteObjectStore(file, options, readerConnections, writer);
+            writer.start();
+            return store;
+        } catch (SQLException e) {
+            closeQuietly(write);
+            readerConnections.forEach(SqliteObjectStore::closeQuietly);
+            throw new StoreException("cannot open database " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(write);
+            readerConnections.forEach(SqliteObjectStore::closeQuietly);
+            throw e;
+        }
+    }
+
+    private static Connection connect(Path file, Options options, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(options.busyTimeoutMillis());
+        config.setReadOnly(readOnly);
+        Connection c = config.createConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+            // the driver applies journal_mode only where it may; make the writer's choice explicit
+            if (!readOnly) {
+                s.execute("PRAGMA journal_mode = WAL");
+                s.execute("PRAGMA synchronous = FULL");
+            }
+        }
+        if (readOnly) {
+            c.setAutoCommit(false);
+        }
+        return c;
+    }
+
+    @Override
+    public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
+        Connection c = borrowReader();
+        SqliteTransaction tx = new SqliteTransaction(c, false);
+        boolean ok = false;
+        try {
+            T result = work.run(tx);
+            ok = true;
+            return result;
+        } finally {
+            tx.finish();
+            endRead(c, ok);
+        }
+    }
+
+    private Connection borrowReader() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READER_WAIT_MILLIS);
+        try {
+            while (true) {
+                checkOpen();
+                Connection c = readers.poll(100, TimeUnit.MILLISECONDS);
+                if (c != null) {
+                    return c;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new StoreException("store " + file.getFileName() + ": no read connection free after "
+                            + READER_WAIT_MILLIS + " ms (pool size: " + options.readerPoolSize() + ")");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a read connection of " + file.getFileName());
+        }
+    }
+
+    private void endRead(Connection c, boolean ok) {
+        SQLException failure = null;
+        try {
+            c.rollback(); // ends the read transaction and its snapshot
+        } catch (SQLException e) {
+            failure = e;
+            closeQuietly(c);
+            c = reconnectReader();
+        }
+        if (c != null) {
+            giveBack(c);
+        }
+        if (failure != null && ok) {
+            throw SqliteTransaction.failure("end of read transaction", failure);
+        }
+    }
+
+    /** A fresh read connection to replace a broken one, or null if the database cannot be opened now. */
+    private Connection reconnectReader() {
+        try {
+            return connect(file, options, true);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private void giveBack(Connection c) {
+        synchronized (lifecycle) {
+            if (closed) {
+                closeQuietly(c);
+            } else {
+                readers.add(c);
+            }
+        }
+    }
+
+    @Override
+    public <T> T write(TransactionWork<WriteTransaction, T> work) throws KmipException {
+        if (Thread.currentThread() == writer.thread()) {
+            throw new IllegalStateException("write called from inside a write transaction");
+        }
+        GroupWriter.Pending<T> pending = new GroupWriter.Pending<>(work);
+        synchronized (lifecycle) {
+            checkOpen();
+            writer.submit(pending);
+        }
+        return pending.await();
+    }
+
+    /** Write counters since open. */
+    public Stats stats() {
+        return writer.stats();
+    }
+
+    /** Works waiting for the writer; lets tests see a group forming. */
+    int queuedWrites() {
+        return writer.queued();
+    }
+
+    @Override
+    public void close() {
+        if (Thread.currentThread() == writer.thread()) {
+            throw new IllegalStateException("close called from inside a write transaction");
+        }
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        writer.shutdown(); // finishes what is queued, then closes the write connection
+        List<Connection> idle = new ArrayList<>();
+        synchronized (lifecycle) {
+            readers.drainTo(idle);
+        }
+        idle.forEach(SqliteObjectStore::closeQuietly);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreException("store " + file.getFileName() + " is closed");
+        }
+    }
+
+    static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+}

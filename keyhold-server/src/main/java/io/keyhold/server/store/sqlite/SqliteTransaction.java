@@ -1,0 +1,253 @@
+package io.keyhold.server.store.sqlite;
+
+import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.server.store.LocateQuery;
+import io.keyhold.server.store.StorageStatus;
+import io.keyhold.server.store.StoreException;
+import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.ValueKeys;
+import io.keyhold.server.store.WriteTransaction;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One transaction on one connection: a read transaction on a pooled read-only connection, or one work of
+ * a commit group on the writer's connection (reads then see the writer's uncommitted state). Valid only
+ * while its work runs.
+ */
+final class SqliteTransaction implements WriteTransaction {
+    private final Connection connection;
+    private final boolean writable;
+    private boolean finished;
+
+    SqliteTransaction(Connection connection, boolean writable) {
+        this.connection = connection;
+        this.writable = writable;
+    }
+
+    void finish() {
+        finished = true;
+    }
+
+    @Override
+    public Optional<StoredObject> get(String uniqueIdentifier) {
+        checkOpen();
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT owner, storage_status, attributes, object FROM managed_object WHERE uid = ?")) {
+            p.setString(1, uniqueIdentifier);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredObject(uniqueIdentifier, rs.getString(1), storageStatus(rs.getInt(2)),
+                        RowCodec.decodeAttributes(rs.getBytes(3), uniqueIdentifier),
+                        RowCodec.decodeObject(rs.getBytes(4), uniqueIdentifier)));
+            }
+        } catch (SQLException e) {
+            throw failure("get of object " + uniqueIdentifier, e);
+        }
+    }
+
+    @Override
+    public List<String> locate(LocateQuery query) {
+        checkOpen();
+        LocateSql sql = LocateSql.select(query);
+        try (PreparedStatement p = connection.prepareStatement(sql.text())) {
+            sql.bind(p);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("locate", e);
+        }
+    }
+
+    @Override
+    public long count(LocateQuery query) {
+        checkOpen();
+        LocateSql sql = LocateSql.count(query);
+        try (PreparedStatement p = connection.prepareStatement(sql.text())) {
+            sql.bind(p);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure("count", e);
+        }
+    }
+
+    @Override
+    public void insert(StoredObject object) {
+        checkWritable();
+        String uid = object.uniqueIdentifier();
+        atomically("insert of object " + uid, () -> {
+            if (find(uid) != null) {
+                throw new StoreException("object " + uid + " already exists");
+            }
+            long seq;
+            try (PreparedStatement p = connection.prepareStatement("INSERT INTO managed_object "
+                    + "(uid, owner, object_type, state, storage_status, attributes, object) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, uid);
+                p.setString(2, object.owner());
+                bindColumns(p, 3, object);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = connection.prepareStatement("SELECT last_insert_rowid()");
+                 ResultSet rs = p.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+            insertValues(seq, object.attributes());
+        });
+    }
+
+    @Override
+    public void update(StoredObject object) {
+        checkWritable();
+        String uid = object.uniqueIdentifier();
+        atomically("update of object " + uid, () -> {
+            Row row = find(uid);
+            if (row == null) {
+                throw new StoreException("object " + uid + " does not exist");
+            }
+            if (!row.owner().equals(object.owner())) {
+                throw new StoreException("object " + uid + ": the owner cannot change");
+            }
+            try (PreparedStatement p = connection.prepareStatement("UPDATE managed_object SET "
+                    + "object_type = ?, state = ?, storage_status = ?, attributes = ?, object = ? WHERE seq = ?")) {
+                bindColumns(p, 1, object);
+                p.setLong(6, row.seq());
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = connection.prepareStatement("DELETE FROM attribute_value WHERE seq = ?")) {
+                p.setLong(1, row.seq());
+                p.executeUpdate();
+            }
+            insertValues(row.seq(), object.attributes());
+        });
+    }
+
+    private interface SqlSteps {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs the statements of one insert or update inside a savepoint, so that a failure halfway leaves
+     * nothing behind even if the work catches the exception and goes on.
+     */
+    private void atomically(String operation, SqlSteps steps) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SAVEPOINT operation");
+            try {
+                steps.run();
+            } catch (SQLException | RuntimeException e) {
+                s.execute("ROLLBACK TO operation");
+                s.execute("RELEASE operation");
+                throw e;
+            }
+            s.execute("RELEASE operation");
+        } catch (SQLException e) {
+            throw failure(operation, e);
+        }
+    }
+
+    /** The value of a connection setting (journal_mode, synchronous, foreign_keys, busy_timeout), for tests. */
+    String pragma(String name) {
+        if (!name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("pragma name: " + name);
+        }
+        try (PreparedStatement p = connection.prepareStatement("PRAGMA " + name); ResultSet rs = p.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw failure("pragma " + name, e);
+        }
+    }
+
+    private record Row(long seq, String owner) {}
+
+    private Row find(String uid) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("SELECT seq, owner FROM managed_object WHERE uid = ?")) {
+            p.setString(1, uid);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? new Row(rs.getLong(1), rs.getString(2)) : null;
+            }
+        }
+    }
+
+    /** Binds object_type, state, storage_status, attributes, object from {@code first} on. */
+    private static void bindColumns(PreparedStatement p, int first, StoredObject object) throws SQLException {
+        p.setInt(first, object.objectType());
+        int state = object.state();
+        if (object.attribute("State").isPresent()) {
+            p.setInt(first + 1, state);
+        } else {
+            p.setNull(first + 1, Types.INTEGER);
+        }
+        p.setInt(first + 2, object.storageStatus() == StorageStatus.ARCHIVED ? 1 : 0);
+        p.setBytes(first + 3, RowCodec.encodeAttributes(object.attributes()));
+        byte[] material = RowCodec.encodeObject(object.object());
+        if (material == null) {
+            p.setNull(first + 4, Types.BLOB);
+        } else {
+            p.setBytes(first + 4, material);
+        }
+    }
+
+    private void insertValues(long seq, List<KmipAttribute> attributes) throws SQLException {
+        if (attributes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = connection.prepareStatement(
+                "INSERT INTO attribute_value (seq, name, idx, value_key, value_num) VALUES (?, ?, ?, ?, ?)")) {
+            for (KmipAttribute a : attributes) {
+                p.setLong(1, seq);
+                p.setString(2, a.name());
+                p.setInt(3, a.index());
+                p.setBytes(4, ValueKeys.key(a.value()));
+                OptionalLong n = ValueKeys.number(a.value());
+                if (n.isPresent()) {
+                    p.setLong(5, n.getAsLong());
+                } else {
+                    p.setNull(5, Types.INTEGER);
+                }
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    static StorageStatus storageStatus(int code) {
+        return code == 1 ? StorageStatus.ARCHIVED : StorageStatus.ONLINE;
+    }
+
+    private void checkOpen() {
+        if (finished) {
+            throw new IllegalStateException("transaction used after its work returned");
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        if (!writable) {
+            throw new IllegalStateException("read transaction cannot write");
+        }
+    }
+
+    /** SQLite's messages name the failure (busy, full, corrupt, constraint), never bound values. */
+    static StoreException failure(String operation, SQLException e) {
+        return new StoreException("store: " + operation + " failed: " + e.getMessage(), e);
+    }
+}

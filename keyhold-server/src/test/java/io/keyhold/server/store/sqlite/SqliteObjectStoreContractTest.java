@@ -1,0 +1,16 @@
+package io.keyhold.server.store.sqlite;
+
+import io.keyhold.server.store.ObjectStore;
+import io.keyhold.server.store.ObjectStoreContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteObjectStoreContractTest extends ObjectStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected ObjectStore newStore() {
+        return SqliteObjectStore.open(dir.resolve("db").resolve("keyhold.db"));
+    }
+}
