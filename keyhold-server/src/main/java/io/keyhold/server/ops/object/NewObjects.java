@@ -42,8 +42,15 @@ final class NewObjects {
         List<KmipAttribute> attributes = new ArrayList<>();
         attributes.add(KmipAttribute.of(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uid)));
         attributes.add(KmipAttribute.of(TtlvItem.enumeration(Tag.OBJECT_TYPE, objectType)));
+        boolean clientNamed = client.stream().anyMatch(c -> c.name().equals("Name"));
         for (TtlvItem d : derived) {
             KmipAttribute a = KmipAttribute.of(d);
+            if (a.name().equals("Name")) {
+                if (!clientNamed) {
+                    attributes.add(a);
+                }
+                continue;
+            }
             Optional<KmipAttribute> given = client.stream().filter(c -> c.name().equals(a.name())).findFirst();
             if (given.isEmpty()) {
                 attributes.add(a);
@@ -63,8 +70,19 @@ final class NewObjects {
         if (hasState(objectType, version)) {
             addIfDefined(attributes, TtlvItem.bool(Tag.FRESH, true), version);
         }
-        StoredObject stored = new StoredObject(uid, context.identity().name(), StorageStatus.ONLINE, attributes, object);
+        StoredObject stored = new StoredObject(uid, context.identity().name(), StorageStatus.ONLINE, indexed(attributes), object);
         return Lifecycle.applyDueDates(stored, now);
+    }
+
+    /** The attributes with instance indices 0, 1, … per name, in order. */
+    private static List<KmipAttribute> indexed(List<KmipAttribute> attributes) {
+        java.util.Map<String, Integer> next = new java.util.HashMap<>();
+        List<KmipAttribute> out = new ArrayList<>(attributes.size());
+        for (KmipAttribute a : attributes) {
+            int index = next.merge(a.name(), 1, Integer::sum) - 1;
+            out.add(index == a.index() ? a : new KmipAttribute(a.name(), index, a.value()));
+        }
+        return out;
     }
 
     /** Templates never have a State; Opaque Objects have one from KMIP 2.0. */

@@ -47,7 +47,8 @@ final class ObjectStructures {
 
     /**
      * Checks a registered object's structure and returns the attribute values the server reads from it
-     * (Cryptographic Algorithm and Length from a Key Block; the certificate attributes).
+     * (Cryptographic Algorithm and Length from a Key Block; the certificate attributes; the Names a 1.0
+     * Template carries inside itself, which name the template).
      *
      * @throws KmipException Invalid Field when the structure is malformed
      */
@@ -104,7 +105,11 @@ final class ObjectStructures {
                 Payloads.required(object, Tag.OPAQUE_DATA_TYPE, ItemType.ENUMERATION);
                 Payloads.required(object, Tag.OPAQUE_DATA_VALUE, ItemType.BYTE_STRING);
             } else if (objectType == ObjectType.TEMPLATE.value()) {
-                AttributeMapping.fromTemplateAttribute(object);
+                for (var a : AttributeMapping.fromTemplateAttribute(object)) {
+                    if (a.name().equals("Name")) {
+                        derived.add(a.value());
+                    }
+                }
             }
         } catch (KmipException e) {
             if (e.reason() == ResultReason.INVALID_FIELD) {

@@ -62,7 +62,10 @@ final class RequestAttributes {
         return indexed(given);
     }
 
-    /** The attributes of the Template object a 1.x Template-Attribute names. */
+    /**
+     * The attributes of the Template object a 1.x Template-Attribute names, without its Names: those name
+     * the template, not the objects made with it.
+     */
     private static List<KmipAttribute> templateAttributes(OperationContext context, ReadTransaction tx, TtlvItem name)
             throws KmipException {
         LocateQuery query = new LocateQuery(context.identity().name(),
@@ -82,7 +85,7 @@ final class RequestAttributes {
         }
         List<KmipAttribute> out = new ArrayList<>();
         for (KmipAttribute a : AttributeMapping.fromTemplateAttribute(template.object())) {
-            if (!AttributeRules.isServerOnly(a.name())) {
+            if (!AttributeRules.isServerOnly(a.name()) && !a.name().equals("Name")) {
                 out.add(a);
             }
         }

@@ -222,6 +222,22 @@ class CreateHandlerTest {
     }
 
     @Test
+    void create_10TemplateNamedInsideItself_isFoundByThatName_andItsNameIsNotCopied() throws Exception {
+        Fixture f = new Fixture(KmipVersion.V1_0);
+        TtlvItem template = AttributeMapping.toTemplateAttribute(Tag.TEMPLATE, List.of(
+                KmipAttribute.of(algorithm(CryptographicAlgorithm.AES)), KmipAttribute.of(length(192)),
+                KmipAttribute.of(TtlvItem.text(Tag.OBJECT_GROUP, "grp")), KmipAttribute.of(name("inner"))));
+        String templateId = f.register(ObjectType.TEMPLATE, template);
+        assertThat(f.stored(templateId).attribute("Name").orElseThrow().value()).isEqualTo(name("inner"));
+        TtlvItem response = f.run(Operation.CREATE, payload(objectType(ObjectType.SYMMETRIC_KEY),
+                TtlvItem.structure(Tag.TEMPLATE_ATTRIBUTE, name("inner"))));
+        StoredObject key = f.stored(response.child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue());
+        assertThat(material(key)).hasSize(24);
+        assertThat(key.attribute("Object Group").orElseThrow().value().textValue()).isEqualTo("grp");
+        assertThat(key.attribute("Name")).isEmpty();
+    }
+
+    @Test
     void create_1xWithUnknownTemplateName_isItemNotFound() {
         Fixture f = new Fixture(KmipVersion.V1_2);
         f.fails(ResultReason.ITEM_NOT_FOUND, Operation.CREATE, payload(objectType(ObjectType.SYMMETRIC_KEY),
