@@ -8,7 +8,7 @@ import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 
 /**
- * Activate (KMIP 1.4 section 4.19, 2.1 section 6.1.1): Pre-Active -> Active with Activation Date now. Any
+ * Activate (KMIP 1.4 section 4.19, 2.1 section 6.1): Pre-Active -> Active with Activation Date now. Any
  * other state is Wrong Key Lifecycle State (2.x) / Permission Denied (1.x); archived objects are Object
  * Archived.
  */

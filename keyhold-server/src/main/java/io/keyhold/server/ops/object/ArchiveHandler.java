@@ -10,7 +10,7 @@ import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StorageStatus;
 
 /**
- * Archive (KMIP 1.4 section 4.22, 2.1 section 6.1.3): moves the object to archival storage and sets Archive
+ * Archive (KMIP 1.4 section 4.22, 2.1 section 6.1): moves the object to archival storage and sets Archive
  * Date. Until Recover, Get and the lifecycle operations answer Object Archived and Locate finds it only
  * with the Archival Storage bit of its Storage Status Mask. Archiving an archived object changes nothing.
  */

@@ -14,7 +14,7 @@ import io.keyhold.server.store.StoredObject;
 import java.util.Optional;
 
 /**
- * Check (KMIP 1.4 section 4.10, 2.1 section 6.1.5): whether the object could be used as described, without
+ * Check (KMIP 1.4 section 4.10, 2.1 section 6.1): whether the object could be used as described, without
  * using it. Cryptographic Usage Mask: every requested bit must be set in the object's mask (else
  * Incompatible Cryptographic Usage Mask in 2.x, as in test case BL-M-2-21; Permission Denied in 1.x). Usage
  * Limits Count: no more than the object's remaining usage (Usage Limit Exceeded / Permission Denied).

@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Create (KMIP 1.4 section 4.1, 2.1 section 6.1.8): generates a Symmetric Key of the requested Cryptographic
+ * Create (KMIP 1.4 section 4.1, 2.1 section 6.1): generates a Symmetric Key of the requested Cryptographic
  * Algorithm and Length (see {@link SymmetricKeys}) with the attributes of the 1.x Template-Attribute (and
  * the Templates it names) or the 2.x Attributes, and stores it as a Raw Key Block. Answers Object Type,
  * then Unique Identifier; the optional 1.x Template-Attribute of implicitly set attributes is not sent.

@@ -8,7 +8,7 @@ import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 
 /**
- * Destroy (KMIP 1.4 section 4.21, 2.1 section 6.1.16): erases the object's material and keeps its
+ * Destroy (KMIP 1.4 section 4.21, 2.1 section 6.1): erases the object's material and keeps its
  * attributes; Pre-Active and Deactivated objects become Destroyed, Compromised ones Destroyed Compromised,
  * with Destroy Date now. An Active object is refused with Wrong Key Lifecycle State (2.x) / Permission
  * Denied (1.x, as in test case AKLC-M-2-10); an already destroyed one with Object Destroyed (2.x) / Item

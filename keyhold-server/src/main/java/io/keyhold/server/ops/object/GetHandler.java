@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Get (KMIP 1.4 section 4.11, 2.1 section 6.1.21): returns Object Type, Unique Identifier and the object as
+ * Get (KMIP 1.4 section 4.11, 2.1 section 6.1): returns Object Type, Unique Identifier and the object as
  * it was registered or created (a created symmetric key: Raw Key Block with only Key Material in the Key
  * Value, then Cryptographic Algorithm and Length). A symmetric key converts between Raw and Transparent
  * Symmetric Key; any other requested Key Format Type is Key Format Type Not Supported, a Key Compression

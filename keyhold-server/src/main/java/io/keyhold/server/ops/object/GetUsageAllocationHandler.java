@@ -12,7 +12,7 @@ import io.keyhold.server.ops.OperationHandler;
 import java.util.Optional;
 
 /**
- * Get Usage Allocation (KMIP 1.4 section 4.18, 2.1 section 6.1.29): allocates Usage Limits Count units of
+ * Get Usage Allocation (KMIP 1.4 section 4.18, 2.1 section 6.1): allocates Usage Limits Count units of
  * the object's Usage Limits, lowering their Usage Limits Count. An object without Usage Limits is Permission
  * Denied; more than remain is Usage Limit Exceeded (2.x) / Permission Denied (1.x). The 1.0 Byte and Object
  * Count fields are not supported.

@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Locate (KMIP 1.4 section 4.9, 2.1 section 6.1.27): the caller's objects that match every attribute given
+ * Locate (KMIP 1.4 section 4.9, 2.1 section 6.1): the caller's objects that match every attribute given
  * (1.x Attribute fields, 2.x Attributes), oldest first. A Date-Time attribute given twice is a range, both
  * ends included; Cryptographic Usage Mask matches objects with every requested bit; any other attribute
  * matches an instance with the same value. Maximum Items and Offset Items page the answer in every version

@@ -12,7 +12,7 @@ import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
 
 /**
- * Obtain Lease (KMIP 1.4 section 4.16, 2.1 section 6.1.33): grants a lease on an Active object for its Lease
+ * Obtain Lease (KMIP 1.4 section 4.17, 2.1 section 6.1): grants a lease on an Active object for its Lease
  * Time attribute, or the server's default lease when it has none, and answers Unique Identifier, Lease
  * Time and Last Change Date. Other states are Wrong Key Lifecycle State (2.x) / Permission Denied (1.x).
  */

@@ -9,7 +9,7 @@ import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StorageStatus;
 
 /**
- * Recover (KMIP 1.4 section 4.23, 2.1 section 6.1.43): brings an archived object back on-line. Recovering an
+ * Recover (KMIP 1.4 section 4.23, 2.1 section 6.1): brings an archived object back on-line. Recovering an
  * on-line object changes nothing.
  */
 final class RecoverHandler implements OperationHandler {

@@ -15,7 +15,7 @@ import io.keyhold.server.store.StoredObject;
 import java.util.List;
 
 /**
- * Register (KMIP 1.4 section 4.3, 2.1 section 6.1.44): stores a client-supplied object of any type
+ * Register (KMIP 1.4 section 4.3, 2.1 section 6.1): stores a client-supplied object of any type
  * (Certificate, Symmetric, Public, Private and Split Key, Secret Data, Opaque Object, PGP Key, and in 1.x
  * Template) exactly as given, so that Get returns it byte for byte. Cryptographic Algorithm and Length are
  * read from the Key Block, the certificate attributes from the certificate. Answers the Unique Identifier

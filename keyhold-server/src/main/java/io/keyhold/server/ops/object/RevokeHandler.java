@@ -13,7 +13,7 @@ import io.keyhold.server.ops.OperationHandler;
 import java.util.Optional;
 
 /**
- * Revoke (KMIP 1.4 section 4.20, 2.1 section 6.1.46). Revocation Reason Key Compromise or CA Compromise:
+ * Revoke (KMIP 1.4 section 4.20, 2.1 section 6.1). Revocation Reason Key Compromise or CA Compromise:
  * Pre-Active, Active and Deactivated objects become Compromised (Destroyed ones Destroyed Compromised)
  * with Compromise Date now and Compromise Occurrence Date as given (else the Initial Date). Any other
  * reason: an Active object becomes Deactivated with Deactivation Date now; other states are Wrong Key

@@ -204,6 +204,14 @@ class RegisterHandlerTest {
     }
 
     @Test
+    void register_pgpKeyBefore12_isInvalidField() {
+        Fixture f = new Fixture(KmipVersion.V1_1);
+        f.fails(ResultReason.INVALID_FIELD, Operation.REGISTER, payload(objectType(ObjectType.PGP_KEY), f.attributes(),
+                TtlvItem.structure(Tag.PGP_KEY, TtlvItem.integer(Tag.PGP_KEY_VERSION, 4),
+                        keyBlock(2, opaqueValue(new byte[] {1, 2})))));
+    }
+
+    @Test
     void register_withServerOnlyAttribute_isRefused() {
         Fixture f = new Fixture(KmipVersion.V1_4);
         f.fails(ResultReason.PERMISSION_DENIED, Operation.REGISTER, payload(objectType(ObjectType.SYMMETRIC_KEY),
