@@ -112,11 +112,9 @@ final class LocateHandler implements OperationHandler {
         } else {
             LocateQuery query = new LocateQuery(owner, criteria, storage, skip, limit);
             boolean counted = context.atLeast(KmipVersion.V1_3) && (maximum.isPresent() || offset.isPresent());
-            Object[] result = context.read(tx -> new Object[] {tx.locate(query), counted ? tx.count(query) : -1L});
-            @SuppressWarnings("unchecked")
-            List<String> ids = (List<String>) result[0];
-            found = ids;
-            total = (Long) result[1];
+            Page page = context.read(tx -> new Page(tx.locate(query), counted ? tx.count(query) : -1L));
+            found = page.ids();
+            total = page.total();
         }
 
         List<TtlvItem> out = new ArrayList<>();
@@ -131,6 +129,9 @@ final class LocateHandler implements OperationHandler {
         }
         return Payloads.response(out);
     }
+
+    /** One page of identifiers and, when asked for, how many match in all (-1 otherwise). */
+    private record Page(List<String> ids, long total) {}
 
     /** One criterion per attribute, dates given twice as a range. */
     static List<LocateQuery.Criterion> criteria(List<KmipAttribute> attributes) throws KmipException {
