@@ -1,0 +1,72 @@
+package io.keyhold.server.ops.object;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.spec.KeyFormatType;
+import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.OperationHandler;
+import io.keyhold.server.store.StoredObject;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Create (KMIP 1.4 section 4.1, 2.1 section 6.1): generates a Symmetric Key of the requested Cryptographic
+ * Algorithm and Length (see {@link SymmetricKeys}) with the attributes of the 1.x Template-Attribute (and
+ * the Templates it names) or the 2.x Attributes, and stores it as a Raw Key Block. Answers Object Type,
+ * then Unique Identifier; the optional 1.x Template-Attribute of implicitly set attributes is not sent.
+ * Sets the ID Placeholder. Other object types are refused (Invalid Object Type in 2.x, Invalid Field in
+ * 1.x): key pairs are Create Key Pair's, the rest is registered.
+ */
+final class CreateHandler implements OperationHandler {
+    private final SecureRandom random;
+
+    CreateHandler(SecureRandom random) {
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    @Override
+    public Operation operation() {
+        return Operation.CREATE;
+    }
+
+    @Override
+    public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
+        int objectType = Payloads.required(payload, Tag.OBJECT_TYPE, ItemType.ENUMERATION).enumValue();
+        if (objectType != ObjectType.SYMMETRIC_KEY.value()) {
+            String name = ObjectType.fromValue(objectType).map(ObjectType::specName).orElse("0x" + Integer.toHexString(objectType));
+            throw new KmipException(Payloads.reason(context, ResultReason.INVALID_OBJECT_TYPE, ResultReason.INVALID_FIELD),
+                    "Create makes Symmetric Keys only, not " + name);
+        }
+        List<KmipAttribute> client = context.read(tx -> RequestAttributes.read(context, tx, payload, objectType));
+        TtlvItem algorithm = NewObjects.clientValue(client, "Cryptographic Algorithm", ItemType.ENUMERATION)
+                .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, "Cryptographic Algorithm is missing"));
+        Optional<TtlvItem> length = NewObjects.clientValue(client, "Cryptographic Length", ItemType.INTEGER);
+        SymmetricKeys.Generated key = SymmetricKeys.generate(algorithm.enumValue(),
+                length.map(TtlvItem::intValue).orElse(null), random);
+        TtlvItem lengthItem = TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, key.lengthBits());
+        TtlvItem object = TtlvItem.structure(Tag.SYMMETRIC_KEY, TtlvItem.structure(Tag.KEY_BLOCK,
+                TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, KeyFormatType.RAW.value()),
+                TtlvItem.structure(Tag.KEY_VALUE, TtlvItem.bytes(Tag.KEY_MATERIAL, key.material())),
+                TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, algorithm.enumValue()),
+                lengthItem));
+        Arrays.fill(key.material(), (byte) 0);
+        List<TtlvItem> derived = length.isPresent() ? List.of() : List.of(lengthItem);
+        StoredObject stored = NewObjects.build(context, objectType, object, client, derived);
+        context.write(tx -> {
+            tx.insert(stored);
+            return null;
+        });
+        context.idPlaceholder(stored.uniqueIdentifier());
+        return Payloads.response(TtlvItem.enumeration(Tag.OBJECT_TYPE, objectType),
+                Payloads.uniqueIdentifier(stored.uniqueIdentifier()));
+    }
+}

@@ -1,0 +1,129 @@
+package io.keyhold.server.ops.object;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.spec.HashingAlgorithm;
+import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.State;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.spec.VersionRules;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.ops.Lifecycle;
+import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.store.StorageStatus;
+import io.keyhold.server.store.StoredObject;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A new managed object with the attributes the server maintains (KMIP 1.4 section 3, 2.1 section 4):
+ * Unique Identifier (a random UUID), Object Type, the attributes read from the material, the client's
+ * attributes, State (Pre-Active, or Active at once when the Activation Date has come), Initial Date, Last
+ * Change Date, Original Creation Date, Digest (SHA-256 of the material) and Fresh. Attributes the request's
+ * version does not define are left out.
+ */
+final class NewObjects {
+    private static final VersionRules RULES = VersionRules.standard();
+
+    private NewObjects() {}
+
+    static StoredObject build(OperationContext context, int objectType, TtlvItem object, List<KmipAttribute> client,
+                              List<TtlvItem> derived) throws KmipException {
+        KmipVersion version = context.version();
+        long now = context.now();
+        String uid = UUID.randomUUID().toString();
+        List<KmipAttribute> attributes = new ArrayList<>();
+        attributes.add(KmipAttribute.of(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uid)));
+        attributes.add(KmipAttribute.of(TtlvItem.enumeration(Tag.OBJECT_TYPE, objectType)));
+        boolean clientNamed = client.stream().anyMatch(c -> c.name().equals("Name"));
+        for (TtlvItem d : derived) {
+            KmipAttribute a = KmipAttribute.of(d);
+            if (a.name().equals("Name")) {
+                if (!clientNamed) {
+                    attributes.add(a);
+                }
+                continue;
+            }
+            Optional<KmipAttribute> given = client.stream().filter(c -> c.name().equals(a.name())).findFirst();
+            if (given.isEmpty()) {
+                attributes.add(a);
+            } else if (a.name().equals("Cryptographic Algorithm") && !given.get().value().equals(d)) {
+                throw new KmipException(ResultReason.INVALID_FIELD, "attribute " + a.name()
+                        + " differs from the value in the object itself");
+            }
+        }
+        attributes.addAll(client);
+        if (hasState(objectType, version)) {
+            attributes.add(KmipAttribute.of(TtlvItem.enumeration(Tag.STATE, State.PRE_ACTIVE.value())));
+        }
+        attributes.add(KmipAttribute.of(TtlvItem.dateTime(Tag.INITIAL_DATE, now)));
+        attributes.add(KmipAttribute.of(TtlvItem.dateTime(Tag.LAST_CHANGE_DATE, now)));
+        addIfDefined(attributes, TtlvItem.dateTime(Tag.ORIGINAL_CREATION_DATE, now), version);
+        digest(object, version).ifPresent(d -> attributes.add(KmipAttribute.of(d)));
+        if (hasState(objectType, version)) {
+            addIfDefined(attributes, TtlvItem.bool(Tag.FRESH, true), version);
+        }
+        StoredObject stored = new StoredObject(uid, context.identity().name(), StorageStatus.ONLINE, indexed(attributes), object);
+        return Lifecycle.applyDueDates(stored, now);
+    }
+
+    /** The attributes with instance indices 0, 1, … per name, in order. */
+    private static List<KmipAttribute> indexed(List<KmipAttribute> attributes) {
+        java.util.Map<String, Integer> next = new java.util.HashMap<>();
+        List<KmipAttribute> out = new ArrayList<>(attributes.size());
+        for (KmipAttribute a : attributes) {
+            int index = next.merge(a.name(), 1, Integer::sum) - 1;
+            out.add(index == a.index() ? a : new KmipAttribute(a.name(), index, a.value()));
+        }
+        return out;
+    }
+
+    /** Templates never have a State; Opaque Objects have one from KMIP 2.0. */
+    static boolean hasState(int objectType, KmipVersion version) {
+        if (objectType == ObjectType.TEMPLATE.value()) {
+            return false;
+        }
+        return objectType != ObjectType.OPAQUE_OBJECT.value() || version.compareTo(KmipVersion.V2_0) >= 0;
+    }
+
+    /** Digest: Hashing Algorithm SHA-256, Digest Value, and the Key Format Type of keys (1.1 and later). */
+    static Optional<TtlvItem> digest(TtlvItem object, KmipVersion version) {
+        Optional<byte[]> input = ObjectStructures.digestInput(object);
+        if (input.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] value;
+        try {
+            value = MessageDigest.getInstance("SHA-256").digest(input.get());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+        List<TtlvItem> c = new ArrayList<>(3);
+        c.add(TtlvItem.enumeration(Tag.HASHING_ALGORITHM, HashingAlgorithm.SHA_256.value()));
+        c.add(TtlvItem.bytes(Tag.DIGEST_VALUE, value));
+        Optional<Integer> format = ObjectStructures.keyFormatType(object);
+        if (format.isPresent() && version.compareTo(KmipVersion.V1_1) >= 0) {
+            c.add(TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, format.get()));
+        }
+        return Optional.of(TtlvItem.structure(Tag.DIGEST, c));
+    }
+
+    /** The client's attribute value of the given type, if it gave one. */
+    static Optional<TtlvItem> clientValue(List<KmipAttribute> client, String name, ItemType type) {
+        return client.stream().filter(a -> a.name().equals(name) && a.value().type() == type)
+                .map(KmipAttribute::value).findFirst();
+    }
+
+    private static void addIfDefined(List<KmipAttribute> attributes, TtlvItem value, KmipVersion version) {
+        if (RULES.hasTag(value.tag(), version)) {
+            attributes.add(KmipAttribute.of(value));
+        }
+    }
+}
