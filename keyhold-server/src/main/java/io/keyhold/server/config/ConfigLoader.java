@@ -169,12 +169,8 @@ public final class ConfigLoader {
         if (host.isBlank()) {
             throw error("kmip.host", "must not be empty");
         }
-        if (host.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == ':')) {
-            try {
-                InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                throw error("kmip.host", "\"" + host + "\" is not a valid address");
-            }
+        if (!validAddressLiteral(host)) {
+            throw error("kmip.host", "\"" + host + "\" is not a valid address");
         }
         int port = integer("kmip.port", ServerConfig.Kmip.DEFAULT_PORT, 0, 65535);
 
@@ -236,6 +232,31 @@ public final class ConfigLoader {
                 new ServerConfig.Storage(dataDir, database),
                 new ServerConfig.Limits(maxMessage, maxConnections, idle, workers, grace),
                 new ServerConfig.Logging(level, format));
+    }
+
+    /** False for text that looks like an IP address but is not one; host names are checked when binding. */
+    private static boolean validAddressLiteral(String host) {
+        if (host.matches("[0-9.]+")) {
+            String[] parts = host.split("\\.", -1);
+            if (parts.length != 4) {
+                return false;
+            }
+            for (String part : parts) {
+                if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (host.indexOf(':') >= 0) {
+            try {
+                InetAddress.getByName(host); // a literal with a colon is parsed, never looked up
+                return true;
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ConfigException error(String setting, String problem) {
