@@ -113,6 +113,9 @@ public final class DevPki {
     }
 
     private List<Path> create(Layout f) throws IOException {
+        if (Files.exists(f.dir()) && !Files.isDirectory(f.dir())) {
+            throw new IOException(f.dir() + " is not a directory");
+        }
         Files.createDirectories(f.dir());
         List<Path> created = new ArrayList<>();
         try {
