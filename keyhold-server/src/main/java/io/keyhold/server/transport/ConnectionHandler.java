@@ -100,6 +100,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             identity = tls.identity(ssl.engine().getSession());
             log.debug("Connection {} from {} is {} ({}, {})", session.id(), remote, identity,
                     ssl.engine().getSession().getProtocol(), ssl.engine().getSession().getCipherSuite());
+            if (!busy && !queue.isEmpty()) {
+                next();
+            }
         } catch (SSLPeerUnverifiedException e) {
             log.info("Refused the client at {}: {}", remote, e.getMessage());
             ctx.close();
@@ -112,14 +115,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (identity == null) {
-            ctx.close(); // data without a named client cannot happen after a good handshake; be safe
-            return;
-        }
         queue.add(frame);
         ctx.channel().config().setAutoRead(false);
-        if (!busy) {
-            next();
+        if (!busy && identity != null) {
+            next(); // before the handshake event has named the client, requests wait for it
         }
     }
 

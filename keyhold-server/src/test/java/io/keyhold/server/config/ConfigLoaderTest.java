@@ -212,4 +212,43 @@ class ConfigLoaderTest {
         assertThat(error("- a\n- b\n", Map.of())).endsWith("the top level must be a mapping of sections"
                 + " (kmip, tls, storage, limits, logging)");
     }
+
+    @Test
+    void exampleFile_loadsWithTheDefaults() throws Exception {
+        Path example = Path.of("..", "keyhold.example.yaml");
+        ServerConfig c = ConfigLoader.load(example, Map.of(
+                "KEYHOLD_TLS_CERTIFICATE", dir.resolve("server.pem").toString(),
+                "KEYHOLD_TLS_PRIVATE_KEY", dir.resolve("server.key").toString(),
+                "KEYHOLD_TLS_TRUSTED_CAS", dir.resolve("ca.pem").toString()));
+        ServerConfig defaults = load(MINIMAL, Map.of());
+
+        assertThat(c.kmip()).isEqualTo(defaults.kmip());
+        assertThat(c.tls().protocols()).isEqualTo(defaults.tls().protocols());
+        assertThat(c.tls().legacyCipherSuites()).isEqualTo(defaults.tls().legacyCipherSuites());
+        assertThat(c.tls().requireClientAuthUsage()).isEqualTo(defaults.tls().requireClientAuthUsage());
+        assertThat(c.tls().clientIdentity()).isEqualTo(defaults.tls().clientIdentity());
+        assertThat(c.tls().sessionTimeout()).isEqualTo(defaults.tls().sessionTimeout());
+        assertThat(c.limits()).isEqualTo(defaults.limits());
+        assertThat(c.logging()).isEqualTo(defaults.logging());
+        String text = Files.readString(example);
+        for (String setting : ConfigLoader.SETTINGS) {
+            assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.indexOf('.') + 1) + ":");
+        }
+    }
+
+    @Test
+    void documentation_listsEverySettingWithItsVariable() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+        for (String setting : ConfigLoader.SETTINGS) {
+            assertThat(doc).as(setting).contains("| `" + setting + "` |", "`" + ConfigLoader.environmentVariable(setting) + "`");
+        }
+    }
+
+    @Test
+    void host_acceptsAddressesAndNames_refusesBrokenLiterals() throws Exception {
+        assertThat(load(MINIMAL + "kmip:\n  host: \"::1\"\n", Map.of()).kmip().host()).isEqualTo("::1");
+        assertThat(load(MINIMAL + "kmip:\n  host: kms.example.com\n", Map.of()).kmip().host()).isEqualTo("kms.example.com");
+        assertThat(error(MINIMAL + "kmip:\n  host: 10.0.1\n", Map.of())).isEqualTo("kmip.host: \"10.0.1\" is not a valid address");
+        assertThat(error(MINIMAL + "kmip:\n  host: \"1:::2:::3\"\n", Map.of())).startsWith("kmip.host: ");
+    }
 }
