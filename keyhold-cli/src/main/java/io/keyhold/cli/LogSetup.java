@@ -27,6 +27,12 @@ final class LogSetup {
             json.setTarget("System.err");
             JsonEncoder encoder = new JsonEncoder();
             encoder.setContext(context);
+            encoder.setWithSequenceNumber(false);
+            encoder.setWithNanoseconds(false);
+            encoder.setWithContext(false);
+            encoder.setWithMessage(false);
+            encoder.setWithArguments(false);
+            encoder.setWithFormattedMessage(true);
             encoder.start();
             json.setEncoder(encoder);
             json.start();

@@ -173,7 +173,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             return processor.process(request, context);
         } catch (RuntimeException | Error e) {
-            log.error("The request processor failed on a request from {} ({})", remote, identity, e);
+            log.error("The request processor failed on a request from {} ({}): {}", remote, identity,
+                    e.getClass().getName());
             return processor.failure(ResultReason.GENERAL_FAILURE, "the server failed to process the request");
         }
     }

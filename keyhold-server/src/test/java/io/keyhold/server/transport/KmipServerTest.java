@@ -100,7 +100,7 @@ class KmipServerTest {
 
     @Test
     void differentConnections_runInParallel() throws Exception {
-        processor.delayMillis = 500;
+        processor.delayMillis = 1500;
         int port = start();
         try (TlsClient a = TlsClient.connect(port); TlsClient b = TlsClient.connect(port)) {
             a.send(StubProcessor.request("a"));
@@ -248,5 +248,28 @@ class KmipServerTest {
         }
         assertThat(processor.sessionsClosed.get()).isEqualTo(1);
         assertThat(processor.sessions.peek().values()).isEmpty();
+    }
+
+    @Test
+    void processorThatThrows_answersGeneralFailureAndKeepsTheConnection() throws Exception {
+        server = new KeyholdServer(TestPki.config(), new StubProcessor() {
+            @Override
+            public byte[] process(byte[] request, io.keyhold.server.dispatch.RequestContext context) {
+                if (new String(request, java.nio.charset.StandardCharsets.US_ASCII).contains("boom")) {
+                    throw new IllegalStateException("boom");
+                }
+                return super.process(request, context);
+            }
+        });
+        server.start();
+        byte[] ok = StubProcessor.request("fine");
+        try (TlsClient c = TlsClient.connect(server.port())) {
+            c.send(StubProcessor.request("boom"));
+            ResponseMessage response = ResponseMessage.from(new TtlvDecoder().decode(c.readMessage()));
+            assertThat(response.batchItems().get(0).resultReason()).isEqualTo(ResultReason.GENERAL_FAILURE.value());
+            assertThat(response.batchItems().get(0).resultMessage()).doesNotContain("boom");
+            c.send(ok);
+            assertEcho(c.readItem(), "client1", ok);
+        }
     }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Answers every request with a Response Message structure holding the client's identity (Unique
  * Identifier) and the request bytes (Nonce Value), after an optional delay; counts what it sees.
  */
-public final class StubProcessor implements RequestProcessor {
+public class StubProcessor implements RequestProcessor {
     public volatile long delayMillis;
     public final AtomicInteger running = new AtomicInteger();
     public final AtomicInteger maxRunning = new AtomicInteger();
