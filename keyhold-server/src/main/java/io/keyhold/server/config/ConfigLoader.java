@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -110,8 +109,7 @@ public final class ConfigLoader {
         if (!root.isObject()) {
             throw new ConfigException(name, "the top level must be a mapping of sections (kmip, tls, storage, limits, logging)");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> sections = root.fields(); sections.hasNext(); ) {
-            Map.Entry<String, JsonNode> section = sections.next();
+        for (Map.Entry<String, JsonNode> section : root.properties()) {
             String sectionName = section.getKey();
             if (SETTINGS.stream().noneMatch(s -> s.startsWith(sectionName + "."))) {
                 throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging)");
@@ -123,8 +121,7 @@ public final class ConfigLoader {
             if (!body.isObject()) {
                 throw new ConfigException(sectionName, "must be a mapping of settings");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : body.properties()) {
                 String path = sectionName + "." + e.getKey();
                 if (!SETTINGS.contains(path)) {
                     throw new ConfigException(path, "unknown setting" + suggestion(path));
