@@ -1,0 +1,115 @@
+package io.keyhold.cli;
+
+import io.keyhold.server.config.ServerConfig;
+import io.keyhold.server.pki.DevPki;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keyhold dev}: a development server on 127.0.0.1 with a generated test PKI and its database in one
+ * directory, running in the foreground until Ctrl-C or SIGTERM.
+ */
+@Command(name = "dev",
+        description = {"Runs a development server on 127.0.0.1 in the foreground.",
+                "Creates in DIR, when absent, a test CA (ca.pem), a server certificate, client certificates for "
+                        + "client1 (client.pem, client.key, client.p12) and client2 (client2.*), PKCS#12 password "
+                        + "changeit, and the database. Never overwrites existing files."},
+        mixinStandardHelpOptions = true)
+final class DevCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "keyhold-dev",
+            description = "Directory for the certificates and the database (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "5696",
+            description = "KMIP port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 for any free port).")
+    int port;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8443",
+            description = "HTTPS API port (default: ${DEFAULT-VALUE}); accepted, but the HTTPS listener comes in a "
+                    + "later release.")
+    int httpPort;
+
+    private ServerRunner runner;
+
+    @Override
+    public Integer call() throws Exception {
+        checkPort("--port", port);
+        checkPort("--http-port", httpPort);
+        Path home = dir.toAbsolutePath().normalize();
+        List<Path> created = DevPki.ensure(home);
+        DevPki.Layout pki = new DevPki.Layout(home);
+        ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", port),
+                ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
+                ServerConfig.Storage.in(home), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults());
+        LogSetup.apply(config.logging());
+        synchronized (this) {
+            runner = new ServerRunner(spec);
+        }
+        return runner.run(config, out -> instructions(out, pki, created.isEmpty()));
+    }
+
+    private void checkPort(String option, int value) {
+        if (value < 0 || value > 65535) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '" + option + "': " + value + " (expected: 0 to 65535)");
+        }
+    }
+
+    private void instructions(PrintWriter out, DevPki.Layout pki, boolean reused) {
+        int actual = runner.port();
+        String client = pki.clientCertificate(1).toString();
+        String key = pki.clientKey(1).toString();
+        String ca = pki.ca().toString();
+        out.println();
+        out.println((reused ? "Using the certificates and database in " : "Created test certificates in ")
+                + pki.dir() + ":");
+        out.println("  CA ca.pem; client1: client.pem, client.key, client.p12; client2: client2.pem, client2.key, "
+                + "client2.p12 (PKCS#12 password " + DevPki.P12_PASSWORD + ")");
+        out.println();
+        out.println("PyKMIP, pykmip.conf:");
+        out.println("  [client]");
+        out.println("  host=127.0.0.1");
+        out.println("  port=" + actual);
+        out.println("  certfile=" + client);
+        out.println("  keyfile=" + key);
+        out.println("  ca_certs=" + ca);
+        out.println("  cert_reqs=CERT_REQUIRED");
+        out.println("  ssl_version=PROTOCOL_SSLv23");
+        out.println("  do_handshake_on_connect=True");
+        out.println("  suppress_ragged_eofs=True");
+        out.println();
+        out.println("PyKMIP, in Python:");
+        out.println("  from kmip.pie.client import ProxyKmipClient");
+        out.println("  client = ProxyKmipClient(hostname=\"127.0.0.1\", port=" + actual + ",");
+        out.println("      cert=\"" + client + "\", key=\"" + key + "\", ca=\"" + ca + "\")");
+        out.println();
+        out.println("TLS check with openssl:");
+        out.println("  openssl s_client -connect 127.0.0.1:" + actual + " -cert " + client + " -key " + key
+                + " -CAfile " + ca);
+        out.println();
+        out.println("HTTPS API (--http-port " + httpPort + "): not available yet; the HTTPS listener comes in a later "
+                + "release.");
+        out.println("Stop with Ctrl-C or SIGTERM.");
+    }
+
+    /** Stops a running server (for tests; signals use the shutdown hook). */
+    void stop() {
+        ServerRunner r;
+        synchronized (this) {
+            r = runner;
+        }
+        if (r != null) {
+            r.stop();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.keyhold.cli;
+
+import io.keyhold.server.KeyholdServer;
+import io.keyhold.server.ServerAssembly;
+import io.keyhold.server.config.ConfigException;
+import io.keyhold.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs a server in the foreground until it is stopped: by SIGTERM or SIGINT (a shutdown hook stops the
+ * listener gracefully, then closes the store) or by {@link #stop()}. Exit status: 0 after a stop, 2 for a
+ * configuration problem found at start-up, 1 when the listener cannot bind.
+ */
+final class ServerRunner {
+    private final CommandSpec spec;
+    private ServerAssembly.Assembly assembly;
+    private KeyholdServer server;
+    private boolean stopped;
+
+    ServerRunner(CommandSpec spec) {
+        this.spec = spec;
+    }
+
+    int run(ServerConfig config, Consumer<PrintWriter> afterReady) throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String name = spec.qualifiedName();
+        synchronized (this) {
+            if (stopped) {
+                return 0;
+            }
+            assembly = ServerAssembly.open(config);
+            try {
+                server = new KeyholdServer(config, assembly.processor());
+                server.start();
+            } catch (ConfigException e) {
+                closeStore();
+                err.println(name + ": " + e.getMessage());
+                return 2;
+            } catch (IOException e) {
+                closeStore();
+                err.println(name + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        Thread hook = new Thread(this::stop, "keyhold-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Keyhold ready: KMIP on " + hostForHumans(config.kmip().host()) + ":" + server.port());
+        afterReady.accept(out);
+        out.flush();
+        server.awaitTermination();
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it stopped the server
+        }
+        return 0;
+    }
+
+    /** The actual port once started, else -1. */
+    synchronized int port() {
+        return server == null ? -1 : server.port();
+    }
+
+    /** Stops the server gracefully, then closes the store. Idempotent; safe from any thread. */
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (server != null) {
+            server.close();
+        }
+        closeStore();
+    }
+
+    private void closeStore() {
+        if (assembly != null) {
+            assembly.close();
+            assembly = null;
+        }
+    }
+
+    private static String hostForHumans(String host) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+}

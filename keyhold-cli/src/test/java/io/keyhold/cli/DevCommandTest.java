@@ -1,0 +1,74 @@
+package io.keyhold.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DevCommandTest {
+    @Test
+    void dev_createsThePkiServesAndStops(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("dev");
+        ServerCommands run = new ServerCommands();
+        int port = run.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "9443");
+        try {
+            for (String f : new String[] {"ca.pem", "server.pem", "server.key", "client.pem", "client.key",
+                    "client.p12", "client2.pem", "client2.key", "client2.p12"}) {
+                assertThat(dir.resolve(f)).exists();
+            }
+            String out = run.stdout();
+            assertThat(out.lines().findFirst()).hasValue("Keyhold ready: KMIP on 127.0.0.1:" + port);
+            assertThat(out).contains("certfile=" + dir.resolve("client.pem"), "keyfile=" + dir.resolve("client.key"),
+                    "ca_certs=" + dir.resolve("ca.pem"), "port=" + port, "ProxyKmipClient(hostname=\"127.0.0.1\"",
+                    "openssl s_client -connect 127.0.0.1:" + port,
+                    "HTTPS API (--http-port 9443): not available yet");
+
+            byte[] answer = ServerCommands.exchange(port, dir.resolve("client.p12"), dir.resolve("ca.pem"),
+                    ServerCommands.REQUEST);
+            assertThat(Arrays.copyOf(answer, 4)).as("a Response Message").containsExactly(0x42, 0x00, 0x7B, 0x01);
+        } finally {
+            ((DevCommand) run.cl.getSubcommands().get("dev").getCommand()).stop();
+        }
+        assertThat(run.exit.get(30, TimeUnit.SECONDS)).isZero();
+
+        byte[] ca = Files.readAllBytes(dir.resolve("ca.pem"));
+        ServerCommands again = new ServerCommands();
+        again.start("dev", "--dir", dir.toString(), "--port", "0");
+        ((DevCommand) again.cl.getSubcommands().get("dev").getCommand()).stop();
+        assertThat(again.exit.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("ca.pem"))).as("not overwritten").isEqualTo(ca);
+        assertThat(again.stdout()).contains("Using the certificates and database in " + dir);
+    }
+
+    @Test
+    void badPort_isAUsageError() {
+        CliRun r = CliRun.run("", "dev", "--port", "70000");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("Invalid value for option '--port': 70000 (expected: 0 to 65535)");
+
+        r = CliRun.run("", "dev", "--http-port", "http");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--http-port");
+    }
+
+    @Test
+    void dirThatIsAFile_failsWithOneLine(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("f"), "x");
+        CliRun r = CliRun.run("", "dev", "--dir", file.toString(), "--port", "0");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).isEqualTo("keyhold dev: I/O error: " + file + " is not a directory" + System.lineSeparator());
+    }
+
+    @Test
+    void help_describesTheOptions() {
+        CliRun r = CliRun.run("", "dev", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).contains("--dir=DIR", "--port=PORT", "--http-port=PORT", "changeit");
+    }
+}

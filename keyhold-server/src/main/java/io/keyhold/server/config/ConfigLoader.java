@@ -1,0 +1,393 @@
+package io.keyhold.server.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code keyhold.yaml}, applies environment overrides and validates every setting. Each setting has a
+ * path ("limits.max_connections") and an environment variable made from it: {@code KEYHOLD_} followed by
+ * the path upper-cased with dots as underscores ({@code KEYHOLD_LIMITS_MAX_CONNECTIONS}); the environment
+ * wins over the file. Lists come from the environment comma-separated. Relative paths are resolved against
+ * the configuration file's directory. The first problem found stops loading with a {@link ConfigException}
+ * naming the setting.
+ */
+public final class ConfigLoader {
+    /** Every setting, by path, in the order of the documentation. */
+    static final List<String> SETTINGS = List.of(
+            "kmip.host", "kmip.port",
+            "tls.certificate", "tls.private_key", "tls.private_key_password", "tls.trusted_cas", "tls.protocols",
+            "tls.legacy_cipher_suites", "tls.require_client_auth_usage", "tls.client_identity",
+            "tls.session_timeout",
+            "storage.data_dir", "storage.database",
+            "limits.max_message_bytes", "limits.max_connections", "limits.idle_timeout", "limits.worker_threads",
+            "limits.shutdown_grace",
+            "logging.level", "logging.format");
+
+    private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.protocols");
+    private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+    private static final List<String> LOG_FORMATS = List.of("plain", "json");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?");
+
+    private final Map<String, Value> values = new LinkedHashMap<>();
+    private final Path baseDir;
+
+    /** Where a value came from, for the error message. */
+    private record Value(JsonNode node, String origin) {
+    }
+
+    private ConfigLoader(Path baseDir) {
+        this.baseDir = baseDir;
+    }
+
+    /** The environment variable that overrides a setting: {@code KEYHOLD_LIMITS_MAX_CONNECTIONS}. */
+    public static String environmentVariable(String setting) {
+        return "KEYHOLD_" + setting.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /** Loads the file with overrides from the process environment. */
+    public static ServerConfig load(Path file) throws ConfigException {
+        return load(file, System.getenv());
+    }
+
+    /** Loads the file with overrides from {@code env}. */
+    public static ServerConfig load(Path file, Map<String, String> env) throws ConfigException {
+        String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, "configuration file does not exist");
+        } catch (IOException e) {
+            throw new ConfigException(name, "cannot read the configuration file (" + e.getClass().getSimpleName() + ")");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, name, dir, env);
+    }
+
+    /**
+     * Parses YAML text; {@code name} labels errors in the text, {@code baseDir} resolves relative paths.
+     */
+    public static ServerConfig parse(String yaml, String name, Path baseDir, Map<String, String> env)
+            throws ConfigException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ConfigException(name, "not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+        }
+        ConfigLoader loader = new ConfigLoader(baseDir);
+        loader.collect(root, name);
+        loader.applyEnvironment(env);
+        return loader.build();
+    }
+
+    private void collect(JsonNode root, String name) throws ConfigException {
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(name, "the top level must be a mapping of sections (kmip, tls, storage, limits, logging)");
+        }
+        for (Map.Entry<String, JsonNode> section : root.properties()) {
+            String sectionName = section.getKey();
+            if (SETTINGS.stream().noneMatch(s -> s.startsWith(sectionName + "."))) {
+                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging)");
+            }
+            JsonNode body = section.getValue();
+            if (body == null || body.isNull()) {
+                continue;
+            }
+            if (!body.isObject()) {
+                throw new ConfigException(sectionName, "must be a mapping of settings");
+            }
+            for (Map.Entry<String, JsonNode> e : body.properties()) {
+                String path = sectionName + "." + e.getKey();
+                if (!SETTINGS.contains(path)) {
+                    throw new ConfigException(path, "unknown setting" + suggestion(path));
+                }
+                if (!e.getValue().isNull()) {
+                    values.put(path, new Value(e.getValue(), null));
+                }
+            }
+        }
+    }
+
+    private static String suggestion(String path) {
+        String normal = path.replace('-', '_').toLowerCase(Locale.ROOT);
+        return SETTINGS.contains(normal) && !normal.equals(path) ? " (did you mean " + normal + "?)" : "";
+    }
+
+    private void applyEnvironment(Map<String, String> env) {
+        for (String setting : SETTINGS) {
+            String variable = environmentVariable(setting);
+            String text = env.get(variable);
+            if (text == null) {
+                continue;
+            }
+            JsonNode node;
+            if (LIST_SETTINGS.contains(setting)) {
+                var array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+                for (String part : text.split(",")) {
+                    if (!part.isBlank()) {
+                        array.add(part.strip());
+                    }
+                }
+                node = array;
+            } else {
+                node = com.fasterxml.jackson.databind.node.TextNode.valueOf(text.strip());
+            }
+            values.put(setting, new Value(node, variable));
+        }
+    }
+
+    private ServerConfig build() throws ConfigException {
+        String host = text("kmip.host", ServerConfig.Kmip.DEFAULT_HOST);
+        if (host.isBlank()) {
+            throw error("kmip.host", "must not be empty");
+        }
+        if (!validAddressLiteral(host)) {
+            throw error("kmip.host", "\"" + host + "\" is not a valid address");
+        }
+        int port = integer("kmip.port", ServerConfig.Kmip.DEFAULT_PORT, 0, 65535);
+
+        Path certificate = existingFile("tls.certificate", true);
+        Path privateKey = existingFile("tls.private_key", true);
+        String password = values.containsKey("tls.private_key_password") ? text("tls.private_key_password", null) : null;
+        List<String> caNames = list("tls.trusted_cas");
+        if (caNames.isEmpty()) {
+            throw error("tls.trusted_cas", "is required: one or more PEM files with the CA certificates that issue client certificates");
+        }
+        List<Path> trustedCas = new ArrayList<>();
+        for (String ca : caNames) {
+            trustedCas.add(checkFile("tls.trusted_cas", resolve(ca)));
+        }
+        List<String> protocols = values.containsKey("tls.protocols") ? list("tls.protocols")
+                : ServerConfig.Tls.DEFAULT_PROTOCOLS;
+        if (protocols.isEmpty()) {
+            throw error("tls.protocols", "must name at least one protocol (TLSv1.3, TLSv1.2)");
+        }
+        for (String p : protocols) {
+            if (!TLS_PROTOCOLS.contains(p)) {
+                throw error("tls.protocols", "\"" + p + "\" is not supported (expected: TLSv1.3, TLSv1.2)");
+            }
+        }
+        boolean legacy = bool("tls.legacy_cipher_suites", true);
+        boolean requireUsage = bool("tls.require_client_auth_usage", false);
+        String identityName = choice("tls.client_identity", "common_name", List.of("common_name", "subject"));
+        ServerConfig.ClientIdentity identity = identityName.equals("subject") ? ServerConfig.ClientIdentity.SUBJECT
+                : ServerConfig.ClientIdentity.COMMON_NAME;
+        Duration sessionTimeout = duration("tls.session_timeout", ServerConfig.Tls.DEFAULT_SESSION_TIMEOUT);
+
+        Path dataDir = resolve(text("storage.data_dir", "keyhold-data"));
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+            throw error("storage.data_dir", dataDir + " exists and is not a directory");
+        }
+        Path database = values.containsKey("storage.database") ? resolve(text("storage.database", null))
+                : dataDir.resolve(ServerConfig.Storage.DEFAULT_DATABASE_NAME);
+        if (Files.isDirectory(database)) {
+            throw error("storage.database", database + " is a directory, not a database file");
+        }
+
+        int maxMessage = integer("limits.max_message_bytes", ServerConfig.Limits.DEFAULT_MAX_MESSAGE_BYTES, 1024,
+                64 << 20);
+        int maxConnections = integer("limits.max_connections", ServerConfig.Limits.DEFAULT_MAX_CONNECTIONS, 1,
+                1_000_000);
+        Duration idle = duration("limits.idle_timeout", ServerConfig.Limits.DEFAULT_IDLE_TIMEOUT);
+        int workers = integer("limits.worker_threads", 0, 0, 4096);
+        Duration grace = duration("limits.shutdown_grace", ServerConfig.Limits.DEFAULT_SHUTDOWN_GRACE);
+        if (idle.isZero()) {
+            throw error("limits.idle_timeout", "must be longer than 0");
+        }
+
+        String level = choice("logging.level", "info", LOG_LEVELS);
+        String format = choice("logging.format", "plain", LOG_FORMATS);
+
+        return new ServerConfig(new ServerConfig.Kmip(host, port),
+                new ServerConfig.Tls(certificate, privateKey, password, trustedCas, protocols, legacy, requireUsage,
+                        identity, sessionTimeout),
+                new ServerConfig.Storage(dataDir, database),
+                new ServerConfig.Limits(maxMessage, maxConnections, idle, workers, grace),
+                new ServerConfig.Logging(level, format));
+    }
+
+    /** False for text that looks like an IP address but is not one; host names are checked when binding. */
+    private static boolean validAddressLiteral(String host) {
+        if (host.matches("[0-9.]+")) {
+            String[] parts = host.split("\\.", -1);
+            if (parts.length != 4) {
+                return false;
+            }
+            for (String part : parts) {
+                if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (host.indexOf(':') >= 0) {
+            try {
+                InetAddress.getByName(host); // a literal with a colon is parsed, never looked up
+                return true;
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ConfigException error(String setting, String problem) {
+        Value v = values.get(setting);
+        String label = v != null && v.origin() != null ? setting + " (from " + v.origin() + ")" : setting;
+        return new ConfigException(label, problem);
+    }
+
+    private String text(String setting, String fallback) throws ConfigException {
+        Value v = values.get(setting);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.node().isValueNode()) {
+            throw error(setting, "must be a single value, not a " + (v.node().isArray() ? "list" : "mapping"));
+        }
+        return v.node().asText();
+    }
+
+    private int integer(String setting, int fallback, int min, int max) throws ConfigException {
+        String t = text(setting, null);
+        if (t == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(t.strip().replace("_", ""));
+            if (n >= min && n <= max) {
+                return (int) n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(setting, "must be a whole number from " + min + " to " + max + " (was \"" + t + "\")");
+    }
+
+    private boolean bool(String setting, boolean fallback) throws ConfigException {
+        String t = text(setting, null);
+        if (t == null) {
+            return fallback;
+        }
+        return switch (t.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw error(setting, "must be true or false (was \"" + t + "\")");
+        };
+    }
+
+    private String choice(String setting, String fallback, List<String> options) throws ConfigException {
+        String t = text(setting, null);
+        if (t == null) {
+            return fallback;
+        }
+        String normal = t.strip().toLowerCase(Locale.ROOT);
+        if (!options.contains(normal)) {
+            throw error(setting, "must be one of " + String.join(", ", options) + " (was \"" + t + "\")");
+        }
+        return normal;
+    }
+
+    /** "500ms", "30s", "10m", "1h", or a bare number of seconds. */
+    private Duration duration(String setting, Duration fallback) throws ConfigException {
+        String t = text(setting, null);
+        if (t == null) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(t.strip());
+        if (!m.matches()) {
+            throw error(setting, "must be a duration such as 500ms, 30s, 10m or 1h (was \"" + t + "\")");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    private List<String> list(String setting) throws ConfigException {
+        Value v = values.get(setting);
+        if (v == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (v.node().isArray()) {
+            for (JsonNode n : v.node()) {
+                if (!n.isValueNode()) {
+                    throw error(setting, "must be a list of plain values");
+                }
+                out.add(n.asText());
+            }
+        } else if (v.node().isValueNode()) {
+            out.add(v.node().asText());
+        } else {
+            throw error(setting, "must be a list");
+        }
+        return out;
+    }
+
+    private Path existingFile(String setting, boolean required) throws ConfigException {
+        String t = text(setting, null);
+        if (t == null || t.isBlank()) {
+            if (required) {
+                throw error(setting, "is required");
+            }
+            return null;
+        }
+        return checkFile(setting, resolve(t));
+    }
+
+    private Path checkFile(String setting, Path file) throws ConfigException {
+        if (!Files.exists(file)) {
+            throw error(setting, "file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw error(setting, file + " is not a file");
+        }
+        if (!Files.isReadable(file)) {
+            throw error(setting, "file " + file + " is not readable");
+        }
+        return file;
+    }
+
+    private Path resolve(String path) {
+        Path p = Path.of(path.strip());
+        return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "syntax error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,131 @@
+package io.keyhold.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the server needs to start, as loaded by {@link ConfigLoader} from {@code keyhold.yaml} and the
+ * environment (see docs/configuration.md), or built in code by {@code keyhold dev} and tests. Values are
+ * validated by the loader; the records only check for nulls.
+ */
+public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging) {
+    public ServerConfig {
+        Objects.requireNonNull(kmip, "kmip");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(logging, "logging");
+    }
+
+    /** The KMIP listener: host (name or address; 0.0.0.0 for every IPv4 interface) and port (0: any free one). */
+    public record Kmip(String host, int port) {
+        public static final String DEFAULT_HOST = "0.0.0.0";
+        public static final int DEFAULT_PORT = 5696;
+
+        public Kmip {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /** How clients' certificates are turned into an identity. */
+    public enum ClientIdentity {
+        /** The subject's Common Name (exactly one CN is required). */
+        COMMON_NAME,
+        /** The whole subject distinguished name in RFC 2253 form. */
+        SUBJECT
+    }
+
+    /**
+     * TLS: the server's certificate chain and private key (PEM), the CA certificates client certificates must
+     * chain to, and the protocol options.
+     *
+     * @param privateKeyPassword     password of an encrypted PKCS#8 key, or null
+     * @param legacyCipherSuites     also offer the TLS 1.2 CBC-SHA256/SHA384 suites old clients need
+     * @param requireClientAuthUsage refuse client certificates whose extended key usage lacks clientAuth
+     */
+    public record Tls(Path certificate, Path privateKey, String privateKeyPassword, List<Path> trustedCas,
+                      List<String> protocols, boolean legacyCipherSuites, boolean requireClientAuthUsage,
+                      ClientIdentity clientIdentity, Duration sessionTimeout) {
+        public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+        public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(24);
+
+        public Tls {
+            Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(privateKey, "privateKey");
+            trustedCas = List.copyOf(trustedCas);
+            protocols = List.copyOf(protocols);
+            Objects.requireNonNull(clientIdentity, "clientIdentity");
+            Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+        }
+
+        /** The defaults for everything but the files. */
+        public static Tls of(Path certificate, Path privateKey, List<Path> trustedCas) {
+            return new Tls(certificate, privateKey, null, trustedCas, DEFAULT_PROTOCOLS, true, false,
+                    ClientIdentity.COMMON_NAME, DEFAULT_SESSION_TIMEOUT);
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[certificate=" + certificate + ", privateKey=" + privateKey + ", privateKeyPassword="
+                    + (privateKeyPassword == null ? "none" : "(set)") + ", trustedCas=" + trustedCas + ", protocols="
+                    + protocols + ", legacyCipherSuites=" + legacyCipherSuites + ", requireClientAuthUsage="
+                    + requireClientAuthUsage + ", clientIdentity=" + clientIdentity + ", sessionTimeout="
+                    + sessionTimeout + "]";
+        }
+    }
+
+    /** Where the objects live: the data directory and the SQLite database file (by default in that directory). */
+    public record Storage(Path dataDir, Path database) {
+        public static final String DEFAULT_DATABASE_NAME = "keyhold.db";
+
+        public Storage {
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(database, "database");
+        }
+
+        public static Storage in(Path dataDir) {
+            return new Storage(dataDir, dataDir.resolve(DEFAULT_DATABASE_NAME));
+        }
+    }
+
+    /**
+     * Limits.
+     *
+     * @param maxMessageBytes largest request message accepted, header included
+     * @param maxConnections  connections open at once; more are closed as soon as they are accepted
+     * @param idleTimeout     a connection with no request in progress and no traffic for this long is closed
+     * @param workerThreads   threads running requests; 0 for the default, twice the processors and at least 4
+     * @param shutdownGrace   how long a stop waits for requests in progress before closing their connections
+     */
+    public record Limits(int maxMessageBytes, int maxConnections, Duration idleTimeout, int workerThreads,
+                        Duration shutdownGrace) {
+        public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+        public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+        public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+        public Limits {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        }
+
+        public static Limits defaults() {
+            return new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, 0,
+                    DEFAULT_SHUTDOWN_GRACE);
+        }
+
+        /** The worker thread count to use: the setting, or twice the processors and at least 4. */
+        public int effectiveWorkerThreads() {
+            return workerThreads > 0 ? workerThreads : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** Logging: level (error, warn, info, debug, trace) and format (plain or json), applied by the command. */
+    public record Logging(String level, String format) {
+        public static Logging defaults() {
+            return new Logging("info", "plain");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.keyhold.server.transport;
+
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.server.auth.Identity;
+import io.keyhold.server.dispatch.ConnectionSession;
+import io.keyhold.server.dispatch.RequestContext;
+import io.keyhold.server.dispatch.RequestProcessor;
+import io.keyhold.server.tls.ServerTls;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection after TLS: names the client when the handshake completes, then runs its requests
+ * one at a time, in order, on the worker pool. While a request is in progress the connection is not read
+ * (auto-read off), which keeps the answers in order and bounds what one client can make the server buffer;
+ * requests that arrived in the same read wait in a queue. Every method runs on the channel's event loop.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+
+    private final ServerTls tls;
+    private final RequestProcessor processor;
+    private final Executor workers;
+    private final KmipServer server;
+    private final ConnectionSession session = new ConnectionSession();
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+
+    private ChannelHandlerContext ctx;
+    private Identity identity;
+    private String remote = "unknown";
+    private boolean busy;
+    private boolean closeWhenIdle;
+    private boolean sessionClosed;
+
+    ConnectionHandler(ServerTls tls, RequestProcessor processor, Executor workers, KmipServer server) {
+        this.tls = tls;
+        this.processor = processor;
+        this.workers = workers;
+        this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.remote = describe(ctx.channel().remoteAddress());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        log.debug("Connection {} from {} opened", session.id(), remote);
+        if (server.stopping()) {
+            ctx.close();
+            return;
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            handshakeDone(done);
+        } else if (evt instanceof IdleStateEvent) {
+            if (!busy && queue.isEmpty()) {
+                log.debug("Connection {} from {} idle; closing", session.id(), remote);
+                ctx.close();
+            }
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    private void handshakeDone(SslHandshakeCompletionEvent done) {
+        if (!done.isSuccess()) {
+            Throwable cause = done.cause();
+            if (cause instanceof ClosedChannelException || (cause != null && cause.getCause() instanceof ClosedChannelException)) {
+                log.debug("Connection {} from {} closed before completing TLS", session.id(), remote);
+            } else {
+                log.info("TLS handshake with {} failed: {}", remote, cause == null ? "unknown" : cause.getMessage());
+            }
+            ctx.close();
+            return;
+        }
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        try {
+            identity = tls.identity(ssl.engine().getSession());
+            log.debug("Connection {} from {} is {} ({}, {})", session.id(), remote, identity,
+                    ssl.engine().getSession().getProtocol(), ssl.engine().getSession().getCipherSuite());
+            if (!busy && !queue.isEmpty()) {
+                next();
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            log.info("Refused the client at {}: {}", remote, e.getMessage());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Frame frame)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        queue.add(frame);
+        ctx.channel().config().setAutoRead(false);
+        if (!busy && identity != null) {
+            next(); // before the handshake event has named the client, requests wait for it
+        }
+    }
+
+    /** Starts the next queued request, or resumes reading when there is none. */
+    private void next() {
+        if (closeWhenIdle || server.stopping()) {
+            ctx.close();
+            return;
+        }
+        Frame frame = queue.poll();
+        if (frame == null) {
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
+        if (frame instanceof Frame.NotKmip bad) {
+            log.info("Closing the connection from {} ({}): it sent byte 0x{} where a KMIP message starts",
+                    remote, identity, String.format("%02X", bad.firstByte()));
+            ctx.close();
+        } else if (frame instanceof Frame.TooLarge big) {
+            log.info("Closing the connection from {} ({}): message of {} bytes exceeds the limit of {} bytes",
+                    remote, identity, big.length(), big.limit());
+            byte[] answer = processor.failure(ResultReason.INVALID_MESSAGE,
+                    "message of " + big.length() + " bytes exceeds the limit of " + big.limit() + " bytes");
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
+        } else if (frame instanceof Frame.Request request) {
+            run(request.bytes());
+        }
+    }
+
+    private void run(byte[] request) {
+        busy = true;
+        server.requestStarted();
+        RequestContext context = new RequestContext(identity, remote, session);
+        try {
+            workers.execute(() -> {
+                byte[] answer = process(request, context);
+                try {
+                    ctx.executor().execute(() -> respond(answer));
+                } catch (RejectedExecutionException e) {
+                    server.requestFinished();
+                    closeSession();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy = false;
+            server.requestFinished();
+            ctx.close();
+        }
+    }
+
+    private byte[] process(byte[] request, RequestContext context) {
+        try {
+            return processor.process(request, context);
+        } catch (RuntimeException | Error e) {
+            log.error("The request processor failed on a request from {} ({}): {}", remote, identity,
+                    e.getClass().getName());
+            return processor.failure(ResultReason.GENERAL_FAILURE, "the server failed to process the request");
+        }
+    }
+
+    private void respond(byte[] answer) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(f -> {
+            busy = false;
+            server.requestFinished();
+            if (!f.isSuccess() || !ctx.channel().isActive()) {
+                ctx.close();
+                closeSession();
+                return;
+            }
+            next();
+        });
+    }
+
+    /** Called on stop: close now if idle, else after the request in progress is answered. */
+    void drain() {
+        closeWhenIdle = true;
+        if (!busy) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        log.debug("Connection {} from {} closed", session.id(), remote);
+        queue.clear();
+        if (!busy) {
+            closeSession();
+        }
+        super.channelInactive(ctx);
+    }
+
+    private void closeSession() {
+        if (!sessionClosed) {
+            sessionClosed = true;
+            session.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets, TLS alerts and peers that leave without close_notify end up here: routine for a server.
+        log.debug("Connection {} from {}: {}", session.id(), remote, cause.toString());
+        ctx.close();
+    }
+
+    static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,229 @@
+package io.keyhold.server.transport;
+
+import io.keyhold.server.config.ServerConfig;
+import io.keyhold.server.dispatch.RequestProcessor;
+import io.keyhold.server.tls.ServerTls;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The KMIP listener: TLS over TCP (epoll when available, NIO otherwise), TTLV framing, limits, and a
+ * bounded worker pool for the request processor. Each connection has at most one request in progress, so
+ * the pool's queue never holds more tasks than there are connections.
+ *
+ * <p>{@link #close()} stops gracefully: no new connections, idle connections closed, requests in progress
+ * answered (for up to the shutdown grace), then everything closed.
+ */
+public final class KmipServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KmipServer.class);
+
+    private final ServerConfig.Kmip listen;
+    private final ServerConfig.Limits limits;
+    private final ServerTls tls;
+    private final RequestProcessor processor;
+    private final ChannelGroup channels = new DefaultChannelGroup("kmip", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ConnectionLimit connectionLimit;
+
+    private EventLoopGroup acceptors;
+    private EventLoopGroup ioLoops;
+    private ThreadPoolExecutor workers;
+    private Channel serverChannel;
+    private volatile boolean stopping;
+    private boolean closed;
+
+    public KmipServer(ServerConfig.Kmip listen, ServerConfig.Limits limits, ServerTls tls, RequestProcessor processor) {
+        this.listen = listen;
+        this.limits = limits;
+        this.tls = tls;
+        this.processor = processor;
+        this.connectionLimit = new ConnectionLimit(limits.maxConnections());
+    }
+
+    /** Binds the listener; returns once connections are accepted. */
+    public synchronized void start() throws IOException {
+        if (serverChannel != null || closed) {
+            throw new IllegalStateException("already started");
+        }
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("keyhold-accept"), io);
+        ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("keyhold-io"), io);
+        int threads = limits.effectiveWorkerThreads();
+        workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("keyhold-worker"));
+        workers.allowCoreThreadTimeOut(true);
+
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, ioLoops)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        SslHandler ssl = tls.context().newHandler(ch.alloc());
+                        ch.pipeline().addLast("limit", connectionLimit)
+                                .addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(),
+                                        TimeUnit.MILLISECONDS))
+                                .addLast("tls", ssl)
+                                .addLast("frames", new TtlvFrameDecoder(limits.maxMessageBytes()))
+                                .addLast("kmip", new ConnectionHandler(tls, processor, workers, KmipServer.this));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(listen.host(), listen.port()).sync().channel();
+        } catch (Exception e) {
+            shutdownThreads(Duration.ZERO);
+            closed = true;
+            terminated.countDown();
+            throw new IOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
+        }
+        log.info("KMIP listening on {} ({} transport, {} worker threads)",
+                ConnectionHandler.describe(serverChannel.localAddress()), epoll ? "epoll" : "NIO", threads);
+    }
+
+    /** The bound address (with the actual port when port 0 was configured). */
+    public InetSocketAddress localAddress() {
+        Channel ch = serverChannel;
+        if (ch == null) {
+            throw new IllegalStateException("not started");
+        }
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    void requestStarted() {
+        inProgress.incrementAndGet();
+    }
+
+    void requestFinished() {
+        inProgress.decrementAndGet();
+    }
+
+    /** Connections open now (for tests and status). */
+    public int openConnections() {
+        return connectionLimit.open();
+    }
+
+    /**
+     * Stops: closes the listener, lets requests in progress finish for up to the shutdown grace, closes
+     * every connection and the threads, then returns. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopping = true;
+        }
+        try {
+            if (serverChannel == null) {
+                return;
+            }
+            serverChannel.close().awaitUninterruptibly();
+            long deadline = System.nanoTime() + limits.shutdownGrace().toNanos();
+            for (Channel ch : channels) {
+                ch.eventLoop().execute(() -> {
+                    ConnectionHandler handler = ch.pipeline().get(ConnectionHandler.class);
+                    if (handler != null) {
+                        handler.drain();
+                    } else {
+                        ch.close();
+                    }
+                });
+            }
+            while (!channels.isEmpty() && System.nanoTime() < deadline) {
+                sleep(10);
+            }
+            if (!channels.isEmpty() || inProgress.get() > 0) {
+                log.warn("Stopping with {} requests still in progress after {}; closing their connections",
+                        inProgress.get(), limits.shutdownGrace());
+            }
+            channels.close().awaitUninterruptibly();
+            shutdownThreads(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            log.info("KMIP listener stopped");
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    private void shutdownThreads(Duration wait) {
+        if (workers != null) {
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(Math.max(wait.toMillis(), 100), TimeUnit.MILLISECONDS)) {
+                    workers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                workers.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (acceptors != null) {
+            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+        if (ioLoops != null) {
+            ioLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (acceptors != null) {
+            acceptors.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Waits up to the timeout; true when {@link #close()} has finished. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

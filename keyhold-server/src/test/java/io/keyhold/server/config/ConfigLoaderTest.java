@@ -1,0 +1,254 @@
+package io.keyhold.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void files() throws Exception {
+        for (String f : List.of("server.pem", "server.key", "ca.pem", "ca2.pem")) {
+            Files.writeString(dir.resolve(f), "placeholder\n");
+        }
+    }
+
+    private static final String MINIMAL = """
+            tls:
+              certificate: server.pem
+              private_key: server.key
+              trusted_cas: [ca.pem]
+            """;
+
+    private ServerConfig load(String yaml, Map<String, String> env) throws Exception {
+        Path file = dir.resolve("keyhold.yaml");
+        Files.writeString(file, yaml);
+        return ConfigLoader.load(file, env);
+    }
+
+    private String error(String yaml, Map<String, String> env) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> load(yaml, env));
+        assertThat(t).isInstanceOf(ConfigException.class);
+        return t.getMessage();
+    }
+
+    @Test
+    void minimal_takesTheDefaults() throws Exception {
+        ServerConfig c = load(MINIMAL, Map.of());
+
+        assertThat(c.kmip()).isEqualTo(new ServerConfig.Kmip("0.0.0.0", 5696));
+        assertThat(c.tls().certificate()).isEqualTo(dir.resolve("server.pem"));
+        assertThat(c.tls().trustedCas()).containsExactly(dir.resolve("ca.pem"));
+        assertThat(c.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(c.tls().legacyCipherSuites()).isTrue();
+        assertThat(c.tls().requireClientAuthUsage()).isFalse();
+        assertThat(c.tls().clientIdentity()).isEqualTo(ServerConfig.ClientIdentity.COMMON_NAME);
+        assertThat(c.storage().dataDir()).isEqualTo(dir.resolve("keyhold-data"));
+        assertThat(c.storage().database()).isEqualTo(dir.resolve("keyhold-data/keyhold.db"));
+        assertThat(c.limits()).isEqualTo(ServerConfig.Limits.defaults());
+        assertThat(c.logging()).isEqualTo(ServerConfig.Logging.defaults());
+    }
+
+    @Test
+    void everySetting_isRead() throws Exception {
+        ServerConfig c = load("""
+                kmip:
+                  host: 127.0.0.1
+                  port: 15696
+                tls:
+                  certificate: server.pem
+                  private_key: %s
+                  private_key_password: secret
+                  trusted_cas: [ca.pem, ca2.pem]
+                  protocols: [TLSv1.3]
+                  legacy_cipher_suites: false
+                  require_client_auth_usage: true
+                  client_identity: subject
+                  session_timeout: 1h
+                storage:
+                  data_dir: /var/lib/keyhold
+                  database: /srv/k.db
+                limits:
+                  max_message_bytes: 65536
+                  max_connections: 10
+                  idle_timeout: 30s
+                  worker_threads: 8
+                  shutdown_grace: 500ms
+                logging:
+                  level: debug
+                  format: json
+                """.formatted(dir.resolve("server.key")), Map.of());
+
+        assertThat(c.kmip()).isEqualTo(new ServerConfig.Kmip("127.0.0.1", 15696));
+        assertThat(c.tls().privateKey()).isEqualTo(dir.resolve("server.key"));
+        assertThat(c.tls().privateKeyPassword()).isEqualTo("secret");
+        assertThat(c.tls().toString()).doesNotContain("secret");
+        assertThat(c.tls().trustedCas()).containsExactly(dir.resolve("ca.pem"), dir.resolve("ca2.pem"));
+        assertThat(c.tls().protocols()).containsExactly("TLSv1.3");
+        assertThat(c.tls().legacyCipherSuites()).isFalse();
+        assertThat(c.tls().requireClientAuthUsage()).isTrue();
+        assertThat(c.tls().clientIdentity()).isEqualTo(ServerConfig.ClientIdentity.SUBJECT);
+        assertThat(c.tls().sessionTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.storage()).isEqualTo(new ServerConfig.Storage(Path.of("/var/lib/keyhold"), Path.of("/srv/k.db")));
+        assertThat(c.limits()).isEqualTo(new ServerConfig.Limits(65536, 10, Duration.ofSeconds(30), 8,
+                Duration.ofMillis(500)));
+        assertThat(c.logging()).isEqualTo(new ServerConfig.Logging("debug", "json"));
+    }
+
+    @Test
+    void environment_overridesTheFile() throws Exception {
+        ServerConfig c = load(MINIMAL + "limits:\n  max_connections: 10\n", Map.of(
+                "KEYHOLD_LIMITS_MAX_CONNECTIONS", "20",
+                "KEYHOLD_KMIP_PORT", "7000",
+                "KEYHOLD_TLS_TRUSTED_CAS", "ca.pem, ca2.pem",
+                "KEYHOLD_TLS_PRIVATE_KEY_PASSWORD", "from-env",
+                "KEYHOLD_LOGGING_LEVEL", "WARN",
+                "KEYHOLD_JAVA_OPTS", "-Xmx1g"));
+
+        assertThat(c.limits().maxConnections()).isEqualTo(20);
+        assertThat(c.kmip().port()).isEqualTo(7000);
+        assertThat(c.tls().trustedCas()).containsExactly(dir.resolve("ca.pem"), dir.resolve("ca2.pem"));
+        assertThat(c.tls().privateKeyPassword()).isEqualTo("from-env");
+        assertThat(c.logging().level()).isEqualTo("warn");
+    }
+
+    @Test
+    void environment_canSupplyRequiredSettings() throws Exception {
+        ServerConfig c = load("", Map.of(
+                "KEYHOLD_TLS_CERTIFICATE", dir.resolve("server.pem").toString(),
+                "KEYHOLD_TLS_PRIVATE_KEY", dir.resolve("server.key").toString(),
+                "KEYHOLD_TLS_TRUSTED_CAS", dir.resolve("ca.pem").toString()));
+        assertThat(c.tls().certificate()).isEqualTo(dir.resolve("server.pem"));
+    }
+
+    @Test
+    void environmentVariable_isThePathUpperCasedWithUnderscores() {
+        assertThat(ConfigLoader.environmentVariable("limits.max_connections")).isEqualTo("KEYHOLD_LIMITS_MAX_CONNECTIONS");
+        assertThat(ConfigLoader.environmentVariable("tls.trusted_cas")).isEqualTo("KEYHOLD_TLS_TRUSTED_CAS");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            kmip:\\n  port: 70000                 | kmip.port: must be a whole number from 0 to 65535 (was "70000")
+            kmip:\\n  port: five                  | kmip.port: must be a whole number from 0 to 65535 (was "five")
+            kmip:\\n  host: 999.1.1.1             | kmip.host: "999.1.1.1" is not a valid address
+            kmip:\\n  prot: 1                     | kmip.prot: unknown setting
+            kmip:\\n  host: [a, b]                | kmip.host: must be a single value, not a list
+            limits:\\n  max-connections: 3        | limits.max-connections: unknown setting (did you mean limits.max_connections?)
+            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging)
+            limits: 5                             | limits: must be a mapping of settings
+            limits:\\n  max_connections: 0        | limits.max_connections: must be a whole number from 1 to 1000000 (was "0")
+            limits:\\n  max_message_bytes: 10     | limits.max_message_bytes: must be a whole number from 1024 to 67108864 (was "10")
+            limits:\\n  idle_timeout: soon        | limits.idle_timeout: must be a duration such as 500ms, 30s, 10m or 1h (was "soon")
+            limits:\\n  idle_timeout: 0s          | limits.idle_timeout: must be longer than 0
+            tls:\\n  legacy_cipher_suites: maybe  | tls.legacy_cipher_suites: must be true or false (was "maybe")
+            tls:\\n  protocols: [TLSv1.1]         | tls.protocols: "TLSv1.1" is not supported (expected: TLSv1.3, TLSv1.2)
+            tls:\\n  client_identity: email       | tls.client_identity: must be one of common_name, subject (was "email")
+            logging:\\n  level: loud              | logging.level: must be one of error, warn, info, debug, trace (was "loud")
+            """)
+    void badSetting_isNamedInOneMessage(String extra, String message) {
+        String yaml = extra.contains("tls:") ? extra.replace("\\n", "\n").replace("tls:\n",
+                "tls:\n  certificate: server.pem\n  private_key: server.key\n  trusted_cas: [ca.pem]\n")
+                : MINIMAL + extra.replace("\\n", "\n") + "\n";
+        assertThat(error(yaml, Map.of())).isEqualTo(message);
+    }
+
+    @Test
+    void missingFile_isNamed() {
+        assertThat(error(MINIMAL.replace("server.pem", "/x/server.pem"), Map.of()))
+                .isEqualTo("tls.certificate: file /x/server.pem does not exist");
+        assertThat(error(MINIMAL.replace("[ca.pem]", "[ca.pem, nope.pem]"), Map.of()))
+                .isEqualTo("tls.trusted_cas: file " + dir.resolve("nope.pem") + " does not exist");
+    }
+
+    @Test
+    void requiredSetting_missing_isNamed() {
+        assertThat(error("tls:\n  certificate: server.pem\n  trusted_cas: [ca.pem]\n", Map.of()))
+                .isEqualTo("tls.private_key: is required");
+        assertThat(error("tls:\n  certificate: server.pem\n  private_key: server.key\n", Map.of()))
+                .startsWith("tls.trusted_cas: is required");
+    }
+
+    @Test
+    void badEnvironmentValue_namesTheVariable() {
+        assertThat(error(MINIMAL, Map.of("KEYHOLD_LIMITS_MAX_CONNECTIONS", "many")))
+                .isEqualTo("limits.max_connections (from KEYHOLD_LIMITS_MAX_CONNECTIONS): must be a whole number"
+                        + " from 1 to 1000000 (was \"many\")");
+    }
+
+    @Test
+    void dataDirThatIsAFile_isNamed() {
+        assertThat(error(MINIMAL + "storage:\n  data_dir: ca.pem\n", Map.of()))
+                .isEqualTo("storage.data_dir: " + dir.resolve("ca.pem") + " exists and is not a directory");
+    }
+
+    @Test
+    void badYaml_givesTheLine() {
+        assertThat(error("tls:\n  certificate: [unclosed\n", Map.of()))
+                .startsWith(dir.resolve("keyhold.yaml") + ": not valid YAML at line ");
+    }
+
+    @Test
+    void missingConfigFile_isNamed() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("absent.yaml") + ": configuration file does not exist");
+    }
+
+    @Test
+    void topLevelNotAMapping_isReported() {
+        assertThat(error("- a\n- b\n", Map.of())).endsWith("the top level must be a mapping of sections"
+                + " (kmip, tls, storage, limits, logging)");
+    }
+
+    @Test
+    void exampleFile_loadsWithTheDefaults() throws Exception {
+        Path example = Path.of("..", "keyhold.example.yaml");
+        ServerConfig c = ConfigLoader.load(example, Map.of(
+                "KEYHOLD_TLS_CERTIFICATE", dir.resolve("server.pem").toString(),
+                "KEYHOLD_TLS_PRIVATE_KEY", dir.resolve("server.key").toString(),
+                "KEYHOLD_TLS_TRUSTED_CAS", dir.resolve("ca.pem").toString()));
+        ServerConfig defaults = load(MINIMAL, Map.of());
+
+        assertThat(c.kmip()).isEqualTo(defaults.kmip());
+        assertThat(c.tls().protocols()).isEqualTo(defaults.tls().protocols());
+        assertThat(c.tls().legacyCipherSuites()).isEqualTo(defaults.tls().legacyCipherSuites());
+        assertThat(c.tls().requireClientAuthUsage()).isEqualTo(defaults.tls().requireClientAuthUsage());
+        assertThat(c.tls().clientIdentity()).isEqualTo(defaults.tls().clientIdentity());
+        assertThat(c.tls().sessionTimeout()).isEqualTo(defaults.tls().sessionTimeout());
+        assertThat(c.limits()).isEqualTo(defaults.limits());
+        assertThat(c.logging()).isEqualTo(defaults.logging());
+        String text = Files.readString(example);
+        for (String setting : ConfigLoader.SETTINGS) {
+            assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.indexOf('.') + 1) + ":");
+        }
+    }
+
+    @Test
+    void documentation_listsEverySettingWithItsVariable() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+        for (String setting : ConfigLoader.SETTINGS) {
+            assertThat(doc).as(setting).contains("| `" + setting + "` |", "`" + ConfigLoader.environmentVariable(setting) + "`");
+        }
+    }
+
+    @Test
+    void host_acceptsAddressesAndNames_refusesBrokenLiterals() throws Exception {
+        assertThat(load(MINIMAL + "kmip:\n  host: \"::1\"\n", Map.of()).kmip().host()).isEqualTo("::1");
+        assertThat(load(MINIMAL + "kmip:\n  host: kms.example.com\n", Map.of()).kmip().host()).isEqualTo("kms.example.com");
+        assertThat(error(MINIMAL + "kmip:\n  host: 10.0.1\n", Map.of())).isEqualTo("kmip.host: \"10.0.1\" is not a valid address");
+        assertThat(error(MINIMAL + "kmip:\n  host: \"1:::2:::3\"\n", Map.of())).startsWith("kmip.host: ");
+    }
+}
