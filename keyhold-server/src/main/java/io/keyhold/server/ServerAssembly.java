@@ -1,54 +1,76 @@
 package io.keyhold.server;
 
-import io.keyhold.protocol.message.MessageEncoder;
-import io.keyhold.protocol.message.ResponseBatchItem;
-import io.keyhold.protocol.message.ResponseHeader;
-import io.keyhold.protocol.message.ResponseMessage;
-import io.keyhold.protocol.spec.KmipVersion;
-import io.keyhold.protocol.spec.ResultReason;
-import io.keyhold.protocol.ttlv.CodecException;
+import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.server.config.ServerConfig;
-import io.keyhold.server.dispatch.RequestContext;
+import io.keyhold.server.dispatch.DispatcherSettings;
+import io.keyhold.server.dispatch.KmipDispatcher;
 import io.keyhold.server.dispatch.RequestProcessor;
+import io.keyhold.server.ops.DueDates;
+import io.keyhold.server.ops.OperationHandler;
+import io.keyhold.server.ops.attribute.AttributeHandlers;
+import io.keyhold.server.ops.object.ObjectOperations;
 import io.keyhold.server.store.ObjectStore;
-import io.keyhold.server.store.memory.InMemoryObjectStore;
+import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /** The one place that chooses the store and the request processor for a configuration. */
 public final class ServerAssembly {
     private ServerAssembly() {
     }
 
-    /** The store and the processor working on it; closing it closes the store. */
-    public record Assembly(ObjectStore store, RequestProcessor processor) implements AutoCloseable {
+    /** The store and the processor working on it; closing it stops the processor, then closes the store. */
+    public record Assembly(ObjectStore store, RequestProcessor processor, AutoCloseable... parts) implements AutoCloseable {
         @Override
         public void close() {
+            for (AutoCloseable part : parts) {
+                try {
+                    part.close();
+                } catch (Exception ignored) {
+                    // the store below must close whatever happened above it
+                }
+            }
             store.close();
         }
     }
 
-    /** Opens the store and builds the processor for the configuration. */
+    /** Opens the SQLite store of the configuration and builds the dispatcher with every operation. */
     public static Assembly open(ServerConfig config) {
-        // Placeholder until the SQLite store and the dispatcher are merged: every request is refused.
-        ObjectStore store = new InMemoryObjectStore();
-        RequestProcessor processor = new RequestProcessor() {
-            @Override
-            public byte[] process(byte[] request, RequestContext context) {
-                return failure(ResultReason.OPERATION_NOT_SUPPORTED, "this server does not process requests yet");
-            }
+        return open(SqliteObjectStore.open(config.storage().database()), Clock.systemUTC());
+    }
 
-            @Override
-            public byte[] failure(ResultReason reason, String message) {
-                ResponseMessage response = new ResponseMessage(
-                        ResponseHeader.of(KmipVersion.V1_0, System.currentTimeMillis() / 1000, 1),
-                        List.of(ResponseBatchItem.failure(null, null, reason, message)));
-                try {
-                    return new MessageEncoder().encode(response);
-                } catch (CodecException e) {
-                    throw new IllegalStateException("cannot encode a failure response", e);
-                }
+    /** The dispatcher with every operation, over the given store. */
+    public static Assembly open(ObjectStore store, Clock clock) {
+        List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(new SecureRandom()));
+        handlers.addAll(AttributeHandlers.all());
+        DispatcherSettings d = DispatcherSettings.defaults();
+        DispatcherSettings settings = new DispatcherSettings("Keyhold", version(), d.supportedVersions(),
+                List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,
+                        ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE,
+                        ObjectType.PGP_KEY),
+                d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention());
+        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings);
+        DueDates dueDates = DueDates.start(store, clock, 1000);
+        return new Assembly(store, dispatcher, dueDates, dispatcher);
+    }
+
+    /** The project version this server was built as. */
+    public static String version() {
+        Properties p = new Properties();
+        try (InputStream in = ServerAssembly.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
             }
-        };
-        return new Assembly(store, processor);
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version", "unknown");
     }
 }

@@ -1,0 +1,64 @@
+package io.keyhold.server.testing;
+
+import io.keyhold.server.KeyholdServer;
+import io.keyhold.server.ServerAssembly;
+import io.keyhold.server.config.ServerConfig;
+import io.keyhold.server.pki.DevPki;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A complete server for tests, as `keyhold dev` runs it: development certificates, the SQLite store in a
+ * temporary directory, every operation, KMIP over mutual TLS on a free loopback port.
+ */
+public final class LiveServer implements AutoCloseable {
+    private final Path directory;
+    private final ServerAssembly.Assembly assembly;
+    private final KeyholdServer server;
+
+    private LiveServer(Path directory, ServerAssembly.Assembly assembly, KeyholdServer server) {
+        this.directory = directory;
+        this.assembly = assembly;
+        this.server = server;
+    }
+
+    public static LiveServer start() throws Exception {
+        return start(Files.createTempDirectory("keyhold-live"));
+    }
+
+    /** Starts on the directory's certificates and database (creating them if absent). */
+    public static LiveServer start(Path directory) throws Exception {
+        DevPki.ensure(directory);
+        DevPki.Layout pki = new DevPki.Layout(directory);
+        ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", 0),
+                ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
+                ServerConfig.Storage.in(directory), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults());
+        ServerAssembly.Assembly assembly = ServerAssembly.open(config);
+        KeyholdServer server = new KeyholdServer(config, assembly.processor());
+        server.start();
+        return new LiveServer(directory, assembly, server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The directory holding ca.pem, client.pem/key/p12, client2.* and the database. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** A new connection as client1 ("client1") or client2 ("client2"). */
+    public KmipTestClient client(String identity) throws Exception {
+        DevPki.Layout pki = new DevPki.Layout(directory);
+        Path p12 = pki.clientP12(identity.equals("client2") ? 2 : 1);
+        return KmipTestClient.connect(port(), p12, pki.ca());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        assembly.close();
+    }
+}
