@@ -4,6 +4,7 @@ import io.keyhold.server.KeyholdServer;
 import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ServerConfig;
+import io.keyhold.server.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
@@ -32,7 +33,12 @@ final class ServerRunner {
             if (stopped) {
                 return 0;
             }
-            assembly = ServerAssembly.open(config);
+            try {
+                assembly = ServerAssembly.open(config);
+            } catch (StoreException e) {
+                err.println(name + ": storage: " + e.getMessage());
+                return 1;
+            }
             try {
                 server = new KeyholdServer(config, assembly.processor());
                 server.start();
