@@ -2,6 +2,7 @@ package io.keyhold.benchmarks.load;
 
 import io.keyhold.protocol.message.AttributeMapping;
 import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.message.MessageEncoder;
 import io.keyhold.protocol.message.RequestBatchItem;
 import io.keyhold.protocol.message.RequestHeader;
 import io.keyhold.protocol.message.RequestMessage;
@@ -13,7 +14,7 @@ import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
-import io.keyhold.protocol.ttlv.TtlvEncoder;
+import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +46,11 @@ final class KmipRequests {
 
     private static byte[] encode(KmipVersion version, Operation op, TtlvItem payload) {
         RequestMessage m = new RequestMessage(RequestHeader.of(version, 1), List.of(RequestBatchItem.of(op, payload)));
-        return new TtlvEncoder().encode(m.toTtlv());
+        try {
+            return new MessageEncoder().encode(m);
+        } catch (CodecException e) {
+            throw new IllegalStateException(op.specName() + " request does not fit KMIP " + version + ": " + e.getMessage(), e);
+        }
     }
 
     /**
