@@ -144,6 +144,7 @@ run_load() {
     if [[ -s $TMP/results/$name.err ]]; then
         log "$(sed 's/^/    stderr: /' "$TMP/results/$name.err")"
     fi
+    log "    (load average after the run: $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
 # ---- PyKMIP ----------------------------------------------------------------------------------------
