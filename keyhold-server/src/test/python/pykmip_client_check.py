@@ -182,7 +182,9 @@ def steps(client, check, attribute_factory, key_name, secret_bytes):
     check.expect(secret.data_type == enums.SecretDataType.PASSWORD,
                  "Secret Data Type {}, expected Password".format(secret.data_type))
     check.expect(bytes(secret.value) == secret_bytes, "the secret bytes differ from those registered")
-    raw = client.proxy.get(secret_uid)
+    raw = client.proxy.get(secret_uid)  # the lower layer keeps the Key Format Type that the pie object drops
+    check.expect(raw.result_status.value == enums.ResultStatus.SUCCESS,
+                 "second Get failed: {}".format(raw.result_reason.value if raw.result_reason else None))
     fmt = raw.secret.key_block.key_format_type.value
     check.expect(fmt == enums.KeyFormatType.OPAQUE, "Key Format Type {}, expected Opaque".format(fmt))
     check.ok("Secret Data, Password, Opaque, same 32 bytes")
