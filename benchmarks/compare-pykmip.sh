@@ -175,7 +175,8 @@ if [[ $PYKMIP_ONLY == 0 ]]; then
     ready=0
     deadline=$((SECONDS + KEYHOLD_WAIT_SECS))
     while (( SECONDS < deadline )); do
-        if grep -q "^Keyhold ready: KMIP on 127.0.0.1:$P2\$" "$TMP/keyhold.out" 2>/dev/null; then
+        # the ready line belongs on stdout; stderr is searched too so that a logging change cannot hang the run
+        if grep -qE "^Keyhold ready: KMIP on 127\.0\.0\.1:$P2([^0-9]|\$)" "$TMP/keyhold.out" "$TMP/keyhold.err" 2>/dev/null; then
             ready=1
             break
         fi
