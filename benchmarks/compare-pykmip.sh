@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# compare-pykmip.sh [--duration S] [--warmup S] [--pykmip-only] [--results-dir DIR]
+#
+# Runs the same KMIP load (io.keyhold.benchmarks.load.KmipLoad) against the PyKMIP 0.10 reference server
+# and against Keyhold on this machine, one server at a time, and prints a Markdown table of ops/s,
+# ratio and median latency.
+#
+#   Runs per server: Get and Create of AES-256 keys (KMIP 1.2), with 1 and 8 connections, over TLS 1.2 with
+#   the same cipher suite for both ($CIPHER_SUITE; PyKMIP offers only CBC-SHA256 suites). Keyhold also gets
+#   one Get run over TLS 1.3 (8 connections), reported separately.
+#   PyKMIP: started on a free port with a fresh database via ../shared/peers/start-pykmip-server.sh (the
+#   shared directory beside this checkout; override with SHARED_DIR), certificates from gen-certs.sh.
+#   Keyhold: `./keyhold dev --dir TMP --port P` (override the command with KEYHOLD); the script waits for
+#   its "Keyhold ready: KMIP on 127.0.0.1:P" line (KEYHOLD_WAIT_SECS, default 300: the first run builds).
+#
+# The full log (settings, every run's output, the table) is written to
+# DIR/compare-<UTC time>[-pykmip-only].md (default DIR: benchmarks/results). Exit status 0 when every
+# run succeeded.
+#
+# Environment: JAVA (java on PATH), CIPHER_SUITE (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256), KMIP_VERSION (1.2),
+# SHARED_DIR, KEYHOLD, KEYHOLD_WAIT_SECS, KEEP_TMP=1 (keep the temporary directory for inspection).
+set -euo pipefail
+
+DURATION=20
+WARMUP=5
+PYKMIP_ONLY=0
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RESULTS_DIR=$REPO/benchmarks/results
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --duration) DURATION=${2:?--duration needs seconds}; shift 2 ;;
+        --warmup) WARMUP=${2:?--warmup needs seconds}; shift 2 ;;
+        --pykmip-only) PYKMIP_ONLY=1; shift ;;
+        --results-dir) RESULTS_DIR=${2:?--results-dir needs a directory}; shift 2 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+[[ $DURATION =~ ^[1-9][0-9]*$ ]] || { echo "--duration must be a positive number of seconds" >&2; exit 2; }
+[[ $WARMUP =~ ^[0-9]+$ ]] || { echo "--warmup must be a number of seconds" >&2; exit 2; }
+
+SHARED_DIR=${SHARED_DIR:-$(dirname "$REPO")/shared}
+PEERS=$SHARED_DIR/peers
+JAVA=${JAVA:-java}
+CIPHER_SUITE=${CIPHER_SUITE:-TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256}
+KMIP_VERSION=${KMIP_VERSION:-1.2}
+KEYHOLD=${KEYHOLD:-$REPO/keyhold}
+KEYHOLD_WAIT_SECS=${KEYHOLD_WAIT_SECS:-300}
+JAR=$REPO/keyhold-benchmarks/target/benchmarks.jar
+PY=/usr/bin/python3
+OPS=(get create)
+CONNS=(1 8)
+
+for f in gen-certs.sh start-pykmip-server.sh stop-pykmip-server.sh; do
+    [[ -x $PEERS/$f ]] || { echo "missing $PEERS/$f (set SHARED_DIR)" >&2; exit 1; }
+done
+
+TMP=$(mktemp -d /tmp/compare-pykmip.XXXXXX)
+PYKMIP_DIR=$TMP/pykmip
+KEYHOLD_PID=
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [[ -f $PYKMIP_DIR/pid ]]; then
+        GRACE=15 "$PEERS/stop-pykmip-server.sh" "$PYKMIP_DIR" >/dev/null 2>&1 || true
+    fi
+    stop_keyhold
+    if [[ ${KEEP_TMP:-0} == 1 ]]; then
+        echo "temporary files kept in $TMP" >&2
+    else
+        rm -rf "$TMP"
+    fi
+    exit "$rc"
+}
+stop_keyhold() {
+    [[ -n $KEYHOLD_PID ]] || return 0
+    if kill -0 "$KEYHOLD_PID" 2>/dev/null; then
+        # started with setsid: the process group id is its pid and holds only Keyhold's processes
+        kill -TERM -- "-$KEYHOLD_PID" 2>/dev/null || kill -TERM "$KEYHOLD_PID" 2>/dev/null || true
+        for _ in $(seq 1 40); do
+            kill -0 "$KEYHOLD_PID" 2>/dev/null || break
+            sleep 0.25
+        done
+        kill -KILL -- "-$KEYHOLD_PID" 2>/dev/null || true
+    fi
+    wait "$KEYHOLD_PID" 2>/dev/null || true
+    KEYHOLD_PID=
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$RESULTS_DIR"
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+SUFFIX=
+if [[ $PYKMIP_ONLY == 1 ]]; then SUFFIX=-pykmip-only; fi
+REPORT=$RESULTS_DIR/compare-$STAMP$SUFFIX.md
+log() { printf '%s\n' "$*" | tee -a "$REPORT"; }
+: > "$REPORT"
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ---- prerequisites -------------------------------------------------------------------------------
+if [[ ! -x /usr/bin/pykmip-server ]] || ! "$PY" -c 'import kmip' 2>/dev/null; then
+    echo "installing python3-pykmip..." >&2
+    if [[ $(id -u) -eq 0 ]]; then SUDO=; else SUDO=sudo; fi
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pykmip >&2
+fi
+if [[ ! -f $JAR ]]; then
+    echo "building $JAR..." >&2
+    (cd "$REPO" && ./mvnw -q -B -ntp -pl keyhold-benchmarks -am package -DskipTests) >&2
+fi
+
+log "# KMIP load: PyKMIP $("$PY" -c 'import kmip; print(kmip.__version__)') vs Keyhold"
+log ""
+log "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(nproc) cores, $(uname -sr); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "- commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown); load tool JDK: $("$JAVA" -version 2>&1 | head -1)"
+log "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; KMIP $KMIP_VERSION; TLSv1.2 $CIPHER_SUITE; closed loop, one request in flight per connection"
+log "- get = Get of one AES-256 key created before the run; create = Create of AES-256 keys (Encrypt|Decrypt)"
+log ""
+
+# run_load NAME PORT CERT-ARGS... -- LOAD-ARGS...: writes $TMP/results/NAME.json and logs the text form
+FAILED=0
+mkdir -p "$TMP/results"
+run_load() {
+    local name=$1 port=$2; shift 2
+    local certs=()
+    while [[ $1 != -- ]]; do certs+=("$1"); shift; done
+    shift
+    log "\$ KmipLoad --port $port $*"
+    if "$JAVA" -cp "$JAR" io.keyhold.benchmarks.load.KmipLoad --host 127.0.0.1 --port "$port" "${certs[@]}" \
+        --duration "$DURATION" --warmup "$WARMUP" --kmip-version "$KMIP_VERSION" --json "$@" \
+        > "$TMP/results/$name.json" 2> "$TMP/results/$name.err"; then
+        :
+    else
+        FAILED=1
+    fi
+    if [[ -s $TMP/results/$name.json ]]; then
+        log "$(cat "$TMP/results/$name.json")"
+    fi
+    if [[ -s $TMP/results/$name.err ]]; then
+        log "$(sed 's/^/    stderr: /' "$TMP/results/$name.err")"
+    fi
+    log "    (load average after the run: $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
+# ---- PyKMIP ----------------------------------------------------------------------------------------
+"$PEERS/gen-certs.sh" "$TMP/certs" >/dev/null
+P1=$(free_port)
+FRESH_DB=1 "$PEERS/start-pykmip-server.sh" "$P1" "$TMP/certs" "$PYKMIP_DIR" >&2
+PYKMIP_CERTS=(--ca "$TMP/certs/ca.crt" --cert "$TMP/certs/client.crt" --key "$TMP/certs/client.key")
+log "## PyKMIP on 127.0.0.1:$P1"
+log ""
+for op in "${OPS[@]}"; do
+    for c in "${CONNS[@]}"; do
+        run_load "pykmip-$op-$c" "$P1" "${PYKMIP_CERTS[@]}" -- \
+            --op "$op" --connections "$c" --tls-protocol TLSv1.2 --cipher-suite "$CIPHER_SUITE"
+    done
+done
+"$PEERS/stop-pykmip-server.sh" "$PYKMIP_DIR" >&2
+log ""
+
+# ---- Keyhold ---------------------------------------------------------------------------------------
+if [[ $PYKMIP_ONLY == 0 ]]; then
+    P2=$(free_port)
+    KH_DIR=$TMP/keyhold
+    mkdir -p "$KH_DIR"
+    log "## Keyhold on 127.0.0.1:$P2 ($KEYHOLD dev)"
+    log ""
+    setsid "$KEYHOLD" dev --dir "$KH_DIR" --port "$P2" > "$TMP/keyhold.out" 2> "$TMP/keyhold.err" < /dev/null &
+    KEYHOLD_PID=$!
+    ready=0
+    deadline=$((SECONDS + KEYHOLD_WAIT_SECS))
+    while (( SECONDS < deadline )); do
+        # the ready line belongs on stdout; stderr is searched too so that a logging change cannot hang the run
+        if grep -qE "^Keyhold ready: KMIP on 127\.0\.0\.1:$P2([^0-9]|\$)" "$TMP/keyhold.out" "$TMP/keyhold.err" 2>/dev/null; then
+            ready=1
+            break
+        fi
+        kill -0 "$KEYHOLD_PID" 2>/dev/null || break
+        sleep 0.2
+    done
+    if [[ $ready == 0 ]]; then
+        if kill -0 "$KEYHOLD_PID" 2>/dev/null; then
+            log "Keyhold did not print its ready line within ${KEYHOLD_WAIT_SECS}s; last output:"
+        else
+            log "Keyhold exited before it was ready; last output:"
+        fi
+        log "$(tail -n 20 "$TMP/keyhold.out" "$TMP/keyhold.err" 2>/dev/null | sed 's/^/    /')"
+        stop_keyhold
+        FAILED=1
+    else
+        if grep -q 'BEGIN PRIVATE KEY' "$KH_DIR/client.key" 2>/dev/null; then
+            KH_CERTS=(--ca "$KH_DIR/ca.pem" --cert "$KH_DIR/client.pem" --key "$KH_DIR/client.key")
+        else
+            KH_CERTS=(--ca "$KH_DIR/ca.pem" --p12 "$KH_DIR/client.p12" --password changeit)
+        fi
+        for op in "${OPS[@]}"; do
+            for c in "${CONNS[@]}"; do
+                run_load "keyhold-$op-$c" "$P2" "${KH_CERTS[@]}" -- \
+                    --op "$op" --connections "$c" --tls-protocol TLSv1.2 --cipher-suite "$CIPHER_SUITE"
+            done
+        done
+        run_load "keyhold-tls13-get-8" "$P2" "${KH_CERTS[@]}" -- --op get --connections 8 --tls-protocol TLSv1.3
+        stop_keyhold
+    fi
+    log ""
+fi
+
+# ---- table -----------------------------------------------------------------------------------------
+log "## Results"
+log ""
+log "$("$PY" - "$TMP/results" <<'PYEOF'
+import json, os, sys
+d = sys.argv[1]
+
+def load(name):
+    try:
+        with open(os.path.join(d, name + ".json")) as f:
+            return json.loads(f.read().strip() or "null")
+    except (OSError, ValueError):
+        return None
+
+def ops(r):
+    return "%.1f" % r["opsPerSecond"] if r else "n/a"
+
+def p50(r):
+    return "%.2f" % r["latencyMs"]["p50"] if r and r["latencyMs"]["p50"] is not None else "n/a"
+
+def errors(r):
+    return str(r["errors"]) if r else "n/a"
+
+print("| op | connections | PyKMIP ops/s | Keyhold ops/s | ratio (Keyhold / PyKMIP) | PyKMIP p50 ms | Keyhold p50 ms | errors (PyKMIP / Keyhold) |")
+print("|---|---|---|---|---|---|---|---|")
+for op in ("get", "create"):
+    for c in (1, 8):
+        p = load("pykmip-%s-%d" % (op, c))
+        k = load("keyhold-%s-%d" % (op, c))
+        ratio = "%.1fx" % (k["opsPerSecond"] / p["opsPerSecond"]) if p and k and p["opsPerSecond"] > 0 else "n/a"
+        print("| %s | %d | %s | %s | %s | %s | %s | %s / %s |" % (op, c, ops(p), ops(k), ratio, p50(p), p50(k), errors(p), errors(k)))
+t = load("keyhold-tls13-get-8")
+if t:
+    print()
+    print("Keyhold over TLS 1.3 (%s), get, 8 connections: %s ops/s, p50 %s ms, p99 %.2f ms, errors %s." % (
+        t["cipherSuite"], ops(t), p50(t), t["latencyMs"]["p99"] or float("nan"), errors(t)))
+PYEOF
+)"
+log ""
+echo "report: $REPORT" >&2
+exit "$FAILED"
