@@ -245,12 +245,14 @@ public final class SqliteObjectStore implements ObjectStore {
             }
             closed = true;
         }
-        writer.shutdown(); // finishes what is queued, then closes the write connection
         List<Connection> idle = new ArrayList<>();
         synchronized (lifecycle) {
             readers.drainTo(idle);
         }
         idle.forEach(SqliteObjectStore::closeQuietly);
+        // the write connection closes last: as the last connection it checkpoints the WAL into the
+        // database and removes it, which read-only connections cannot do
+        writer.shutdown(); // finishes what is queued, then closes the write connection
     }
 
     private void checkOpen() {

@@ -141,6 +141,16 @@ class SqliteObjectStoreTest {
     }
 
     @Test
+    void close_checkpointsTheWalAndRemovesIt() throws Exception {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+            insert(store, key("k1", "alice", State.ACTIVE));
+            store.read(tx -> tx.get("k1"));
+            assertThat(Files.exists(Path.of(db() + "-wal"))).isTrue();
+        }
+        assertThat(Files.exists(Path.of(db() + "-wal"))).as("WAL left after a clean close").isFalse();
+    }
+
+    @Test
     void open_schemaNewerThanCode_isRefused() throws Exception {
         SqliteObjectStore.open(db()).close();
         try (Connection c = raw(); Statement s = c.createStatement()) {
