@@ -35,8 +35,10 @@ final class ServerCommands {
         exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            Matcher m = READY.matcher(stdout());
-            if (m.find()) {
+            String printed = stdout();
+            Matcher m = READY.matcher(printed);
+            // the ready line comes first; the connection help follows it and ends with the stop hint
+            if (m.find() && printed.contains("Stop with Ctrl-C or SIGTERM.")) {
                 return Integer.parseInt(m.group(1));
             }
             if (exit.isDone()) {
