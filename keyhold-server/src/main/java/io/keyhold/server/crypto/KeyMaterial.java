@@ -1,0 +1,117 @@
+package io.keyhold.server.crypto;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.spec.KeyFormatType;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.store.StoredObject;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Optional;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * THE capability that reads key material out of a managed object. Nothing else in the server reads Key
+ * Material bytes (grep for {@code KeyMaterial.} to audit every use); cryptographic services receive the
+ * JCA keys it returns and handlers never see either.
+ *
+ * <p>Reads the object structure's Key Block: Raw and Transparent Symmetric Key for secret keys; PKCS#8
+ * for private keys; X.509 (SubjectPublicKeyInfo) for public keys. Other stored formats, and wrapped Key
+ * Blocks, are refused with Key Format Type Not Supported / Wrapping-related reasons until the formats
+ * module handles them.
+ */
+public final class KeyMaterial {
+    private KeyMaterial() {}
+
+    /** The Key Block of the object's structure. */
+    static TtlvItem keyBlock(StoredObject object) throws KmipException {
+        TtlvItem structure = object.object();
+        if (structure == null) {
+            throw new KmipException(ResultReason.OBJECT_DESTROYED, "the object's key material has been destroyed");
+        }
+        return structure.child(Tag.KEY_BLOCK).orElseThrow(() -> new KmipException(ResultReason.INVALID_OBJECT_TYPE,
+                "the object holds no Key Block"));
+    }
+
+    static int formatOf(TtlvItem keyBlock) throws KmipException {
+        return keyBlock.child(Tag.KEY_FORMAT_TYPE).orElseThrow(() -> new KmipException(ResultReason.INVALID_FIELD,
+                "the Key Block has no Key Format Type")).enumValue();
+    }
+
+    /** The Key Material item of an unwrapped Key Block. */
+    static TtlvItem keyMaterialItem(TtlvItem keyBlock) throws KmipException {
+        if (keyBlock.child(Tag.KEY_WRAPPING_DATA).isPresent()) {
+            throw new KmipException(ResultReason.KEY_VALUE_NOT_PRESENT, "the key is stored wrapped");
+        }
+        TtlvItem value = keyBlock.child(Tag.KEY_VALUE).orElseThrow(() -> new KmipException(ResultReason.KEY_VALUE_NOT_PRESENT,
+                "the Key Block has no Key Value"));
+        if (value.type() == ItemType.BYTE_STRING) {
+            throw new KmipException(ResultReason.KEY_VALUE_NOT_PRESENT, "the key is stored wrapped");
+        }
+        return value.child(Tag.KEY_MATERIAL).orElseThrow(() -> new KmipException(ResultReason.KEY_VALUE_NOT_PRESENT,
+                "the Key Value has no Key Material"));
+    }
+
+    /** The secret bytes of a Symmetric Key or Secret Data (Raw, Opaque or Transparent Symmetric Key). */
+    public static byte[] secretBytes(StoredObject object) throws KmipException {
+        TtlvItem block = keyBlock(object);
+        int format = formatOf(block);
+        TtlvItem material = keyMaterialItem(block);
+        if (format == KeyFormatType.RAW.value() || format == KeyFormatType.OPAQUE.value()) {
+            return material.bytesValue();
+        }
+        if (format == KeyFormatType.TRANSPARENT_SYMMETRIC_KEY.value()) {
+            return material.child(Tag.KEY).orElseThrow(() -> new KmipException(ResultReason.INVALID_FIELD,
+                    "Transparent Symmetric Key without Key")).bytesValue();
+        }
+        throw new KmipException(ResultReason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "a secret key in format "
+                + KeyFormatType.fromValue(format).map(KeyFormatType::specName).orElse("" + format) + " cannot be used");
+    }
+
+    /** The object's key as a JCA secret key for the given JCA algorithm name. */
+    public static SecretKey secretKey(StoredObject object, String jcaAlgorithm) throws KmipException {
+        return new SecretKeySpec(secretBytes(object), jcaAlgorithm);
+    }
+
+    /** The object's private key (stored PKCS#8) for the given JCA key algorithm ("RSA", "EC", "Ed25519", …). */
+    public static PrivateKey privateKey(StoredObject object, String jcaKeyAlgorithm) throws KmipException {
+        TtlvItem block = keyBlock(object);
+        int format = formatOf(block);
+        if (format != KeyFormatType.PKCS_8.value()) {
+            throw new KmipException(ResultReason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "private key format "
+                    + KeyFormatType.fromValue(format).map(KeyFormatType::specName).orElse("" + format) + " cannot be used");
+        }
+        try {
+            return KeyFactory.getInstance(jcaKeyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(keyMaterialItem(block).bytesValue()));
+        } catch (GeneralSecurityException e) {
+            throw new KmipException(ResultReason.CRYPTOGRAPHIC_FAILURE, "the stored private key cannot be read as " + jcaKeyAlgorithm);
+        }
+    }
+
+    /** The object's public key (stored X.509 SubjectPublicKeyInfo) for the given JCA key algorithm. */
+    public static PublicKey publicKey(StoredObject object, String jcaKeyAlgorithm) throws KmipException {
+        TtlvItem block = keyBlock(object);
+        int format = formatOf(block);
+        if (format != KeyFormatType.X_509.value()) {
+            throw new KmipException(ResultReason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "public key format "
+                    + KeyFormatType.fromValue(format).map(KeyFormatType::specName).orElse("" + format) + " cannot be used");
+        }
+        try {
+            return KeyFactory.getInstance(jcaKeyAlgorithm).generatePublic(new X509EncodedKeySpec(keyMaterialItem(block).bytesValue()));
+        } catch (GeneralSecurityException e) {
+            throw new KmipException(ResultReason.CRYPTOGRAPHIC_FAILURE, "the stored public key cannot be read as " + jcaKeyAlgorithm);
+        }
+    }
+
+    /** The Cryptographic Algorithm value in the object's Key Block, if any. */
+    public static Optional<Integer> algorithm(StoredObject object) throws KmipException {
+        return keyBlock(object).child(Tag.CRYPTOGRAPHIC_ALGORITHM).map(TtlvItem::enumValue);
+    }
+}
