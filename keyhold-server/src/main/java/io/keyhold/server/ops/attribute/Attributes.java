@@ -151,11 +151,7 @@ final class Attributes {
     }
 
     static TtlvItem typed(TtlvItem item, ItemType type) throws KmipException {
-        if (item.type() != type) {
-            throw new KmipException(ResultReason.INVALID_MESSAGE,
-                    Payload.name(item.tag()) + " is a " + item.type().xmlName() + " (expected: " + type.xmlName() + ")");
-        }
-        return item;
+        return io.keyhold.server.ops.PayloadFields.typed(item, type);
     }
 
     static TtlvItem required(TtlvItem parent, int tag, ItemType type) throws KmipException {

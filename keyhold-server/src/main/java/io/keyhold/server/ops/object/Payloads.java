@@ -1,5 +1,6 @@
 package io.keyhold.server.ops.object;
 
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.SpecTable;
@@ -26,20 +27,7 @@ final class Payloads {
     private Payloads() {}
 
     static Optional<TtlvItem> optional(TtlvItem payload, int tag, ItemType type) throws KmipException {
-        List<TtlvItem> found = payload.childrenWith(tag);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        if (found.size() > 1) {
-            throw new KmipException(ResultReason.INVALID_MESSAGE, name(tag) + " appears " + found.size()
-                    + " times (expected: at most once)");
-        }
-        TtlvItem item = found.get(0);
-        if (item.type() != type) {
-            throw new KmipException(ResultReason.INVALID_MESSAGE, name(tag) + " is a " + item.type().xmlName()
-                    + " (expected: " + type.xmlName() + ")");
-        }
-        return Optional.of(item);
+        return PayloadFields.optional(payload, tag, type);
     }
 
     static TtlvItem required(TtlvItem payload, int tag, ItemType type) throws KmipException {
@@ -48,7 +36,7 @@ final class Payloads {
     }
 
     static String name(int tag) {
-        return SpecTable.get().tag(tag).map(TagDefinition::name).orElse(String.format("0x%06X", tag));
+        return PayloadFields.name(tag);
     }
 
     static TtlvItem response(TtlvItem... children) {

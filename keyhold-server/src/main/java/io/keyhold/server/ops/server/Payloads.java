@@ -1,5 +1,6 @@
 package io.keyhold.server.ops.server;
 
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ResultReason;
@@ -15,14 +16,7 @@ final class Payloads {
     private Payloads() {}
 
     static Optional<TtlvItem> optional(TtlvItem payload, int tag, ItemType type) throws KmipException {
-        List<TtlvItem> found = payload.childrenWith(tag);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        if (found.size() > 1) {
-            throw new KmipException(ResultReason.INVALID_MESSAGE, name(tag) + " appears " + found.size() + " times (expected: at most once)");
-        }
-        return Optional.of(typed(found.get(0), type));
+        return PayloadFields.optional(payload, tag, type);
     }
 
     static TtlvItem required(TtlvItem payload, int tag, ItemType type) throws KmipException {
@@ -31,15 +25,11 @@ final class Payloads {
     }
 
     static TtlvItem typed(TtlvItem item, ItemType type) throws KmipException {
-        if (item.type() != type) {
-            throw new KmipException(ResultReason.INVALID_MESSAGE,
-                    name(item.tag()) + " is a " + item.type().xmlName() + " (expected: " + type.xmlName() + ")");
-        }
-        return item;
+        return PayloadFields.typed(item, type);
     }
 
     static String name(int tag) {
-        return SpecTable.get().tag(tag).map(TagDefinition::name).orElse(String.format("0x%06X", tag));
+        return PayloadFields.name(tag);
     }
 
     /** The reason for an unknown Asynchronous Correlation Value: 2.x has its own, 1.x says Item Not Found. */
