@@ -62,6 +62,12 @@ public final class DueDates implements AutoCloseable {
         int changed;
         do {
             long now = clock.instant().getEpochSecond();
+            // look first in a read transaction: a write costs a disk sync, and usually nothing is due
+            boolean anyDue = store.read(tx -> !due(tx, State.PRE_ACTIVE, "Activation Date", now).isEmpty()
+                    || !due(tx, State.ACTIVE, "Deactivation Date", now).isEmpty());
+            if (!anyDue) {
+                break;
+            }
             changed = store.write(tx -> {
                 int n = 0;
                 for (String uid : due(tx, State.PRE_ACTIVE, "Activation Date", now)) {

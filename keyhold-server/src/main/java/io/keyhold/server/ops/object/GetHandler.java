@@ -50,7 +50,9 @@ final class GetHandler implements OperationHandler {
         TtlvItem object = present(context, loaded, format, compression, wrapType, wrappingAsked);
         boolean fresh = loaded.attribute("Fresh").map(a -> a.value().type() == ItemType.BOOLEAN && a.value().booleanValue())
                 .orElse(false);
-        if (fresh || views[0] != loaded) {
+        // write only when something changes: the first Get of a fresh object, or a lifecycle date that
+        // has come and is not yet stored
+        if (fresh || views[0].state() != loaded.state()) {
             context.write(tx -> {
                 StoredObject current = ManagedObjects.load(context, tx, uid);
                 if (current.attribute("Fresh").isPresent()) {
