@@ -27,7 +27,7 @@ public final class AttributeMapping {
 
     /** The spec name of an attribute tag, or its hex form when the table does not know it. */
     static String nameOf(int tag) {
-        return TABLE.tag(tag).map(TagDefinition::name).orElse(String.format("0x%06X", tag));
+        return TABLE.tag(tag).map(TagDefinition::name).orElseGet(() -> String.format("0x%06X", tag));
     }
 
     /** Reads a 1.x Attribute structure. */

@@ -73,7 +73,7 @@ final class Fields {
     }
 
     static String name(int tag) {
-        return SpecTable.get().tag(tag).map(TagDefinition::name).orElse(String.format("0x%06X", tag));
+        return SpecTable.get().tag(tag).map(TagDefinition::name).orElseGet(() -> String.format("0x%06X", tag));
     }
 
     static KmipException invalid(String message) {

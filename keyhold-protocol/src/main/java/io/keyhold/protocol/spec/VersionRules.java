@@ -106,7 +106,7 @@ public final class VersionRules {
 
     private void walk(TtlvItem item, TagDefinition valueContext, String parentPath, KmipVersion version, List<Finding> out) {
         Optional<TagDefinition> def = table.tag(item.tag());
-        String name = def.map(TagDefinition::name).orElse(item.tagHex());
+        String name = def.isPresent() ? def.get().name() : item.tagHex();
         String path = parentPath.isEmpty() ? name : parentPath + "/" + name;
         if (def.isEmpty()) {
             if (SpecTable.isExtensionTag(item.tag())) {

@@ -264,7 +264,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         Integer opField = operationField(item, version);
         byte[] ubid = item.uniqueBatchItemId();
         OperationHandler handler = handlers.get(item.operationValue());
-        String opName = item.operation().map(Operation::specName).orElse(String.format("0x%08X", item.operationValue()));
+        String opName = item.operation().map(Operation::specName).orElseGet(() -> String.format("0x%08X", item.operationValue()));
         ResponseBatchItem result;
         boolean inVersion = RULES.hasOperation(item.operationValue(), version);
         if (!inVersion || handler == null) {

@@ -41,6 +41,6 @@ public final class PayloadFields {
 
     /** The spec name of a tag, or its hex form when the spec table does not know it. */
     public static String name(int tag) {
-        return SpecTable.get().tag(tag).map(TagDefinition::name).orElse(String.format("0x%06X", tag));
+        return SpecTable.get().tag(tag).map(TagDefinition::name).orElseGet(() -> String.format("0x%06X", tag));
     }
 }
