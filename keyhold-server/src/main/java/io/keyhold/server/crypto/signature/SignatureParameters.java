@@ -20,15 +20,18 @@ import java.util.Optional;
  *
  * <p>Mapping: Digital Signature Algorithm, when given, names scheme and hash (RSASSA-PSS takes its hash from
  * Hashing Algorithm). Otherwise the key's algorithm names the scheme, Padding Method PSS selects RSASSA-PSS and
- * PKCS1 v1.5 or no padding selects RSASSA-PKCS1-v1_5, and Hashing Algorithm the hash. PSS defaults: salt length
- * = hash length, MGF1 with the message hash. Ed25519 and Ed448 take no hash (PureEdDSA).
+ * PKCS1 v1.5 or no padding selects RSASSA-PKCS1-v1_5, and Hashing Algorithm the hash. PSS defaults: the
+ * maximum salt length the key allows (modulus bytes - hash length - 2, as the OASIS test cases CS-AC-M-1/2 and
+ * PyKMIP use), MGF1 with the message hash. Ed25519 and Ed448 take no hash (PureEdDSA).
  *
  * @param scheme      the signature scheme
  * @param hash        the message hash; null for EdDSA
- * @param saltLength  PSS salt length in bytes; 0 for other schemes
+ * @param saltLength  PSS salt length in bytes, or {@link #MAXIMUM_SALT}; 0 for other schemes
  * @param mgfHash     PSS MGF1 hash; null for other schemes
  */
 public record SignatureParameters(Scheme scheme, HashFunction hash, int saltLength, HashFunction mgfHash) {
+    /** The PSS salt length meaning "as long as the key allows". */
+    public static final int MAXIMUM_SALT = -1;
 
     /** A signature scheme and the key algorithm it needs. */
     public enum Scheme {
@@ -51,7 +54,7 @@ public record SignatureParameters(Scheme scheme, HashFunction hash, int saltLeng
         if (scheme.eddsa() != (hash == null)) {
             throw new IllegalArgumentException(scheme + (hash == null ? " needs a hash" : " takes no hash"));
         }
-        if ((scheme == Scheme.RSA_PSS) != (mgfHash != null) || saltLength < 0 || (scheme != Scheme.RSA_PSS && saltLength != 0)) {
+        if ((scheme == Scheme.RSA_PSS) != (mgfHash != null) || saltLength < MAXIMUM_SALT || (scheme != Scheme.RSA_PSS && saltLength != 0)) {
             throw new IllegalArgumentException("salt length and MGF1 hash are for RSA PSS only");
         }
     }
@@ -160,8 +163,9 @@ public record SignatureParameters(Scheme scheme, HashFunction hash, int saltLeng
         }
         Optional<TtlvItem> mgfHashItem = p.flatMap(t -> t.child(Tag.MASK_GENERATOR_HASHING_ALGORITHM));
         HashFunction mgfHash = mgfHashItem.isPresent() ? HashFunction.of(mgfHashItem.get().enumValue()) : hash;
-        int salt = p.flatMap(t -> t.child(Tag.SALT_LENGTH)).map(TtlvItem::intValue).orElse(hash.lengthBytes());
-        if (salt < 0) {
+        Optional<TtlvItem> saltItem = p.flatMap(t -> t.child(Tag.SALT_LENGTH));
+        int salt = saltItem.map(TtlvItem::intValue).orElse(MAXIMUM_SALT);
+        if (saltItem.isPresent() && salt < 0) {
             throw new KmipException(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, "Salt Length " + salt + " (expected: >= 0)");
         }
         return new SignatureParameters(scheme, hash, salt, mgfHash);

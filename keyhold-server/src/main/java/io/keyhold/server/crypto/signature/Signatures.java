@@ -10,6 +10,10 @@ import io.keyhold.server.store.StoredObject;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
+import java.security.Key;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAKey;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.SecureRandom;
@@ -40,9 +44,10 @@ public final class Signatures {
 
     /** A signing stream: feed the message in parts, then {@link Signer#sign()} once. */
     public Signer signer(StoredObject privateKey, SignatureParameters parameters) throws KmipException {
-        Signature s = messageSignature(parameters);
+        PrivateKey key = KeyMaterial.privateKey(privateKey, parameters.scheme().key.jca);
+        Signature s = messageSignature(parameters, key);
         try {
-            s.initSign(KeyMaterial.privateKey(privateKey, parameters.scheme().key.jca), random);
+            s.initSign(key, random);
         } catch (InvalidKeyException e) {
             throw new KmipException(ResultReason.CRYPTOGRAPHIC_FAILURE, "the private key cannot sign with " + parameters);
         }
@@ -51,9 +56,10 @@ public final class Signatures {
 
     /** A verification stream: feed the message in parts, then {@link Verifier#verify(byte[])} once. */
     public Verifier verifier(StoredObject publicKey, SignatureParameters parameters) throws KmipException {
-        Signature s = messageSignature(parameters);
+        PublicKey key = KeyMaterial.publicKey(publicKey, parameters.scheme().key.jca);
+        Signature s = messageSignature(parameters, key);
         try {
-            s.initVerify(KeyMaterial.publicKey(publicKey, parameters.scheme().key.jca));
+            s.initVerify(key);
         } catch (InvalidKeyException e) {
             throw new KmipException(ResultReason.CRYPTOGRAPHIC_FAILURE, "the public key cannot verify with " + parameters);
         }
@@ -67,9 +73,10 @@ public final class Signatures {
      *                       Parameters for EdDSA
      */
     public byte[] signDigest(StoredObject privateKey, SignatureParameters parameters, byte[] digest) throws KmipException {
-        Signature s = digestSignature(parameters, digest);
+        PrivateKey key = KeyMaterial.privateKey(privateKey, parameters.scheme().key.jca);
+        Signature s = digestSignature(parameters, digest, key);
         try {
-            s.initSign(KeyMaterial.privateKey(privateKey, parameters.scheme().key.jca), random);
+            s.initSign(key, random);
             s.update(parameters.scheme() == Scheme.RSA_PKCS1_V1_5 ? parameters.hash().digestInfo(digest) : digest);
             return s.sign();
         } catch (GeneralSecurityException e) {
@@ -80,9 +87,10 @@ public final class Signatures {
     /** Verifies a signature over a digest the client computed; see {@link #signDigest}. */
     public ValidityIndicator verifyDigest(StoredObject publicKey, SignatureParameters parameters, byte[] digest,
                                           byte[] signature) throws KmipException {
-        Signature s = digestSignature(parameters, digest);
+        PublicKey key = KeyMaterial.publicKey(publicKey, parameters.scheme().key.jca);
+        Signature s = digestSignature(parameters, digest, key);
         try {
-            s.initVerify(KeyMaterial.publicKey(publicKey, parameters.scheme().key.jca));
+            s.initVerify(key);
         } catch (InvalidKeyException e) {
             throw new KmipException(ResultReason.CRYPTOGRAPHIC_FAILURE, "the public key cannot verify with " + parameters);
         }
@@ -94,17 +102,17 @@ public final class Signatures {
         return Verifier.check(s, signature);
     }
 
-    private static Signature messageSignature(SignatureParameters p) throws KmipException {
+    private static Signature messageSignature(SignatureParameters p, Key key) throws KmipException {
         return switch (p.scheme()) {
             case RSA_PKCS1_V1_5 -> instance(p.hash().jcaShort + "withRSA", null, p);
-            case RSA_PSS -> pss(instance("RSASSA-PSS", null, p), p);
+            case RSA_PSS -> pss(instance("RSASSA-PSS", null, p), p, key);
             case ECDSA -> instance(p.hash().jcaShort + "withECDSA", null, p);
             case ED25519 -> instance("Ed25519", null, p);
             case ED448 -> instance("Ed448", null, p);
         };
     }
 
-    private static Signature digestSignature(SignatureParameters p, byte[] digest) throws KmipException {
+    private static Signature digestSignature(SignatureParameters p, byte[] digest, Key key) throws KmipException {
         if (p.scheme().eddsa()) {
             throw new KmipException(ResultReason.UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS, p.scheme().key.jca
                     + " signs the whole message (PureEdDSA); Digested Data cannot be used, send Data");
@@ -115,7 +123,7 @@ public final class Signatures {
         }
         return switch (p.scheme()) {
             case RSA_PKCS1_V1_5 -> instance("NONEwithRSA", null, p);
-            case RSA_PSS -> pss(instance("RAWRSASSA-PSS", BOUNCY_CASTLE, p), p);
+            case RSA_PSS -> pss(instance("RAWRSASSA-PSS", BOUNCY_CASTLE, p), p, key);
             default -> instance("NONEwithECDSA", null, p);
         };
     }
@@ -128,10 +136,18 @@ public final class Signatures {
         }
     }
 
-    private static Signature pss(Signature s, SignatureParameters p) throws KmipException {
+    private static Signature pss(Signature s, SignatureParameters p, Key key) throws KmipException {
+        int salt = p.saltLength();
+        if (salt == SignatureParameters.MAXIMUM_SALT) {
+            if (!(key instanceof RSAKey rsa)) {
+                throw new KmipException(ResultReason.CRYPTOGRAPHIC_FAILURE, "the stored key is not an RSA key");
+            }
+            int encodedBytes = (rsa.getModulus().bitLength() - 1 + 7) / 8;
+            salt = Math.max(0, encodedBytes - p.hash().lengthBytes() - 2);
+        }
         try {
             s.setParameter(new PSSParameterSpec(p.hash().jcaDigest, "MGF1", new MGF1ParameterSpec(p.mgfHash().jcaDigest),
-                    p.saltLength(), PSSParameterSpec.TRAILER_FIELD_BC));
+                    salt, PSSParameterSpec.TRAILER_FIELD_BC));
             return s;
         } catch (InvalidAlgorithmParameterException e) {
             throw new KmipException(ResultReason.UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS, p + " is not available on this server");
