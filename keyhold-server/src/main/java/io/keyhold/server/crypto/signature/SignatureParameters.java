@@ -59,6 +59,18 @@ public record SignatureParameters(Scheme scheme, HashFunction hash, int saltLeng
         }
     }
 
+    @Override
+    public String toString() {
+        return switch (scheme) {
+            case RSA_PKCS1_V1_5 -> "RSASSA-PKCS1-v1_5 with " + hash.kmip().specName();
+            case RSA_PSS -> "RSASSA-PSS with " + hash.kmip().specName() + " (MGF1 with " + mgfHash.kmip().specName() + ", salt "
+                    + (saltLength == MAXIMUM_SALT ? "as long as the key allows" : saltLength + " bytes") + ")";
+            case ECDSA -> "ECDSA with " + hash.kmip().specName();
+            case ED25519 -> "Ed25519";
+            case ED448 -> "Ed448";
+        };
+    }
+
     /** The asymmetric key algorithms signatures are made with, by their JCA key factory name. */
     enum KeyAlgorithm {
         RSA("RSA"), EC("EC"), ED25519("Ed25519"), ED448("Ed448");
