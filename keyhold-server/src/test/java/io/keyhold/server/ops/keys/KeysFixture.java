@@ -40,9 +40,9 @@ final class KeysFixture {
     final InMemoryObjectStore store = new InMemoryObjectStore();
     final MutableClock clock = new MutableClock(T0);
     final Map<Operation, OperationHandler> handlers = new HashMap<>();
-    final KmipVersion version;
+    KmipVersion version;
     String client = "client1";
-    final OperationContext.BatchState batch = new OperationContext.BatchState();
+    OperationContext.BatchState batch = new OperationContext.BatchState();
 
     KeysFixture(KmipVersion version) {
         this.version = version;
@@ -51,6 +51,9 @@ final class KeysFixture {
             handlers.put(h.operation(), h);
         }
         for (OperationHandler h : KeyOperations.handlers(random)) {
+            handlers.put(h.operation(), h);
+        }
+        for (OperationHandler h : io.keyhold.server.ops.attribute.AttributeHandlers.all()) {
             handlers.put(h.operation(), h);
         }
     }
