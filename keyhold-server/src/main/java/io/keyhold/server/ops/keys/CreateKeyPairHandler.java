@@ -93,11 +93,16 @@ final class CreateKeyPairHandler implements OperationHandler {
         derived.add(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, spec.lengthBits()));
         spec.curve().ifPresent(c -> derived.add(TtlvItem.structure(Tag.CRYPTOGRAPHIC_DOMAIN_PARAMETERS,
                 TtlvItem.enumeration(Tag.RECOMMENDED_CURVE, c.value()))));
+        // the length the spec settled on (256 given for a 255-bit curve is recorded as 255)
         StoredObject privateKey = NewObjects.build(context, ObjectType.PRIVATE_KEY.value(), generated.privateKey(),
-                privateAttributes, derived);
+                withoutLength(privateAttributes), derived);
         StoredObject publicKey = NewObjects.build(context, ObjectType.PUBLIC_KEY.value(), generated.publicKey(),
-                publicAttributes, derived);
+                withoutLength(publicAttributes), derived);
         return new Pair(KeyAttributes.withLink(privateKey, LinkType.PUBLIC_KEY_LINK, publicKey.uniqueIdentifier()),
                 KeyAttributes.withLink(publicKey, LinkType.PRIVATE_KEY_LINK, privateKey.uniqueIdentifier()));
+    }
+
+    private static List<KmipAttribute> withoutLength(List<KmipAttribute> attributes) {
+        return attributes.stream().filter(a -> !a.name().equals("Cryptographic Length")).toList();
     }
 }

@@ -182,6 +182,16 @@ class CreateKeyPairHandlerTest {
     }
 
     @Test
+    void createKeyPair_ed25519Given256Bits_recordsTheCurvesLength() throws Exception {
+        KeysFixture f = new KeysFixture(KmipVersion.V2_0);
+        String[] ids = pairIds(f.run(Operation.CREATE_KEY_PAIR, f.createKeyPair(
+                of(algorithm(CryptographicAlgorithm.ED25519), length(256)), of(), of())));
+        assertThat(f.stored(ids[0]).attributes("Cryptographic Length")).singleElement()
+                .satisfies(l -> assertThat(l.value().intValue()).isEqualTo(255));
+        assertThat(f.stored(ids[1]).attribute("Cryptographic Length").orElseThrow().value().intValue()).isEqualTo(255);
+    }
+
+    @Test
     void createKeyPair_ed25519In14_isInvalidField() throws Exception {
         KeysFixture f = new KeysFixture(KmipVersion.V1_4);
         f.fails(ResultReason.INVALID_FIELD, Operation.CREATE_KEY_PAIR,
