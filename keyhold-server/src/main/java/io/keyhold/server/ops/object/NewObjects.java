@@ -29,12 +29,16 @@ import java.util.UUID;
  * Change Date, Original Creation Date, Digest (SHA-256 of the material) and Fresh. Attributes the request's
  * version does not define are left out.
  */
-final class NewObjects {
+public final class NewObjects {
     private static final VersionRules RULES = VersionRules.standard();
 
     private NewObjects() {}
 
-    static StoredObject build(OperationContext context, int objectType, TtlvItem object, List<KmipAttribute> client,
+    /**
+     * The new object with the server-set attributes, the {@code derived} ones (read from the material; the
+     * client's win, except a differing Cryptographic Algorithm: Invalid Field) and the client's.
+     */
+    public static StoredObject build(OperationContext context, int objectType, TtlvItem object, List<KmipAttribute> client,
                               List<TtlvItem> derived) throws KmipException {
         KmipVersion version = context.version();
         long now = context.now();
@@ -116,7 +120,7 @@ final class NewObjects {
     }
 
     /** The client's attribute value of the given type, if it gave one. */
-    static Optional<TtlvItem> clientValue(List<KmipAttribute> client, String name, ItemType type) {
+    public static Optional<TtlvItem> clientValue(List<KmipAttribute> client, String name, ItemType type) {
         return client.stream().filter(a -> a.name().equals(name) && a.value().type() == type)
                 .map(KmipAttribute::value).findFirst();
     }

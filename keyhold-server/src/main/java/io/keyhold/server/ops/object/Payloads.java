@@ -23,14 +23,14 @@ import java.util.Optional;
  * the wrong type, or one given twice, is Invalid Message (KMIP 1.4 section 11.1, "error parsing batch item
  * or payload"); a required field that is absent is Missing Data.
  */
-final class Payloads {
+public final class Payloads {
     private Payloads() {}
 
-    static Optional<TtlvItem> optional(TtlvItem payload, int tag, ItemType type) throws KmipException {
+    public static Optional<TtlvItem> optional(TtlvItem payload, int tag, ItemType type) throws KmipException {
         return PayloadFields.optional(payload, tag, type);
     }
 
-    static TtlvItem required(TtlvItem payload, int tag, ItemType type) throws KmipException {
+    public static TtlvItem required(TtlvItem payload, int tag, ItemType type) throws KmipException {
         return optional(payload, tag, type)
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, name(tag) + " is missing"));
     }
@@ -39,7 +39,7 @@ final class Payloads {
         return PayloadFields.name(tag);
     }
 
-    static TtlvItem response(TtlvItem... children) {
+    public static TtlvItem response(TtlvItem... children) {
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, children);
     }
 
@@ -57,7 +57,7 @@ final class Payloads {
     }
 
     /** Refuses an object moved to archival storage: it must be recovered first (Object Archived). */
-    static void requireOnline(StoredObject object) throws KmipException {
+    public static void requireOnline(StoredObject object) throws KmipException {
         if (object.storageStatus() == StorageStatus.ARCHIVED) {
             throw new KmipException(ResultReason.OBJECT_ARCHIVED, "object "
                     + ManagedObjects.printable(object.uniqueIdentifier()) + " is archived: recover it first");
@@ -65,7 +65,7 @@ final class Payloads {
     }
 
     /** {@code preferred} when the request's version defines it, else {@code fallback}. */
-    static ResultReason reason(OperationContext context, ResultReason preferred, ResultReason fallback) {
+    public static ResultReason reason(OperationContext context, ResultReason preferred, ResultReason fallback) {
         return Lifecycle.reason(context.version(), preferred, fallback);
     }
 
