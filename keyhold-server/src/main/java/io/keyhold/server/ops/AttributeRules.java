@@ -230,6 +230,30 @@ public final class AttributeRules {
         checkType(r, attribute, version);
     }
 
+    /**
+     * Checks that a client may change the attribute on an object in the given State: the lifecycle dates
+     * may change only before they could have taken effect — Activation Date and Process Start Date while
+     * Pre-Active, Deactivation Date and Protect Stop Date while Pre-Active or Active (KMIP 1.4 sections
+     * 3.24–3.27, 2.1 section 4). The refusal is Permission Denied up to 2.0 and Wrong Key Lifecycle State
+     * from 2.1, as the OASIS test cases AKLC-M-3-20 and AKLC-M-3-21 answer.
+     */
+    public static void checkModifiable(KmipAttribute attribute, int objectType, int state, KmipVersion version)
+            throws KmipException {
+        checkModifiable(attribute, objectType, version);
+        boolean preActive = state == io.keyhold.protocol.spec.State.PRE_ACTIVE.value();
+        boolean active = state == io.keyhold.protocol.spec.State.ACTIVE.value();
+        boolean allowed = switch (attribute.name()) {
+            case "Activation Date", "Process Start Date" -> preActive || state < 0;
+            case "Deactivation Date", "Protect Stop Date" -> preActive || active || state < 0;
+            default -> true;
+        };
+        if (!allowed) {
+            String stateName = io.keyhold.protocol.spec.State.fromValue(state).map(s -> s.specName()).orElse("" + state);
+            throw new KmipException(version.compareTo(KmipVersion.V2_1) >= 0 ? ResultReason.WRONG_KEY_LIFECYCLE_STATE
+                    : ResultReason.PERMISSION_DENIED, attribute.name() + " cannot change once the object is " + stateName);
+        }
+    }
+
     /** Checks that a client may delete the attribute. */
     public static void checkDeletable(String name, KmipVersion version) throws KmipException {
         Rule r = rule(name);

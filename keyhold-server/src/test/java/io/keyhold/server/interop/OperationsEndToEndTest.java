@@ -216,6 +216,11 @@ class OperationsEndToEndTest {
         c.ok(V21, Operation.ACTIVATE, withUid(uid));
         fails(c.call(V21, Operation.ACTIVATE, withUid(uid)), ResultReason.WRONG_KEY_LIFECYCLE_STATE);
         fails(c.call(V14, Operation.ACTIVATE, withUid(uid)), ResultReason.PERMISSION_DENIED);
+        // the Activation Date of an Active key is history: it cannot change (AKLC-M-3-20 and -21)
+        fails(c.call(V21, Operation.SET_ATTRIBUTE, payload(uid(uid), TtlvItem.structure(Tag.NEW_ATTRIBUTE,
+                TtlvItem.dateTime(Tag.ACTIVATION_DATE, 1_900_000_000L)))), ResultReason.WRONG_KEY_LIFECYCLE_STATE);
+        fails(c.call(V14, Operation.MODIFY_ATTRIBUTE, payload(uid(uid), attribute1x("Activation Date",
+                TtlvItem.dateTime(Tag.ATTRIBUTE_VALUE, 1_900_000_000L)))), ResultReason.PERMISSION_DENIED);
         c.ok(V21, Operation.CHECK, payload(uid(uid), TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK,
                 CryptographicUsageMask.ENCRYPT.value())));
         fails(c.call(V21, Operation.CHECK, payload(uid(uid), TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK,

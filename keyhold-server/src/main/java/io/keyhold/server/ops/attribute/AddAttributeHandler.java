@@ -50,7 +50,7 @@ public final class AddAttributeHandler implements OperationHandler {
         }
         KmipAttribute added = context.write(tx -> {
             StoredObject o = ManagedObjects.load(context, tx, uid);
-            AttributeRules.checkModifiable(requested, o.objectType(), v);
+            AttributeRules.checkModifiable(requested, o.objectType(), o.state(), v);
             List<KmipAttribute> existing = o.attributes(requested.name());
             if (!existing.isEmpty() && !AttributeRules.isMultiValued(requested.name())) {
                 throw new KmipException(v.isTwoOrLater() ? ResultReason.ATTRIBUTE_SINGLE_VALUED : ResultReason.ILLEGAL_OPERATION,

@@ -57,7 +57,7 @@ public final class AdjustAttributeHandler implements OperationHandler {
                         + existing.size() + " instances");
             }
             KmipAttribute old = existing.get(0);
-            AttributeRules.checkModifiable(old, o.objectType(), v);
+            AttributeRules.checkModifiable(old, o.objectType(), o.state(), v);
             KmipAttribute adjusted = new KmipAttribute(old.name(), old.index(), adjust(old.value(), type, amount));
             tx.update(Attributes.changed(o, Attributes.replace(o.attributes(), old, adjusted), context.now()));
             return null;

@@ -53,7 +53,7 @@ public final class ModifyAttributeHandler implements OperationHandler {
         KmipAttribute chosenCurrent = current;
         KmipAttribute modified = context.write(tx -> {
             StoredObject o = ManagedObjects.load(context, tx, uid);
-            AttributeRules.checkModifiable(requested, o.objectType(), v);
+            AttributeRules.checkModifiable(requested, o.objectType(), o.state(), v);
             List<KmipAttribute> existing = o.attributes(requested.name());
             if (existing.isEmpty()) {
                 throw Attributes.notFound(requested.name(), v);

@@ -35,7 +35,7 @@ public final class SetAttributeHandler implements OperationHandler {
         KmipAttribute requested = Attributes.wrapped(Attributes.required(payload, Tag.NEW_ATTRIBUTE, ItemType.STRUCTURE));
         context.write(tx -> {
             StoredObject o = ManagedObjects.load(context, tx, uid);
-            AttributeRules.checkModifiable(requested, o.objectType(), v);
+            AttributeRules.checkModifiable(requested, o.objectType(), o.state(), v);
             List<KmipAttribute> existing = o.attributes(requested.name());
             List<KmipAttribute> all;
             if (existing.isEmpty()) {
