@@ -29,7 +29,7 @@ public final class ResultReasons {
             CLOSEST.put(r, ResultReason.PERMISSION_DENIED);
         }
         for (ResultReason r : new ResultReason[] {ResultReason.ATTRIBUTE_SINGLE_VALUED, ResultReason.MULTI_VALUED_ATTRIBUTE,
-                ResultReason.NON_UNIQUE_NAME_ATTRIBUTE, ResultReason.WRONG_KEY_LIFECYCLE_STATE, ResultReason.OBJECT_ARCHIVED,
+                ResultReason.NON_UNIQUE_NAME_ATTRIBUTE, ResultReason.OBJECT_ARCHIVED,
                 ResultReason.OBJECT_DESTROYED, ResultReason.WRAPPING_OBJECT_ARCHIVED, ResultReason.WRAPPING_OBJECT_DESTROYED,
                 ResultReason.DUPLICATE_PROCESS_REQUEST}) {
             CLOSEST.put(r, ResultReason.ILLEGAL_OPERATION);
@@ -57,6 +57,11 @@ public final class ResultReasons {
 
     /** The reason itself when the version has it, else the closest reason it has, else General Failure. */
     public static ResultReason forVersion(ResultReason reason, KmipVersion version) {
+        if (reason == ResultReason.WRONG_KEY_LIFECYCLE_STATE && version.compareTo(KmipVersion.V2_1) < 0) {
+            // the OASIS test cases answer a wrong lifecycle state with Permission Denied up to KMIP 2.0 and
+            // with Wrong Key Lifecycle State from 2.1 (AKLC-M-2-14/-20/-21, AKLC-M-3-20/-21, CS-AC-M-8-14/-20/-21)
+            return ResultReason.PERMISSION_DENIED;
+        }
         ResultReason r = reason;
         for (int hops = 0; hops < 3 && r != null; hops++) {
             if (has(r, version)) {

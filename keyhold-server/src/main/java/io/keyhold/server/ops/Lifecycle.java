@@ -127,10 +127,13 @@ public final class Lifecycle {
         return new KmipException(reason(version, ResultReason.OBJECT_DESTROYED, ResultReason.ITEM_NOT_FOUND), message);
     }
 
-    /** The failure for a transition the state does not allow. */
+    /**
+     * The failure for a transition the state does not allow: Wrong Key Lifecycle State from KMIP 2.1,
+     * Permission Denied before, as the OASIS test cases answer (see ResultReasons.forVersion).
+     */
     public static KmipException wrongState(KmipVersion version, String message) {
-        return new KmipException(reason(version, ResultReason.WRONG_KEY_LIFECYCLE_STATE, ResultReason.PERMISSION_DENIED),
-                message);
+        return new KmipException(version.compareTo(KmipVersion.V2_1) >= 0 ? ResultReason.WRONG_KEY_LIFECYCLE_STATE
+                : ResultReason.PERMISSION_DENIED, message);
     }
 
     /** {@code preferred} when the version defines it, else {@code fallback}. */
