@@ -5,7 +5,15 @@ import io.keyhold.protocol.spec.CryptographicUsageMask;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.State;
 import io.keyhold.server.ops.Lifecycle;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.spec.UsageLimitsUnit;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.WriteTransaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Whether a managed object may be used for a cryptographic operation: its State and its Cryptographic
@@ -50,5 +58,58 @@ public final class KeyUse {
             throw new KmipException(ResultReason.INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
                     "the object's Cryptographic Usage Mask does not allow " + usage.specName());
         }
+    }
+
+    /**
+     * Consumes usage from the object's Usage Limits (KMIP 1.4 section 3.21, 2.1 section 4.56) inside the write
+     * transaction of the operation, so that a failing operation consumes nothing: {@code uses} for Usage
+     * Limits Unit Object, {@code bytes} for Unit Byte. Usage Limits Count (else Usage Limits Total) is what
+     * remains; it is lowered and stored with a new Last Change Date. An object without Usage Limits is
+     * returned unchanged and nothing is written.
+     *
+     * @return the object as it now is
+     * @throws KmipException Usage Limit Exceeded (Permission Denied for 1.x clients) when less remains than
+     *                       this use needs
+     */
+    public static StoredObject consumeUsage(WriteTransaction tx, StoredObject object, long uses, long bytes, long now)
+            throws KmipException {
+        Optional<TtlvItem> limits = object.attribute("Usage Limits").map(a -> a.value());
+        if (limits.isEmpty()) {
+            return object;
+        }
+        TtlvItem value = limits.get();
+        Optional<TtlvItem> left = value.child(Tag.USAGE_LIMITS_COUNT).or(() -> value.child(Tag.USAGE_LIMITS_TOTAL))
+                .filter(i -> i.type() == ItemType.LONG_INTEGER);
+        if (left.isEmpty()) {
+            return object;
+        }
+        boolean byteUnits = value.child(Tag.USAGE_LIMITS_UNIT).map(u -> u.enumValue() == UsageLimitsUnit.BYTE.value()).orElse(false);
+        long needed = byteUnits ? bytes : uses;
+        long remaining = left.get().longValue();
+        if (needed > remaining) {
+            throw new KmipException(ResultReason.USAGE_LIMIT_EXCEEDED, "the object's Usage Limits allow " + remaining
+                    + (byteUnits ? " more bytes" : " more uses") + "; this request needs " + needed);
+        }
+        if (needed == 0) {
+            return object;
+        }
+        List<TtlvItem> children = new ArrayList<>();
+        boolean set = false;
+        for (TtlvItem i : value.children()) {
+            if (i.tag() == Tag.USAGE_LIMITS_COUNT) {
+                continue;
+            }
+            if (i.tag() == Tag.USAGE_LIMITS_UNIT && !set) {
+                children.add(TtlvItem.longInteger(Tag.USAGE_LIMITS_COUNT, remaining - needed));
+                set = true;
+            }
+            children.add(i);
+        }
+        if (!set) {
+            children.add(TtlvItem.longInteger(Tag.USAGE_LIMITS_COUNT, remaining - needed));
+        }
+        StoredObject updated = Lifecycle.touch(Lifecycle.with(object, TtlvItem.structure(Tag.USAGE_LIMITS, children)), now);
+        tx.update(updated);
+        return updated;
     }
 }

@@ -1,0 +1,182 @@
+package io.keyhold.server.ops.cipher;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.spec.CryptographicUsageMask;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.KeyMaterial;
+import io.keyhold.server.crypto.KeyUse;
+import io.keyhold.server.crypto.Streams;
+import io.keyhold.server.crypto.cipher.CipherParameters;
+import io.keyhold.server.crypto.cipher.CipherResult;
+import io.keyhold.server.crypto.cipher.CipherSpec;
+import io.keyhold.server.crypto.cipher.CipherStream;
+import io.keyhold.server.crypto.cipher.Ciphers;
+import io.keyhold.server.ops.ManagedObjects;
+import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.store.StorageStatus;
+import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.WriteTransaction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flow Encrypt and Decrypt share: one-shot, or a stream with Init Indicator, Correlation Value and
+ * Final Indicator on one connection. Every request (and every part of a stream) runs in one write
+ * transaction: find the key (Item Not Found), refuse it when archived, check state and usage mask
+ * ({@link KeyUse#require}), consume its Usage Limits ({@link KeyUse#consumeUsage}; one use per
+ * operation or stream, bytes per part), then encrypt or decrypt. A failure consumes nothing and ends the
+ * stream it happened in.
+ */
+final class CipherOperation {
+    private final Ciphers ciphers;
+    private final boolean encrypt;
+    private final String name;
+
+    CipherOperation(Ciphers ciphers, boolean encrypt) {
+        this.ciphers = ciphers;
+        this.encrypt = encrypt;
+        this.name = encrypt ? "Encrypt" : "Decrypt";
+    }
+
+    /** The request's fields, read once with their types checked. */
+    private record Request(TtlvItem parameters, byte[] data, byte[] iv, byte[] aad, byte[] tag, byte[] correlation,
+                           boolean init, boolean last) {}
+
+    TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
+        Request r = new Request(
+                Fields.optional(payload, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE).orElse(null),
+                Fields.bytes(payload, Tag.DATA), Fields.bytes(payload, Tag.IV_COUNTER_NONCE),
+                Fields.bytes(payload, Tag.AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA),
+                encrypt ? null : Fields.bytes(payload, Tag.AUTHENTICATED_ENCRYPTION_TAG),
+                Fields.bytes(payload, Tag.CORRELATION_VALUE), Fields.flag(payload, Tag.INIT_INDICATOR),
+                Fields.flag(payload, Tag.FINAL_INDICATOR));
+        if (encrypt && payload.child(Tag.AUTHENTICATED_ENCRYPTION_TAG).isPresent()) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "Authenticated Encryption Tag is not sent with Encrypt");
+        }
+        if (r.correlation() != null) {
+            return resume(context, payload, r);
+        }
+        if (r.init() && !r.last()) {
+            return start(context, payload, r);
+        }
+        if (r.data() == null) {
+            throw new KmipException(ResultReason.MISSING_DATA, "Data is missing");
+        }
+        String uid = ManagedObjects.uniqueIdentifier(context, payload);
+        CipherResult result = context.write(tx -> {
+            StoredObject key = usableKey(context, tx, uid, 1, r.data().length);
+            CipherSpec spec = spec(key, r.parameters());
+            return encrypt ? ciphers.encrypt(key, spec, r.data(), r.iv(), r.aad())
+                    : ciphers.decrypt(key, spec, r.data(), r.iv(), r.aad(), r.tag());
+        });
+        return response(uid, result, null);
+    }
+
+    private TtlvItem start(OperationContext context, TtlvItem payload, Request r) throws KmipException {
+        if (r.tag() != null) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "Authenticated Encryption Tag belongs to the last part (Final Indicator)");
+        }
+        String uid = ManagedObjects.uniqueIdentifier(context, payload);
+        byte[] data = r.data() == null ? new byte[0] : r.data();
+        Streams streams = Streams.of(context.request().session());
+        Object[] started = new Object[2];
+        byte[] out = context.write(tx -> {
+            StoredObject key = usableKey(context, tx, uid, 1, data.length);
+            CipherSpec spec = spec(key, r.parameters());
+            CipherStream stream = encrypt ? ciphers.startEncrypt(key, spec, r.iv(), r.aad(), uid)
+                    : ciphers.startDecrypt(key, spec, r.iv(), r.aad(), uid);
+            byte[] first;
+            try {
+                first = stream.update(data);
+            } catch (KmipException e) {
+                stream.close();
+                throw e;
+            }
+            started[0] = stream;
+            started[1] = streams.start(name, stream);
+            return first;
+        });
+        CipherStream stream = (CipherStream) started[0];
+        return response(uid, new CipherResult(out, stream.generatedIv(), null), (byte[]) started[1]);
+    }
+
+    private TtlvItem resume(OperationContext context, TtlvItem payload, Request r) throws KmipException {
+        if (r.init()) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "Init Indicator and Correlation Value together: a stream is started without Correlation Value");
+        }
+        Streams streams = Streams.of(context.request().session());
+        CipherStream stream = streams.resume(name, r.correlation(), CipherStream.class);
+        try {
+            String uid = stream.uniqueIdentifier();
+            if (payload.child(Tag.UNIQUE_IDENTIFIER).filter(u -> u.type() == ItemType.TEXT_STRING)
+                    .filter(u -> !u.textValue().equals(uid)).isPresent()) {
+                throw new KmipException(ResultReason.INVALID_FIELD, "Unique Identifier differs from the key this stream was started with");
+            }
+            if (!r.last() && r.tag() != null) {
+                throw new KmipException(ResultReason.INVALID_FIELD, "Authenticated Encryption Tag belongs to the last part (Final Indicator)");
+            }
+            byte[] data = r.data() == null ? new byte[0] : r.data();
+            CipherResult result = context.write(tx -> {
+                usableKey(context, tx, uid, 0, data.length);
+                return r.last() ? stream.finish(data, r.tag()) : new CipherResult(stream.update(data), null, null);
+            });
+            if (r.last()) {
+                streams.finish(r.correlation());
+            }
+            return response(uid, result, r.last() ? null : r.correlation());
+        } catch (KmipException e) {
+            streams.finish(r.correlation());
+            throw e;
+        }
+    }
+
+    /** The key, checked for this use, with its Usage Limits consumed. */
+    private StoredObject usableKey(OperationContext context, WriteTransaction tx, String uid, long uses, long bytes)
+            throws KmipException {
+        StoredObject key = ManagedObjects.load(context, tx, uid);
+        if (key.storageStatus() == StorageStatus.ARCHIVED) {
+            throw new KmipException(ResultReason.OBJECT_ARCHIVED, "object " + ManagedObjects.printable(uid)
+                    + " is archived: recover it first");
+        }
+        if (encrypt) {
+            KeyUse.require(key, KeyUse.Purpose.PROTECT, CryptographicUsageMask.ENCRYPT);
+        } else {
+            KeyUse.require(key, KeyUse.Purpose.PROCESS, CryptographicUsageMask.DECRYPT);
+        }
+        return KeyUse.consumeUsage(tx, key, uses, bytes, context.now());
+    }
+
+    private static CipherSpec spec(StoredObject key, TtlvItem requested) throws KmipException {
+        Integer algorithm = key.attribute("Cryptographic Algorithm").map(a -> a.value().enumValue())
+                .orElse(KeyMaterial.algorithm(key).orElse(null));
+        if (algorithm == null) {
+            throw new KmipException(ResultReason.INVALID_OBJECT_TYPE, "the object has no Cryptographic Algorithm: it is not a key");
+        }
+        TtlvItem objectDefault = key.attribute("Cryptographic Parameters").map(a -> a.value()).orElse(null);
+        return CipherParameters.resolve(requested, objectDefault, algorithm);
+    }
+
+    /**
+     * Encrypt response (KMIP 1.4 section 4.29, 2.1 section 6.1.19): Unique Identifier, Data, IV/Counter/Nonce,
+     * Correlation Value, Authenticated Encryption Tag. Decrypt response (1.4 section 4.30, 2.1 section
+     * 6.1.14): Unique Identifier, Data, Correlation Value.
+     */
+    private TtlvItem response(String uid, CipherResult result, byte[] correlation) {
+        List<TtlvItem> out = new ArrayList<>();
+        out.add(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uid));
+        out.add(TtlvItem.bytes(Tag.DATA, result.data()));
+        if (encrypt && result.iv() != null) {
+            out.add(TtlvItem.bytes(Tag.IV_COUNTER_NONCE, result.iv()));
+        }
+        if (correlation != null) {
+            out.add(TtlvItem.bytes(Tag.CORRELATION_VALUE, correlation));
+        }
+        if (encrypt && result.tag() != null) {
+            out.add(TtlvItem.bytes(Tag.AUTHENTICATED_ENCRYPTION_TAG, result.tag()));
+        }
+        return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, out);
+    }
+}
