@@ -24,7 +24,9 @@ import java.util.function.IntFunction;
  * <p>The request's Cryptographic Parameters are used when given; else the key's Cryptographic Parameters
  * attribute; else the defaults for the key's algorithm: AES and Triple DES use CBC with PKCS5 padding (and a
  * server-chosen IV when the client sends none), ChaCha20-Poly1305 its AEAD construction, RSA OAEP with SHA-1
- * and MGF1 with SHA-1 (the PKCS #1 defaults). A field absent from the parameters takes the same default.
+ * and MGF1 with SHA-1 (the PKCS #1 defaults). Within given parameters an absent Block Cipher Mode takes the
+ * same default, an absent Padding Method means None for symmetric ciphers (as the OASIS test cases
+ * CS-BC-M-1 and CS-BC-M-4 expect of ECB) and OAEP for RSA.
  * Counter Length other than 128 bits, Fixed Field Length, Invocation Field Length, Initial Counter Value and a
  * non-empty P Source are refused as unsupported.
  */
@@ -57,7 +59,7 @@ public final class CipherParameters {
         }
         Mode m = mode;
         Integer paddingValue = enumField(p, Tag.PADDING_METHOD).orElse(null);
-        Padding padding = paddingValue == null ? defaultPadding(algorithm, m) : padding(paddingValue);
+        Padding padding = paddingValue == null ? (algorithm == Algorithm.RSA ? Padding.OAEP : Padding.NONE) : padding(paddingValue);
         Integer hashValue = enumField(p, Tag.HASHING_ALGORITHM).orElse(null);
         Hash oaep = hashValue == null ? null : hash(hashValue);
         Optional<Integer> mgf = enumField(p, Tag.MASK_GENERATOR);
