@@ -126,7 +126,8 @@ final class CipherOperation {
             if (r.last()) {
                 streams.finish(r.correlation());
             }
-            return response(uid, result, r.last() ? null : r.correlation());
+            // the IV the server drew went back with the first part
+            return response(uid, new CipherResult(result.data(), null, result.tag()), r.last() ? null : r.correlation());
         } catch (KmipException e) {
             streams.finish(r.correlation());
             throw e;
