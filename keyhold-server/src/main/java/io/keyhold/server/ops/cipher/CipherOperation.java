@@ -2,6 +2,7 @@ package io.keyhold.server.ops.cipher;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.CryptographicUsageMask;
+import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
@@ -68,7 +69,7 @@ final class CipherOperation {
         String uid = ManagedObjects.uniqueIdentifier(context, payload);
         CipherResult result = context.write(tx -> {
             StoredObject key = usableKey(context, tx, uid, 1, r.data().length);
-            CipherSpec spec = spec(key, r.parameters());
+            CipherSpec spec = spec(context, key, r.parameters());
             return encrypt ? ciphers.encrypt(key, spec, r.data(), r.iv(), r.aad())
                     : ciphers.decrypt(key, spec, r.data(), r.iv(), r.aad(), r.tag());
         });
@@ -85,7 +86,7 @@ final class CipherOperation {
         Object[] started = new Object[2];
         byte[] out = context.write(tx -> {
             StoredObject key = usableKey(context, tx, uid, 1, data.length);
-            CipherSpec spec = spec(key, r.parameters());
+            CipherSpec spec = spec(context, key, r.parameters());
             CipherStream stream = encrypt ? ciphers.startEncrypt(key, spec, r.iv(), r.aad(), uid)
                     : ciphers.startDecrypt(key, spec, r.iv(), r.aad(), uid);
             byte[] first;
@@ -150,14 +151,19 @@ final class CipherOperation {
         return KeyUse.consumeUsage(tx, key, uses, bytes, context.now());
     }
 
-    private static CipherSpec spec(StoredObject key, TtlvItem requested) throws KmipException {
+    private static CipherSpec spec(OperationContext context, StoredObject key, TtlvItem requested) throws KmipException {
         Integer algorithm = key.attribute("Cryptographic Algorithm").map(a -> a.value().enumValue())
                 .orElse(KeyMaterial.algorithm(key).orElse(null));
         if (algorithm == null) {
             throw new KmipException(ResultReason.INVALID_OBJECT_TYPE, "the object has no Cryptographic Algorithm: it is not a key");
         }
         TtlvItem objectDefault = key.attribute("Cryptographic Parameters").map(a -> a.value()).orElse(null);
-        return CipherParameters.resolve(requested, objectDefault, algorithm);
+        CipherSpec spec = CipherParameters.resolve(requested, objectDefault, algorithm);
+        if (spec.authenticated() && !context.atLeast(KmipVersion.V1_4)) {
+            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, spec.mode() + " needs the Authenticated Encryption "
+                    + "Tag, which KMIP has from version 1.4; this request is " + context.version());
+        }
+        return spec;
     }
 
     /**

@@ -95,6 +95,15 @@ class CipherOperationsTest {
     }
 
     @Test
+    void authenticatedModes_before14_areNotSupported() throws Exception {
+        CipherFixture f = new CipherFixture(KmipVersion.V1_3);
+        String key = f.symmetricKey(OASIS_KEY, CryptographicAlgorithm.AES, ENCRYPT_DECRYPT);
+        f.fails(ResultReason.FEATURE_NOT_SUPPORTED, Operation.ENCRYPT, uid(key), params(mode(BlockCipherMode.GCM)), data(new byte[16]));
+        f.fails(ResultReason.FEATURE_NOT_SUPPORTED, Operation.DECRYPT, uid(key), params(mode(BlockCipherMode.GCM)), data(new byte[16]),
+                iv(new byte[12]));
+    }
+
+    @Test
     void oasisCsBcM4AndM11_ecbAndCbcVectors() throws Exception {
         CipherFixture f = new CipherFixture(KmipVersion.V1_4);
         String key = f.symmetricKey(OASIS_KEY, CryptographicAlgorithm.AES, ENCRYPT_DECRYPT);
