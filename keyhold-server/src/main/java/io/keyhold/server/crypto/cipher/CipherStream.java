@@ -17,7 +17,7 @@ import javax.crypto.Cipher;
  * last part: it holds the ciphertext, at most {@link Streams#MAX_BUFFERED_BYTES}, and releases plaintext
  * only after the tag has been verified. Key Wrap and RSA work on whole messages and cannot stream.
  *
- * <p>Not thread-safe; {@link Streams} hands a stream to one request at a time per connection.
+ * <p>Its methods are synchronized: requests of one connection may use a stream one at a time.
  */
 public final class CipherStream implements Streams.State {
     private static final byte[] EMPTY = new byte[0];
@@ -46,7 +46,7 @@ public final class CipherStream implements Streams.State {
     }
 
     @Override
-    public long bufferedBytes() {
+    public synchronized long bufferedBytes() {
         return held == null ? 0 : held.size();
     }
 
@@ -65,7 +65,7 @@ public final class CipherStream implements Streams.State {
      * @throws KmipException Feature Not Supported for modes that cannot stream; Invalid Field when an
      *                       authenticated decryption would hold more than the limit
      */
-    public byte[] update(byte[] data) throws KmipException {
+    public synchronized byte[] update(byte[] data) throws KmipException {
         checkOpen();
         if (spec.mode() == Mode.KEY_WRAP || spec.mode() == Mode.KEY_WRAP_PADDED || spec.algorithm() == Algorithm.RSA) {
             throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "multi-part " + (encrypt ? "encryption" : "decryption")
@@ -90,7 +90,7 @@ public final class CipherStream implements Streams.State {
      *
      * @param tag the Authenticated Encryption Tag for an authenticated decryption, else null
      */
-    public CipherResult finish(byte[] data, byte[] tag) throws KmipException {
+    public synchronized CipherResult finish(byte[] data, byte[] tag) throws KmipException {
         checkOpen();
         closed = true;
         totalBytes += data.length;
@@ -160,7 +160,7 @@ public final class CipherStream implements Streams.State {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         held = held == null ? null : new ByteArrayOutputStream(0);
     }

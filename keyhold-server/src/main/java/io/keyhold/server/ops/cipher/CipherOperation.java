@@ -19,17 +19,19 @@ import io.keyhold.server.ops.ManagedObjects;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
-import io.keyhold.server.store.WriteTransaction;
+import io.keyhold.server.store.ReadTransaction;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The flow Encrypt and Decrypt share: one-shot, or a stream with Init Indicator, Correlation Value and
- * Final Indicator on one connection. Every request (and every part of a stream) runs in one write
- * transaction: find the key (Item Not Found), refuse it when archived, check state and usage mask
- * ({@link KeyUse#require}), consume its Usage Limits ({@link KeyUse#consumeUsage}; one use per
- * operation or stream, bytes per part), then encrypt or decrypt. A failure consumes nothing and ends the
- * stream it happened in.
+ * Final Indicator on one connection. Every request (and every part of a stream) finds the key in a read
+ * transaction (Item Not Found), refuses it when archived, checks state and usage mask ({@link KeyUse#require}),
+ * encrypts or decrypts outside any transaction, and only then, for a key with Usage Limits, consumes the use
+ * in a write transaction that checks the key again ({@link KeyUse#consumeUsage}; one use per operation or
+ * stream, bytes per part). So a failure consumes nothing, keys without limits never take the store's write
+ * lock, and the cipher work never runs on the store's writer. A failure ends the stream it happened in.
  */
 final class CipherOperation {
     private final Ciphers ciphers;
@@ -67,12 +69,16 @@ final class CipherOperation {
             throw new KmipException(ResultReason.MISSING_DATA, "Data is missing");
         }
         String uid = ManagedObjects.uniqueIdentifier(context, payload);
-        CipherResult result = context.write(tx -> {
-            StoredObject key = usableKey(context, tx, uid, 1, r.data().length);
-            CipherSpec spec = spec(context, key, r.parameters());
-            return encrypt ? ciphers.encrypt(key, spec, r.data(), r.iv(), r.aad())
-                    : ciphers.decrypt(key, spec, r.data(), r.iv(), r.aad(), r.tag());
-        });
+        StoredObject key = context.read(tx -> usableKey(context, tx, uid));
+        CipherSpec spec = spec(context, key, r.parameters());
+        CipherResult result = encrypt ? ciphers.encrypt(key, spec, r.data(), r.iv(), r.aad())
+                : ciphers.decrypt(key, spec, r.data(), r.iv(), r.aad(), r.tag());
+        try {
+            consume(context, key, 1, r.data().length);
+        } catch (KmipException e) {
+            Arrays.fill(result.data(), (byte) 0);
+            throw e;
+        }
         return response(uid, result, null);
     }
 
@@ -83,25 +89,21 @@ final class CipherOperation {
         String uid = ManagedObjects.uniqueIdentifier(context, payload);
         byte[] data = r.data() == null ? new byte[0] : r.data();
         Streams streams = Streams.of(context.request().session());
-        Object[] started = new Object[2];
-        byte[] out = context.write(tx -> {
-            StoredObject key = usableKey(context, tx, uid, 1, data.length);
-            CipherSpec spec = spec(context, key, r.parameters());
-            CipherStream stream = encrypt ? ciphers.startEncrypt(key, spec, r.iv(), r.aad(), uid)
-                    : ciphers.startDecrypt(key, spec, r.iv(), r.aad(), uid);
-            byte[] first;
-            try {
-                first = stream.update(data);
-            } catch (KmipException e) {
-                stream.close();
-                throw e;
-            }
-            started[0] = stream;
-            started[1] = streams.start(name, stream);
-            return first;
-        });
-        CipherStream stream = (CipherStream) started[0];
-        return response(uid, new CipherResult(out, stream.generatedIv(), null), (byte[]) started[1]);
+        StoredObject key = context.read(tx -> usableKey(context, tx, uid));
+        CipherSpec spec = spec(context, key, r.parameters());
+        CipherStream stream = encrypt ? ciphers.startEncrypt(key, spec, r.iv(), r.aad(), uid)
+                : ciphers.startDecrypt(key, spec, r.iv(), r.aad(), uid);
+        byte[] first;
+        byte[] correlation;
+        try {
+            first = stream.update(data);
+            consume(context, key, 1, data.length);
+            correlation = streams.start(name, stream);
+        } catch (KmipException e) {
+            stream.close();
+            throw e;
+        }
+        return response(uid, new CipherResult(first, stream.generatedIv(), null), correlation);
     }
 
     private TtlvItem resume(OperationContext context, TtlvItem payload, Request r) throws KmipException {
@@ -120,10 +122,9 @@ final class CipherOperation {
                 throw new KmipException(ResultReason.INVALID_FIELD, "Authenticated Encryption Tag belongs to the last part (Final Indicator)");
             }
             byte[] data = r.data() == null ? new byte[0] : r.data();
-            CipherResult result = context.write(tx -> {
-                usableKey(context, tx, uid, 0, data.length);
-                return r.last() ? stream.finish(data, r.tag()) : new CipherResult(stream.update(data), null, null);
-            });
+            StoredObject key = context.read(tx -> usableKey(context, tx, uid));
+            CipherResult result = r.last() ? stream.finish(data, r.tag()) : new CipherResult(stream.update(data), null, null);
+            consume(context, key, 0, data.length);
             if (r.last()) {
                 streams.finish(r.correlation());
             }
@@ -135,9 +136,8 @@ final class CipherOperation {
         }
     }
 
-    /** The key, checked for this use, with its Usage Limits consumed. */
-    private StoredObject usableKey(OperationContext context, WriteTransaction tx, String uid, long uses, long bytes)
-            throws KmipException {
+    /** The key the request names, checked for this use: online, in a usable state, with the usage bit. */
+    private StoredObject usableKey(OperationContext context, ReadTransaction tx, String uid) throws KmipException {
         StoredObject key = ManagedObjects.load(context, tx, uid);
         if (key.storageStatus() == StorageStatus.ARCHIVED) {
             throw new KmipException(ResultReason.OBJECT_ARCHIVED, "object " + ManagedObjects.printable(uid)
@@ -148,7 +148,18 @@ final class CipherOperation {
         } else {
             KeyUse.require(key, KeyUse.Purpose.PROCESS, CryptographicUsageMask.DECRYPT);
         }
-        return KeyUse.consumeUsage(tx, key, uses, bytes, context.now());
+        return key;
+    }
+
+    /**
+     * Consumes the use from a key with Usage Limits, in a write transaction that checks the key again; keys
+     * without limits cost no write at all.
+     */
+    private void consume(OperationContext context, StoredObject key, long uses, long bytes) throws KmipException {
+        if (key.attribute("Usage Limits").isEmpty()) {
+            return;
+        }
+        context.write(tx -> KeyUse.consumeUsage(tx, usableKey(context, tx, key.uniqueIdentifier()), uses, bytes, context.now()));
     }
 
     private static CipherSpec spec(OperationContext context, StoredObject key, TtlvItem requested) throws KmipException {
