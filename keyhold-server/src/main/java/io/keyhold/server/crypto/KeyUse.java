@@ -2,6 +2,7 @@ package io.keyhold.server.crypto;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.CryptographicUsageMask;
+import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.State;
 import io.keyhold.server.ops.Lifecycle;
@@ -57,6 +58,35 @@ public final class KeyUse {
         if ((mask & usage.value()) == 0) {
             throw new KmipException(ResultReason.INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
                     "the object's Cryptographic Usage Mask does not allow " + usage.specName());
+        }
+    }
+
+    /**
+     * Checks the object's usage period: no protecting after its Protect Stop Date, no processing before its
+     * Process Start Date (KMIP 1.4 sections 3.25 and 3.26, 2.1 sections 4.42 and 4.41). The OASIS test case
+     * CS-BC-M-14 answers this with Permission Denied up to KMIP 2.0 and with Wrong Key Lifecycle State in 2.1.
+     *
+     * @param now     POSIX seconds
+     * @param version the request's protocol version, which decides the Result Reason
+     * @throws KmipException Permission Denied (Wrong Key Lifecycle State from 2.1) outside the period
+     */
+    public static void requireUsagePeriod(StoredObject object, Purpose purpose, long now, KmipVersion version)
+            throws KmipException {
+        ResultReason reason = version.compareTo(KmipVersion.V2_1) >= 0 ? ResultReason.WRONG_KEY_LIFECYCLE_STATE
+                : ResultReason.PERMISSION_DENIED;
+        String name = purpose == Purpose.PROTECT ? "Protect Stop Date" : "Process Start Date";
+        Optional<Long> date = object.attribute(name).map(a -> a.value()).filter(v -> v.type() == ItemType.DATE_TIME)
+                .map(TtlvItem::dateTimeValue);
+        if (date.isEmpty()) {
+            return;
+        }
+        if (purpose == Purpose.PROTECT && now > date.get()) {
+            throw new KmipException(reason, "the object's Protect Stop Date has passed: it may no "
+                    + "longer protect data");
+        }
+        if (purpose == Purpose.PROCESS && now < date.get()) {
+            throw new KmipException(reason, "the object's Process Start Date has not come: it may "
+                    + "not process data yet");
         }
     }
 

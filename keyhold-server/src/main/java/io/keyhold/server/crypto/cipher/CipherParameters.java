@@ -23,7 +23,8 @@ import java.util.function.IntFunction;
  *
  * <p>The request's Cryptographic Parameters are used when given; else the key's Cryptographic Parameters
  * attribute; else the defaults for the key's algorithm: AES and Triple DES use CBC with PKCS5 padding (and a
- * server-chosen IV when the client sends none), ChaCha20-Poly1305 its AEAD construction, RSA OAEP with SHA-1
+ * server-chosen IV when the client sends none), ChaCha20-Poly1305 its AEAD construction, a ChaCha20 key the
+ * plain ChaCha20 stream cipher (AEAD when the mode says so), RSA OAEP with SHA-1
  * and MGF1 with SHA-1 (the PKCS #1 defaults). Within given parameters an absent Block Cipher Mode takes the
  * same default, an absent Padding Method means None for symmetric ciphers (as the OASIS test cases
  * CS-BC-M-1 and CS-BC-M-4 expect of ECB) and OAEP for RSA.
@@ -40,7 +41,8 @@ public final class CipherParameters {
      */
     public static CipherSpec resolve(TtlvItem requested, TtlvItem objectDefault, int keyAlgorithm) throws KmipException {
         TtlvItem p = requested != null ? requested : objectDefault;
-        Algorithm algorithm = algorithmOf(keyAlgorithm);
+        Integer modeValue = p == null ? null : enumField(p, Tag.BLOCK_CIPHER_MODE).orElse(null);
+        Algorithm algorithm = algorithmOf(keyAlgorithm, modeValue);
         if (p == null) {
             return CipherSpec.of(algorithm, defaultMode(algorithm), defaultPadding(algorithm, defaultMode(algorithm)), 0,
                     null, null, false, 0);
@@ -52,9 +54,8 @@ public final class CipherParameters {
                     + name(requestedAlgorithm.get(), CryptographicAlgorithm::fromValue) + " does not match the key's "
                     + name(keyAlgorithm, CryptographicAlgorithm::fromValue));
         }
-        Integer modeValue = enumField(p, Tag.BLOCK_CIPHER_MODE).orElse(null);
         Mode mode = modeValue == null ? defaultMode(algorithm) : mode(modeValue);
-        if (modeValue != null && mode != Mode.AEAD && algorithm == Algorithm.CHACHA20_POLY1305) {
+        if (modeValue != null && mode != Mode.AEAD && (algorithm == Algorithm.CHACHA20_POLY1305 || algorithm == Algorithm.CHACHA20)) {
             throw new KmipException(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, "a ChaCha20 key is used with Block Cipher Mode AEAD");
         }
         Mode m = mode;
@@ -97,8 +98,15 @@ public final class CipherParameters {
         return CipherSpec.of(algorithm, m, padding, tagBytes, oaep, mgfHash, randomIv, ivBits / 8);
     }
 
-    /** The cipher algorithm for a key's KMIP Cryptographic Algorithm. */
-    static Algorithm algorithmOf(int keyAlgorithm) throws KmipException {
+    /**
+     * The cipher algorithm for a key's KMIP Cryptographic Algorithm; a ChaCha20 key is plain ChaCha20 unless
+     * the Block Cipher Mode is AEAD.
+     */
+    static Algorithm algorithmOf(int keyAlgorithm, Integer modeValue) throws KmipException {
+        if (keyAlgorithm == CryptographicAlgorithm.CHACHA20.value()
+                && (modeValue == null || modeValue != BlockCipherMode.AEAD.value())) {
+            return Algorithm.CHACHA20;
+        }
         if (keyAlgorithm == CryptographicAlgorithm.AES.value()) {
             return Algorithm.AES;
         }
@@ -112,7 +120,7 @@ public final class CipherParameters {
             return Algorithm.RSA;
         }
         throw unsupported("keys of Cryptographic Algorithm " + name(keyAlgorithm, CryptographicAlgorithm::fromValue)
-                + " cannot encrypt or decrypt here (supported: AES, 3DES, ChaCha20Poly1305, RSA)");
+                + " cannot encrypt or decrypt here (supported: AES, 3DES, ChaCha20, ChaCha20Poly1305, RSA)");
     }
 
     private static boolean isChaCha(int algorithm) {
@@ -122,6 +130,7 @@ public final class CipherParameters {
     private static Mode defaultMode(Algorithm algorithm) {
         return switch (algorithm) {
             case AES, TRIPLE_DES -> Mode.CBC;
+            case CHACHA20 -> Mode.STREAM;
             case CHACHA20_POLY1305 -> Mode.AEAD;
             case RSA -> Mode.NONE;
         };

@@ -12,7 +12,7 @@ import java.util.Objects;
 public final class CipherSpec {
     /** Cipher algorithms with their block size in bytes (0: not a block cipher). */
     public enum Algorithm {
-        AES(16), TRIPLE_DES(8), CHACHA20_POLY1305(0), RSA(0);
+        AES(16), TRIPLE_DES(8), CHACHA20(0), CHACHA20_POLY1305(0), RSA(0);
 
         final int blockBytes;
 
@@ -21,12 +21,15 @@ public final class CipherSpec {
         }
     }
 
-    /** Modes of operation; {@code AEAD} is ChaCha20-Poly1305's own construction, {@code NONE} is RSA's. */
+    /**
+     * Modes of operation; {@code AEAD} is ChaCha20-Poly1305's own construction, {@code STREAM} plain ChaCha20's,
+     * {@code NONE} is RSA's.
+     */
     public enum Mode {
-        CBC, ECB, CTR, GCM, KEY_WRAP, KEY_WRAP_PADDED, AEAD, NONE;
+        CBC, ECB, CTR, GCM, KEY_WRAP, KEY_WRAP_PADDED, AEAD, STREAM, NONE;
 
         boolean usesIv() {
-            return this == CBC || this == CTR || this == GCM || this == AEAD;
+            return this == CBC || this == CTR || this == GCM || this == AEAD || this == STREAM;
         }
 
         boolean authenticated() {
@@ -105,6 +108,11 @@ public final class CipherSpec {
                 }
                 if (mode != Mode.CBC && mode != Mode.ECB && padding != Padding.NONE) {
                     throw bad(what + ": " + mode + " takes no padding");
+                }
+            }
+            case CHACHA20 -> {
+                if (mode != Mode.STREAM || padding != Padding.NONE) {
+                    throw bad(what + ": plain ChaCha20 is a stream cipher without mode or padding");
                 }
             }
             case CHACHA20_POLY1305 -> {
@@ -212,7 +220,7 @@ public final class CipherSpec {
             return ivLengthBytes;
         }
         int fixed = fixedIvBytes(algorithm, mode);
-        return fixed != 0 ? fixed : mode == Mode.GCM ? DEFAULT_GCM_IV_BYTES : 0;
+        return fixed != 0 ? fixed : mode == Mode.GCM ? DEFAULT_GCM_IV_BYTES : mode == Mode.STREAM ? 16 : 0;
     }
 
     /** The JCA transformation, e.g. {@code AES/GCM/NoPadding}. */
@@ -227,6 +235,7 @@ public final class CipherSpec {
                 };
                 yield alg + "/" + m + "/" + (padding == Padding.PKCS5 ? "PKCS5Padding" : "NoPadding");
             }
+            case CHACHA20 -> "ChaCha20";
             case CHACHA20_POLY1305 -> "ChaCha20-Poly1305";
             case RSA -> padding == Padding.OAEP ? "RSA/ECB/OAEPPadding" : "RSA/ECB/PKCS1Padding";
         };
@@ -237,7 +246,7 @@ public final class CipherSpec {
         return switch (algorithm) {
             case AES -> "AES";
             case TRIPLE_DES -> "DESede";
-            case CHACHA20_POLY1305 -> "ChaCha20";
+            case CHACHA20, CHACHA20_POLY1305 -> "ChaCha20";
             case RSA -> "RSA";
         };
     }

@@ -21,6 +21,7 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.spec.ChaCha20ParameterSpec;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.OAEPParameterSpec;
@@ -28,7 +29,7 @@ import javax.crypto.spec.PSource;
 
 /**
  * Encryption and decryption with a managed key, in one shot or as a stream, on the JDK's providers: AES
- * (CBC, ECB, CTR, GCM, Key Wrap RFC 3394 and RFC 5649), Triple DES (CBC, ECB), ChaCha20-Poly1305 (RFC 8439)
+ * (CBC, ECB, CTR, GCM, Key Wrap RFC 3394 and RFC 5649), Triple DES (CBC, ECB), ChaCha20 and ChaCha20-Poly1305 (RFC 8439)
  * and RSA (OAEP, PKCS #1 v1.5). XTS is not offered: neither the JDK nor BouncyCastle has AES-XTS as a cipher.
  *
  * <p>Keys come from {@link KeyMaterial}: secret keys for symmetric ciphers; for RSA the Public Key (X.509)
@@ -136,6 +137,10 @@ public final class Ciphers {
             throw new KmipException(ResultReason.INVALID_FIELD, "IV/Counter/Nonce is " + iv.length + " bytes (expected: "
                     + fixed + " for " + spec.algorithm() + " " + spec.mode() + ")");
         }
+        if (spec.mode() == Mode.STREAM && iv.length != 8 && iv.length != 16) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "IV/Counter/Nonce is " + iv.length + " bytes (expected: 8, a "
+                    + "64-bit nonce with the block counter from 0, or 16, a 32-bit little-endian counter and a 96-bit nonce)");
+        }
         if (spec.mode() == Mode.GCM && (iv.length < 1 || iv.length > 128)) {
             throw new KmipException(ResultReason.INVALID_FIELD, "IV/Counter/Nonce is " + iv.length
                     + " bytes (expected: 1 to 128 for GCM; 12 recommended)");
@@ -146,10 +151,26 @@ public final class Ciphers {
         return switch (spec.mode()) {
             case GCM -> new GCMParameterSpec(spec.tagLengthBytes() * 8, iv);
             case CBC, CTR, AEAD -> new IvParameterSpec(iv);
+            case STREAM -> chaCha20(iv);
             case NONE -> spec.padding() == Padding.OAEP ? new OAEPParameterSpec(spec.oaepHash().jcaName, "MGF1",
                     new MGF1ParameterSpec(spec.mgfHash().jcaName), PSource.PSpecified.DEFAULT) : null;
             default -> null;
         };
+    }
+
+    /**
+     * Plain ChaCha20's nonce and counter: 8 bytes are the original 64-bit nonce (its 64-bit counter's upper
+     * half is the first nonce word of RFC 8439's layout, zero here); 16 bytes are a 32-bit little-endian
+     * block counter and a 96-bit nonce.
+     */
+    private static AlgorithmParameterSpec chaCha20(byte[] iv) {
+        if (iv.length == 8) {
+            byte[] nonce = new byte[12];
+            System.arraycopy(iv, 0, nonce, 4, 8);
+            return new ChaCha20ParameterSpec(nonce, 0);
+        }
+        int counter = (iv[0] & 0xff) | (iv[1] & 0xff) << 8 | (iv[2] & 0xff) << 16 | (iv[3] & 0xff) << 24;
+        return new ChaCha20ParameterSpec(Arrays.copyOfRange(iv, 4, 16), counter);
     }
 
     private static Key key(StoredObject key, CipherSpec spec, boolean encrypt) throws KmipException {

@@ -136,18 +136,16 @@ final class CipherOperation {
         }
     }
 
-    /** The key the request names, checked for this use: online, in a usable state, with the usage bit. */
+    /** The key the request names, checked for this use: online, usable state and period, with the usage bit. */
     private StoredObject usableKey(OperationContext context, ReadTransaction tx, String uid) throws KmipException {
         StoredObject key = ManagedObjects.load(context, tx, uid);
         if (key.storageStatus() == StorageStatus.ARCHIVED) {
             throw new KmipException(ResultReason.OBJECT_ARCHIVED, "object " + ManagedObjects.printable(uid)
                     + " is archived: recover it first");
         }
-        if (encrypt) {
-            KeyUse.require(key, KeyUse.Purpose.PROTECT, CryptographicUsageMask.ENCRYPT);
-        } else {
-            KeyUse.require(key, KeyUse.Purpose.PROCESS, CryptographicUsageMask.DECRYPT);
-        }
+        KeyUse.Purpose purpose = encrypt ? KeyUse.Purpose.PROTECT : KeyUse.Purpose.PROCESS;
+        KeyUse.require(key, purpose, encrypt ? CryptographicUsageMask.ENCRYPT : CryptographicUsageMask.DECRYPT);
+        KeyUse.requireUsagePeriod(key, purpose, context.now(), context.version());
         return key;
     }
 
