@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.State;
@@ -49,6 +50,18 @@ class KeyUseTest {
     private long count() throws KmipException {
         return store.read(tx -> tx.get("u1")).orElseThrow().attribute("Usage Limits").orElseThrow().value()
                 .child(Tag.USAGE_LIMITS_COUNT).orElseThrow().longValue();
+    }
+
+    @Test
+    void requireUsagePeriod_protectStopAndProcessStart() throws Exception {
+        StoredObject o = object(TtlvItem.dateTime(Tag.PROTECT_STOP_DATE, NOW - 1), TtlvItem.dateTime(Tag.PROCESS_START_DATE, NOW + 1));
+        KmipException e = catchThrowableOfType(KmipException.class,
+                () -> KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROTECT, NOW, KmipVersion.V1_4));
+        assertThat(e.reason()).isEqualTo(ResultReason.PERMISSION_DENIED);
+        e = catchThrowableOfType(KmipException.class, () -> KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROCESS, NOW, KmipVersion.V2_1));
+        assertThat(e.reason()).isEqualTo(ResultReason.WRONG_KEY_LIFECYCLE_STATE);
+        KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROTECT, NOW - 1, KmipVersion.V2_1);
+        KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROCESS, NOW + 1, KmipVersion.V1_2);
     }
 
     @Test

@@ -54,6 +54,16 @@ class CipherParametersTest {
     }
 
     @Test
+    void chacha20Key_isPlainChaCha20_unlessTheModeIsAead() throws Exception {
+        int chacha = CryptographicAlgorithm.CHACHA20.value();
+        assertThat(CipherParameters.resolve(null, null, chacha).algorithm()).isEqualTo(Algorithm.CHACHA20);
+        assertThat(CipherParameters.resolve(null, null, chacha).ivLengthBytes()).isEqualTo(16);
+        assertThat(CipherParameters.resolve(params(mode(BlockCipherMode.AEAD)), null, chacha).algorithm())
+                .isEqualTo(Algorithm.CHACHA20_POLY1305);
+        assertThat(CipherParameters.resolve(null, null, CryptographicAlgorithm.CHACHA20POLY1305.value()).mode()).isEqualTo(Mode.AEAD);
+    }
+
+    @Test
     void rsaOaep_takesHashes() throws Exception {
         CipherSpec s = CipherParameters.resolve(params(padding(PaddingMethod.OAEP),
                 TtlvItem.enumeration(Tag.HASHING_ALGORITHM, HashingAlgorithm.SHA_256.value()),

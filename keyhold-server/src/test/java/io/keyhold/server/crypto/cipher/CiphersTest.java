@@ -203,6 +203,33 @@ class CiphersTest {
     }
 
     @Test
+    void chacha20_rfc8439Section2_4_2_counterAndNonceForm_matchesVector() throws Exception {
+        // RFC 8439 section 2.4.2: key 00..1f, nonce 000000000000004a00000000, initial block counter 1;
+        // sent as a 16-byte IV/Counter/Nonce: the counter in little-endian, then the nonce
+        StoredObject k = symmetric("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", CryptographicAlgorithm.CHACHA20);
+        byte[] plain = ("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, "
+                + "sunscreen would be it.").getBytes(StandardCharsets.US_ASCII);
+        byte[] iv = hex("01000000 000000000000004a00000000");
+        String cipher = "6e2e359a2568f98041ba0728dd0d6981e97e7aec1d4360c20a27afccfd9fae0bf91b65c5524733ab8f593dabcd62b357"
+                + "1639d624e65152ab8f530c359f0861d807ca0dbf500d6a6156a38e088a22b65e52bc514d16ccf806818ce91ab77937365af90bbf"
+                + "74a35be6b40b8eedf2785e42874d";
+        CipherSpec s = spec(Algorithm.CHACHA20, Mode.STREAM, Padding.NONE);
+        assertThat(CIPHERS.encrypt(k, s, plain, iv, null).data()).isEqualTo(hex(cipher));
+        assertThat(CIPHERS.decrypt(k, s, hex(cipher), iv, null, null).data()).isEqualTo(plain);
+    }
+
+    @Test
+    void chacha20_originalSixtyFourBitNonce_matchesKeystreamVector() throws Exception {
+        // the all-zero key and nonce keystream of the original ChaCha20 (OASIS test case CS-BC-M-CHACHA20-1)
+        StoredObject k = symmetric("00".repeat(32), CryptographicAlgorithm.CHACHA20);
+        CipherSpec s = spec(Algorithm.CHACHA20, Mode.STREAM, Padding.NONE);
+        assertThat(CIPHERS.encrypt(k, s, new byte[64], new byte[8], null).data()).isEqualTo(hex("76b8e0ada0f13d90405d6ae55386bd28"
+                + "bdd219b8a08ded1aa836efcc8b770dc7da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586"));
+        fails(ResultReason.INVALID_FIELD, () -> CIPHERS.encrypt(k, s, new byte[4], new byte[12], null));
+        assertThat(CIPHERS.encrypt(k, s, new byte[4], null, null).iv()).hasSize(16);
+    }
+
+    @Test
     void tripleDesEcb_oasisTestCase_matchesVector() throws Exception {
         // OASIS test case CS-BC-M-4-12-3DES: 3DES ECB, key 01..01 (24 bytes), no padding
         StoredObject k = symmetric("010101010101010101010101010101010101010101010101", CryptographicAlgorithm.DES3);
