@@ -9,6 +9,7 @@ import io.keyhold.server.ops.DueDates;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.attribute.AttributeHandlers;
 import io.keyhold.server.ops.keys.KeyOperations;
+import io.keyhold.server.ops.cipher.CipherOperations;
 import io.keyhold.server.ops.object.ObjectOperations;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
@@ -52,6 +53,7 @@ public final class ServerAssembly {
         handlers.addAll(AttributeHandlers.all());
         handlers.addAll(io.keyhold.server.ops.signature.SignatureOperations.handlers(new SecureRandom()));
         handlers.addAll(KeyOperations.handlers(new SecureRandom()));
+        handlers.addAll(CipherOperations.handlers(new SecureRandom()));
         DispatcherSettings d = DispatcherSettings.defaults();
         DispatcherSettings settings = new DispatcherSettings("Keyhold", version(), d.supportedVersions(),
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,

@@ -2,10 +2,19 @@ package io.keyhold.server.crypto;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.CryptographicUsageMask;
+import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.State;
 import io.keyhold.server.ops.Lifecycle;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.spec.UsageLimitsUnit;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.WriteTransaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Whether a managed object may be used for a cryptographic operation: its State and its Cryptographic
@@ -50,5 +59,87 @@ public final class KeyUse {
             throw new KmipException(ResultReason.INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
                     "the object's Cryptographic Usage Mask does not allow " + usage.specName());
         }
+    }
+
+    /**
+     * Checks the object's usage period: no protecting after its Protect Stop Date, no processing before its
+     * Process Start Date (KMIP 1.4 sections 3.25 and 3.26, 2.1 sections 4.42 and 4.41). The OASIS test case
+     * CS-BC-M-14 answers this with Permission Denied up to KMIP 2.0 and with Wrong Key Lifecycle State in 2.1.
+     *
+     * @param now     POSIX seconds
+     * @param version the request's protocol version, which decides the Result Reason
+     * @throws KmipException Permission Denied (Wrong Key Lifecycle State from 2.1) outside the period
+     */
+    public static void requireUsagePeriod(StoredObject object, Purpose purpose, long now, KmipVersion version)
+            throws KmipException {
+        ResultReason reason = version.compareTo(KmipVersion.V2_1) >= 0 ? ResultReason.WRONG_KEY_LIFECYCLE_STATE
+                : ResultReason.PERMISSION_DENIED;
+        String name = purpose == Purpose.PROTECT ? "Protect Stop Date" : "Process Start Date";
+        Optional<Long> date = object.attribute(name).map(a -> a.value()).filter(v -> v.type() == ItemType.DATE_TIME)
+                .map(TtlvItem::dateTimeValue);
+        if (date.isEmpty()) {
+            return;
+        }
+        if (purpose == Purpose.PROTECT && now > date.get()) {
+            throw new KmipException(reason, "the object's Protect Stop Date has passed: it may no "
+                    + "longer protect data");
+        }
+        if (purpose == Purpose.PROCESS && now < date.get()) {
+            throw new KmipException(reason, "the object's Process Start Date has not come: it may "
+                    + "not process data yet");
+        }
+    }
+
+    /**
+     * Consumes usage from the object's Usage Limits (KMIP 1.4 section 3.21, 2.1 section 4.56) inside the write
+     * transaction of the operation, so that a failing operation consumes nothing: {@code uses} for Usage
+     * Limits Unit Object, {@code bytes} for Unit Byte. Usage Limits Count (else Usage Limits Total) is what
+     * remains; it is lowered and stored with a new Last Change Date. An object without Usage Limits is
+     * returned unchanged and nothing is written.
+     *
+     * @return the object as it now is
+     * @throws KmipException Usage Limit Exceeded (Permission Denied for 1.x clients) when less remains than
+     *                       this use needs
+     */
+    public static StoredObject consumeUsage(WriteTransaction tx, StoredObject object, long uses, long bytes, long now)
+            throws KmipException {
+        Optional<TtlvItem> limits = object.attribute("Usage Limits").map(a -> a.value());
+        if (limits.isEmpty()) {
+            return object;
+        }
+        TtlvItem value = limits.get();
+        Optional<TtlvItem> left = value.child(Tag.USAGE_LIMITS_COUNT).or(() -> value.child(Tag.USAGE_LIMITS_TOTAL))
+                .filter(i -> i.type() == ItemType.LONG_INTEGER);
+        if (left.isEmpty()) {
+            return object;
+        }
+        boolean byteUnits = value.child(Tag.USAGE_LIMITS_UNIT).map(u -> u.enumValue() == UsageLimitsUnit.BYTE.value()).orElse(false);
+        long needed = byteUnits ? bytes : uses;
+        long remaining = left.get().longValue();
+        if (needed > remaining) {
+            throw new KmipException(ResultReason.USAGE_LIMIT_EXCEEDED, "the object's Usage Limits allow " + remaining
+                    + (byteUnits ? " more bytes" : " more uses") + "; this request needs " + needed);
+        }
+        if (needed == 0) {
+            return object;
+        }
+        List<TtlvItem> children = new ArrayList<>();
+        boolean set = false;
+        for (TtlvItem i : value.children()) {
+            if (i.tag() == Tag.USAGE_LIMITS_COUNT) {
+                continue;
+            }
+            if (i.tag() == Tag.USAGE_LIMITS_UNIT && !set) {
+                children.add(TtlvItem.longInteger(Tag.USAGE_LIMITS_COUNT, remaining - needed));
+                set = true;
+            }
+            children.add(i);
+        }
+        if (!set) {
+            children.add(TtlvItem.longInteger(Tag.USAGE_LIMITS_COUNT, remaining - needed));
+        }
+        StoredObject updated = Lifecycle.touch(Lifecycle.with(object, TtlvItem.structure(Tag.USAGE_LIMITS, children)), now);
+        tx.update(updated);
+        return updated;
     }
 }

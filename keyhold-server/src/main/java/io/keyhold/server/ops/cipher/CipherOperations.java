@@ -1,0 +1,24 @@
+package io.keyhold.server.ops.cipher;
+
+import io.keyhold.server.crypto.cipher.Ciphers;
+import io.keyhold.server.ops.OperationHandler;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Objects;
+
+/** The handlers of Encrypt, Decrypt, RNG Retrieve and RNG Seed. */
+public final class CipherOperations {
+    private CipherOperations() {}
+
+    /**
+     * One handler per operation, ready to register with the dispatcher.
+     *
+     * @param random the server's generator: IVs, RNG Retrieve, and what RNG Seed mixes into
+     */
+    public static List<OperationHandler> handlers(SecureRandom random) {
+        Objects.requireNonNull(random, "random");
+        Ciphers ciphers = new Ciphers(random);
+        return List.of(new EncryptHandler(ciphers), new DecryptHandler(ciphers), new RngRetrieveHandler(random),
+                new RngSeedHandler(random));
+    }
+}
