@@ -8,6 +8,7 @@ import io.keyhold.server.dispatch.RequestProcessor;
 import io.keyhold.server.ops.DueDates;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.attribute.AttributeHandlers;
+import io.keyhold.server.ops.certificate.CertificateOperations;
 import io.keyhold.server.ops.object.ObjectOperations;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
@@ -49,6 +50,7 @@ public final class ServerAssembly {
     public static Assembly open(ObjectStore store, Clock clock) {
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(new SecureRandom()));
         handlers.addAll(AttributeHandlers.all());
+        handlers.addAll(CertificateOperations.handlers(new SecureRandom()));
         DispatcherSettings d = DispatcherSettings.defaults();
         DispatcherSettings settings = new DispatcherSettings("Keyhold", version(), d.supportedVersions(),
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,

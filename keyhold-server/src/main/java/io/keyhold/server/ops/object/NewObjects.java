@@ -29,12 +29,12 @@ import java.util.UUID;
  * Change Date, Original Creation Date, Digest (SHA-256 of the material) and Fresh. Attributes the request's
  * version does not define are left out.
  */
-final class NewObjects {
+public final class NewObjects {
     private static final VersionRules RULES = VersionRules.standard();
 
     private NewObjects() {}
 
-    static StoredObject build(OperationContext context, int objectType, TtlvItem object, List<KmipAttribute> client,
+    public static StoredObject build(OperationContext context, int objectType, TtlvItem object, List<KmipAttribute> client,
                               List<TtlvItem> derived) throws KmipException {
         KmipVersion version = context.version();
         long now = context.now();

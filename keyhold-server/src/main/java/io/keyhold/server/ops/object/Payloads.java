@@ -22,10 +22,10 @@ import java.util.Optional;
  * the wrong type, or one given twice, is Invalid Message (KMIP 1.4 section 11.1, "error parsing batch item
  * or payload"); a required field that is absent is Missing Data.
  */
-final class Payloads {
+public final class Payloads {
     private Payloads() {}
 
-    static Optional<TtlvItem> optional(TtlvItem payload, int tag, ItemType type) throws KmipException {
+    public static Optional<TtlvItem> optional(TtlvItem payload, int tag, ItemType type) throws KmipException {
         List<TtlvItem> found = payload.childrenWith(tag);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -42,24 +42,24 @@ final class Payloads {
         return Optional.of(item);
     }
 
-    static TtlvItem required(TtlvItem payload, int tag, ItemType type) throws KmipException {
+    public static TtlvItem required(TtlvItem payload, int tag, ItemType type) throws KmipException {
         return optional(payload, tag, type)
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, name(tag) + " is missing"));
     }
 
-    static String name(int tag) {
+    public static String name(int tag) {
         return SpecTable.get().tag(tag).map(TagDefinition::name).orElse(String.format("0x%06X", tag));
     }
 
-    static TtlvItem response(TtlvItem... children) {
+    public static TtlvItem response(TtlvItem... children) {
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, children);
     }
 
-    static TtlvItem response(List<TtlvItem> children) {
+    public static TtlvItem response(List<TtlvItem> children) {
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, children);
     }
 
-    static TtlvItem uniqueIdentifier(String uid) {
+    public static TtlvItem uniqueIdentifier(String uid) {
         return TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uid);
     }
 
@@ -69,7 +69,7 @@ final class Payloads {
     }
 
     /** Refuses an object moved to archival storage: it must be recovered first (Object Archived). */
-    static void requireOnline(StoredObject object) throws KmipException {
+    public static void requireOnline(StoredObject object) throws KmipException {
         if (object.storageStatus() == StorageStatus.ARCHIVED) {
             throw new KmipException(ResultReason.OBJECT_ARCHIVED, "object "
                     + ManagedObjects.printable(object.uniqueIdentifier()) + " is archived: recover it first");
@@ -77,7 +77,7 @@ final class Payloads {
     }
 
     /** {@code preferred} when the request's version defines it, else {@code fallback}. */
-    static ResultReason reason(OperationContext context, ResultReason preferred, ResultReason fallback) {
+    public static ResultReason reason(OperationContext context, ResultReason preferred, ResultReason fallback) {
         return Lifecycle.reason(context.version(), preferred, fallback);
     }
 

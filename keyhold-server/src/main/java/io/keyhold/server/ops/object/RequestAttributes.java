@@ -30,14 +30,14 @@ import java.util.Set;
  * structure. Each is checked against {@link AttributeRules} and against the item type its tag takes, and
  * given its instance index.
  */
-final class RequestAttributes {
+public final class RequestAttributes {
     /** Attributes that may have several instances (KMIP 1.4 section 3, 2.1 section 4). */
     private static final Set<String> MULTI_VALUED = Set.of("Name", "Object Group", "Link", "Application Specific Information",
             "Alternative Name", "Key Value Location", "Contact Information", "Usage Limits", "Description", "Comment");
 
     private RequestAttributes() {}
 
-    static List<KmipAttribute> read(OperationContext context, ReadTransaction tx, TtlvItem payload, int objectType)
+    public static List<KmipAttribute> read(OperationContext context, ReadTransaction tx, TtlvItem payload, int objectType)
             throws KmipException {
         List<KmipAttribute> given;
         if (context.atLeast(KmipVersion.V2_0)) {

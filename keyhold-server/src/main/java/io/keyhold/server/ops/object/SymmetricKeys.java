@@ -14,7 +14,7 @@ import java.util.Set;
  * Cryptographic Algorithm enumeration names and the JDK or BouncyCastle implements. A key is random bytes
  * from the server's {@link SecureRandom}; DES and Triple DES keys get odd parity.
  */
-final class SymmetricKeys {
+public final class SymmetricKeys {
     /** Lengths in bits: an explicit set, or a range with a step; {@code defaultBits} when one length is natural. */
     record Lengths(Set<Integer> allowed, int minBits, int maxBits, int stepBits, Integer defaultBits) {
         boolean accepts(int bits) {
@@ -71,7 +71,7 @@ final class SymmetricKeys {
     private SymmetricKeys() {}
 
     /** A key the server made: its bytes and its Cryptographic Length in bits. */
-    record Generated(byte[] material, int lengthBits) {}
+    public record Generated(byte[] material, int lengthBits) {}
 
     /**
      * A new random key.
@@ -80,7 +80,7 @@ final class SymmetricKeys {
      *                       take; Feature Not Supported for a symmetric algorithm not implemented here; Missing
      *                       Data when the length is needed and absent
      */
-    static Generated generate(int algorithmValue, Integer lengthBits, SecureRandom random) throws KmipException {
+    public static Generated generate(int algorithmValue, Integer lengthBits, SecureRandom random) throws KmipException {
         Optional<CryptographicAlgorithm> algorithm = CryptographicAlgorithm.fromValue(algorithmValue);
         if (algorithm.isEmpty()) {
             throw new KmipException(ResultReason.INVALID_FIELD, "Cryptographic Algorithm 0x"
