@@ -24,7 +24,7 @@ import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Certify (KMIP 1.4 section 4.7, 2.1 section 6.1.6): the server's CA signs an X.509 certificate for a
+ * Certify (KMIP 1.4 section 4.7, 2.1 section 6.1): the server's CA signs an X.509 certificate for a
  * PKCS#10 request (DER, or PEM) or for a stored Public Key, and stores it as a Certificate object with the
  * attributes Register derives from certificates. With a Public Key (named by Unique Identifier, or the ID
  * Placeholder when no request is given) the two are linked both ways: Certificate Link on the key, Public

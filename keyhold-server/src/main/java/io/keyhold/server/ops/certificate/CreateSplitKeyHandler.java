@@ -32,7 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Create Split Key (KMIP 1.4 section 4.38, 2.1 section 6.1.9): splits the secret of an existing Symmetric
+ * Create Split Key (KMIP 1.4 section 4.38, 2.1 section 6.1): splits the secret of an existing Symmetric
  * Key or Secret Data (Unique Identifier) or a new random symmetric key (Cryptographic Algorithm and Length
  * from the attributes) into Split Key Parts Split Key objects, any Split Key Threshold of which join back;
  * the XOR method needs all of them. Each part's Key Block is Raw and carries the Cryptographic Algorithm and

@@ -6,6 +6,7 @@ import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.spec.CertificateRequestType;
 import io.keyhold.protocol.spec.CertificateType;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
+import io.keyhold.protocol.spec.CryptographicUsageMask;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.ResultReason;
@@ -13,6 +14,7 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.KeyMaterial;
+import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.pki.CertificateAuthority;
 import io.keyhold.server.crypto.pki.CertificationRequests;
 import io.keyhold.server.crypto.pki.IssueParameters;
@@ -194,6 +196,7 @@ final class Issuing {
     StoredObject issue(OperationContext context, X500Principal subject, PublicKey key, List<KmipAttribute> client)
             throws KmipException {
         CaObjects.Ca authority = ca.get(context);
+        KeyUse.require(authority.keyObject(), KeyUse.Purpose.PROTECT, CryptographicUsageMask.CERTIFICATE_SIGN);
         Instant now = context.clock().instant();
         IssueParameters parameters;
         try {

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Join Split Key (KMIP 1.4 section 4.39, 2.1 section 6.1.31): joins the Split Key objects named by the
+ * Join Split Key (KMIP 1.4 section 4.39, 2.1 section 6.1): joins the Split Key objects named by the
  * Unique Identifiers (at least their Split Key Threshold; all of them for XOR) into a new Symmetric Key
  * (Raw) or Secret Data (Opaque, of the requested Secret Data Type) with the request's attributes. The
  * parts must agree on Split Key Parts, Threshold, Method and Prime Field Size and have distinct Key Part

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Link attributes (KMIP 1.4 section 3.35, 2.1 section 4.33) added to objects and read from them. */
+/** Link attributes (the KMIP 1.x and 2.x Link attribute) added to objects and read from them. */
 final class Links {
     private Links() {}
 

@@ -24,7 +24,7 @@ import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Re-certify (KMIP 1.4 section 4.8, 2.1 section 6.1.41): a new certificate from the server's CA for the
+ * Re-certify (KMIP 1.4 section 4.8, 2.1 section 6.1): a new certificate from the server's CA for the
  * key of an existing Certificate object (named by Unique Identifier or the ID Placeholder), with the
  * subject and key of the PKCS#10 request when one is given, else those of the existing certificate. The
  * old certificate gets a Replacement Object Link to the new one, the new one a Replaced Object Link to the

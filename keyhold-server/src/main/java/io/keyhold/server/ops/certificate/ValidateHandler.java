@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Validate (KMIP 1.4 section 4.24, 2.1 section 6.1.47): checks a certificate chain given as Certificate
+ * Validate (KMIP 1.4 section 4.24, 2.1 section 6.1): checks a certificate chain given as Certificate
  * structures and/or Unique Identifiers of Certificate objects, leaf first, in payload order, at the
  * Validity Date (now when absent), and answers the Validity Indicator (see {@link ChainValidation}):
  * Valid, Invalid, or Unknown when the chain ends with a certificate that is neither self-signed nor issued
