@@ -18,6 +18,7 @@ import io.keyhold.server.ops.object.Payloads;
 import io.keyhold.server.store.StoredObject;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,8 +34,9 @@ import javax.security.auth.x500.X500Principal;
  *
  * <p>Offset: the new certificate's Activation Date is its Initial Date plus the Offset, and when the old
  * certificate has Activation and Deactivation Dates, the new Deactivation Date keeps the old distance from
- * the Activation Date. Without Offset the dates are the client's (template) ones only. Names and other
- * attributes of the old certificate are not copied.
+ * the Activation Date. Without Offset the dates are the client's (template) ones only. Unless the request
+ * names the new certificate, the old certificate's Names move to the new one (as Re-key does with keys);
+ * its other attributes are not copied.
  */
 final class ReCertifyHandler implements OperationHandler {
     private final Issuing issuing;
@@ -82,10 +84,21 @@ final class ReCertifyHandler implements OperationHandler {
         if (keyUid.isPresent() && request.isEmpty()) {
             issued = Links.add(issued, LinkType.PUBLIC_KEY_LINK, keyUid.get());
         }
+        boolean moveNames = client.stream().noneMatch(a -> a.name().equals("Name"));
+        if (moveNames) {
+            List<KmipAttribute> withNames = new ArrayList<>(issued.attributes());
+            withNames.addAll(old.attributes("Name"));
+            issued = issued.withAttributes(withNames);
+        }
         StoredObject fresh = issued;
         context.write(tx -> {
             tx.insert(fresh);
             StoredObject current = ManagedObjects.load(context, tx, uid);
+            if (moveNames) {
+                List<KmipAttribute> kept = new ArrayList<>(current.attributes());
+                kept.removeIf(a -> a.name().equals("Name"));
+                current = current.withAttributes(kept);
+            }
             tx.update(Lifecycle.touch(Links.add(current, LinkType.REPLACEMENT_OBJECT_LINK, fresh.uniqueIdentifier()), now));
             if (keyUid.isPresent() && request.isEmpty()) {
                 Optional<StoredObject> publicKey = tx.get(keyUid.get()).filter(k -> k.owner().equals(context.identity().name()));

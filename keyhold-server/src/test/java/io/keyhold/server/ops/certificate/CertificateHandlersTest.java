@@ -202,7 +202,8 @@ class CertificateHandlersTest {
         CertFixture f = new CertFixture(version);
         String key = registerPublicKey(f, TestPki.RSA);
         String old = f.runUid(Operation.CERTIFY, payload(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, key), pkcs10Type(),
-                requestValue(f, TestPki.pkcs10(SUBJECT, TestPki.RSA))));
+                requestValue(f, TestPki.pkcs10(SUBJECT, TestPki.RSA)), f.attributes(TtlvItem.structure(Tag.NAME,
+                        TtlvItem.text(Tag.NAME_VALUE, "device-1 cert"), TtlvItem.enumeration(Tag.NAME_TYPE, 1)))));
         // the old certificate: active from T0+100 to T0+1100
         f.store.write(tx -> {
             StoredObject o = tx.get(old).orElseThrow();
@@ -216,6 +217,10 @@ class CertificateHandlersTest {
 
         StoredObject n = f.stored(fresh);
         assertThat(links(n, LinkType.REPLACED_OBJECT_LINK)).containsExactly(old);
+        // the Name moves to the new certificate
+        assertThat(n.attribute("Name").orElseThrow().value().child(Tag.NAME_VALUE).orElseThrow().textValue())
+                .isEqualTo("device-1 cert");
+        assertThat(f.stored(old).attribute("Name")).isEmpty();
         assertThat(links(f.stored(old), LinkType.REPLACEMENT_OBJECT_LINK)).containsExactly(fresh);
         assertThat(links(n, LinkType.PUBLIC_KEY_LINK)).containsExactly(key);
         assertThat(links(f.stored(key), LinkType.CERTIFICATE_LINK)).containsExactly(old, fresh);
