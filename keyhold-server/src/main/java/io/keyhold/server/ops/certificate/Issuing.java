@@ -55,6 +55,10 @@ final class Issuing {
 
     /** The request's Certificate Request (1.x) or Certificate Request Value (2.x), verified; empty when absent. */
     static Optional<CertificationRequests.CertificationRequest> request(TtlvItem payload) throws KmipException {
+        if (payload.child(Tag.CERTIFICATE_REQUEST_UNIQUE_IDENTIFIER).isPresent()) {
+            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "Certificate Request objects are not stored by this"
+                    + " server: send the request itself as Certificate Request Value");
+        }
         Optional<TtlvItem> value = Payloads.optional(payload, Tag.CERTIFICATE_REQUEST_VALUE, ItemType.BYTE_STRING)
                 .or(() -> payload.child(Tag.CERTIFICATE_REQUEST).filter(i -> i.type() == ItemType.BYTE_STRING));
         Optional<TtlvItem> type = Payloads.optional(payload, Tag.CERTIFICATE_REQUEST_TYPE, ItemType.ENUMERATION);

@@ -133,6 +133,28 @@ class SecretSharingTest {
                 .hasMessageContaining("larger than 2^24");
     }
 
+    /**
+     * Independent check against BouncyCastle's Shamir implementation over GF(2^8) with the AES polynomial:
+     * parts made here, with their Key Part Identifiers as x coordinates, are joined by BouncyCastle.
+     */
+    @Test
+    void splitGf256_partsJoinWithBouncyCastlesShamir() throws Exception {
+        byte[] secret = HexFormat.of().parseHex("2b7e151628aed2a6abf7158809cf4f3c");
+        List<Share> shares = SecretSharing.split(gf(5, 3), secret, new SecureRandom());
+        for (int[] pick : new int[][] {{0, 1, 2}, {4, 2, 0}, {1, 3, 4}}) {
+            org.bouncycastle.crypto.threshold.ShamirSplitSecretShare[] bc =
+                    new org.bouncycastle.crypto.threshold.ShamirSplitSecretShare[pick.length];
+            for (int i = 0; i < pick.length; i++) {
+                Share s = shares.get(pick[i]);
+                bc[i] = new org.bouncycastle.crypto.threshold.ShamirSplitSecretShare(s.value(), s.identifier());
+            }
+            byte[] joined = new org.bouncycastle.crypto.threshold.ShamirSplitSecret(
+                    org.bouncycastle.crypto.threshold.ShamirSecretSplitter.Algorithm.AES,
+                    org.bouncycastle.crypto.threshold.ShamirSecretSplitter.Mode.Native, bc).getSecret();
+            assertThat(joined).containsExactly(secret);
+        }
+    }
+
     @Test
     void share_toString_hidesTheValue() {
         assertThat(new Share(1, new byte[] {0x41, 0x42}).toString()).isEqualTo("Share[1, 2 bytes]");

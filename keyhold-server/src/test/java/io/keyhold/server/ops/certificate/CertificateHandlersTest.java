@@ -171,6 +171,8 @@ class CertificateHandlersTest {
         f.fails(ResultReason.MISSING_DATA, Operation.CERTIFY, payload(requestValue(f, der)));
         f.fails(ResultReason.FEATURE_NOT_SUPPORTED, Operation.CERTIFY, payload(
                 TtlvItem.enumeration(Tag.CERTIFICATE_REQUEST_TYPE, CertificateRequestType.CRMF.value()), requestValue(f, der)));
+        f.fails(ResultReason.FEATURE_NOT_SUPPORTED, Operation.CERTIFY, payload(
+                TtlvItem.text(Tag.CERTIFICATE_REQUEST_UNIQUE_IDENTIFIER, "some-request")));
     }
 
     @Test
