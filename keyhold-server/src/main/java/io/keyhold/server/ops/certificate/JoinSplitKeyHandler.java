@@ -21,7 +21,6 @@ import io.keyhold.server.ops.object.NewObjects;
 import io.keyhold.server.ops.object.Payloads;
 import io.keyhold.server.ops.object.RequestAttributes;
 import io.keyhold.server.store.StoredObject;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
