@@ -8,9 +8,11 @@ import io.keyhold.server.dispatch.RequestProcessor;
 import io.keyhold.server.ops.DueDates;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.attribute.AttributeHandlers;
-import io.keyhold.server.ops.keys.KeyOperations;
+import io.keyhold.server.ops.certificate.CertificateOperations;
 import io.keyhold.server.ops.cipher.CipherOperations;
+import io.keyhold.server.ops.keys.KeyOperations;
 import io.keyhold.server.ops.object.ObjectOperations;
+import io.keyhold.server.ops.signature.SignatureOperations;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import java.io.IOException;
@@ -49,11 +51,13 @@ public final class ServerAssembly {
 
     /** The dispatcher with every operation, over the given store. */
     public static Assembly open(ObjectStore store, Clock clock) {
-        List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(new SecureRandom()));
+        SecureRandom random = new SecureRandom();
+        List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random));
         handlers.addAll(AttributeHandlers.all());
-        handlers.addAll(io.keyhold.server.ops.signature.SignatureOperations.handlers(new SecureRandom()));
-        handlers.addAll(KeyOperations.handlers(new SecureRandom()));
-        handlers.addAll(CipherOperations.handlers(new SecureRandom()));
+        handlers.addAll(KeyOperations.handlers(random));
+        handlers.addAll(CipherOperations.handlers(random));
+        handlers.addAll(SignatureOperations.handlers(random));
+        handlers.addAll(CertificateOperations.handlers(random));
         DispatcherSettings d = DispatcherSettings.defaults();
         DispatcherSettings settings = new DispatcherSettings("Keyhold", version(), d.supportedVersions(),
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,

@@ -27,7 +27,7 @@ import java.util.Map;
  * (where the version still has them), Digital Signature Algorithm, and the Cryptographic Algorithm and
  * Length of its public key.
  */
-final class Certificates {
+public final class Certificates {
     private static final VersionRules RULES = VersionRules.standard();
     private static final Map<String, DigitalSignatureAlgorithm> SIGNATURES = Map.ofEntries(
             Map.entry("1.2.840.113549.1.1.2", DigitalSignatureAlgorithm.MD2_WITH_RSA_ENCRYPTION),
@@ -54,7 +54,7 @@ final class Certificates {
      *
      * @throws KmipException Invalid Field when the Certificate Value is not a DER X.509 certificate
      */
-    static List<TtlvItem> attributes(TtlvItem certificate, KmipVersion version) throws KmipException {
+    public static List<TtlvItem> attributes(TtlvItem certificate, KmipVersion version) throws KmipException {
         int type = Payloads.required(certificate, Tag.CERTIFICATE_TYPE, io.keyhold.protocol.ttlv.ItemType.ENUMERATION).enumValue();
         byte[] value = Payloads.required(certificate, Tag.CERTIFICATE_VALUE, io.keyhold.protocol.ttlv.ItemType.BYTE_STRING).bytesValue();
         List<TtlvItem> out = new ArrayList<>();

@@ -35,7 +35,7 @@ public final class Payloads {
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, name(tag) + " is missing"));
     }
 
-    static String name(int tag) {
+    public static String name(int tag) {
         return PayloadFields.name(tag);
     }
 
@@ -43,11 +43,11 @@ public final class Payloads {
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, children);
     }
 
-    static TtlvItem response(List<TtlvItem> children) {
+    public static TtlvItem response(List<TtlvItem> children) {
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, children);
     }
 
-    static TtlvItem uniqueIdentifier(String uid) {
+    public static TtlvItem uniqueIdentifier(String uid) {
         return TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uid);
     }
 
