@@ -49,6 +49,7 @@ public final class ServerAssembly {
     public static Assembly open(ObjectStore store, Clock clock) {
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(new SecureRandom()));
         handlers.addAll(AttributeHandlers.all());
+        handlers.addAll(io.keyhold.server.ops.transfer.TransferOperations.handlers(new SecureRandom()));
         DispatcherSettings d = DispatcherSettings.defaults();
         DispatcherSettings settings = new DispatcherSettings("Keyhold", version(), d.supportedVersions(),
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,

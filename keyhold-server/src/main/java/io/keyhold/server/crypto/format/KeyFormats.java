@@ -78,23 +78,6 @@ public final class KeyFormats {
         }
     }
 
-    /**
-     * Checks that registered material in a format this class reads parses, so that a malformed key is refused
-     * at Register (Invalid Field) instead of failing later. Formats it does not read are accepted unchecked.
-     */
-    public static void check(int objectTag, TtlvItem keyBlock) throws KmipException {
-        if (keyBlock.child(Tag.KEY_WRAPPING_DATA).isPresent()) {
-            return;
-        }
-        int format = format(keyBlock);
-        if (objectTag == Tag.PRIVATE_KEY && format != KeyFormatType.OPAQUE.value() && format != KeyFormatType.RAW.value()
-                && format != KeyFormatType.PKCS_12.value()) {
-            privateKeyInfo(keyBlock);
-        } else if (objectTag == Tag.PUBLIC_KEY && format != KeyFormatType.OPAQUE.value() && format != KeyFormatType.RAW.value()) {
-            subjectPublicKeyInfo(keyBlock);
-        }
-    }
-
     private static boolean isSymmetric(int format) {
         return format == KeyFormatType.RAW.value() || format == KeyFormatType.TRANSPARENT_SYMMETRIC_KEY.value();
     }

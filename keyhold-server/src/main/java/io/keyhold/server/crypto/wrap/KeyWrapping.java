@@ -209,6 +209,15 @@ public final class KeyWrapping {
         return withBlock(object, TtlvItem.structure(Tag.KEY_BLOCK, blockChildren));
     }
 
+    /**
+     * Register and Import: the object with its Key Block unwrapped when it was wrapped by encryption with a
+     * key of the caller's; the object as given otherwise (wrapped with a key this server does not hold for
+     * the caller, or not wrapped).
+     */
+    public TtlvItem unwrapIfHeld(OperationContext context, TtlvItem object) throws KmipException {
+        return unwrappingKeyOf(context, object).isPresent() ? unwrap(context, object) : object;
+    }
+
     private static final class Choice {
         final WrapAlgorithm algorithm;
         final Key key;
