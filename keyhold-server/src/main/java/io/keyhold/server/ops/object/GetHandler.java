@@ -5,13 +5,13 @@ import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.wrap.KeyWrapping;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.ManagedObjects;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
-import io.keyhold.server.store.StoredObject;
-import io.keyhold.server.crypto.wrap.KeyWrapping;
 import io.keyhold.server.ops.transfer.KeyPresentation;
+import io.keyhold.server.store.StoredObject;
 import java.security.SecureRandom;
 
 /**
