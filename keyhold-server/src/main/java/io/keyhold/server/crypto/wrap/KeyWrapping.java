@@ -108,7 +108,9 @@ public final class KeyWrapping {
         if (iv != null) {
             data.add(TtlvItem.bytes(Tag.IV_COUNTER_NONCE, iv));
         }
-        data.add(TtlvItem.enumeration(Tag.ENCODING_OPTION, specification.encodingOption()));
+        if (specification.encodingOptionGiven()) { // absent means TTLV Encoding, as in the request (KMIP 1.4 test AX-M-2-14)
+            data.add(TtlvItem.enumeration(Tag.ENCODING_OPTION, specification.encodingOption()));
+        }
         List<TtlvItem> blockChildren = new ArrayList<>();
         for (TtlvItem c : block.children()) {
             blockChildren.add(c.tag() == Tag.KEY_VALUE ? TtlvItem.bytes(Tag.KEY_VALUE, wrapped) : c);

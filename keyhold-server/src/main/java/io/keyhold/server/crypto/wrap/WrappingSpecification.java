@@ -23,13 +23,15 @@ public final class WrappingSpecification {
     private final Optional<TtlvItem> cryptographicParameters;
     private final List<String> attributeNames;
     private final int encodingOption;
+    private final boolean encodingGiven;
 
     private WrappingSpecification(String keyIdentifier, Optional<TtlvItem> cryptographicParameters, List<String> attributeNames,
-                                  int encodingOption) {
+                                  int encodingOption, boolean encodingGiven) {
         this.keyIdentifier = keyIdentifier;
         this.cryptographicParameters = cryptographicParameters;
         this.attributeNames = List.copyOf(attributeNames);
         this.encodingOption = encodingOption;
+        this.encodingGiven = encodingGiven;
     }
 
     /**
@@ -62,8 +64,8 @@ public final class WrappingSpecification {
             }
             names.add(n.textValue());
         }
-        int encoding = one(spec, Tag.ENCODING_OPTION, ItemType.ENUMERATION).map(TtlvItem::enumValue)
-                .orElse(EncodingOption.TTLV_ENCODING.value());
+        Optional<TtlvItem> given = one(spec, Tag.ENCODING_OPTION, ItemType.ENUMERATION);
+        int encoding = given.map(TtlvItem::enumValue).orElse(EncodingOption.TTLV_ENCODING.value());
         if (encoding != EncodingOption.TTLV_ENCODING.value() && encoding != EncodingOption.NO_ENCODING.value()) {
             throw new KmipException(ResultReason.ENCODING_OPTION_ERROR, "Encoding Option 0x" + Integer.toHexString(encoding)
                     + " is not supported");
@@ -72,7 +74,7 @@ public final class WrappingSpecification {
             throw new KmipException(ResultReason.ENCODING_OPTION_ERROR, "attributes can only be wrapped with TTLV Encoding;"
                     + " No Encoding wraps the Key Material alone");
         }
-        return new WrappingSpecification(uid, parameters, names, encoding);
+        return new WrappingSpecification(uid, parameters, names, encoding, given.isPresent());
     }
 
     /** The Unique Identifier of the wrapping key. */
@@ -91,6 +93,11 @@ public final class WrappingSpecification {
 
     public int encodingOption() {
         return encodingOption;
+    }
+
+    /** Whether the client gave the Encoding Option (the Key Wrapping Data then repeats it). */
+    public boolean encodingOptionGiven() {
+        return encodingGiven;
     }
 
     public boolean ttlvEncoded() {

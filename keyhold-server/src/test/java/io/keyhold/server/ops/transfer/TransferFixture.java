@@ -34,7 +34,7 @@ import java.util.Map;
 final class TransferFixture {
     final InMemoryObjectStore store = new InMemoryObjectStore();
     final Map<Operation, OperationHandler> handlers = new HashMap<>();
-    final KmipVersion version;
+    KmipVersion version;
     String client = "client1";
     OperationContext.BatchState batch = new OperationContext.BatchState();
 
