@@ -27,6 +27,10 @@ import javax.crypto.spec.SecretKeySpec;
  * for private keys every format {@link KeyFormats} reads (PKCS#8, PKCS#1, ECPrivateKey, the Transparent
  * structures); for public keys likewise (X.509 SubjectPublicKeyInfo, PKCS#1, Transparent). Wrapped Key Blocks
  * are Key Value Not Present.
+ *
+ * <p>The only other code that handles Key Material is {@code crypto.format.KeyFormats} and
+ * {@code crypto.wrap.KeyWrapping}, which re-encode and (un)wrap whole Key Blocks for Get, Export, Register and
+ * Import; the wrapping keys they use come from this class.
  */
 public final class KeyMaterial {
     private KeyMaterial() {}

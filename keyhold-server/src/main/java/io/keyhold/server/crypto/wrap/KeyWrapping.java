@@ -168,9 +168,11 @@ public final class KeyWrapping {
         if (keyValue.type() != ItemType.BYTE_STRING) {
             throw new KmipException(ResultReason.INVALID_FIELD, "a wrapped Key Value must be a Byte String");
         }
-        StoredObject named = context.read(tx -> load(context, tx, uid, false));
+        StoredObject named = context.read(tx -> find(context, tx, uid));
         StoredObject unwrappingKey = named;
-        if (named.objectType() == ObjectType.PUBLIC_KEY.value()) {
+        if (named.objectType() != ObjectType.PUBLIC_KEY.value()) {
+            unwrappingKey = context.read(tx -> load(context, tx, uid, false));
+        } else {
             String privateUid = named.attributes("Link").stream().map(a -> a.value())
                     .filter(l -> l.child(Tag.LINK_TYPE).map(TtlvItem::enumValue).orElse(-1) == LinkType.PRIVATE_KEY_LINK.value())
                     .flatMap(l -> l.child(Tag.LINKED_OBJECT_IDENTIFIER).stream()).map(TtlvItem::textValue).findFirst()
@@ -293,6 +295,14 @@ public final class KeyWrapping {
 
     /** The wrapping or unwrapping key, checked for owner, storage, material, state and usage mask. */
     static StoredObject load(OperationContext context, ReadTransaction tx, String uid, boolean wrapping) throws KmipException {
+        StoredObject key = find(context, tx, uid);
+        KeyUse.require(key, wrapping ? KeyUse.Purpose.PROTECT : KeyUse.Purpose.PROCESS,
+                wrapping ? CryptographicUsageMask.WRAP_KEY : CryptographicUsageMask.UNWRAP_KEY);
+        return key;
+    }
+
+    /** The named key of the caller's, on-line and with its material, without the use checks. */
+    private static StoredObject find(OperationContext context, ReadTransaction tx, String uid) throws KmipException {
         Optional<StoredObject> found = tx.get(uid);
         if (found.isEmpty() || !found.get().owner().equals(context.identity().name())) {
             throw new KmipException(ResultReason.WRAPPING_OBJECT_NOT_FOUND, "no wrapping key with Unique Identifier "
@@ -307,8 +317,6 @@ public final class KeyWrapping {
             throw new KmipException(ResultReason.WRAPPING_OBJECT_DESTROYED, "wrapping key " + ManagedObjects.printable(uid)
                     + " has been destroyed");
         }
-        KeyUse.require(key, wrapping ? KeyUse.Purpose.PROTECT : KeyUse.Purpose.PROCESS,
-                wrapping ? CryptographicUsageMask.WRAP_KEY : CryptographicUsageMask.UNWRAP_KEY);
         return key;
     }
 

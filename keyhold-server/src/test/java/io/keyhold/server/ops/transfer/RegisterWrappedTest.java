@@ -156,4 +156,27 @@ class RegisterWrappedTest {
                 KeyFormatType.ECPRIVATEKEY.value()))).child(Tag.PRIVATE_KEY).orElseThrow();
         assertThat(org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(material(sec1).bytesValue()).getKey()).isEqualTo(jdk.getS());
     }
+
+    @Test
+    void register_wrappedWithAnRsaPublicKey_isUnwrappedWithItsLinkedPrivateKey() throws Exception {
+        TransferFixture f = new TransferFixture(KmipVersion.V2_1);
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.KeyPair pair = g.generateKeyPair();
+        String priv = f.register(ObjectType.PRIVATE_KEY, key(Tag.PRIVATE_KEY, KeyFormatType.PKCS_8,
+                TtlvItem.bytes(Tag.KEY_MATERIAL, pair.getPrivate().getEncoded()), CryptographicAlgorithm.RSA, 2048),
+                TransferFixture.mask(0x20));
+        String pub = f.register(ObjectType.PUBLIC_KEY, key(Tag.PUBLIC_KEY, KeyFormatType.X_509,
+                TtlvItem.bytes(Tag.KEY_MATERIAL, pair.getPublic().getEncoded()), CryptographicAlgorithm.RSA, 2048),
+                TransferFixture.mask(0x10), TtlvItem.structure(Tag.LINK,
+                        TtlvItem.enumeration(Tag.LINK_TYPE, io.keyhold.protocol.spec.LinkType.PRIVATE_KEY_LINK.value()),
+                        TtlvItem.text(Tag.LINKED_OBJECT_IDENTIFIER, priv)));
+        f.run(Operation.ACTIVATE, payload(uid(priv)));
+        f.run(Operation.ACTIVATE, payload(uid(pub)));
+        String id = f.createAes(12);
+        TtlvItem wrapped = f.run(Operation.GET, payload(uid(id), wrapping(pub, null, null))).child(Tag.SYMMETRIC_KEY).orElseThrow();
+        assertThat(block(wrapped).child(Tag.KEY_WRAPPING_DATA)).isPresent();
+        String copy = f.register(ObjectType.SYMMETRIC_KEY, wrapped);
+        assertThat(f.stored(copy).object()).isEqualTo(f.stored(id).object());
+    }
 }
