@@ -137,4 +137,24 @@ class ImportExportTest {
         f.run(Operation.DESTROY, payload(uid(id)));
         f.fails(v.isTwoOrLater() ? ResultReason.OBJECT_DESTROYED : ResultReason.ITEM_NOT_FOUND, Operation.EXPORT, payload(uid(id)));
     }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void import_withoutAttributes_getsTheMissingServerAttributes(KmipVersion v) throws Exception {
+        TransferFixture f = new TransferFixture(v);
+        byte[] secret = new byte[16];
+        java.util.Arrays.fill(secret, (byte) 3);
+        TtlvItem object = TransferFixture.key(Tag.SYMMETRIC_KEY, KeyFormatType.RAW, TtlvItem.bytes(Tag.KEY_MATERIAL, secret),
+                io.keyhold.protocol.spec.CryptographicAlgorithm.AES, 128);
+        f.run(Operation.IMPORT, payload(uid("bare"), TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()), object));
+        StoredObject s = f.stored("bare");
+        assertThat(s.state()).isEqualTo(State.PRE_ACTIVE.value());
+        assertThat(s.objectType()).isEqualTo(ObjectType.SYMMETRIC_KEY.value());
+        assertThat(s.attribute("Cryptographic Algorithm").orElseThrow().value().enumValue())
+                .isEqualTo(io.keyhold.protocol.spec.CryptographicAlgorithm.AES.value());
+        assertThat(s.attribute("Cryptographic Length").orElseThrow().value().intValue()).isEqualTo(128);
+        assertThat(s.attribute("Initial Date")).isPresent();
+        assertThat(s.attribute("Last Change Date")).isPresent();
+        assertThat(s.object()).isEqualTo(object);
+    }
 }
