@@ -44,18 +44,6 @@ public final class KeyPresentation {
         TtlvItem object = stored.object();
         Optional<TtlvItem> block = object.child(Tag.KEY_BLOCK);
         boolean wrapped = block.flatMap(b -> b.child(Tag.KEY_WRAPPING_DATA)).isPresent();
-        if (block.isPresent()) {
-            if (stored.attribute("Extractable").map(a -> a.value().type() == ItemType.BOOLEAN && !a.value().booleanValue())
-                    .orElse(false)) {
-                throw new KmipException(Lifecycle.reason(context.version(), ResultReason.NOT_EXTRACTABLE, ResultReason.PERMISSION_DENIED), "the object's Extractable attribute is False: its key"
-                        + " material never leaves the server");
-            }
-            if (specItem.isEmpty() && !wrapped && stored.attribute("Sensitive")
-                    .map(a -> a.value().type() == ItemType.BOOLEAN && a.value().booleanValue()).orElse(false)) {
-                throw new KmipException(Lifecycle.reason(context.version(), ResultReason.SENSITIVE, ResultReason.PERMISSION_DENIED), "the object's Sensitive attribute is True: its key material"
-                        + " is returned only wrapped (give a Key Wrapping Specification)");
-            }
-        }
         if (wrapType.isPresent() && wrapType.get().enumValue() != KeyWrapType.NOT_WRAPPED.value()
                 && wrapType.get().enumValue() != KeyWrapType.AS_REGISTERED.value()) {
             throw new KmipException(Lifecycle.reason(context.version(), ResultReason.KEY_WRAP_TYPE_NOT_SUPPORTED,
@@ -65,23 +53,30 @@ public final class KeyPresentation {
         boolean clearWanted = wrapType.isPresent() && wrapType.get().enumValue() == KeyWrapType.NOT_WRAPPED.value();
         int storedFormat = block.flatMap(b -> b.child(Tag.KEY_FORMAT_TYPE)).map(TtlvItem::enumValue).orElse(-1);
         boolean otherFormat = format.isPresent() && format.get().enumValue() != storedFormat;
-        boolean held = wrapped && (clearWanted || specItem.isPresent() || otherFormat)
-                && KeyWrapping.unwrappingKeyOf(context, object).isPresent();
-        if (wrapped && (clearWanted || specItem.isPresent() || otherFormat)) {
-            if (!held && otherFormat && !clearWanted && specItem.isEmpty()) {
-                throw new KmipException(ResultReason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "the key was registered wrapped with a key"
-                        + " this server does not hold for you: it is returned only as registered");
+        boolean unwrap = wrapped && (clearWanted || specItem.isPresent() || otherFormat);
+        if (block.isPresent()) {
+            if (flag(stored, "Extractable", false)) {
+                throw new KmipException(Lifecycle.reason(context.version(), ResultReason.NOT_EXTRACTABLE,
+                        ResultReason.PERMISSION_DENIED), "the object's Extractable attribute is False: its key material never"
+                        + " leaves the server");
             }
-            if (!held) {
+            boolean answeredInClear = specItem.isEmpty() && (!wrapped || unwrap);
+            if (answeredInClear && flag(stored, "Sensitive", true)) {
+                throw new KmipException(Lifecycle.reason(context.version(), ResultReason.SENSITIVE,
+                        ResultReason.PERMISSION_DENIED), "the object's Sensitive attribute is True: its key material is returned"
+                        + " only wrapped (give a Key Wrapping Specification)");
+            }
+        }
+        if (unwrap) {
+            if (KeyWrapping.unwrappingKeyOf(context, object).isEmpty()) {
+                if (otherFormat && !clearWanted && specItem.isEmpty()) {
+                    throw new KmipException(ResultReason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "the key was registered wrapped with a"
+                            + " key this server does not hold for you: it is returned only as registered");
+                }
                 throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "the key was registered wrapped with a key this"
                         + " server does not hold for you, so it cannot be unwrapped");
             }
             object = wrapping.unwrap(context, object);
-            if (stored.attribute("Sensitive").map(a -> a.value().type() == ItemType.BOOLEAN && a.value().booleanValue())
-                    .orElse(false) && specItem.isEmpty()) {
-                throw new KmipException(Lifecycle.reason(context.version(), ResultReason.SENSITIVE, ResultReason.PERMISSION_DENIED), "the object's Sensitive attribute is True: its key material"
-                        + " is returned only wrapped");
-            }
             block = object.child(Tag.KEY_BLOCK);
         }
         if (compression.isPresent()) {
@@ -99,6 +94,12 @@ public final class KeyPresentation {
             object = wrapping.wrap(context, object, keyValueAttributes(stored, spec.attributeNames(), context.version()), spec);
         }
         return object;
+    }
+
+    /** True when the object has the Boolean attribute with the given value. */
+    private static boolean flag(StoredObject stored, String name, boolean value) {
+        return stored.attribute(name).map(a -> a.value().type() == ItemType.BOOLEAN && a.value().booleanValue() == value)
+                .orElse(false);
     }
 
     /** The named attributes as they go into a Key Value: 1.x Attribute structures, one 2.x Attributes structure. */
