@@ -13,6 +13,7 @@ import io.keyhold.server.ops.cipher.CipherOperations;
 import io.keyhold.server.ops.keys.KeyOperations;
 import io.keyhold.server.ops.object.ObjectOperations;
 import io.keyhold.server.ops.signature.SignatureOperations;
+import io.keyhold.server.ops.transfer.TransferOperations;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class ServerAssembly {
         handlers.addAll(CipherOperations.handlers(random));
         handlers.addAll(SignatureOperations.handlers(random));
         handlers.addAll(CertificateOperations.handlers(random));
+        handlers.addAll(TransferOperations.handlers(random));
         DispatcherSettings d = DispatcherSettings.defaults();
         DispatcherSettings settings = new DispatcherSettings("Keyhold", version(), d.supportedVersions(),
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,

@@ -6,6 +6,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.format.KeyFormats;
 import io.keyhold.server.store.StoredObject;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -22,10 +23,14 @@ import javax.crypto.spec.SecretKeySpec;
  * Material bytes (grep for {@code KeyMaterial.} to audit every use); cryptographic services receive the
  * JCA keys it returns and handlers never see either.
  *
- * <p>Reads the object structure's Key Block: Raw and Transparent Symmetric Key for secret keys; PKCS#8
- * for private keys; X.509 (SubjectPublicKeyInfo) for public keys. Other stored formats, and wrapped Key
- * Blocks, are refused with Key Format Type Not Supported / Wrapping-related reasons until the formats
- * module handles them.
+ * <p>Reads the object structure's Key Block: Raw, Opaque and Transparent Symmetric Key for secret keys;
+ * for private keys every format {@link KeyFormats} reads (PKCS#8, PKCS#1, ECPrivateKey, the Transparent
+ * structures); for public keys likewise (X.509 SubjectPublicKeyInfo, PKCS#1, Transparent). Wrapped Key Blocks
+ * are Key Value Not Present.
+ *
+ * <p>The only other code that handles Key Material is {@code crypto.format.KeyFormats} and
+ * {@code crypto.wrap.KeyWrapping}, which re-encode and (un)wrap whole Key Blocks for Get, Export, Register and
+ * Import; the wrapping keys they use come from this class.
  */
 public final class KeyMaterial {
     private KeyMaterial() {}
@@ -80,31 +85,25 @@ public final class KeyMaterial {
         return new SecretKeySpec(secretBytes(object), jcaAlgorithm);
     }
 
-    /** The object's private key (stored PKCS#8) for the given JCA key algorithm ("RSA", "EC", "Ed25519", …). */
+    /** The object's private key (stored in any format {@link KeyFormats} reads) for the given JCA key algorithm ("RSA", "EC", "Ed25519", …). */
     public static PrivateKey privateKey(StoredObject object, String jcaKeyAlgorithm) throws KmipException {
         TtlvItem block = keyBlock(object);
-        int format = formatOf(block);
-        if (format != KeyFormatType.PKCS_8.value()) {
-            throw new KmipException(ResultReason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "private key format "
-                    + KeyFormatType.fromValue(format).map(KeyFormatType::specName).orElse("" + format) + " cannot be used");
-        }
+        keyMaterialItem(block);
+        byte[] pkcs8 = KeyFormats.privateKeyInfo(block);
         try {
-            return KeyFactory.getInstance(jcaKeyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(keyMaterialItem(block).bytesValue()));
+            return KeyFactory.getInstance(jcaKeyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException e) {
             throw new KmipException(ResultReason.CRYPTOGRAPHIC_FAILURE, "the stored private key cannot be read as " + jcaKeyAlgorithm);
         }
     }
 
-    /** The object's public key (stored X.509 SubjectPublicKeyInfo) for the given JCA key algorithm. */
+    /** The object's public key (stored in any format {@link KeyFormats} reads) for the given JCA key algorithm. */
     public static PublicKey publicKey(StoredObject object, String jcaKeyAlgorithm) throws KmipException {
         TtlvItem block = keyBlock(object);
-        int format = formatOf(block);
-        if (format != KeyFormatType.X_509.value()) {
-            throw new KmipException(ResultReason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "public key format "
-                    + KeyFormatType.fromValue(format).map(KeyFormatType::specName).orElse("" + format) + " cannot be used");
-        }
+        keyMaterialItem(block);
+        byte[] spki = KeyFormats.subjectPublicKeyInfo(block);
         try {
-            return KeyFactory.getInstance(jcaKeyAlgorithm).generatePublic(new X509EncodedKeySpec(keyMaterialItem(block).bytesValue()));
+            return KeyFactory.getInstance(jcaKeyAlgorithm).generatePublic(new X509EncodedKeySpec(spki));
         } catch (GeneralSecurityException e) {
             throw new KmipException(ResultReason.CRYPTOGRAPHIC_FAILURE, "the stored public key cannot be read as " + jcaKeyAlgorithm);
         }

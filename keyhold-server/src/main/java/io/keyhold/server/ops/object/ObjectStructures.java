@@ -19,11 +19,11 @@ import java.util.Optional;
  * type, the checks Register makes on them, the attributes the server reads from them, and the bytes their
  * Digest covers. Material is stored exactly as registered.
  */
-final class ObjectStructures {
+public final class ObjectStructures {
     private ObjectStructures() {}
 
     /** The tag of the object structure for an Object Type, or -1 for types that cannot be registered. */
-    static int tagOf(int objectType) {
+    public static int tagOf(int objectType) {
         return ObjectType.fromValue(objectType).map(t -> switch (t) {
             case CERTIFICATE -> Tag.CERTIFICATE;
             case SYMMETRIC_KEY -> Tag.SYMMETRIC_KEY;
@@ -39,7 +39,7 @@ final class ObjectStructures {
     }
 
     /** True for the object types whose structure holds a Key Block. */
-    static boolean hasKeyBlock(int objectType) {
+    public static boolean hasKeyBlock(int objectType) {
         return objectType == ObjectType.SYMMETRIC_KEY.value() || objectType == ObjectType.PUBLIC_KEY.value()
                 || objectType == ObjectType.PRIVATE_KEY.value() || objectType == ObjectType.SPLIT_KEY.value()
                 || objectType == ObjectType.SECRET_DATA.value() || objectType == ObjectType.PGP_KEY.value();
@@ -52,7 +52,7 @@ final class ObjectStructures {
      *
      * @throws KmipException Invalid Field when the structure is malformed
      */
-    static List<TtlvItem> inspect(int objectType, TtlvItem object, KmipVersion version) throws KmipException {
+    public static List<TtlvItem> inspect(int objectType, TtlvItem object, KmipVersion version) throws KmipException {
         List<TtlvItem> derived = new ArrayList<>();
         if (!object.isStructure()) {
             throw invalid(Payloads.name(object.tag()) + " must be a Structure");

@@ -9,19 +9,25 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.wrap.KeyWrapping;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
+import java.security.SecureRandom;
 import java.util.List;
 
 /**
  * Register (KMIP 1.4 section 4.3, 2.1 section 6.1): stores a client-supplied object of any type
  * (Certificate, Symmetric, Public, Private and Split Key, Secret Data, Opaque Object, PGP Key, and in 1.x
- * Template) exactly as given, so that Get returns it byte for byte. Cryptographic Algorithm and Length are
+ * Template) exactly as given, so that Get returns it byte for byte — except a Key Block wrapped by encryption
+ * with a key the caller holds here: that one is unwrapped (the key needs Unwrap Key) and stored in clear, so
+ * that the server can use it. Keys wrapped with keys this server does not hold for the caller are stored
+ * wrapped, as given. Cryptographic Algorithm and Length are
  * read from the Key Block, the certificate attributes from the certificate. Answers the Unique Identifier
  * only and sets the ID Placeholder. A malformed object is Invalid Field.
  */
 final class RegisterHandler implements OperationHandler {
+    private final KeyWrapping wrapping = new KeyWrapping(new SecureRandom());
 
     @Override
     public Operation operation() {
@@ -42,6 +48,9 @@ final class RegisterHandler implements OperationHandler {
         TtlvItem object = Payloads.optional(payload, tag, ItemType.STRUCTURE).orElseThrow(() -> new KmipException(
                 ResultReason.MISSING_DATA, "Object Type is " + Payloads.name(tag) + " but no " + Payloads.name(tag)
                 + " object is given"));
+        if (ObjectStructures.hasKeyBlock(objectType)) {
+            object = wrapping.unwrapIfHeld(context, object);
+        }
         List<TtlvItem> derived = ObjectStructures.inspect(objectType, object, context.version());
         List<KmipAttribute> client = context.read(tx -> RequestAttributes.read(context, tx, payload, objectType));
         StoredObject stored = NewObjects.build(context, objectType, object, client, derived);
