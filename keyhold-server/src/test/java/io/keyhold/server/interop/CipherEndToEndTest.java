@@ -166,8 +166,9 @@ class CipherEndToEndTest {
     @Test
     void refusals_carryTheVersionsReasons() throws Exception {
         String encryptOnly = c.ok(V21, Operation.CREATE, createAes(V21, 128)).child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
+        // a wrong lifecycle state: Wrong Key Lifecycle State from 2.1, Permission Denied before (as the OASIS test cases)
         fails(c.call(V21, Operation.ENCRYPT, payload(uid(encryptOnly), data(new byte[16]))), ResultReason.WRONG_KEY_LIFECYCLE_STATE);
-        fails(c.call(V14, Operation.ENCRYPT, payload(uid(encryptOnly), data(new byte[16]))), ResultReason.ILLEGAL_OPERATION);
+        fails(c.call(V14, Operation.ENCRYPT, payload(uid(encryptOnly), data(new byte[16]))), ResultReason.PERMISSION_DENIED);
         String decryptOnly = c.ok(V21, Operation.CREATE, io.keyhold.server.testing.Payloads.create(V21,
                 io.keyhold.server.testing.Payloads.algorithm(io.keyhold.protocol.spec.CryptographicAlgorithm.AES),
                 io.keyhold.server.testing.Payloads.length(128), usageMask(8))).child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
