@@ -131,7 +131,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             return processMessage(request, context);
         } catch (RuntimeException | Error e) {
             String ref = reference();
-            LOG.error("request from {} failed, reference {}", context.remoteAddress(), ref, e);
+            LOG.error("request from {} failed, reference {}: {}", context.remoteAddress(), ref, Failures.describe(e));
             return failure(ResultReason.GENERAL_FAILURE, genericMessage(ref));
         }
     }
@@ -239,7 +239,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         } catch (KmipException | RuntimeException e) {
             // the commit itself failed: nothing was stored
             String ref = reference();
-            LOG.error("batch transaction from {} failed, reference {}", context.remoteAddress(), ref, e);
+            LOG.error("batch transaction from {} failed, reference {}: {}", context.remoteAddress(), ref, Failures.describe(e));
             List<ResponseBatchItem> failed = new ArrayList<>(out.size());
             for (ResponseBatchItem r : out) {
                 failed.add(ResponseBatchItem.failure(r.operationValue(), r.uniqueBatchItemId(),
@@ -307,7 +307,8 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             return failed(opField, ubid, e.reason(), e.getMessage(), version);
         } catch (RuntimeException e) {
             String ref = reference();
-            LOG.error("{} from {} failed, reference {}", handler.operation().specName(), context.identity(), ref, e);
+            LOG.error("{} from {} failed, reference {}: {}", handler.operation().specName(), context.identity(), ref,
+                    Failures.describe(e));
             return ResponseBatchItem.failure(opField, ubid, ResultReason.GENERAL_FAILURE, genericMessage(ref));
         }
     }
@@ -356,7 +357,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             results = runBatch(items, version, context, onError, entries);
         } catch (RuntimeException | Error e) {
             String ref = reference();
-            LOG.error("asynchronous batch from {} failed, reference {}", context.identity(), ref, e);
+            LOG.error("asynchronous batch from {} failed, reference {}: {}", context.identity(), ref, Failures.describe(e));
             results = List.of();
             for (AsyncResults.Entry entry : entries) {
                 entry.complete(new ItemResult(ResultStatus.OPERATION_FAILED, ResultReason.GENERAL_FAILURE,
