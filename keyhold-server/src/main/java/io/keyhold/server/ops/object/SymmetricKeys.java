@@ -71,7 +71,12 @@ public final class SymmetricKeys {
     private SymmetricKeys() {}
 
     /** A key the server made: its bytes and its Cryptographic Length in bits. */
-    public record Generated(byte[] material, int lengthBits) {}
+    public record Generated(byte[] material, int lengthBits) {
+        @Override
+        public String toString() {
+            return "Generated[" + lengthBits + "-bit key material]";
+        }
+    }
 
     /**
      * A new random key.
