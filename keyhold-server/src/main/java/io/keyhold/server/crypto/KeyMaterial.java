@@ -5,11 +5,15 @@ import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvEncoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.format.KeyFormats;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.store.StoredObject;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -112,5 +116,65 @@ public final class KeyMaterial {
     /** The Cryptographic Algorithm value in the object's Key Block, if any. */
     public static Optional<Integer> algorithm(StoredObject object) throws KmipException {
         return keyBlock(object).child(Tag.CRYPTOGRAPHIC_ALGORITHM).map(TtlvItem::enumValue);
+    }
+
+    /**
+     * The Key Material of a Key Value (as a client submits it to Register), for checks that need its form but
+     * not its bytes; empty when the Key Value has no Key Material.
+     */
+    public static Optional<Inspection> inspect(TtlvItem keyValue) {
+        return keyValue.child(Tag.KEY_MATERIAL).map(Inspection::new);
+    }
+
+    /**
+     * The SHA-256 digest of a Key Value's Key Material as stored: of the bytes of a Byte String, of the TTLV
+     * encoding of a structure (the Digest attribute of KMIP 1.4 section 3.17); empty without Key Material.
+     */
+    public static Optional<byte[]> sha256(TtlvItem keyValue) {
+        return keyValue.child(Tag.KEY_MATERIAL).map(m -> sha256(m.type() == ItemType.BYTE_STRING ? m.bytesValue()
+                : new TtlvEncoder().encode(m)));
+    }
+
+    /** SHA-256 of the bytes. */
+    public static byte[] sha256(byte[] input) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+    }
+
+    /** The form of one Key Material item: its item type, length and fields, never its bytes (toString too). */
+    public static final class Inspection {
+        private final TtlvItem material;
+
+        private Inspection(TtlvItem material) {
+            this.material = material;
+        }
+
+        /** Byte String for Raw and Opaque material, Structure for the Transparent formats. */
+        public ItemType type() {
+            return material.type();
+        }
+
+        /** The length of Byte String material, 0 for a structure. */
+        public int lengthBytes() {
+            return material.type() == ItemType.BYTE_STRING ? material.bytesLength() : 0;
+        }
+
+        /**
+         * Checks that structured material has the field once and of the type.
+         *
+         * @throws KmipException Missing Data when absent, Invalid Message when repeated or of another type
+         */
+        public void requireField(int tag, ItemType type) throws KmipException {
+            PayloadFields.optional(material, tag, type).orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA,
+                    PayloadFields.name(tag) + " is missing"));
+        }
+
+        @Override
+        public String toString() {
+            return "Key Material (" + material.type().xmlName() + ", " + lengthBytes() + " bytes)";
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.keyhold.server.crypto;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.CryptographicUsageMask;
-import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.State;
 import io.keyhold.server.ops.Lifecycle;
@@ -62,18 +61,28 @@ public final class KeyUse {
     }
 
     /**
-     * Checks the object's usage period: no protecting after its Protect Stop Date, no processing before its
-     * Process Start Date (KMIP 1.4 sections 3.25 and 3.26, 2.1 sections 4.42 and 4.41). The OASIS test case
-     * CS-BC-M-14 answers this with Permission Denied up to KMIP 2.0 and with Wrong Key Lifecycle State in 2.1.
+     * {@link #require(StoredObject, Purpose, CryptographicUsageMask)} and then
+     * {@link #requireUsagePeriod(StoredObject, Purpose, long)}: the complete check before a key is used.
      *
-     * @param now     POSIX seconds
-     * @param version the request's protocol version, which decides the Result Reason
-     * @throws KmipException Permission Denied (Wrong Key Lifecycle State from 2.1) outside the period
+     * @param now POSIX seconds
      */
-    public static void requireUsagePeriod(StoredObject object, Purpose purpose, long now, KmipVersion version)
+    public static void require(StoredObject object, Purpose purpose, CryptographicUsageMask usage, long now)
             throws KmipException {
-        ResultReason reason = version.compareTo(KmipVersion.V2_1) >= 0 ? ResultReason.WRONG_KEY_LIFECYCLE_STATE
-                : ResultReason.PERMISSION_DENIED;
+        require(object, purpose, usage);
+        requireUsagePeriod(object, purpose, now);
+    }
+
+    /**
+     * Checks the object's usage period: no protecting after its Protect Stop Date, no processing before its
+     * Process Start Date (KMIP 1.4 sections 3.25 and 3.26, 2.1 sections 4.42 and 4.41). The OASIS test cases
+     * CS-BC-M-14 and CS-AC-M-8 answer this with Permission Denied up to KMIP 2.0 and with Wrong Key Lifecycle
+     * State in 2.1: this throws Wrong Key Lifecycle State, which the dispatcher maps to Permission Denied for
+     * requests before 2.1.
+     *
+     * @param now POSIX seconds
+     * @throws KmipException Wrong Key Lifecycle State outside the period
+     */
+    public static void requireUsagePeriod(StoredObject object, Purpose purpose, long now) throws KmipException {
         String name = purpose == Purpose.PROTECT ? "Protect Stop Date" : "Process Start Date";
         Optional<Long> date = object.attribute(name).map(a -> a.value()).filter(v -> v.type() == ItemType.DATE_TIME)
                 .map(TtlvItem::dateTimeValue);
@@ -81,12 +90,12 @@ public final class KeyUse {
             return;
         }
         if (purpose == Purpose.PROTECT && now > date.get()) {
-            throw new KmipException(reason, "the object's Protect Stop Date has passed: it may no "
-                    + "longer protect data");
+            throw new KmipException(ResultReason.WRONG_KEY_LIFECYCLE_STATE, "the object's Protect Stop Date has passed:"
+                    + " it may no longer protect data");
         }
         if (purpose == Purpose.PROCESS && now < date.get()) {
-            throw new KmipException(reason, "the object's Process Start Date has not come: it may "
-                    + "not process data yet");
+            throw new KmipException(ResultReason.WRONG_KEY_LIFECYCLE_STATE, "the object's Process Start Date has not"
+                    + " come: it may not process data yet");
         }
     }
 

@@ -7,8 +7,11 @@ import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.SpecTable;
+import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.TagDefinition;
+import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +29,7 @@ import java.util.Set;
  * Invalid Field for a badly typed value (KMIP 1.4 section 11, Add/Modify/Delete Attribute).
  */
 public final class AttributeRules {
+    private static final VersionRules VERSION_RULES = VersionRules.standard();
 
     /** Who supplies an attribute when the object is created or registered. */
     public enum Origin {
@@ -281,5 +285,22 @@ public final class AttributeRules {
             throw new KmipException(version.isTwoOrLater() ? ResultReason.INVALID_ATTRIBUTE_VALUE : ResultReason.INVALID_FIELD,
                     "attribute " + r.name() + " is a " + a.value().type().xmlName() + " (expected: " + r.type().xmlName() + ")");
         }
+    }
+
+    /** Whether the attribute can be written in a message of this version. */
+    public static boolean visibleIn(KmipAttribute a, KmipVersion version) {
+        if (a.value().tag() != Tag.ATTRIBUTE_VALUE && !VERSION_RULES.hasTag(a.value().tag(), version)) {
+            return false; // in 1.x the name is only text, so the tag check below would not see it
+        }
+        TtlvItem rendered;
+        if (version.isTwoOrLater()) {
+            rendered = AttributeMapping.toAttributeItem(a);
+        } else {
+            if (a.value().tag() == Tag.ATTRIBUTE_VALUE && !AttributeMapping.isCustomName(a.name())) {
+                return false;
+            }
+            rendered = AttributeMapping.toAttribute(a);
+        }
+        return VERSION_RULES.check(rendered, version).stream().noneMatch(f -> f.kind().isOutsideVersion());
     }
 }

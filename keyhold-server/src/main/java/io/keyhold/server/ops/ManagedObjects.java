@@ -38,11 +38,33 @@ public final class ManagedObjects {
      */
     public static StoredObject load(OperationContext context, ReadTransaction tx, String uniqueIdentifier)
             throws KmipException {
+        return loadWithStored(context, tx, uniqueIdentifier).current();
+    }
+
+    /**
+     * Like {@link #load}, reading the object once and returning both the object as stored and the view with
+     * due lifecycle dates applied, so that a caller can tell whether a date that has come is not stored yet.
+     */
+    public static Loaded loadWithStored(OperationContext context, ReadTransaction tx, String uniqueIdentifier)
+            throws KmipException {
         Optional<StoredObject> found = tx.get(uniqueIdentifier);
         if (found.isEmpty() || !found.get().owner().equals(context.identity().name())) {
             throw new KmipException(ResultReason.ITEM_NOT_FOUND, "no object with Unique Identifier " + printable(uniqueIdentifier));
         }
-        return Lifecycle.applyDueDates(found.get(), context.now());
+        return new Loaded(found.get(), Lifecycle.applyDueDates(found.get(), context.now()));
+    }
+
+    /**
+     * An object as stored and as it is now (due lifecycle dates applied).
+     *
+     * @param stored  the object as the store holds it
+     * @param current the object with due lifecycle dates applied
+     */
+    public record Loaded(StoredObject stored, StoredObject current) {
+        /** Whether applying the due dates changed the State, which the store does not hold yet. */
+        public boolean stateChanged() {
+            return stored.state() != current.state();
+        }
     }
 
     /** The identifier as it may appear in a Result Message: at most 64 printable ASCII characters. */

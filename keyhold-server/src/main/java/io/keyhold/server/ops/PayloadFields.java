@@ -30,6 +30,16 @@ public final class PayloadFields {
         return Optional.of(typed(found.get(0), type));
     }
 
+    /** The Byte String field with this tag, if present once. */
+    public static Optional<byte[]> bytes(TtlvItem payload, int tag) throws KmipException {
+        return optional(payload, tag, ItemType.BYTE_STRING).map(TtlvItem::bytesValue);
+    }
+
+    /** The Boolean field with this tag, false when absent. */
+    public static boolean flag(TtlvItem payload, int tag) throws KmipException {
+        return optional(payload, tag, ItemType.BOOLEAN).map(TtlvItem::booleanValue).orElse(false);
+    }
+
     /** The item, checked to be of the type. */
     public static TtlvItem typed(TtlvItem item, ItemType type) throws KmipException {
         if (item.type() != type) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.spec.CryptographicUsageMask;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.ResultReason;
@@ -12,6 +13,7 @@ import io.keyhold.protocol.spec.State;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.UsageLimitsUnit;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.dispatch.ResultReasons;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.memory.InMemoryObjectStore;
@@ -56,12 +58,25 @@ class KeyUseTest {
     void requireUsagePeriod_protectStopAndProcessStart() throws Exception {
         StoredObject o = object(TtlvItem.dateTime(Tag.PROTECT_STOP_DATE, NOW - 1), TtlvItem.dateTime(Tag.PROCESS_START_DATE, NOW + 1));
         KmipException e = catchThrowableOfType(KmipException.class,
-                () -> KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROTECT, NOW, KmipVersion.V1_4));
-        assertThat(e.reason()).isEqualTo(ResultReason.PERMISSION_DENIED);
-        e = catchThrowableOfType(KmipException.class, () -> KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROCESS, NOW, KmipVersion.V2_1));
+                () -> KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROTECT, NOW));
         assertThat(e.reason()).isEqualTo(ResultReason.WRONG_KEY_LIFECYCLE_STATE);
-        KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROTECT, NOW - 1, KmipVersion.V2_1);
-        KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROCESS, NOW + 1, KmipVersion.V1_2);
+        // what a 1.x or 2.0 client receives (OASIS CS-BC-M-14)
+        assertThat(ResultReasons.forVersion(e.reason(), KmipVersion.V1_4)).isEqualTo(ResultReason.PERMISSION_DENIED);
+        e = catchThrowableOfType(KmipException.class, () -> KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROCESS, NOW));
+        assertThat(e.reason()).isEqualTo(ResultReason.WRONG_KEY_LIFECYCLE_STATE);
+        // the Protect Stop Date itself is still inside the period; so is the Process Start Date
+        KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROTECT, NOW - 1);
+        KeyUse.requireUsagePeriod(o, KeyUse.Purpose.PROCESS, NOW + 1);
+    }
+
+    @Test
+    void require_withTime_checksStateMaskAndPeriod() throws Exception {
+        StoredObject o = object(TtlvItem.dateTime(Tag.PROTECT_STOP_DATE, NOW - 1), TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK,
+                CryptographicUsageMask.ENCRYPT.value() | CryptographicUsageMask.DECRYPT.value()));
+        KmipException e = catchThrowableOfType(KmipException.class,
+                () -> KeyUse.require(o, KeyUse.Purpose.PROTECT, CryptographicUsageMask.ENCRYPT, NOW));
+        assertThat(e.reason()).isEqualTo(ResultReason.WRONG_KEY_LIFECYCLE_STATE);
+        KeyUse.require(o, KeyUse.Purpose.PROCESS, CryptographicUsageMask.DECRYPT, NOW);
     }
 
     @Test

@@ -297,7 +297,7 @@ public final class KeyWrapping {
     static StoredObject load(OperationContext context, ReadTransaction tx, String uid, boolean wrapping) throws KmipException {
         StoredObject key = find(context, tx, uid);
         KeyUse.require(key, wrapping ? KeyUse.Purpose.PROTECT : KeyUse.Purpose.PROCESS,
-                wrapping ? CryptographicUsageMask.WRAP_KEY : CryptographicUsageMask.UNWRAP_KEY);
+                wrapping ? CryptographicUsageMask.WRAP_KEY : CryptographicUsageMask.UNWRAP_KEY, context.now());
         return key;
     }
 

@@ -8,7 +8,6 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.SpecTable;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.TagDefinition;
-import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.store.StoredObject;
@@ -21,7 +20,6 @@ import java.util.Optional;
 /** What the attribute operations share: reading names and attributes in both models, writing answers. */
 final class Attributes {
     static final String LAST_CHANGE_DATE = "Last Change Date";
-    private static final VersionRules RULES = VersionRules.standard();
     private static final SpecTable TABLE = SpecTable.get();
 
     private Attributes() {}
@@ -62,23 +60,6 @@ final class Attributes {
                     + holder.children().size() + " items (expected: exactly one attribute)");
         }
         return AttributeMapping.fromAttributeItem(holder.children().get(0));
-    }
-
-    /** Whether the attribute can be written in a message of this version. */
-    static boolean visible(KmipAttribute a, KmipVersion version) {
-        if (a.value().tag() != Tag.ATTRIBUTE_VALUE && !RULES.hasTag(a.value().tag(), version)) {
-            return false; // in 1.x the name is only text, so the tag check below would not see it
-        }
-        TtlvItem rendered;
-        if (version.isTwoOrLater()) {
-            rendered = AttributeMapping.toAttributeItem(a);
-        } else {
-            if (a.value().tag() == Tag.ATTRIBUTE_VALUE && !AttributeMapping.isCustomName(a.name())) {
-                return false;
-            }
-            rendered = AttributeMapping.toAttribute(a);
-        }
-        return RULES.check(rendered, version).stream().noneMatch(f -> f.kind().isOutsideVersion());
     }
 
     /** Adds the attributes to a response in the version's model (1.x Attribute items, 2.x one Attributes). */

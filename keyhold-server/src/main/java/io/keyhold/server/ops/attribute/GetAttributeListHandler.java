@@ -7,6 +7,7 @@ import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ops.ManagedObjects;
+import io.keyhold.server.ops.AttributeRules;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
@@ -33,7 +34,7 @@ public final class GetAttributeListHandler implements OperationHandler {
         StoredObject o = context.read(tx -> ManagedObjects.load(context, tx, uid));
         Map<String, KmipAttribute> first = new LinkedHashMap<>();
         for (KmipAttribute a : o.attributes()) {
-            if (Attributes.visible(a, context.version())) {
+            if (AttributeRules.visibleIn(a, context.version())) {
                 first.putIfAbsent(a.name(), a);
             }
         }

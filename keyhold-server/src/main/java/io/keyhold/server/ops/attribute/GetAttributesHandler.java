@@ -5,6 +5,7 @@ import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ops.ManagedObjects;
+import io.keyhold.server.ops.AttributeRules;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
@@ -39,7 +40,7 @@ public final class GetAttributesHandler implements OperationHandler {
                 selected.addAll(o.attributes(name));
             }
         }
-        selected.removeIf(a -> !Attributes.visible(a, context.version()));
+        selected.removeIf(a -> !AttributeRules.visibleIn(a, context.version()));
         List<TtlvItem> out = new ArrayList<>();
         Attributes.render(out, selected, context.version());
         context.idPlaceholder(o.uniqueIdentifier());

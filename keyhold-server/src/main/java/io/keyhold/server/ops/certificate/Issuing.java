@@ -200,7 +200,8 @@ final class Issuing {
     StoredObject issue(OperationContext context, X500Principal subject, PublicKey key, List<KmipAttribute> client)
             throws KmipException {
         CaObjects.Ca authority = ca.get(context);
-        KeyUse.require(authority.keyObject(), KeyUse.Purpose.PROTECT, CryptographicUsageMask.CERTIFICATE_SIGN);
+        KeyUse.require(authority.keyObject(), KeyUse.Purpose.PROTECT, CryptographicUsageMask.CERTIFICATE_SIGN,
+                context.now());
         Instant now = context.clock().instant();
         IssueParameters parameters;
         try {

@@ -17,6 +17,7 @@ import io.keyhold.server.crypto.cipher.CipherStream;
 import io.keyhold.server.crypto.cipher.Ciphers;
 import io.keyhold.server.ops.ManagedObjects;
 import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.ReadTransaction;
@@ -50,12 +51,12 @@ final class CipherOperation {
 
     TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
         Request r = new Request(
-                Fields.optional(payload, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE).orElse(null),
-                Fields.bytes(payload, Tag.DATA), Fields.bytes(payload, Tag.IV_COUNTER_NONCE),
-                Fields.bytes(payload, Tag.AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA),
-                encrypt ? null : Fields.bytes(payload, Tag.AUTHENTICATED_ENCRYPTION_TAG),
-                Fields.bytes(payload, Tag.CORRELATION_VALUE), Fields.flag(payload, Tag.INIT_INDICATOR),
-                Fields.flag(payload, Tag.FINAL_INDICATOR));
+                PayloadFields.optional(payload, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE).orElse(null),
+                PayloadFields.bytes(payload, Tag.DATA).orElse(null), PayloadFields.bytes(payload, Tag.IV_COUNTER_NONCE).orElse(null),
+                PayloadFields.bytes(payload, Tag.AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA).orElse(null),
+                encrypt ? null : PayloadFields.bytes(payload, Tag.AUTHENTICATED_ENCRYPTION_TAG).orElse(null),
+                PayloadFields.bytes(payload, Tag.CORRELATION_VALUE).orElse(null), PayloadFields.flag(payload, Tag.INIT_INDICATOR),
+                PayloadFields.flag(payload, Tag.FINAL_INDICATOR));
         if (encrypt && payload.child(Tag.AUTHENTICATED_ENCRYPTION_TAG).isPresent()) {
             throw new KmipException(ResultReason.INVALID_FIELD, "Authenticated Encryption Tag is not sent with Encrypt");
         }
@@ -144,8 +145,7 @@ final class CipherOperation {
                     + " is archived: recover it first");
         }
         KeyUse.Purpose purpose = encrypt ? KeyUse.Purpose.PROTECT : KeyUse.Purpose.PROCESS;
-        KeyUse.require(key, purpose, encrypt ? CryptographicUsageMask.ENCRYPT : CryptographicUsageMask.DECRYPT);
-        KeyUse.requireUsagePeriod(key, purpose, context.now(), context.version());
+        KeyUse.require(key, purpose, encrypt ? CryptographicUsageMask.ENCRYPT : CryptographicUsageMask.DECRYPT, context.now());
         return key;
     }
 

@@ -6,6 +6,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import java.security.SecureRandom;
@@ -29,7 +30,7 @@ final class RngRetrieveHandler implements OperationHandler {
 
     @Override
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
-        int length = Fields.optional(payload, Tag.DATA_LENGTH, ItemType.INTEGER)
+        int length = PayloadFields.optional(payload, Tag.DATA_LENGTH, ItemType.INTEGER)
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, "Data Length is missing")).intValue();
         if (length < 1 || length > MAX_BYTES) {
             throw new KmipException(ResultReason.INVALID_FIELD, "Data Length " + length + " (expected: 1 to " + MAX_BYTES + ")");

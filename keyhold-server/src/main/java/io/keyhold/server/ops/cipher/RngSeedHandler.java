@@ -6,6 +6,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import java.security.SecureRandom;
@@ -30,7 +31,7 @@ final class RngSeedHandler implements OperationHandler {
 
     @Override
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
-        byte[] data = Fields.optional(payload, Tag.DATA, ItemType.BYTE_STRING)
+        byte[] data = PayloadFields.optional(payload, Tag.DATA, ItemType.BYTE_STRING)
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, "Data is missing")).bytesValue();
         if (data.length < 1 || data.length > MAX_BYTES) {
             throw new KmipException(ResultReason.INVALID_FIELD, "Data of " + data.length + " bytes (expected: 1 to " + MAX_BYTES + ")");

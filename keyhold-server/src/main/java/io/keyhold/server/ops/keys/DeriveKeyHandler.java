@@ -77,7 +77,7 @@ final class DeriveKeyHandler implements OperationHandler {
                 throw new KmipException(Payloads.reason(context, ResultReason.INVALID_OBJECT_TYPE, ResultReason.INVALID_FIELD),
                         "the base object of Derive Key must be a Symmetric Key or Secret Data");
             }
-            KeyUse.require(base, KeyUse.Purpose.PROTECT, CryptographicUsageMask.DERIVE_KEY);
+            KeyUse.require(base, KeyUse.Purpose.PROTECT, CryptographicUsageMask.DERIVE_KEY, context.now());
             TtlvItem object = KeyDerivation.deriveObject(spec, base, objectType, alg);
             StoredObject created = NewObjects.build(context, objectType, object, client, List.of());
             created = KeyAttributes.withLink(created, LinkType.DERIVATION_BASE_OBJECT_LINK, base.uniqueIdentifier());

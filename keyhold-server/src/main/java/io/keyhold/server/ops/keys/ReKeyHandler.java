@@ -2,7 +2,6 @@ package io.keyhold.server.ops.keys;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.KmipAttribute;
-import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.LinkType;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
@@ -20,7 +19,6 @@ import io.keyhold.server.ops.object.RequestAttributes;
 import io.keyhold.server.ops.object.SymmetricKeys;
 import io.keyhold.server.store.StoredObject;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -72,13 +70,8 @@ final class ReKeyHandler implements OperationHandler {
             Integer length = KeyAttributes.value(attributes, "Cryptographic Length").filter(l -> l.type() == ItemType.INTEGER)
                     .map(TtlvItem::intValue).orElse(null);
             SymmetricKeys.Generated key = SymmetricKeys.generate(algorithm.enumValue(), length, random);
-            TtlvItem lengthItem = TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, key.lengthBits());
-            TtlvItem object = TtlvItem.structure(Tag.SYMMETRIC_KEY, TtlvItem.structure(Tag.KEY_BLOCK,
-                    TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, KeyFormatType.RAW.value()),
-                    TtlvItem.structure(Tag.KEY_VALUE, TtlvItem.bytes(Tag.KEY_MATERIAL, key.material())),
-                    TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, algorithm.enumValue()),
-                    lengthItem));
-            Arrays.fill(key.material(), (byte) 0);
+            TtlvItem lengthItem = key.lengthItem();
+            TtlvItem object = key.toObject(algorithm.enumValue());
             List<TtlvItem> derived = length == null ? List.of(lengthItem) : List.of();
             StoredObject created = NewObjects.build(context, type, object, attributes, derived);
             created = KeyAttributes.withLink(created, LinkType.REPLACED_OBJECT_LINK, old.uniqueIdentifier());

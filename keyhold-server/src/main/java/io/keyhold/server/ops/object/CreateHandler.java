@@ -2,7 +2,6 @@ package io.keyhold.server.ops.object;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.KmipAttribute;
-import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
@@ -13,7 +12,6 @@ import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,13 +50,8 @@ final class CreateHandler implements OperationHandler {
         Optional<TtlvItem> length = NewObjects.clientValue(client, "Cryptographic Length", ItemType.INTEGER);
         SymmetricKeys.Generated key = SymmetricKeys.generate(algorithm.enumValue(),
                 length.map(TtlvItem::intValue).orElse(null), random);
-        TtlvItem lengthItem = TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, key.lengthBits());
-        TtlvItem object = TtlvItem.structure(Tag.SYMMETRIC_KEY, TtlvItem.structure(Tag.KEY_BLOCK,
-                TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, KeyFormatType.RAW.value()),
-                TtlvItem.structure(Tag.KEY_VALUE, TtlvItem.bytes(Tag.KEY_MATERIAL, key.material())),
-                TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, algorithm.enumValue()),
-                lengthItem));
-        Arrays.fill(key.material(), (byte) 0);
+        TtlvItem lengthItem = key.lengthItem();
+        TtlvItem object = key.toObject(algorithm.enumValue());
         List<TtlvItem> derived = length.isPresent() ? List.of() : List.of(lengthItem);
         StoredObject stored = NewObjects.build(context, objectType, object, client, derived);
         context.write(tx -> {

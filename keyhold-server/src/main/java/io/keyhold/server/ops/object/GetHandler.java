@@ -43,17 +43,14 @@ final class GetHandler implements OperationHandler {
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
         String uid = ManagedObjects.uniqueIdentifier(context, payload);
 
-        StoredObject[] views = context.read(tx -> {
-            StoredObject asLoaded = ManagedObjects.load(context, tx, uid);
-            return new StoredObject[] {tx.get(uid).orElseThrow(), asLoaded};
-        });
-        StoredObject loaded = views[1];
+        ManagedObjects.Loaded views = context.read(tx -> ManagedObjects.loadWithStored(context, tx, uid));
+        StoredObject loaded = views.current();
         TtlvItem object = present(context, loaded, payload);
         boolean fresh = loaded.attribute("Fresh").map(a -> a.value().type() == ItemType.BOOLEAN && a.value().booleanValue())
                 .orElse(false);
         // write only when something changes: the first Get of a fresh object, or a lifecycle date that
         // has come and is not yet stored
-        if (fresh || views[0].state() != loaded.state()) {
+        if (fresh || views.stateChanged()) {
             context.write(tx -> {
                 StoredObject current = ManagedObjects.load(context, tx, uid);
                 if (current.attribute("Fresh").isPresent()) {

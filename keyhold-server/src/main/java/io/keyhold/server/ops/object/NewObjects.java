@@ -15,8 +15,6 @@ import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,16 +97,11 @@ public final class NewObjects {
 
     /** Digest: Hashing Algorithm SHA-256, Digest Value, and the Key Format Type of keys (1.1 and later). */
     static Optional<TtlvItem> digest(TtlvItem object, KmipVersion version) {
-        Optional<byte[]> input = ObjectStructures.digestInput(object);
-        if (input.isEmpty()) {
+        Optional<byte[]> digest = ObjectStructures.digestValue(object);
+        if (digest.isEmpty()) {
             return Optional.empty();
         }
-        byte[] value;
-        try {
-            value = MessageDigest.getInstance("SHA-256").digest(input.get());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-        }
+        byte[] value = digest.get();
         List<TtlvItem> c = new ArrayList<>(3);
         c.add(TtlvItem.enumeration(Tag.HASHING_ALGORITHM, HashingAlgorithm.SHA_256.value()));
         c.add(TtlvItem.bytes(Tag.DIGEST_VALUE, value));

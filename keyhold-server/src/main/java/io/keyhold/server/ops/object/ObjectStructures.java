@@ -8,8 +8,8 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
-import io.keyhold.protocol.ttlv.TtlvEncoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.KeyMaterial;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,22 +78,22 @@ public final class ObjectStructures {
                 algorithm.ifPresent(derived::add);
                 boolean wrapped = block.child(Tag.KEY_WRAPPING_DATA).isPresent();
                 if (keyValue.isStructure()) {
-                    TtlvItem material = keyValue.child(Tag.KEY_MATERIAL)
+                    KeyMaterial.Inspection material = KeyMaterial.inspect(keyValue)
                             .orElseThrow(() -> invalid("Key Value: Key Material is missing"));
                     if (format == KeyFormatType.RAW.value() || format == KeyFormatType.OPAQUE.value()) {
                         if (material.type() != ItemType.BYTE_STRING) {
                             throw invalid("Key Material of a " + formatName(format) + " key must be a Byte String");
                         }
-                        if (material.bytesLength() == 0) {
+                        if (material.lengthBytes() == 0) {
                             throw invalid("Key Material is empty");
                         }
                     }
                     if (format == KeyFormatType.TRANSPARENT_SYMMETRIC_KEY.value()) {
-                        Payloads.required(material, Tag.KEY, ItemType.BYTE_STRING);
+                        material.requireField(Tag.KEY, ItemType.BYTE_STRING);
                     }
                     if (length.isEmpty() && format == KeyFormatType.RAW.value() && !wrapped
                             && objectType == ObjectType.SYMMETRIC_KEY.value()) {
-                        derived.add(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, material.bytesLength() * 8));
+                        derived.add(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, material.lengthBytes() * 8));
                     }
                 } else if (keyValue.type() != ItemType.BYTE_STRING || !wrapped) {
                     throw invalid("Key Value must be a Structure (or a Byte String when Key Wrapping Data is present)");
@@ -120,8 +120,11 @@ public final class ObjectStructures {
         return derived;
     }
 
-    /** The bytes the Digest covers: the key material as stored, the certificate or the opaque data; none for Templates. */
-    static Optional<byte[]> digestInput(TtlvItem object) {
+    /**
+     * The SHA-256 value of the Digest: over the key material as stored (through {@link KeyMaterial}), a wrapped
+     * Key Value, the certificate or the opaque data; none for Templates.
+     */
+    static Optional<byte[]> digestValue(TtlvItem object) {
         Optional<TtlvItem> block = object.child(Tag.KEY_BLOCK);
         if (block.isPresent()) {
             Optional<TtlvItem> keyValue = block.get().child(Tag.KEY_VALUE);
@@ -130,13 +133,12 @@ public final class ObjectStructures {
             }
             TtlvItem v = keyValue.get();
             if (v.type() == ItemType.BYTE_STRING) {
-                return Optional.of(v.bytesValue());
+                return Optional.of(KeyMaterial.sha256(v.bytesValue()));
             }
-            return v.child(Tag.KEY_MATERIAL).map(m -> m.type() == ItemType.BYTE_STRING ? m.bytesValue()
-                    : new TtlvEncoder().encode(m));
+            return KeyMaterial.sha256(v);
         }
         return object.child(Tag.CERTIFICATE_VALUE).or(() -> object.child(Tag.OPAQUE_DATA_VALUE))
-                .filter(v -> v.type() == ItemType.BYTE_STRING).map(TtlvItem::bytesValue);
+                .filter(v -> v.type() == ItemType.BYTE_STRING).map(v -> KeyMaterial.sha256(v.bytesValue()));
     }
 
     static Optional<Integer> keyFormatType(TtlvItem object) {

@@ -2,8 +2,12 @@ package io.keyhold.server.ops.object;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
+import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +75,31 @@ public final class SymmetricKeys {
     private SymmetricKeys() {}
 
     /** A key the server made: its bytes and its Cryptographic Length in bits. */
-    public record Generated(byte[] material, int lengthBits) {}
+    public record Generated(byte[] material, int lengthBits) {
+        /** The Cryptographic Length attribute of the key. */
+        public TtlvItem lengthItem() {
+            return TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, lengthBits);
+        }
+
+        /**
+         * The Symmetric Key structure of the key: a Raw Key Block with Key Material, Cryptographic Algorithm and
+         * Length. Zeroes this record's copy of the material, which the structure has copied.
+         */
+        public TtlvItem toObject(int algorithmValue) {
+            TtlvItem object = TtlvItem.structure(Tag.SYMMETRIC_KEY, TtlvItem.structure(Tag.KEY_BLOCK,
+                    TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, KeyFormatType.RAW.value()),
+                    TtlvItem.structure(Tag.KEY_VALUE, TtlvItem.bytes(Tag.KEY_MATERIAL, material)),
+                    TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, algorithmValue),
+                    lengthItem()));
+            Arrays.fill(material, (byte) 0);
+            return object;
+        }
+
+        @Override
+        public String toString() {
+            return "Generated[" + lengthBits + "-bit key material]";
+        }
+    }
 
     /**
      * A new random key.

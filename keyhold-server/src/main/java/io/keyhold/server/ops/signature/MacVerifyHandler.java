@@ -13,6 +13,7 @@ import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.crypto.signature.MacParameters;
 import io.keyhold.server.crypto.signature.Macs;
 import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
 import java.util.Objects;
@@ -56,7 +57,7 @@ final class MacVerifyHandler implements OperationHandler {
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
         Parts.Part part = Parts.part(payload);
         Streams streams = Streams.of(context.request().session());
-        Optional<byte[]> macData = Parts.bytes(payload, Tag.MAC_DATA);
+        Optional<byte[]> macData = PayloadFields.bytes(payload, Tag.MAC_DATA);
         if (part.continues()) {
             VerifyStream stream = streams.resume(STREAM, part.correlation(), VerifyStream.class);
             try {

@@ -9,9 +9,9 @@ import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.Streams;
-import io.keyhold.server.crypto.signature.UsagePeriods;
 import io.keyhold.server.ops.ManagedObjects;
 import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.store.StoredObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +41,9 @@ final class Parts {
     }
 
     static Part part(TtlvItem payload) throws KmipException {
-        boolean init = optional(payload, Tag.INIT_INDICATOR, ItemType.BOOLEAN).map(TtlvItem::booleanValue).orElse(false);
-        boolean fin = optional(payload, Tag.FINAL_INDICATOR, ItemType.BOOLEAN).map(TtlvItem::booleanValue).orElse(false);
-        byte[] correlation = bytes(payload, Tag.CORRELATION_VALUE).orElse(null);
+        boolean init = PayloadFields.flag(payload, Tag.INIT_INDICATOR);
+        boolean fin = PayloadFields.flag(payload, Tag.FINAL_INDICATOR);
+        byte[] correlation = PayloadFields.bytes(payload, Tag.CORRELATION_VALUE).orElse(null);
         if (init && correlation != null) {
             throw new KmipException(ResultReason.INVALID_FIELD, "a request with Init Indicator starts a stream and"
                     + " cannot carry a Correlation Value");
@@ -51,25 +51,13 @@ final class Parts {
         return new Part(init, fin, correlation);
     }
 
-    static Optional<TtlvItem> optional(TtlvItem payload, int tag, ItemType type) throws KmipException {
-        Optional<TtlvItem> item = payload.child(tag);
-        if (item.isPresent() && item.get().type() != type) {
-            throw new KmipException(ResultReason.INVALID_FIELD, name(tag) + " must be " + type);
-        }
-        return item;
-    }
-
-    static Optional<byte[]> bytes(TtlvItem payload, int tag) throws KmipException {
-        return optional(payload, tag, ItemType.BYTE_STRING).map(TtlvItem::bytesValue);
-    }
-
     static Optional<TtlvItem> parameters(TtlvItem payload) throws KmipException {
-        return optional(payload, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE);
+        return PayloadFields.optional(payload, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE);
     }
 
     /** Data, required in a single-part request and optional in the parts of a stream. */
     static byte[] data(TtlvItem payload, Part part) throws KmipException {
-        Optional<byte[]> data = bytes(payload, Tag.DATA);
+        Optional<byte[]> data = PayloadFields.bytes(payload, Tag.DATA);
         if (data.isEmpty() && !part.init() && !part.continues()) {
             throw new KmipException(ResultReason.MISSING_DATA, "Data is missing");
         }
@@ -88,8 +76,7 @@ final class Parts {
                     + "; " + ManagedObjects.printable(uid) + " is a "
                     + ObjectType.fromValue(key.objectType()).map(ObjectType::specName).orElse("different object"));
         }
-        KeyUse.require(key, purpose, usage);
-        UsagePeriods.require(key, purpose, context.now());
+        KeyUse.require(key, purpose, usage, context.now());
         return key;
     }
 
@@ -127,9 +114,5 @@ final class Parts {
 
     static TtlvItem correlationItem(byte[] correlation) {
         return TtlvItem.bytes(Tag.CORRELATION_VALUE, correlation);
-    }
-
-    private static String name(int tag) {
-        return io.keyhold.protocol.spec.SpecTable.get().tag(tag).map(t -> t.name()).orElse("0x" + Integer.toHexString(tag));
     }
 }

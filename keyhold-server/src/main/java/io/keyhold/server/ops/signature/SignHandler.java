@@ -12,6 +12,7 @@ import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.crypto.signature.SignatureParameters;
 import io.keyhold.server.crypto.signature.Signatures;
 import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
 import java.util.Objects;
@@ -62,7 +63,7 @@ final class SignHandler implements OperationHandler {
         String uid = Parts.uid(context, payload);
         StoredObject key = Parts.key(context, uid, ObjectType.PRIVATE_KEY, KeyUse.Purpose.PROTECT, CryptographicUsageMask.SIGN);
         SignatureParameters parameters = SignatureParameters.resolve(Parts.parameters(payload), key);
-        Optional<byte[]> digest = Parts.bytes(payload, Tag.DIGESTED_DATA);
+        Optional<byte[]> digest = PayloadFields.bytes(payload, Tag.DIGESTED_DATA);
         if (digest.isPresent()) {
             if (payload.child(Tag.DATA).isPresent() || part.starts()) {
                 throw new KmipException(ResultReason.INVALID_FIELD, "Digested Data is signed alone: not with Data, not in parts");

@@ -13,6 +13,7 @@ import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.crypto.signature.SignatureParameters;
 import io.keyhold.server.crypto.signature.Signatures;
 import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
 import java.util.Objects;
@@ -64,7 +65,7 @@ final class SignatureVerifyHandler implements OperationHandler {
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
         Parts.Part part = Parts.part(payload);
         Streams streams = Streams.of(context.request().session());
-        Optional<byte[]> signature = Parts.bytes(payload, Tag.SIGNATURE_DATA);
+        Optional<byte[]> signature = PayloadFields.bytes(payload, Tag.SIGNATURE_DATA);
         if (part.continues()) {
             VerifyStream stream = streams.resume(STREAM, part.correlation(), VerifyStream.class);
             try {
@@ -88,7 +89,7 @@ final class SignatureVerifyHandler implements OperationHandler {
         String uid = Parts.uid(context, payload);
         StoredObject key = Parts.key(context, uid, ObjectType.PUBLIC_KEY, KeyUse.Purpose.PROCESS, CryptographicUsageMask.VERIFY);
         SignatureParameters parameters = SignatureParameters.resolve(Parts.parameters(payload), key);
-        Optional<byte[]> digest = Parts.bytes(payload, Tag.DIGESTED_DATA);
+        Optional<byte[]> digest = PayloadFields.bytes(payload, Tag.DIGESTED_DATA);
         if (digest.isPresent()) {
             if (payload.child(Tag.DATA).isPresent() || part.starts()) {
                 throw new KmipException(ResultReason.INVALID_FIELD, "Digested Data is verified alone: not with Data, not in parts");

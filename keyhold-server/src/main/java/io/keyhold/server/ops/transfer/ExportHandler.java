@@ -3,12 +3,12 @@ package io.keyhold.server.ops.transfer;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.AttributeMapping;
 import io.keyhold.protocol.message.KmipAttribute;
-import io.keyhold.protocol.spec.KmipVersion;
+
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
-import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.ops.AttributeRules;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.ManagedObjects;
 import io.keyhold.server.ops.OperationContext;
@@ -26,7 +26,6 @@ import java.util.List;
  * Object Destroyed (Item Not Found in 1.x); other owners' objects Item Not Found.
  */
 final class ExportHandler implements OperationHandler {
-    private static final VersionRules RULES = VersionRules.standard();
     private final KeyPresentation presentation;
 
     ExportHandler(KeyPresentation presentation) {
@@ -52,7 +51,7 @@ final class ExportHandler implements OperationHandler {
         TtlvItem object = presentation.present(context, stored, payload);
         List<KmipAttribute> attributes = new ArrayList<>();
         for (KmipAttribute a : stored.attributes()) {
-            if (visible(a, context.version())) {
+            if (AttributeRules.visibleIn(a, context.version())) {
                 attributes.add(a);
             }
         }
@@ -64,22 +63,5 @@ final class ExportHandler implements OperationHandler {
                 : AttributeMapping.toTemplateAttribute(Tag.TEMPLATE_ATTRIBUTE, attributes));
         out.add(object);
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, out);
-    }
-
-    /** Whether the attribute can be written in a message of this version. */
-    static boolean visible(KmipAttribute a, KmipVersion version) {
-        if (a.value().tag() != Tag.ATTRIBUTE_VALUE && !RULES.hasTag(a.value().tag(), version)) {
-            return false;
-        }
-        TtlvItem rendered;
-        if (version.isTwoOrLater()) {
-            rendered = AttributeMapping.toAttributeItem(a);
-        } else {
-            if (a.value().tag() == Tag.ATTRIBUTE_VALUE && !AttributeMapping.isCustomName(a.name())) {
-                return false;
-            }
-            rendered = AttributeMapping.toAttribute(a);
-        }
-        return RULES.check(rendered, version).stream().noneMatch(f -> f.kind().isOutsideVersion());
     }
 }

@@ -15,6 +15,7 @@ import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.wrap.KeyWrapping;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.ManagedObjects;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.object.ObjectStructures;
@@ -52,13 +53,13 @@ final class ImportHandler implements OperationHandler {
 
     @Override
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
-        String uid = KeyPresentation.optional(payload, Tag.UNIQUE_IDENTIFIER, ItemType.TEXT_STRING).orElseThrow(() ->
+        String uid = PayloadFields.optional(payload, Tag.UNIQUE_IDENTIFIER, ItemType.TEXT_STRING).orElseThrow(() ->
                 new KmipException(ResultReason.MISSING_DATA, "Import needs the Unique Identifier to store the object under"))
                 .textValue();
         if (uid.isEmpty()) {
             throw new KmipException(ResultReason.INVALID_FIELD, "Unique Identifier is empty");
         }
-        int objectType = KeyPresentation.optional(payload, Tag.OBJECT_TYPE, ItemType.ENUMERATION).orElseThrow(() ->
+        int objectType = PayloadFields.optional(payload, Tag.OBJECT_TYPE, ItemType.ENUMERATION).orElseThrow(() ->
                 new KmipException(ResultReason.MISSING_DATA, "Object Type is missing")).enumValue();
         int tag = ObjectStructures.tagOf(objectType);
         if (tag == -1 || (objectType == ObjectType.TEMPLATE.value() && context.atLeast(KmipVersion.V2_0))) {
@@ -66,15 +67,15 @@ final class ImportHandler implements OperationHandler {
                     "objects of type " + ObjectType.fromValue(objectType).map(ObjectType::specName).orElse("0x"
                     + Integer.toHexString(objectType)) + " cannot be imported in KMIP " + context.version());
         }
-        boolean replace = KeyPresentation.optional(payload, Tag.REPLACE_EXISTING, ItemType.BOOLEAN).map(TtlvItem::booleanValue)
+        boolean replace = PayloadFields.optional(payload, Tag.REPLACE_EXISTING, ItemType.BOOLEAN).map(TtlvItem::booleanValue)
                 .orElse(false);
-        Optional<TtlvItem> wrapType = KeyPresentation.optional(payload, Tag.KEY_WRAP_TYPE, ItemType.ENUMERATION);
+        Optional<TtlvItem> wrapType = PayloadFields.optional(payload, Tag.KEY_WRAP_TYPE, ItemType.ENUMERATION);
         if (wrapType.isPresent() && wrapType.get().enumValue() != KeyWrapType.NOT_WRAPPED.value()
                 && wrapType.get().enumValue() != KeyWrapType.AS_REGISTERED.value()) {
             throw new KmipException(ResultReason.KEY_WRAP_TYPE_NOT_SUPPORTED, "Key Wrap Type 0x"
                     + Integer.toHexString(wrapType.get().enumValue()) + " is not supported");
         }
-        TtlvItem object = KeyPresentation.optional(payload, tag, ItemType.STRUCTURE).orElseThrow(() -> new KmipException(
+        TtlvItem object = PayloadFields.optional(payload, tag, ItemType.STRUCTURE).orElseThrow(() -> new KmipException(
                 ResultReason.MISSING_DATA, "Object Type is " + ObjectType.fromValue(objectType).map(ObjectType::specName).orElse("?")
                 + " but no such object is given"));
         boolean wrapped = object.child(Tag.KEY_BLOCK).flatMap(b -> b.child(Tag.KEY_WRAPPING_DATA)).isPresent();
@@ -109,10 +110,10 @@ final class ImportHandler implements OperationHandler {
                                                   List<TtlvItem> derived) throws KmipException {
         List<KmipAttribute> given;
         if (context.atLeast(KmipVersion.V2_0)) {
-            Optional<TtlvItem> a = KeyPresentation.optional(payload, Tag.ATTRIBUTES, ItemType.STRUCTURE);
+            Optional<TtlvItem> a = PayloadFields.optional(payload, Tag.ATTRIBUTES, ItemType.STRUCTURE);
             given = a.isPresent() ? AttributeMapping.fromAttributes(a.get()) : List.of();
         } else {
-            Optional<TtlvItem> t = KeyPresentation.optional(payload, Tag.TEMPLATE_ATTRIBUTE, ItemType.STRUCTURE);
+            Optional<TtlvItem> t = PayloadFields.optional(payload, Tag.TEMPLATE_ATTRIBUTE, ItemType.STRUCTURE);
             given = t.isPresent() ? AttributeMapping.fromTemplateAttribute(t.get()) : List.of();
         }
         List<KmipAttribute> out = new ArrayList<>();

@@ -15,6 +15,7 @@ import io.keyhold.server.crypto.wrap.KeyWrapping;
 import io.keyhold.server.crypto.wrap.WrappingSpecification;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.PayloadFields;
 import io.keyhold.server.store.StoredObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,10 +38,10 @@ public final class KeyPresentation {
 
     /** The object structure to answer with, for the request payload's Key Format Type, Key Compression Type, Key Wrap Type and Key Wrapping Specification. */
     public TtlvItem present(OperationContext context, StoredObject stored, TtlvItem payload) throws KmipException {
-        Optional<TtlvItem> format = optional(payload, Tag.KEY_FORMAT_TYPE, ItemType.ENUMERATION);
-        Optional<TtlvItem> compression = optional(payload, Tag.KEY_COMPRESSION_TYPE, ItemType.ENUMERATION);
-        Optional<TtlvItem> wrapType = optional(payload, Tag.KEY_WRAP_TYPE, ItemType.ENUMERATION);
-        Optional<TtlvItem> specItem = optional(payload, Tag.KEY_WRAPPING_SPECIFICATION, ItemType.STRUCTURE);
+        Optional<TtlvItem> format = PayloadFields.optional(payload, Tag.KEY_FORMAT_TYPE, ItemType.ENUMERATION);
+        Optional<TtlvItem> compression = PayloadFields.optional(payload, Tag.KEY_COMPRESSION_TYPE, ItemType.ENUMERATION);
+        Optional<TtlvItem> wrapType = PayloadFields.optional(payload, Tag.KEY_WRAP_TYPE, ItemType.ENUMERATION);
+        Optional<TtlvItem> specItem = PayloadFields.optional(payload, Tag.KEY_WRAPPING_SPECIFICATION, ItemType.STRUCTURE);
         TtlvItem object = stored.object();
         Optional<TtlvItem> block = object.child(Tag.KEY_BLOCK);
         boolean wrapped = block.flatMap(b -> b.child(Tag.KEY_WRAPPING_DATA)).isPresent();
@@ -124,21 +125,5 @@ public final class KeyPresentation {
             }
         }
         return out;
-    }
-
-    static Optional<TtlvItem> optional(TtlvItem payload, int tag, ItemType type) throws KmipException {
-        List<TtlvItem> found = payload.childrenWith(tag);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        String name = io.keyhold.protocol.spec.SpecTable.get().tag(tag).map(t -> t.name()).orElse("field");
-        if (found.size() > 1) {
-            throw new KmipException(ResultReason.INVALID_MESSAGE, name + " appears " + found.size() + " times (expected: at most once)");
-        }
-        if (found.get(0).type() != type) {
-            throw new KmipException(ResultReason.INVALID_MESSAGE, name + " is a " + found.get(0).type().xmlName()
-                    + " (expected: " + type.xmlName() + ")");
-        }
-        return Optional.of(found.get(0));
     }
 }

@@ -1,0 +1,45 @@
+package io.keyhold.server.ops.object;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.State;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.ops.ManagedObjects;
+import org.junit.jupiter.api.Test;
+
+/** {@link ManagedObjects#loadWithStored}: one read gives the stored object and its view with due dates applied. */
+class ManagedObjectsLoadTest {
+
+    @Test
+    void loadWithStored_dueDeactivationDate_reportsStateChangeWithoutWriting() throws Exception {
+        Fixture f = new Fixture(KmipVersion.V2_1);
+        String id = f.createAes(TtlvItem.dateTime(Tag.ACTIVATION_DATE, Fixture.T0 - 10),
+                TtlvItem.dateTime(Tag.DEACTIVATION_DATE, Fixture.T0 + 50));
+        ManagedObjects.Loaded now = f.store.read(tx -> ManagedObjects.loadWithStored(f.context(), tx, id));
+        assertThat(now.stored().state()).isEqualTo(State.ACTIVE.value());
+        assertThat(now.stateChanged()).isFalse();
+
+        f.clock.advance(60);
+        ManagedObjects.Loaded later = f.store.read(tx -> ManagedObjects.loadWithStored(f.context(), tx, id));
+        assertThat(later.stored().state()).isEqualTo(State.ACTIVE.value());
+        assertThat(later.current().state()).isEqualTo(State.DEACTIVATED.value());
+        assertThat(later.stateChanged()).isTrue();
+        assertThat(f.stored(id).state()).isEqualTo(State.ACTIVE.value());
+        assertThat(f.store.read(tx -> ManagedObjects.load(f.context(), tx, id)).state()).isEqualTo(State.DEACTIVATED.value());
+    }
+
+    @Test
+    void loadWithStored_otherOwner_isItemNotFound() throws Exception {
+        Fixture f = new Fixture(KmipVersion.V2_1);
+        String id = f.createAes();
+        f.client = "someone-else";
+        KmipException e = catchThrowableOfType(KmipException.class,
+                () -> f.store.read(tx -> ManagedObjects.loadWithStored(f.context(), tx, id)));
+        assertThat(e.reason()).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+    }
+}
