@@ -289,6 +289,8 @@ for name, label in workloads:
         pn, kn = "pykmip-%s-%d" % (name, c), "keyhold-%s-%d" % (name, c)
         p, k = load(pn), load(kn)
         ratio = "%.1fx" % (k["opsPerSecond"] / p["opsPerSecond"]) if p and k and p["opsPerSecond"] > 0 else "n/a"
+        if unsupported(pn) or unsupported(kn):
+            ratio = "-"
         print("| %s | %d | %s | %s | %s | %s | %s | %s / %s |" % (label, c, ops(p, pn), ops(k, kn), ratio,
               p50(p, pn), p50(k, kn), errors(p, pn), errors(k, kn)))
 t = load("keyhold-tls13-get-8")
