@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compare-pykmip.sh [--duration S] [--warmup S] [--pykmip-only] [--results-dir DIR]
+# compare-pykmip.sh [--duration S] [--warmup S] [--pykmip-only] [--crypto] [--results-dir DIR]
 #
 # Runs the same KMIP load (io.keyhold.benchmarks.load.KmipLoad) against the PyKMIP 0.10 reference server
 # and against Keyhold on this machine, one server at a time, and prints a Markdown table of ops/s,
@@ -8,14 +8,20 @@
 #   Runs per server: Get and Create of AES-256 keys (KMIP 1.2), with 1 and 8 connections, over TLS 1.2 with
 #   the same cipher suite for both ($CIPHER_SUITE; PyKMIP offers only CBC-SHA256 suites). Keyhold also gets
 #   one Get run over TLS 1.3 (8 connections), reported separately.
+#   --crypto: instead, the cryptographic operations, each with 1 and 8 connections: encrypt of 1 KiB with
+#   AES-256-CBC PKCS5 at KMIP 1.2 and with AES-256-GCM at KMIP 1.4 (a fresh client IV per request),
+#   sign-ecdsa (P-256, SHA-256, 64 bytes) and sign-rsa (RSA-2048, SHA-256, PKCS#1 v1.5, 64 bytes) at
+#   $KMIP_VERSION. The setup of each run creates and activates the key. A server that refuses the setup or
+#   the first request (KmipLoad exit status 3) is marked "not supported" in the table, e.g. PyKMIP for
+#   ECDSA, as it makes only RSA key pairs.
 #   PyKMIP: started on a free port with a fresh database via ../shared/peers/start-pykmip-server.sh (the
 #   shared directory beside this checkout; override with SHARED_DIR), certificates from gen-certs.sh.
 #   Keyhold: `./keyhold dev --dir TMP --port P` (override the command with KEYHOLD); the script waits for
 #   its "Keyhold ready: KMIP on 127.0.0.1:P" line (KEYHOLD_WAIT_SECS, default 300: the first run builds).
 #
 # The full log (settings, every run's output, the table) is written to
-# DIR/compare-<UTC time>[-pykmip-only].md (default DIR: benchmarks/results). Exit status 0 when every
-# run succeeded.
+# DIR/compare-<UTC time>[-crypto][-pykmip-only].md (default DIR: benchmarks/results). Exit status 0 when
+# every run succeeded or was refused as not supported.
 #
 # Environment: JAVA (java on PATH), CIPHER_SUITE (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256), KMIP_VERSION (1.2),
 # SHARED_DIR, KEYHOLD, KEYHOLD_WAIT_SECS, KEEP_TMP=1 (keep the temporary directory for inspection).
@@ -24,6 +30,7 @@ set -euo pipefail
 DURATION=20
 WARMUP=5
 PYKMIP_ONLY=0
+CRYPTO=0
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RESULTS_DIR=$REPO/benchmarks/results
 while [[ $# -gt 0 ]]; do
@@ -31,8 +38,9 @@ while [[ $# -gt 0 ]]; do
         --duration) DURATION=${2:?--duration needs seconds}; shift 2 ;;
         --warmup) WARMUP=${2:?--warmup needs seconds}; shift 2 ;;
         --pykmip-only) PYKMIP_ONLY=1; shift ;;
+        --crypto) CRYPTO=1; shift ;;
         --results-dir) RESULTS_DIR=${2:?--results-dir needs a directory}; shift 2 ;;
-        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -48,8 +56,21 @@ KEYHOLD=${KEYHOLD:-$REPO/keyhold}
 KEYHOLD_WAIT_SECS=${KEYHOLD_WAIT_SECS:-300}
 JAR=$REPO/keyhold-benchmarks/target/benchmarks.jar
 PY=/usr/bin/python3
-OPS=(get create)
 CONNS=(1 8)
+# One workload per line: NAME|TABLE LABEL|KmipLoad arguments (KMIP version included)
+if [[ $CRYPTO == 1 ]]; then
+    WORKLOADS=(
+        "encrypt-cbc|encrypt AES-256-CBC 1 KiB (KMIP 1.2)|--op encrypt --cipher cbc --kmip-version 1.2"
+        "encrypt-gcm|encrypt AES-256-GCM 1 KiB (KMIP 1.4)|--op encrypt --cipher gcm --kmip-version 1.4"
+        "sign-ecdsa|sign ECDSA P-256 SHA-256 (KMIP $KMIP_VERSION)|--op sign-ecdsa --kmip-version $KMIP_VERSION"
+        "sign-rsa|sign RSA-2048 SHA-256 PKCS#1 v1.5 (KMIP $KMIP_VERSION)|--op sign-rsa --kmip-version $KMIP_VERSION"
+    )
+else
+    WORKLOADS=(
+        "get|get|--op get --kmip-version $KMIP_VERSION"
+        "create|create|--op create --kmip-version $KMIP_VERSION"
+    )
+fi
 
 for f in gen-certs.sh start-pykmip-server.sh stop-pykmip-server.sh; do
     [[ -x $PEERS/$f ]] || { echo "missing $PEERS/$f (set SHARED_DIR)" >&2; exit 1; }
@@ -93,7 +114,8 @@ trap 'exit 143' TERM
 mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 SUFFIX=
-if [[ $PYKMIP_ONLY == 1 ]]; then SUFFIX=-pykmip-only; fi
+if [[ $CRYPTO == 1 ]]; then SUFFIX=-crypto; fi
+if [[ $PYKMIP_ONLY == 1 ]]; then SUFFIX=$SUFFIX-pykmip-only; fi
 REPORT=$RESULTS_DIR/compare-$STAMP$SUFFIX.md
 log() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 : > "$REPORT"
@@ -118,24 +140,32 @@ log "# KMIP load: PyKMIP $("$PY" -c 'import kmip; print(kmip.__version__)') vs K
 log ""
 log "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(nproc) cores, $(uname -sr); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "- commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown); load tool JDK: $("$JAVA" -version 2>&1 | head -1)"
-log "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; KMIP $KMIP_VERSION; TLSv1.2 $CIPHER_SUITE; closed loop, one request in flight per connection"
-log "- get = Get of one AES-256 key created before the run; create = Create of AES-256 keys (Encrypt|Decrypt)"
+if [[ $CRYPTO == 1 ]]; then
+    log "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; KMIP version per row; TLSv1.2 $CIPHER_SUITE; closed loop, one request in flight per connection"
+    log "- encrypt = Encrypt of 1 KiB with one activated AES-256 key, a fresh client IV per request; sign = Sign of 64 bytes with one activated private key"
+else
+    log "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; KMIP $KMIP_VERSION; TLSv1.2 $CIPHER_SUITE; closed loop, one request in flight per connection"
+    log "- get = Get of one AES-256 key created before the run; create = Create of AES-256 keys (Encrypt|Decrypt)"
+fi
 log ""
 
-# run_load NAME PORT CERT-ARGS... -- LOAD-ARGS...: writes $TMP/results/NAME.json and logs the text form
+# run_load NAME PORT CERT-ARGS... -- LOAD-ARGS...: writes $TMP/results/NAME.json and logs the text form;
+# NAME.unsupported when the server refused the setup or the first request (KmipLoad exit status 3)
 FAILED=0
 mkdir -p "$TMP/results"
 run_load() {
-    local name=$1 port=$2; shift 2
+    local name=$1 port=$2 rc=0; shift 2
     local certs=()
     while [[ $1 != -- ]]; do certs+=("$1"); shift; done
     shift
     log "\$ KmipLoad --port $port $*"
-    if "$JAVA" -cp "$JAR" io.keyhold.benchmarks.load.KmipLoad --host 127.0.0.1 --port "$port" "${certs[@]}" \
-        --duration "$DURATION" --warmup "$WARMUP" --kmip-version "$KMIP_VERSION" --json "$@" \
-        > "$TMP/results/$name.json" 2> "$TMP/results/$name.err"; then
-        :
-    else
+    "$JAVA" -cp "$JAR" io.keyhold.benchmarks.load.KmipLoad --host 127.0.0.1 --port "$port" "${certs[@]}" \
+        --duration "$DURATION" --warmup "$WARMUP" --json "$@" \
+        > "$TMP/results/$name.json" 2> "$TMP/results/$name.err" || rc=$?
+    if [[ $rc == 3 ]]; then
+        log "    not supported by this server"
+        cp "$TMP/results/$name.err" "$TMP/results/$name.unsupported"
+    elif [[ $rc != 0 ]]; then
         FAILED=1
     fi
     if [[ -s $TMP/results/$name.json ]]; then
@@ -154,10 +184,12 @@ FRESH_DB=1 "$PEERS/start-pykmip-server.sh" "$P1" "$TMP/certs" "$PYKMIP_DIR" >&2
 PYKMIP_CERTS=(--ca "$TMP/certs/ca.crt" --cert "$TMP/certs/client.crt" --key "$TMP/certs/client.key")
 log "## PyKMIP on 127.0.0.1:$P1"
 log ""
-for op in "${OPS[@]}"; do
+for w in "${WORKLOADS[@]}"; do
+    IFS='|' read -r name _ args <<< "$w"
+    read -r -a args <<< "$args"
     for c in "${CONNS[@]}"; do
-        run_load "pykmip-$op-$c" "$P1" "${PYKMIP_CERTS[@]}" -- \
-            --op "$op" --connections "$c" --tls-protocol TLSv1.2 --cipher-suite "$CIPHER_SUITE"
+        run_load "pykmip-$name-$c" "$P1" "${PYKMIP_CERTS[@]}" -- \
+            "${args[@]}" --connections "$c" --tls-protocol TLSv1.2 --cipher-suite "$CIPHER_SUITE"
     done
 done
 "$PEERS/stop-pykmip-server.sh" "$PYKMIP_DIR" >&2
@@ -198,13 +230,18 @@ if [[ $PYKMIP_ONLY == 0 ]]; then
         else
             KH_CERTS=(--ca "$KH_DIR/ca.pem" --p12 "$KH_DIR/client.p12" --password changeit)
         fi
-        for op in "${OPS[@]}"; do
+        for w in "${WORKLOADS[@]}"; do
+            IFS='|' read -r name _ args <<< "$w"
+            read -r -a args <<< "$args"
             for c in "${CONNS[@]}"; do
-                run_load "keyhold-$op-$c" "$P2" "${KH_CERTS[@]}" -- \
-                    --op "$op" --connections "$c" --tls-protocol TLSv1.2 --cipher-suite "$CIPHER_SUITE"
+                run_load "keyhold-$name-$c" "$P2" "${KH_CERTS[@]}" -- \
+                    "${args[@]}" --connections "$c" --tls-protocol TLSv1.2 --cipher-suite "$CIPHER_SUITE"
             done
         done
-        run_load "keyhold-tls13-get-8" "$P2" "${KH_CERTS[@]}" -- --op get --connections 8 --tls-protocol TLSv1.3
+        if [[ $CRYPTO == 0 ]]; then
+            run_load "keyhold-tls13-get-8" "$P2" "${KH_CERTS[@]}" -- --op get --kmip-version "$KMIP_VERSION" \
+                --connections 8 --tls-protocol TLSv1.3
+        fi
         stop_keyhold
     fi
     log ""
@@ -213,9 +250,15 @@ fi
 # ---- table -----------------------------------------------------------------------------------------
 log "## Results"
 log ""
-log "$("$PY" - "$TMP/results" <<'PYEOF'
+printf '%s\n' "${WORKLOADS[@]}" > "$TMP/workloads.txt"
+log "$("$PY" - "$TMP/results" "$TMP/workloads.txt" <<'PYEOF'
 import json, os, sys
 d = sys.argv[1]
+with open(sys.argv[2]) as f:
+    workloads = [line.rstrip("\n").split("|")[:2] for line in f if line.strip()]
+
+def unsupported(name):
+    return os.path.exists(os.path.join(d, name + ".unsupported"))
 
 def load(name):
     try:
@@ -224,23 +267,32 @@ def load(name):
     except (OSError, ValueError):
         return None
 
-def ops(r):
+def ops(r, name=None):
+    if name and unsupported(name):
+        return "not supported"
     return "%.1f" % r["opsPerSecond"] if r else "n/a"
 
-def p50(r):
+def p50(r, name=None):
+    if name and unsupported(name):
+        return "not supported"
     return "%.2f" % r["latencyMs"]["p50"] if r and r["latencyMs"]["p50"] is not None else "n/a"
 
-def errors(r):
+def errors(r, name=None):
+    if name and unsupported(name):
+        return "-"
     return str(r["errors"]) if r else "n/a"
 
 print("| op | connections | PyKMIP ops/s | Keyhold ops/s | ratio (Keyhold / PyKMIP) | PyKMIP p50 ms | Keyhold p50 ms | errors (PyKMIP / Keyhold) |")
 print("|---|---|---|---|---|---|---|---|")
-for op in ("get", "create"):
+for name, label in workloads:
     for c in (1, 8):
-        p = load("pykmip-%s-%d" % (op, c))
-        k = load("keyhold-%s-%d" % (op, c))
+        pn, kn = "pykmip-%s-%d" % (name, c), "keyhold-%s-%d" % (name, c)
+        p, k = load(pn), load(kn)
         ratio = "%.1fx" % (k["opsPerSecond"] / p["opsPerSecond"]) if p and k and p["opsPerSecond"] > 0 else "n/a"
-        print("| %s | %d | %s | %s | %s | %s | %s | %s / %s |" % (op, c, ops(p), ops(k), ratio, p50(p), p50(k), errors(p), errors(k)))
+        if unsupported(pn) or unsupported(kn):
+            ratio = "-"
+        print("| %s | %d | %s | %s | %s | %s | %s | %s / %s |" % (label, c, ops(p, pn), ops(k, kn), ratio,
+              p50(p, pn), p50(k, kn), errors(p, pn), errors(k, kn)))
 t = load("keyhold-tls13-get-8")
 if t:
     print()

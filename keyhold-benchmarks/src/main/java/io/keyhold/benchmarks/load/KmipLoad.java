@@ -1,7 +1,6 @@
 package io.keyhold.benchmarks.load;
 
 import io.keyhold.protocol.ttlv.CodecException;
-import io.keyhold.protocol.ttlv.TtlvItem;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -18,10 +17,14 @@ import javax.net.ssl.SSLSession;
 /**
  * Closed-loop KMIP load generator: N connections, one thread each, each sending one request and waiting
  * for its response before the next. {@code get} creates one AES-256 key and then Gets it over and over;
- * {@code create} Creates AES-256 keys. Every response's Result Status is checked; failures count as
- * errors. After a warm-up, it measures for a fixed time and reports throughput and latency percentiles
- * (as text or one JSON object). Exit status: 0 when the run completed, 1 when a connection could not be
- * made or a connection was lost for good, 2 for bad arguments.
+ * {@code create} Creates AES-256 keys; {@code encrypt} creates and activates one AES-256 key and Encrypts
+ * 1 KiB with it (GCM or CBC, a fresh client IV per request); {@code sign-ecdsa} and {@code sign-rsa}
+ * create and activate an EC P-256 or RSA-2048 key pair and Sign 64 bytes with its private key. Every
+ * response's Result Status is checked; failures count as errors. After a warm-up, it measures for a fixed
+ * time and reports throughput and latency percentiles (as text or one JSON object). Exit status: 0 when
+ * the run completed, 1 when a connection could not be made or a connection was lost for good, 2 for bad
+ * arguments, 3 when the server refused the setup or the first request (the operation or algorithm is not
+ * supported there).
  *
  * <p>Run: {@code java -cp keyhold-benchmarks/target/benchmarks.jar io.keyhold.benchmarks.load.KmipLoad --help}
  */
@@ -62,35 +65,22 @@ public final class KmipLoad {
 
         List<KmipConnection> connections = new ArrayList<>();
         try {
-            byte[] request;
+            Workloads.Workload workload;
             try (KmipConnection setup = KmipConnection.open(ctx, o)) {
-                byte[] create = KmipRequests.createAes256(o.kmipVersion());
-                TtlvItem response = setup.call(create);
-                Optional<String> failure = KmipRequests.failure(response);
-                if (failure.isPresent()) {
-                    System.err.println("error: " + target + " refused Create of an AES-256 key: " + failure.get());
-                    return 1;
+                StringBuilder notes = new StringBuilder();
+                try {
+                    workload = Workloads.prepare(o, setup, notes);
+                } catch (Workloads.SetupFailure e) {
+                    System.err.print(notes);
+                    System.err.println("error: " + target + ": " + e.getMessage());
+                    return e.exitCode;
                 }
-                if (o.op() == LoadOptions.Op.GET) {
-                    String id = KmipRequests.uniqueIdentifier(response).orElse(null);
-                    if (id == null) {
-                        System.err.println("error: " + target + " answered Create without a Unique Identifier");
-                        return 1;
-                    }
-                    request = KmipRequests.get(o.kmipVersion(), id);
-                    Optional<String> getFailure = KmipRequests.failure(setup.call(request));
-                    if (getFailure.isPresent()) {
-                        System.err.println("error: " + target + " refused Get of the key it created: " + getFailure.get());
-                        return 1;
-                    }
-                } else {
-                    request = create;
-                }
+                System.err.print(notes);
             }
             for (int i = 0; i < o.connections(); i++) {
                 connections.add(KmipConnection.open(ctx, o));
             }
-            return measure(o, connections, request);
+            return measure(o, connections, workload);
         } catch (IOException | CodecException | RuntimeException e) {
             System.err.println("error: cannot talk KMIP to " + target + ": " + describe(e));
             return 1;
@@ -99,7 +89,7 @@ public final class KmipLoad {
         }
     }
 
-    private static int measure(LoadOptions o, List<KmipConnection> connections, byte[] request) {
+    private static int measure(LoadOptions o, List<KmipConnection> connections, Workloads.Workload workload) {
         SSLSession session = connections.get(0).session();
         long start = System.nanoTime();
         long measureStart = start + o.warmupSeconds() * 1_000_000_000L;
@@ -107,7 +97,7 @@ public final class KmipLoad {
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < connections.size(); i++) {
-            Worker w = new Worker(o, connections.get(i), request, measureStart, measureEnd);
+            Worker w = new Worker(o, connections.get(i), workload.forConnection(i), measureStart, measureEnd);
             workers.add(w);
             Thread t = new Thread(w, "kmip-load-" + i);
             t.setDaemon(true);
@@ -146,7 +136,7 @@ public final class KmipLoad {
             }
         }
         long[] sorted = LatencyRecorder.mergeSorted(recorders);
-        Report r = new Report(o, session.getProtocol(), session.getCipherSuite(), sorted, errors, lost);
+        Report r = new Report(o, workload.algorithm(), session.getProtocol(), session.getCipherSuite(), sorted, errors, lost);
         System.out.println(o.json() ? r.json() : r.text());
         if (firstError != null) {
             System.err.println("first error: " + firstError);
@@ -183,7 +173,7 @@ public final class KmipLoad {
     /** One connection's loop. Fields are read by the main thread after join. */
     private static final class Worker implements Runnable {
         final LoadOptions o;
-        final byte[] request;
+        final Workloads.RequestSource requests;
         final long measureStart;
         final long measureEnd;
         final LatencyRecorder latencies = new LatencyRecorder();
@@ -192,10 +182,11 @@ public final class KmipLoad {
         boolean lost;
         String firstError;
 
-        Worker(LoadOptions o, KmipConnection connection, byte[] request, long measureStart, long measureEnd) {
+        Worker(LoadOptions o, KmipConnection connection, Workloads.RequestSource requests, long measureStart,
+               long measureEnd) {
             this.o = o;
             this.connection = connection;
-            this.request = request;
+            this.requests = requests;
             this.measureStart = measureStart;
             this.measureEnd = measureEnd;
         }
@@ -204,6 +195,7 @@ public final class KmipLoad {
         public void run() {
             SSLContext ctx = null;
             while (System.nanoTime() < measureEnd) {
+                byte[] request = requests.next();
                 long t0 = System.nanoTime();
                 Optional<String> failure;
                 boolean broken = false;
@@ -244,7 +236,7 @@ public final class KmipLoad {
     }
 
     /** The numbers of one run, as text or JSON. */
-    private record Report(LoadOptions o, String protocol, String cipherSuite, long[] sorted, long errors, int lost) {
+    private record Report(LoadOptions o, String algorithm, String protocol, String cipherSuite, long[] sorted, long errors, int lost) {
         double opsPerSecond() {
             return sorted.length / (double) o.durationSeconds();
         }
@@ -255,10 +247,10 @@ public final class KmipLoad {
 
         String text() {
             return String.format(Locale.ROOT,
-                    "KMIP load: %s, %d connection%s, %d s measured after %d s warm-up, KMIP %s, %s %s, %s:%d%n"
+                    "KMIP load: %s (%s), %d connection%s, %d s measured after %d s warm-up, KMIP %s, %s %s, %s:%d%n"
                             + "ops: %d  ops/s: %.1f  errors: %d%s%n"
                             + "latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f",
-                    o.op().name().toLowerCase(Locale.ROOT), o.connections(), o.connections() == 1 ? "" : "s",
+                    o.op().cliName, algorithm, o.connections(), o.connections() == 1 ? "" : "s",
                     o.durationSeconds(), o.warmupSeconds(), o.kmipVersion(), protocol, cipherSuite, o.host(), o.port(),
                     sorted.length, opsPerSecond(), errors, lost > 0 ? "  lost connections: " + lost : "",
                     p(0.50), p(0.90), p(0.99), p(0.999), p(1.0));
@@ -266,11 +258,11 @@ public final class KmipLoad {
 
         String json() {
             return String.format(Locale.ROOT,
-                    "{\"host\":\"%s\",\"port\":%d,\"op\":\"%s\",\"connections\":%d,\"durationSeconds\":%d,"
+                    "{\"host\":\"%s\",\"port\":%d,\"op\":\"%s\",\"algorithm\":\"%s\",\"connections\":%d,\"durationSeconds\":%d,"
                             + "\"warmupSeconds\":%d,\"kmipVersion\":\"%s\",\"tlsProtocol\":\"%s\",\"cipherSuite\":\"%s\","
                             + "\"ops\":%d,\"opsPerSecond\":%.2f,\"errors\":%d,\"lostConnections\":%d,"
                             + "\"latencyMs\":{\"p50\":%s,\"p90\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s}}",
-                    jsonEscape(o.host()), o.port(), o.op().name().toLowerCase(Locale.ROOT), o.connections(),
+                    jsonEscape(o.host()), o.port(), o.op().cliName, algorithm, o.connections(),
                     o.durationSeconds(), o.warmupSeconds(), o.kmipVersion(), jsonEscape(protocol), jsonEscape(cipherSuite),
                     sorted.length, opsPerSecond(), errors, lost,
                     num(p(0.50)), num(p(0.90)), num(p(0.99)), num(p(0.999)), num(p(1.0)));

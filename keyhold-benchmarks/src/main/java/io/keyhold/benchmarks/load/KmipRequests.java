@@ -6,22 +6,59 @@ import io.keyhold.protocol.message.MessageEncoder;
 import io.keyhold.protocol.message.RequestBatchItem;
 import io.keyhold.protocol.message.RequestHeader;
 import io.keyhold.protocol.message.RequestMessage;
+import io.keyhold.protocol.spec.BlockCipherMode;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.CryptographicUsageMask;
+import io.keyhold.protocol.spec.HashingAlgorithm;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.PaddingMethod;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Encodes the load tool's requests (Create of an AES-256 key, Get by identifier) and checks responses. */
+/**
+ * Encodes the load tool's requests (Create of an AES-256 key, Create Key Pair, Activate, Get, Encrypt, Sign)
+ * and checks responses.
+ */
 final class KmipRequests {
     private KmipRequests() {}
+
+    /** The key pairs the sign operations use. */
+    enum KeyPairKind {
+        /** NIST P-256 (Cryptographic Algorithm EC, length 256), signed with ECDSA and SHA-256. */
+        EC_P256(CryptographicAlgorithm.EC, 256),
+        /** RSA-2048, signed with SHA-256 and PKCS#1 v1.5 padding. */
+        RSA_2048(CryptographicAlgorithm.RSA, 2048);
+
+        final CryptographicAlgorithm algorithm;
+        final int length;
+
+        KeyPairKind(CryptographicAlgorithm algorithm, int length) {
+            this.algorithm = algorithm;
+            this.length = length;
+        }
+    }
+
+    /** The AES modes the encrypt operation uses. */
+    enum CipherMode {
+        /** AES-GCM with a 96-bit IV and a 128-bit tag (the tag fields need KMIP 1.4). */
+        GCM(12),
+        /** AES-CBC with PKCS#5 padding and a 128-bit IV. */
+        CBC(16);
+
+        final int ivBytes;
+
+        CipherMode(int ivBytes) {
+            this.ivBytes = ivBytes;
+        }
+    }
 
     /** A Create of one AES-256 symmetric key (usage Encrypt|Decrypt), 1.x Template-Attribute or 2.x Attributes. */
     static byte[] createAes256(KmipVersion version) {
@@ -30,12 +67,92 @@ final class KmipRequests {
                 KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, 256)),
                 KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK,
                         CryptographicUsageMask.maskOf(CryptographicUsageMask.ENCRYPT, CryptographicUsageMask.DECRYPT))));
-        TtlvItem attrs = version.isTwoOrLater()
-                ? AttributeMapping.toAttributes(Tag.ATTRIBUTES, attributes)
-                : AttributeMapping.toTemplateAttribute(Tag.TEMPLATE_ATTRIBUTE, attributes);
         TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD,
-                TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()), attrs);
+                TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()),
+                attributes(version, attributes, Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES));
         return encode(version, Operation.CREATE, payload);
+    }
+
+    /**
+     * A Create Key Pair: algorithm and length common to both keys, usage Sign on the private key and Verify
+     * on the public key (1.x Common/Private/Public Key Template-Attribute, 2.x the three Attributes).
+     */
+    static byte[] createSigningKeyPair(KmipVersion version, KeyPairKind kind) {
+        // EC is a KMIP 1.2 value; earlier versions name the P-256 key pair ECDSA
+        CryptographicAlgorithm algorithm = kind == KeyPairKind.EC_P256 && !version.isAtLeast(KmipVersion.V1_2)
+                ? CryptographicAlgorithm.ECDSA : kind.algorithm;
+        List<KmipAttribute> common = List.of(
+                KmipAttribute.of(TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, algorithm.value())),
+                KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, kind.length)));
+        List<KmipAttribute> privateKey = List.of(KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK,
+                CryptographicUsageMask.maskOf(CryptographicUsageMask.SIGN))));
+        List<KmipAttribute> publicKey = List.of(KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK,
+                CryptographicUsageMask.maskOf(CryptographicUsageMask.VERIFY))));
+        TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD,
+                attributes(version, common, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES),
+                attributes(version, privateKey, Tag.PRIVATE_KEY_TEMPLATE_ATTRIBUTE, Tag.PRIVATE_KEY_ATTRIBUTES),
+                attributes(version, publicKey, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES));
+        return encode(version, Operation.CREATE_KEY_PAIR, payload);
+    }
+
+    /** An Activate of the object with the given Unique Identifier. */
+    static byte[] activate(KmipVersion version, String uniqueIdentifier) {
+        TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uniqueIdentifier));
+        return encode(version, Operation.ACTIVATE, payload);
+    }
+
+    /**
+     * An Encrypt of data with the AES key, in the given mode with the client's IV (GCM: Tag Length 16;
+     * CBC: PKCS5 padding).
+     *
+     * @throws IllegalArgumentException when the IV does not have the mode's length
+     */
+    static byte[] encrypt(KmipVersion version, String uniqueIdentifier, CipherMode mode, byte[] iv, byte[] data) {
+        if (iv.length != mode.ivBytes) {
+            throw new IllegalArgumentException(mode + " takes a " + mode.ivBytes + "-byte IV, not " + iv.length);
+        }
+        List<TtlvItem> parameters = new ArrayList<>();
+        parameters.add(TtlvItem.enumeration(Tag.BLOCK_CIPHER_MODE,
+                (mode == CipherMode.GCM ? BlockCipherMode.GCM : BlockCipherMode.CBC).value()));
+        if (mode == CipherMode.CBC) {
+            parameters.add(TtlvItem.enumeration(Tag.PADDING_METHOD, PaddingMethod.PKCS5.value()));
+        }
+        parameters.add(TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, CryptographicAlgorithm.AES.value()));
+        if (mode == CipherMode.GCM) {
+            parameters.add(TtlvItem.integer(Tag.TAG_LENGTH, 16));
+        }
+        TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD,
+                TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uniqueIdentifier),
+                TtlvItem.structure(Tag.CRYPTOGRAPHIC_PARAMETERS, parameters),
+                TtlvItem.bytes(Tag.DATA, data),
+                TtlvItem.bytes(Tag.IV_COUNTER_NONCE, iv));
+        return encode(version, Operation.ENCRYPT, payload);
+    }
+
+    /**
+     * A Sign of data with the private key: SHA-256 with ECDSA (EC_P256) or with RSA and PKCS#1 v1.5
+     * padding (RSA_2048), given as Cryptographic Algorithm + Hashing Algorithm (+ Padding Method), which
+     * every version from 1.2 reads.
+     */
+    static byte[] sign(KmipVersion version, String privateKeyIdentifier, KeyPairKind kind, byte[] data) {
+        List<TtlvItem> parameters = new ArrayList<>();
+        if (kind == KeyPairKind.RSA_2048) {
+            parameters.add(TtlvItem.enumeration(Tag.PADDING_METHOD, PaddingMethod.PKCS1_V1_5.value()));
+        }
+        parameters.add(TtlvItem.enumeration(Tag.HASHING_ALGORITHM, HashingAlgorithm.SHA_256.value()));
+        parameters.add(TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM,
+                (kind == KeyPairKind.RSA_2048 ? CryptographicAlgorithm.RSA : CryptographicAlgorithm.ECDSA).value()));
+        TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD,
+                TtlvItem.text(Tag.UNIQUE_IDENTIFIER, privateKeyIdentifier),
+                TtlvItem.structure(Tag.CRYPTOGRAPHIC_PARAMETERS, parameters),
+                TtlvItem.bytes(Tag.DATA, data));
+        return encode(version, Operation.SIGN, payload);
+    }
+
+    private static TtlvItem attributes(KmipVersion version, List<KmipAttribute> attributes, int oneTag, int twoTag) {
+        return version.isTwoOrLater()
+                ? AttributeMapping.toAttributes(twoTag, attributes)
+                : AttributeMapping.toTemplateAttribute(oneTag, attributes);
     }
 
     /** A Get of the object with the given Unique Identifier, in the server's default format. */
@@ -86,6 +203,14 @@ final class KmipRequests {
         return response.child(Tag.BATCH_ITEM)
                 .flatMap(i -> i.child(Tag.RESPONSE_PAYLOAD))
                 .flatMap(p -> p.child(Tag.UNIQUE_IDENTIFIER))
+                .map(TtlvItem::textValue);
+    }
+
+    /** The Private Key Unique Identifier in the payload of a successful Create Key Pair response. */
+    static Optional<String> privateKeyUniqueIdentifier(TtlvItem response) {
+        return response.child(Tag.BATCH_ITEM)
+                .flatMap(i -> i.child(Tag.RESPONSE_PAYLOAD))
+                .flatMap(p -> p.child(Tag.PRIVATE_KEY_UNIQUE_IDENTIFIER))
                 .map(TtlvItem::textValue);
     }
 }

@@ -10,11 +10,36 @@ import java.util.Locale;
  * message naming the bad option; the caller prints it with the usage text.
  */
 record LoadOptions(String host, int port, Path ca, Path cert, Path key, Path p12, String password, Op op,
-                   int connections, int durationSeconds, int warmupSeconds, KmipVersion kmipVersion,
+                   KmipRequests.CipherMode cipher, int connections, int durationSeconds, int warmupSeconds, KmipVersion kmipVersion,
                    String tlsProtocol, String cipherSuite, int timeoutMillis, boolean json) {
 
     /** The operation each connection repeats. */
-    enum Op { GET, CREATE }
+    enum Op {
+        GET("get"), CREATE("create"), ENCRYPT("encrypt"), SIGN_ECDSA("sign-ecdsa"), SIGN_RSA("sign-rsa");
+
+        final String cliName;
+
+        Op(String cliName) {
+            this.cliName = cliName;
+        }
+
+        static Op parse(String value) {
+            for (Op op : values()) {
+                if (op.cliName.equals(value.toLowerCase(Locale.ROOT))) {
+                    return op;
+                }
+            }
+            throw new IllegalArgumentException("--op " + value + " (expected: get, create, encrypt, sign-ecdsa or sign-rsa)");
+        }
+    }
+
+    /** The cipher of the encrypt operation: GCM from KMIP 1.4 unless --cipher says otherwise, CBC before. */
+    KmipRequests.CipherMode effectiveCipher() {
+        if (cipher != null) {
+            return cipher;
+        }
+        return kmipVersion.isAtLeast(KmipVersion.V1_4) ? KmipRequests.CipherMode.GCM : KmipRequests.CipherMode.CBC;
+    }
 
     static final String USAGE = String.join("\n",
             "usage: java -cp benchmarks.jar io.keyhold.benchmarks.load.KmipLoad [options]",
@@ -23,7 +48,13 @@ record LoadOptions(String host, int port, Path ca, Path cert, Path key, Path p12
             "  --ca FILE                 PEM file of the CA certificate(s) to trust",
             "  --cert FILE --key FILE    client certificate chain (PEM) and its PKCS#8 PEM private key",
             "  --p12 FILE --password PW  or a PKCS#12 file holding the client key and certificate",
-            "  --op get|create           Get one AES-256 key repeatedly, or Create AES-256 keys (default get)",
+            "  --op OP                   what each request does (default get):",
+            "                              get: Get one AES-256 key; create: Create AES-256 keys;",
+            "                              encrypt: Encrypt 1 KiB with one AES-256 key, a fresh client IV each time;",
+            "                              sign-ecdsa: Sign 64 bytes, ECDSA P-256 SHA-256;",
+            "                              sign-rsa: Sign 64 bytes, RSA-2048 SHA-256 PKCS#1 v1.5",
+            "  --cipher gcm|cbc          encrypt: AES-GCM (tag 16 bytes, KMIP 1.4 or later) or AES-CBC PKCS5;",
+            "                              default gcm from KMIP 1.4 (falling back to cbc if the server refuses it), cbc before",
             "  --connections N           connections, one thread each (default 1)",
             "  --duration S              measured seconds (default 20)",
             "  --warmup S                seconds run before measuring (default 5)",
@@ -42,6 +73,7 @@ record LoadOptions(String host, int port, Path ca, Path cert, Path key, Path p12
         Path p12 = null;
         String password = null;
         Op op = Op.GET;
+        KmipRequests.CipherMode cipher = null;
         int connections = 1;
         int duration = 20;
         int warmup = 5;
@@ -71,10 +103,11 @@ record LoadOptions(String host, int port, Path ca, Path cert, Path key, Path p12
                 case "--key" -> key = readable(name, value);
                 case "--p12" -> p12 = readable(name, value);
                 case "--password" -> password = value;
-                case "--op" -> op = switch (value.toLowerCase(Locale.ROOT)) {
-                    case "get" -> Op.GET;
-                    case "create" -> Op.CREATE;
-                    default -> throw new IllegalArgumentException("--op " + value + " (expected: get or create)");
+                case "--op" -> op = Op.parse(value);
+                case "--cipher" -> cipher = switch (value.toLowerCase(Locale.ROOT)) {
+                    case "gcm" -> KmipRequests.CipherMode.GCM;
+                    case "cbc" -> KmipRequests.CipherMode.CBC;
+                    default -> throw new IllegalArgumentException("--cipher " + value + " (expected: gcm or cbc)");
                 };
                 case "--connections" -> connections = intIn(name, value, 1, 10_000);
                 case "--duration" -> duration = intIn(name, value, 1, 86_400);
@@ -113,7 +146,14 @@ record LoadOptions(String host, int port, Path ca, Path cert, Path key, Path p12
         } else if (cert == null || key == null) {
             throw new IllegalArgumentException("--cert and --key (or --p12 and --password) are required");
         }
-        return new LoadOptions(host, port, ca, cert, key, p12, password, op, connections, duration, warmup, version,
+        if (cipher != null && op != Op.ENCRYPT) {
+            throw new IllegalArgumentException("--cipher applies to --op encrypt only");
+        }
+        if (cipher == KmipRequests.CipherMode.GCM && !version.isAtLeast(KmipVersion.V1_4)) {
+            throw new IllegalArgumentException("--cipher gcm needs --kmip-version 1.4 or later"
+                    + " (the Authenticated Encryption Tag came in KMIP 1.4)");
+        }
+        return new LoadOptions(host, port, ca, cert, key, p12, password, op, cipher, connections, duration, warmup, version,
                 tlsProtocol, cipherSuite, timeoutMillis, json);
     }
 

@@ -1,6 +1,7 @@
 package io.keyhold.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyhold.protocol.message.AttributeMapping;
 import io.keyhold.protocol.message.KmipAttribute;
@@ -9,9 +10,16 @@ import io.keyhold.protocol.message.RequestMessage;
 import io.keyhold.protocol.message.ResponseBatchItem;
 import io.keyhold.protocol.message.ResponseHeader;
 import io.keyhold.protocol.message.ResponseMessage;
+import io.keyhold.benchmarks.load.KmipRequests.CipherMode;
+import io.keyhold.benchmarks.load.KmipRequests.KeyPairKind;
+import io.keyhold.protocol.spec.BlockCipherMode;
+import io.keyhold.protocol.spec.CryptographicAlgorithm;
+import io.keyhold.protocol.spec.CryptographicUsageMask;
+import io.keyhold.protocol.spec.HashingAlgorithm;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.PaddingMethod;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvDecoder;
@@ -92,5 +100,135 @@ class KmipRequestsTest {
         TtlvItem request = new TtlvDecoder().decode(KmipRequests.get(KmipVersion.V1_2, "x"));
 
         assertThat(KmipRequests.failure(request)).hasValueSatisfying(s -> assertThat(s).startsWith("not a Response Message"));
+    }
+
+    private static int param(TtlvItem parameters, int tag) {
+        return parameters.child(tag).orElseThrow().enumValue();
+    }
+
+    @Test
+    void createSigningKeyPair_v12_ec_sendsCommonAlgorithmLengthAndPerKeyMasks() throws Exception {
+        RequestBatchItem item = decode(KmipRequests.createSigningKeyPair(KmipVersion.V1_2, KeyPairKind.EC_P256)).batchItems().get(0);
+
+        assertThat(item.operation()).contains(Operation.CREATE_KEY_PAIR);
+        Map<String, TtlvItem> common = byName(AttributeMapping.fromTemplateAttribute(
+                item.payload().child(Tag.COMMON_TEMPLATE_ATTRIBUTE).orElseThrow()));
+        assertThat(common.get("Cryptographic Algorithm").enumValue()).isEqualTo(CryptographicAlgorithm.EC.value());
+        assertThat(common.get("Cryptographic Length").intValue()).isEqualTo(256);
+        Map<String, TtlvItem> priv = byName(AttributeMapping.fromTemplateAttribute(
+                item.payload().child(Tag.PRIVATE_KEY_TEMPLATE_ATTRIBUTE).orElseThrow()));
+        Map<String, TtlvItem> pub = byName(AttributeMapping.fromTemplateAttribute(
+                item.payload().child(Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE).orElseThrow()));
+        assertThat(priv.get("Cryptographic Usage Mask").intValue()).isEqualTo(CryptographicUsageMask.SIGN.value());
+        assertThat(pub.get("Cryptographic Usage Mask").intValue()).isEqualTo(CryptographicUsageMask.VERIFY.value());
+    }
+
+    @Test
+    void createSigningKeyPair_v20_rsa_sendsAttributesStructures() throws Exception {
+        RequestBatchItem item = decode(KmipRequests.createSigningKeyPair(KmipVersion.V2_0, KeyPairKind.RSA_2048)).batchItems().get(0);
+
+        assertThat(item.payload().child(Tag.COMMON_TEMPLATE_ATTRIBUTE)).isEmpty();
+        Map<String, TtlvItem> common = byName(AttributeMapping.fromAttributes(item.payload().child(Tag.COMMON_ATTRIBUTES).orElseThrow()));
+        assertThat(common.get("Cryptographic Algorithm").enumValue()).isEqualTo(CryptographicAlgorithm.RSA.value());
+        assertThat(common.get("Cryptographic Length").intValue()).isEqualTo(2048);
+        assertThat(byName(AttributeMapping.fromAttributes(item.payload().child(Tag.PRIVATE_KEY_ATTRIBUTES).orElseThrow()))
+                .get("Cryptographic Usage Mask").intValue()).isEqualTo(CryptographicUsageMask.SIGN.value());
+        assertThat(byName(AttributeMapping.fromAttributes(item.payload().child(Tag.PUBLIC_KEY_ATTRIBUTES).orElseThrow()))
+                .get("Cryptographic Usage Mask").intValue()).isEqualTo(CryptographicUsageMask.VERIFY.value());
+    }
+
+    @Test
+    void createSigningKeyPair_v11_ec_namesTheAlgorithmEcdsa() throws Exception {
+        RequestBatchItem item = decode(KmipRequests.createSigningKeyPair(KmipVersion.V1_1, KeyPairKind.EC_P256)).batchItems().get(0);
+
+        Map<String, TtlvItem> common = byName(AttributeMapping.fromTemplateAttribute(
+                item.payload().child(Tag.COMMON_TEMPLATE_ATTRIBUTE).orElseThrow()));
+        assertThat(common.get("Cryptographic Algorithm").enumValue()).isEqualTo(CryptographicAlgorithm.ECDSA.value());
+    }
+
+    @Test
+    void activate_sendsUniqueIdentifier() throws Exception {
+        RequestBatchItem item = decode(KmipRequests.activate(KmipVersion.V1_4, "k-7")).batchItems().get(0);
+
+        assertThat(item.operation()).contains(Operation.ACTIVATE);
+        assertThat(item.payload().child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue()).isEqualTo("k-7");
+    }
+
+    @Test
+    void encrypt_gcm_sendsModeTagLengthDataAndIv() throws Exception {
+        byte[] iv = new byte[12];
+        iv[11] = 5;
+        byte[] data = new byte[1024];
+        data[0] = 9;
+        RequestMessage m = decode(KmipRequests.encrypt(KmipVersion.V1_4, "aes-1", CipherMode.GCM, iv, data));
+
+        assertThat(m.header().protocolVersion()).isEqualTo(KmipVersion.V1_4);
+        RequestBatchItem item = m.batchItems().get(0);
+        assertThat(item.operation()).contains(Operation.ENCRYPT);
+        TtlvItem p = item.payload();
+        assertThat(p.child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue()).isEqualTo("aes-1");
+        TtlvItem parameters = p.child(Tag.CRYPTOGRAPHIC_PARAMETERS).orElseThrow();
+        assertThat(param(parameters, Tag.BLOCK_CIPHER_MODE)).isEqualTo(BlockCipherMode.GCM.value());
+        assertThat(param(parameters, Tag.CRYPTOGRAPHIC_ALGORITHM)).isEqualTo(CryptographicAlgorithm.AES.value());
+        assertThat(parameters.child(Tag.TAG_LENGTH).orElseThrow().intValue()).isEqualTo(16);
+        assertThat(parameters.child(Tag.PADDING_METHOD)).isEmpty();
+        assertThat(p.child(Tag.DATA).orElseThrow().bytesValue()).isEqualTo(data);
+        assertThat(p.child(Tag.IV_COUNTER_NONCE).orElseThrow().bytesValue()).isEqualTo(iv);
+    }
+
+    @Test
+    void encrypt_cbc_sendsPkcs5PaddingAndNoTagLength() throws Exception {
+        byte[] iv = new byte[16];
+        TtlvItem p = decode(KmipRequests.encrypt(KmipVersion.V1_2, "aes-1", CipherMode.CBC, iv, new byte[3]))
+                .batchItems().get(0).payload();
+
+        TtlvItem parameters = p.child(Tag.CRYPTOGRAPHIC_PARAMETERS).orElseThrow();
+        assertThat(param(parameters, Tag.BLOCK_CIPHER_MODE)).isEqualTo(BlockCipherMode.CBC.value());
+        assertThat(param(parameters, Tag.PADDING_METHOD)).isEqualTo(PaddingMethod.PKCS5.value());
+        assertThat(parameters.child(Tag.TAG_LENGTH)).isEmpty();
+        assertThat(p.child(Tag.IV_COUNTER_NONCE).orElseThrow().bytesValue()).hasSize(16);
+    }
+
+    @Test
+    void encrypt_wrongIvLength_isRefused() {
+        assertThatThrownBy(() -> KmipRequests.encrypt(KmipVersion.V1_4, "k", CipherMode.GCM, new byte[16], new byte[1]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("12-byte IV");
+    }
+
+    @Test
+    void sign_rsa_sendsRsaSha256Pkcs1AndTheData() throws Exception {
+        byte[] data = new byte[64];
+        data[63] = 1;
+        RequestBatchItem item = decode(KmipRequests.sign(KmipVersion.V1_2, "priv-1", KeyPairKind.RSA_2048, data)).batchItems().get(0);
+
+        assertThat(item.operation()).contains(Operation.SIGN);
+        TtlvItem parameters = item.payload().child(Tag.CRYPTOGRAPHIC_PARAMETERS).orElseThrow();
+        assertThat(param(parameters, Tag.CRYPTOGRAPHIC_ALGORITHM)).isEqualTo(CryptographicAlgorithm.RSA.value());
+        assertThat(param(parameters, Tag.HASHING_ALGORITHM)).isEqualTo(HashingAlgorithm.SHA_256.value());
+        assertThat(param(parameters, Tag.PADDING_METHOD)).isEqualTo(PaddingMethod.PKCS1_V1_5.value());
+        assertThat(item.payload().child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue()).isEqualTo("priv-1");
+        assertThat(item.payload().child(Tag.DATA).orElseThrow().bytesValue()).isEqualTo(data);
+    }
+
+    @Test
+    void sign_ecdsa_sendsEcdsaSha256WithoutPadding() throws Exception {
+        TtlvItem parameters = decode(KmipRequests.sign(KmipVersion.V2_0, "priv-2", KeyPairKind.EC_P256, new byte[64]))
+                .batchItems().get(0).payload().child(Tag.CRYPTOGRAPHIC_PARAMETERS).orElseThrow();
+
+        assertThat(param(parameters, Tag.CRYPTOGRAPHIC_ALGORITHM)).isEqualTo(CryptographicAlgorithm.ECDSA.value());
+        assertThat(param(parameters, Tag.HASHING_ALGORITHM)).isEqualTo(HashingAlgorithm.SHA_256.value());
+        assertThat(parameters.child(Tag.PADDING_METHOD)).isEmpty();
+    }
+
+    @Test
+    void privateKeyUniqueIdentifier_readsTheCreateKeyPairResponse() {
+        TtlvItem response = new ResponseMessage(ResponseHeader.of(KmipVersion.V1_2, 0, 1), List.of(
+                ResponseBatchItem.success(Operation.CREATE_KEY_PAIR, null, TtlvItem.structure(Tag.RESPONSE_PAYLOAD,
+                        TtlvItem.text(Tag.PRIVATE_KEY_UNIQUE_IDENTIFIER, "priv"),
+                        TtlvItem.text(Tag.PUBLIC_KEY_UNIQUE_IDENTIFIER, "pub"))))).toTtlv();
+
+        assertThat(KmipRequests.privateKeyUniqueIdentifier(response)).contains("priv");
+        assertThat(KmipRequests.uniqueIdentifier(response)).isEmpty();
     }
 }

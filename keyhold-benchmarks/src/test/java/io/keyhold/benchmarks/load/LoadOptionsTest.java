@@ -57,7 +57,7 @@ class LoadOptionsTest {
     @Test
     void parse_badValues_nameTheOption() {
         assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--cert", cert, "--key", key, "--op", "locate"}))
-                .hasMessage("--op locate (expected: get or create)");
+                .hasMessage("--op locate (expected: get, create, encrypt, sign-ecdsa or sign-rsa)");
         assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--cert", cert, "--key", key, "--kmip-version", "3.0"}))
                 .hasMessage("--kmip-version 3.0 (expected: 1.0 .. 2.1)");
         assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--cert", cert, "--key", key, "--connections", "0"}))
@@ -80,5 +80,46 @@ class LoadOptionsTest {
                 .hasMessage("--p12 needs --password");
         assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--p12", cert, "--password", "p", "--key", key}))
                 .hasMessage("give either --p12 or --cert/--key, not both");
+    }
+
+    @Test
+    void parse_cryptoOps_andCipher() {
+        String[] base = {"--ca", ca, "--cert", cert, "--key", key};
+        LoadOptions signRsa = LoadOptions.parse(concat(base, "--op", "sign-rsa"));
+        LoadOptions signEc = LoadOptions.parse(concat(base, "--op", "SIGN-ECDSA"));
+        LoadOptions cbc = LoadOptions.parse(concat(base, "--op", "encrypt", "--kmip-version", "1.4", "--cipher", "cbc"));
+
+        assertThat(signRsa.op()).isEqualTo(LoadOptions.Op.SIGN_RSA);
+        assertThat(signEc.op()).isEqualTo(LoadOptions.Op.SIGN_ECDSA);
+        assertThat(cbc.op()).isEqualTo(LoadOptions.Op.ENCRYPT);
+        assertThat(cbc.effectiveCipher()).isEqualTo(KmipRequests.CipherMode.CBC);
+    }
+
+    @Test
+    void encrypt_defaultCipher_isGcmFromKmip14_andCbcBefore() {
+        String[] base = {"--ca", ca, "--cert", cert, "--key", key, "--op", "encrypt"};
+
+        assertThat(LoadOptions.parse(concat(base, "--kmip-version", "1.4")).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.GCM);
+        assertThat(LoadOptions.parse(concat(base, "--kmip-version", "2.0")).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.GCM);
+        assertThat(LoadOptions.parse(concat(base, "--kmip-version", "1.2")).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.CBC);
+        assertThat(LoadOptions.parse(concat(base, "--kmip-version", "1.4")).cipher()).isNull();
+    }
+
+    @Test
+    void cipher_badCombinations_areRefused() {
+        String[] base = {"--ca", ca, "--cert", cert, "--key", key};
+
+        assertThatThrownBy(() -> LoadOptions.parse(concat(base, "--op", "encrypt", "--cipher", "gcm", "--kmip-version", "1.2")))
+                .hasMessage("--cipher gcm needs --kmip-version 1.4 or later (the Authenticated Encryption Tag came in KMIP 1.4)");
+        assertThatThrownBy(() -> LoadOptions.parse(concat(base, "--op", "get", "--cipher", "cbc")))
+                .hasMessage("--cipher applies to --op encrypt only");
+        assertThatThrownBy(() -> LoadOptions.parse(concat(base, "--op", "encrypt", "--cipher", "ctr")))
+                .hasMessage("--cipher ctr (expected: gcm or cbc)");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

@@ -1,0 +1,61 @@
+package io.keyhold.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keyhold.benchmarks.load.KmipRequests.CipherMode;
+import io.keyhold.protocol.message.RequestMessage;
+import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.TtlvDecoder;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WorkloadsTest {
+
+    private static byte[] iv(byte[] request) throws Exception {
+        return RequestMessage.from(new TtlvDecoder().decode(request)).batchItems().get(0).payload()
+                .child(Tag.IV_COUNTER_NONCE).orElseThrow().bytesValue();
+    }
+
+    private static byte[] data(byte[] request) throws Exception {
+        return RequestMessage.from(new TtlvDecoder().decode(request)).batchItems().get(0).payload()
+                .child(Tag.DATA).orElseThrow().bytesValue();
+    }
+
+    @Test
+    void encrypt_gcm_everyRequestOfEveryConnectionHasItsOwnIv() throws Exception {
+        Workloads.Workload w = Workloads.encrypt(KmipVersion.V1_4, "k", CipherMode.GCM);
+        Set<String> seen = new HashSet<>();
+        for (int c = -1; c < 3; c++) {
+            Workloads.RequestSource source = w.forConnection(c);
+            for (int i = 0; i < 50; i++) {
+                byte[] request = source.next();
+                assertThat(iv(request)).hasSize(12);
+                assertThat(data(request)).hasSize(Workloads.ENCRYPT_BYTES);
+                assertThat(seen.add(java.util.HexFormat.of().formatHex(iv(request)))).as("IV repeated").isTrue();
+            }
+        }
+        assertThat(w.algorithm()).isEqualTo("aes-256-gcm");
+    }
+
+    @Test
+    void encrypt_cbc_sendsSixteenByteIvsThatDiffer() throws Exception {
+        Workloads.RequestSource source = Workloads.encrypt(KmipVersion.V1_2, "k", CipherMode.CBC).forConnection(0);
+
+        byte[] a = iv(source.next());
+        byte[] b = iv(source.next());
+
+        assertThat(a).hasSize(16);
+        assertThat(b).hasSize(16).isNotEqualTo(a);
+    }
+
+    @Test
+    void fixed_repeatsTheSameRequest() {
+        byte[] request = {1, 2, 3};
+        Workloads.RequestSource source = Workloads.fixed(request, "x").forConnection(4);
+
+        assertThat(source.next()).isSameAs(request);
+        assertThat(source.next()).isSameAs(request);
+    }
+}
