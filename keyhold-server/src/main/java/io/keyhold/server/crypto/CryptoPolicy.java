@@ -267,8 +267,8 @@ public final class CryptoPolicy {
                 if (use == Use.DECRYPT || use == Use.UNWRAP) {
                     return Optional.empty();
                 }
-                return Optional.of("Triple DES is FIPS 140-approved for decryption only (legacy use since 2024, SP 800-131A"
-                        + " Rev. 2)" + SUFFIX);
+                return Optional.of("Triple DES is not FIPS 140-approved except for decrypting (legacy use; encryption is"
+                        + " disallowed after 2023, SP 800-131A Rev. 2)" + SUFFIX);
             }
             case RSA -> {
                 int min = use == Use.VERIFY ? MIN_RSA_VERIFY_BITS : MIN_RSA_BITS;
