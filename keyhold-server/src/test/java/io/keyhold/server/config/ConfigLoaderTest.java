@@ -134,6 +134,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void cryptoFipsOnly_defaultsToFalse() throws Exception {
+        assertThat(load(MINIMAL, Map.of()).crypto()).isEqualTo(new ServerConfig.Crypto(false));
+    }
+
+    @Test
+    void cryptoFipsOnly_isReadFromTheFile() throws Exception {
+        assertThat(load(MINIMAL + "crypto:\n  fips_only: true\n", Map.of()).crypto().fipsOnly()).isTrue();
+        assertThat(load(MINIMAL + "crypto:\n  fips_only: false\n", Map.of()).crypto().fipsOnly()).isFalse();
+    }
+
+    @Test
+    void cryptoFipsOnly_environmentOverridesTheFile() throws Exception {
+        assertThat(load(MINIMAL + "crypto:\n  fips_only: false\n", Map.of("KEYHOLD_CRYPTO_FIPS_ONLY", "true"))
+                .crypto().fipsOnly()).isTrue();
+        assertThat(load(MINIMAL + "crypto:\n  fips_only: true\n", Map.of("KEYHOLD_CRYPTO_FIPS_ONLY", "off"))
+                .crypto().fipsOnly()).isFalse();
+    }
+
+    @Test
+    void cryptoFipsOnly_refusesANonBoolean() {
+        assertThat(error(MINIMAL, Map.of("KEYHOLD_CRYPTO_FIPS_ONLY", "maybe")))
+                .isEqualTo("crypto.fips_only (from KEYHOLD_CRYPTO_FIPS_ONLY): must be true or false (was \"maybe\")");
+    }
+
+    @Test
     void environmentVariable_isThePathUpperCasedWithUnderscores() {
         assertThat(ConfigLoader.environmentVariable("limits.max_connections")).isEqualTo("KEYHOLD_LIMITS_MAX_CONNECTIONS");
         assertThat(ConfigLoader.environmentVariable("tls.trusted_cas")).isEqualTo("KEYHOLD_TLS_TRUSTED_CAS");
@@ -230,6 +255,7 @@ class ConfigLoaderTest {
         assertThat(c.tls().sessionTimeout()).isEqualTo(defaults.tls().sessionTimeout());
         assertThat(c.limits()).isEqualTo(defaults.limits());
         assertThat(c.logging()).isEqualTo(defaults.logging());
+        assertThat(c.crypto()).isEqualTo(defaults.crypto());
         String text = Files.readString(example);
         for (String setting : ConfigLoader.SETTINGS) {
             assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.indexOf('.') + 1) + ":");
