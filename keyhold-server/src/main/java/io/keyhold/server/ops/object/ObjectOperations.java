@@ -36,7 +36,7 @@ public final class ObjectOperations {
         Objects.requireNonNull(policy, "policy");
         return List.of(
                 new CreateHandler(random, policy),
-                new RegisterHandler(),
+                new RegisterHandler(policy),
                 new GetHandler(),
                 new LocateHandler(),
                 new CheckHandler(),

@@ -29,7 +29,7 @@ public final class TransferOperations {
     public static List<OperationHandler> handlers(SecureRandom random, CryptoPolicy policy) {
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(policy, "policy");
-        KeyWrapping wrapping = new KeyWrapping(random);
+        KeyWrapping wrapping = new KeyWrapping(random, policy);
         return List.of(new ImportHandler(wrapping), new ExportHandler(new KeyPresentation(wrapping)));
     }
 }
