@@ -43,9 +43,9 @@ public final class CryptoPolicy {
 
     /** The smallest key of any approved symmetric or MAC use: 112 bits of security (SP 800-131A Rev. 2). */
     public static final int MIN_SYMMETRIC_BITS = 112;
-    /** The smallest RSA modulus for generation, signing, encryption (SP 800-131A Rev. 2 tables 2 and 5). */
+    /** The smallest RSA modulus for generation, signing, encryption (SP 800-131A Rev. 2 sections 3 and 6). */
     public static final int MIN_RSA_BITS = 2048;
-    /** The smallest RSA modulus for verifying old signatures (legacy use, SP 800-131A Rev. 2 table 2). */
+    /** The smallest RSA modulus for verifying old signatures (legacy use, SP 800-131A Rev. 2 section 3). */
     public static final int MIN_RSA_VERIFY_BITS = 1024;
     /** PBKDF2 minimums (SP 800-132 sections 5.1 and 5.2). */
     public static final int MIN_PBKDF2_ITERATIONS = 1000;
@@ -162,7 +162,9 @@ public final class CryptoPolicy {
         if (!fipsOnly) {
             return;
         }
-        if (sign && !parameters.scheme().name().startsWith("ED") && parameters.hash() != null
+        boolean eddsa = parameters.scheme() == SignatureParameters.Scheme.ED25519
+                || parameters.scheme() == SignatureParameters.Scheme.ED448;
+        if (sign && !eddsa && parameters.hash() != null
                 && parameters.hash().kmip() == HashingAlgorithm.SHA_1) {
             throw request("SHA-1 is not FIPS 140-approved for signature generation (SP 800-131A Rev. 2; verification"
                     + " only)" + SUFFIX);

@@ -29,7 +29,7 @@ class CryptoPolicyTest {
 
     @ParameterizedTest(name = "new {0} {1} {2}: allowed={3} ({4})")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
-            AES              | 128  | -          | true  | FIPS 197, SP 800-131A Rev. 2 table 1
+            AES              | 128  | -          | true  | FIPS 197, SP 800-131A Rev. 2 section 2
             AES              | 192  | -          | true  | FIPS 197
             AES              | 256  | -          | true  | FIPS 197
             DES3             | 168  | -          | false | SP 800-131A Rev. 2 section 2: TDEA encryption disallowed after 2023
@@ -40,24 +40,24 @@ class CryptoPolicyTest {
             ARIA             | 128  | -          | false | not in SP 800-140C
             BLOWFISH         | 128  | -          | false | not in SP 800-140C
             SM4              | 128  | -          | false | not in SP 800-140C
-            RSA              | 1024 | -          | false | SP 800-131A Rev. 2 table 2: < 2048 disallowed
-            RSA              | 2048 | -          | true  | SP 800-131A Rev. 2 table 2
-            RSA              | 4096 | -          | true  | SP 800-131A Rev. 2 table 2
+            RSA              | 1024 | -          | false | SP 800-131A Rev. 2 section 3: < 2048 disallowed
+            RSA              | 2048 | -          | true  | SP 800-131A Rev. 2 section 3
+            RSA              | 4096 | -          | true  | SP 800-131A Rev. 2 section 3
             EC               | -    | P_256      | true  | FIPS 186-5, SP 800-186
             ECDSA            | -    | P_384      | true  | FIPS 186-5, SP 800-186
             ECDH             | -    | P_521      | true  | SP 800-56A Rev. 3, SP 800-186
             EC               | -    | P_224      | true  | SP 800-186 section 3.2.1 (112-bit security)
             EC               | 256  | -          | true  | P-256 by length
-            EC               | 192  | -          | false | P-192 is below 112 bits (SP 800-131A Rev. 2 table 2)
+            EC               | 192  | -          | false | P-192 is below 112 bits (SP 800-131A Rev. 2 section 3)
             ECDSA            | -    | SECP256K1  | false | not an SP 800-186 curve
             EC               | -    | CURVE25519 | false | X25519 is not in SP 800-56A Rev. 3
             ECDH             | -    | CURVE448   | false | X448 is not in SP 800-56A Rev. 3
             ED25519          | -    | -          | true  | FIPS 186-5 section 7
             ED448            | -    | -          | true  | FIPS 186-5 section 7
-            HMAC_SHA1        | 160  | -          | true  | FIPS 198-1, SP 800-131A Rev. 2 table 9
+            HMAC_SHA1        | 160  | -          | true  | FIPS 198-1, SP 800-131A Rev. 2 section 10
             HMAC_SHA256      | 256  | -          | true  | FIPS 198-1
             HMAC_SHA3_512    | 512  | -          | true  | FIPS 198-1, FIPS 202
-            HMAC_SHA256      | 80   | -          | false | SP 800-131A Rev. 2 table 9: key < 112 bits disallowed
+            HMAC_SHA256      | 80   | -          | false | SP 800-131A Rev. 2 section 10: key < 112 bits disallowed
             HMAC_MD5         | 128  | -          | false | MD5 is not approved
             """)
     void requireNewKey_followsTheTable(String algorithm, Integer bits, String curveName, boolean allowed, String reference) {
@@ -81,10 +81,10 @@ class CryptoPolicyTest {
             DES3             | 168  | ENCRYPT | false | SP 800-131A Rev. 2 section 2: disallowed after 2023
             CHACHA20POLY1305 | 256  | ENCRYPT | false | not in SP 800-140C
             CHACHA20POLY1305 | 256  | DECRYPT | false | not in SP 800-140C
-            RSA              | 1024 | VERIFY  | true  | SP 800-131A Rev. 2 table 2: verification with 1024 <= n < 2048 is legacy use
-            RSA              | 1024 | SIGN    | false | SP 800-131A Rev. 2 table 2
+            RSA              | 1024 | VERIFY  | true  | SP 800-131A Rev. 2 section 3: verification with 1024 <= n < 2048 is legacy use
+            RSA              | 1024 | SIGN    | false | SP 800-131A Rev. 2 section 3
             RSA              | 1024 | DECRYPT | false | SP 800-131A Rev. 2 section 6 (key transport)
-            RSA              | 512  | VERIFY  | false | SP 800-131A Rev. 2 table 2
+            RSA              | 512  | VERIFY  | false | SP 800-131A Rev. 2 section 3
             RSA              | 2048 | ENCRYPT | true  | SP 800-56B Rev. 2
             AES              | 256  | MAC     | true  | SP 800-38B (CMAC)
             AES              | 128  | DERIVE  | true  | SP 800-108 Rev. 1
@@ -107,7 +107,7 @@ class CryptoPolicyTest {
             MD5         | false | not approved (SP 800-131A Rev. 2 section 9)
             MD2         | false | not approved
             RIPEMD_160  | false | not in FIPS 180-4 / FIPS 202
-            SHA_1       | true  | SP 800-131A Rev. 2 table 8: non-signature uses acceptable
+            SHA_1       | true  | SP 800-131A Rev. 2 section 9: non-signature uses acceptable
             SHA_256     | true  | FIPS 180-4
             SHA_512_256 | true  | FIPS 180-4
             SHA3_384    | true  | FIPS 202
