@@ -20,6 +20,7 @@ import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class ServerAssembly {
 
     /** The dispatcher with every operation, over the given store, using the algorithms the policy allows. */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy) {
-        SecureRandom random = new SecureRandom();
+        SecureRandom random = randomFor(policy);
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
         handlers.addAll(KeyOperations.handlers(random, policy));
@@ -76,6 +77,21 @@ public final class ServerAssembly {
         KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings);
         DueDates dueDates = DueDates.start(store, clock, 1000);
         return new Assembly(store, dispatcher, dueDates, dispatcher);
+    }
+
+    /**
+     * The server's generator: the platform default, or under FIPS the JDK's SP 800-90A DRBG (Hash_DRBG with
+     * SHA-256 unless the {@code securerandom.drbg.config} security property says otherwise).
+     */
+    static SecureRandom randomFor(CryptoPolicy policy) {
+        if (!policy.fipsOnly()) {
+            return new SecureRandom();
+        }
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no DRBG SecureRandom (SP 800-90A), which crypto.fips_only needs", e);
+        }
     }
 
     /** The project version this server was built as. */
