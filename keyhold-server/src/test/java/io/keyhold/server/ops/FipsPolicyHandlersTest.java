@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.AttributeMapping;
 import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.spec.BlockCipherMode;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.CryptographicUsageMask;
 import io.keyhold.protocol.spec.DerivationMethod;
@@ -20,6 +21,7 @@ import io.keyhold.protocol.spec.HashingAlgorithm;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.PaddingMethod;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
@@ -189,5 +191,53 @@ class FipsPolicyHandlersTest {
                 TtlvItem.bytes(Tag.DATA, new byte[] {1, 2, 3}));
         assertThat(refused(ResultReason.INVALID_FIELD, Operation.SIGN, sign).getMessage()).startsWith("SHA-1");
         assertThat(run(any, Operation.SIGN, sign).child(Tag.SIGNATURE_DATA)).isPresent();
+    }
+
+    private String activeKey(CryptographicAlgorithm alg, int bits, int usage) throws Exception {
+        String key = uidOf(run(any, Operation.CREATE, create(V21, algorithm(alg), length(bits), usageMask(usage))));
+        run(any, Operation.ACTIVATE, payload(uid(key)));
+        return key;
+    }
+
+    private static TtlvItem cbc(String key, byte[] data) {
+        return payload(uid(key), TtlvItem.structure(Tag.CRYPTOGRAPHIC_PARAMETERS,
+                        TtlvItem.enumeration(Tag.BLOCK_CIPHER_MODE, BlockCipherMode.CBC.value()),
+                        TtlvItem.enumeration(Tag.PADDING_METHOD, PaddingMethod.PKCS5.value())),
+                TtlvItem.bytes(Tag.DATA, data), TtlvItem.bytes(Tag.IV_COUNTER_NONCE, new byte[8]));
+    }
+
+    @Test
+    void tripleDes_existingKey_decryptsButDoesNotEncrypt() throws Exception {
+        String key = activeKey(CryptographicAlgorithm.DES3, 168, 12);
+        byte[] plaintext = "legacy data".getBytes(StandardCharsets.US_ASCII);
+        byte[] ciphertext = run(any, Operation.ENCRYPT, cbc(key, plaintext)).child(Tag.DATA).orElseThrow().bytesValue();
+        KmipException e = catchThrowableOfType(KmipException.class, () -> run(fips, Operation.ENCRYPT, cbc(key, plaintext)));
+        assertThat(e.reason()).isEqualTo(ResultReason.CRYPTOGRAPHIC_FAILURE);
+        assertThat(e.getMessage()).startsWith("Triple DES is not FIPS 140-approved").contains("crypto.fips_only");
+        assertThat(run(fips, Operation.DECRYPT, cbc(key, ciphertext)).child(Tag.DATA).orElseThrow().bytesValue())
+                .isEqualTo(plaintext);
+    }
+
+    @Test
+    void reKey_ofAChaCha20Key_isCryptographicFailure() throws Exception {
+        String key = activeKey(CryptographicAlgorithm.CHACHA20, 256, 12);
+        long before = stored();
+        refused(ResultReason.CRYPTOGRAPHIC_FAILURE, Operation.RE_KEY, payload(uid(key)));
+        assertThat(stored()).isEqualTo(before);
+        assertThat(uidOf(run(any, Operation.RE_KEY, payload(uid(key))))).isNotEqualTo(key);
+    }
+
+    @Test
+    void mac_withAnHmacMd5KeyOrAShortKey_isCryptographicFailure_hmacSha256_isAnswered() throws Exception {
+        int macUsage = CryptographicUsageMask.MAC_GENERATE.value();
+        String md5 = activeKey(CryptographicAlgorithm.HMAC_MD5, 128, macUsage);
+        refused(ResultReason.CRYPTOGRAPHIC_FAILURE, Operation.MAC, payload(uid(md5), TtlvItem.bytes(Tag.DATA, new byte[] {1})));
+        String shortKey = activeKey(CryptographicAlgorithm.HMAC_SHA256, 64, macUsage);
+        TtlvItem mac = payload(uid(shortKey), TtlvItem.bytes(Tag.DATA, new byte[] {1}));
+        assertThat(refused(ResultReason.CRYPTOGRAPHIC_FAILURE, Operation.MAC, mac).getMessage()).contains("64-bit key");
+        assertThat(run(any, Operation.MAC, mac).child(Tag.MAC_DATA)).isPresent();
+        String sha256 = activeKey(CryptographicAlgorithm.HMAC_SHA256, 256, macUsage);
+        assertThat(run(fips, Operation.MAC, payload(uid(sha256), TtlvItem.bytes(Tag.DATA, new byte[] {1})))
+                .child(Tag.MAC_DATA).orElseThrow().bytesValue()).hasSize(32);
     }
 }
