@@ -23,12 +23,14 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.PaddingMethod;
 import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.SplitKeyMethod;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.RequestContext;
+import io.keyhold.server.ops.certificate.CertificateOperations;
 import io.keyhold.server.ops.cipher.CipherOperations;
 import io.keyhold.server.ops.keys.KeyOperations;
 import io.keyhold.server.ops.object.ObjectOperations;
@@ -61,7 +63,7 @@ class FipsPolicyHandlersTest {
         Map<Operation, OperationHandler> map = new EnumMap<>(Operation.class);
         for (List<OperationHandler> list : List.of(ObjectOperations.handlers(random, policy),
                 KeyOperations.handlers(random, policy), CipherOperations.handlers(random, policy),
-                SignatureOperations.handlers(random, policy))) {
+                SignatureOperations.handlers(random, policy), CertificateOperations.handlers(random, policy))) {
             list.forEach(h -> map.put(h.operation(), h));
         }
         return map;
@@ -239,5 +241,24 @@ class FipsPolicyHandlersTest {
         String sha256 = activeKey(CryptographicAlgorithm.HMAC_SHA256, 256, macUsage);
         assertThat(run(fips, Operation.MAC, payload(uid(sha256), TtlvItem.bytes(Tag.DATA, new byte[] {1})))
                 .child(Tag.MAC_DATA).orElseThrow().bytesValue()).hasSize(32);
+    }
+
+    private static TtlvItem split(SplitKeyMethod method, CryptographicAlgorithm alg, int bits) {
+        return payload(TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SPLIT_KEY.value()),
+                TtlvItem.integer(Tag.SPLIT_KEY_PARTS, 3), TtlvItem.integer(Tag.SPLIT_KEY_THRESHOLD, method == SplitKeyMethod.XOR ? 3 : 2),
+                TtlvItem.enumeration(Tag.SPLIT_KEY_METHOD, method.value()),
+                attributes(V21, List.of(algorithm(alg), length(bits))));
+    }
+
+    @Test
+    void createSplitKey_polynomialSharingOrChaCha20_isInvalidField_xorOfAes_isSplit() throws Exception {
+        TtlvItem shamir = split(SplitKeyMethod.POLYNOMIAL_SHARING_GF_2_8, CryptographicAlgorithm.AES, 256);
+        refused(ResultReason.INVALID_FIELD, Operation.CREATE_SPLIT_KEY, shamir);
+        refused(ResultReason.INVALID_FIELD, Operation.CREATE_SPLIT_KEY, split(SplitKeyMethod.XOR, CryptographicAlgorithm.CHACHA20, 256));
+        assertThat(stored()).isZero();
+        run(any, Operation.CREATE_SPLIT_KEY, shamir);
+        long before = stored();
+        run(fips, Operation.CREATE_SPLIT_KEY, split(SplitKeyMethod.XOR, CryptographicAlgorithm.AES, 256));
+        assertThat(stored()).isGreaterThan(before);
     }
 }
