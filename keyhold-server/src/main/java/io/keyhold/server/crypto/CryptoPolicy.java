@@ -104,9 +104,9 @@ public final class CryptoPolicy {
         if (!fipsOnly) {
             return;
         }
-        Integer algorithm = key.attribute("Cryptographic Algorithm").map(a -> a.value())
-                .filter(v -> v.type() == ItemType.ENUMERATION).map(TtlvItem::enumValue)
-                .orElse(KeyMaterial.algorithm(key).orElse(null));
+        Optional<Integer> attribute = key.attribute("Cryptographic Algorithm").map(a -> a.value())
+                .filter(v -> v.type() == ItemType.ENUMERATION).map(TtlvItem::enumValue);
+        Integer algorithm = attribute.isPresent() ? attribute.get() : KeyMaterial.algorithm(key).orElse(null);
         if (algorithm == null) {
             return; // not a key: the handler answers that
         }
