@@ -39,6 +39,10 @@ final class DevCommand implements Callable<Integer> {
                     + "later release.")
     int httpPort;
 
+    @Option(names = "--fips", description = "Only FIPS 140-approved algorithms and key sizes (crypto.fips_only; see "
+            + "docs/fips.md).")
+    boolean fips;
+
     private ServerRunner runner;
 
     @Override
@@ -50,7 +54,8 @@ final class DevCommand implements Callable<Integer> {
         DevPki.Layout pki = new DevPki.Layout(home);
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", port),
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
-                ServerConfig.Storage.in(home), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults());
+                ServerConfig.Storage.in(home), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
+                new ServerConfig.Crypto(fips));
         LogSetup.apply(config.logging());
         synchronized (this) {
             runner = new ServerRunner(spec);
@@ -99,6 +104,9 @@ final class DevCommand implements Callable<Integer> {
         out.println();
         out.println("HTTPS API (--http-port " + httpPort + "): not available yet; the HTTPS listener comes in a later "
                 + "release.");
+        if (fips) {
+            out.println("FIPS mode (--fips): only FIPS 140-approved algorithms and key sizes are served (docs/fips.md).");
+        }
         out.println("Stop with Ctrl-C or SIGTERM.");
     }
 

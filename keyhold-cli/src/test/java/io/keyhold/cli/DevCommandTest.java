@@ -47,6 +47,18 @@ class DevCommandTest {
     }
 
     @Test
+    void dev_withFips_saysSo(@TempDir Path tmp) throws Exception {
+        ServerCommands run = new ServerCommands();
+        run.start("dev", "--dir", tmp.resolve("dev").toString(), "--port", "0", "--fips");
+        try {
+            assertThat(run.stdout()).contains("FIPS mode (--fips)");
+        } finally {
+            ((DevCommand) run.cl.getSubcommands().get("dev").getCommand()).stop();
+        }
+        assertThat(run.exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     void badPort_isAUsageError() {
         CliRun r = CliRun.run("", "dev", "--port", "70000");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -2,6 +2,7 @@ package io.keyhold.server;
 
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.server.config.ServerConfig;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.dispatch.DispatcherSettings;
 import io.keyhold.server.dispatch.KmipDispatcher;
 import io.keyhold.server.dispatch.RequestProcessor;
@@ -19,6 +20,7 @@ import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,19 +49,25 @@ public final class ServerAssembly {
 
     /** Opens the SQLite store of the configuration and builds the dispatcher with every operation. */
     public static Assembly open(ServerConfig config) {
-        return open(SqliteObjectStore.open(config.storage().database()), Clock.systemUTC());
+        return open(SqliteObjectStore.open(config.storage().database()), Clock.systemUTC(),
+                CryptoPolicy.of(config.crypto().fipsOnly()));
     }
 
-    /** The dispatcher with every operation, over the given store. */
+    /** The dispatcher with every operation, over the given store, with every algorithm the server implements. */
     public static Assembly open(ObjectStore store, Clock clock) {
-        SecureRandom random = new SecureRandom();
-        List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random));
+        return open(store, clock, CryptoPolicy.DEFAULT);
+    }
+
+    /** The dispatcher with every operation, over the given store, using the algorithms the policy allows. */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy) {
+        SecureRandom random = randomFor(policy);
+        List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
-        handlers.addAll(KeyOperations.handlers(random));
-        handlers.addAll(CipherOperations.handlers(random));
-        handlers.addAll(SignatureOperations.handlers(random));
-        handlers.addAll(CertificateOperations.handlers(random));
-        handlers.addAll(TransferOperations.handlers(random));
+        handlers.addAll(KeyOperations.handlers(random, policy));
+        handlers.addAll(CipherOperations.handlers(random, policy));
+        handlers.addAll(SignatureOperations.handlers(random, policy));
+        handlers.addAll(CertificateOperations.handlers(random, policy));
+        handlers.addAll(TransferOperations.handlers(random, policy));
         DispatcherSettings d = DispatcherSettings.defaults();
         DispatcherSettings settings = new DispatcherSettings("Keyhold", version(), d.supportedVersions(),
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,
@@ -69,6 +77,21 @@ public final class ServerAssembly {
         KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings);
         DueDates dueDates = DueDates.start(store, clock, 1000);
         return new Assembly(store, dispatcher, dueDates, dispatcher);
+    }
+
+    /**
+     * The server's generator: the platform default, or under FIPS the JDK's SP 800-90A DRBG (Hash_DRBG with
+     * SHA-256 unless the {@code securerandom.drbg.config} security property says otherwise).
+     */
+    static SecureRandom randomFor(CryptoPolicy policy) {
+        if (!policy.fipsOnly()) {
+            return new SecureRandom();
+        }
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no DRBG SecureRandom (SP 800-90A), which crypto.fips_only needs", e);
+        }
     }
 
     /** The project version this server was built as. */

@@ -39,7 +39,8 @@ public final class ConfigLoader {
             "storage.data_dir", "storage.database",
             "limits.max_message_bytes", "limits.max_connections", "limits.idle_timeout", "limits.worker_threads",
             "limits.shutdown_grace",
-            "logging.level", "logging.format");
+            "logging.level", "logging.format",
+            "crypto.fips_only");
 
     private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.protocols");
     private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
@@ -107,12 +108,12 @@ public final class ConfigLoader {
             return;
         }
         if (!root.isObject()) {
-            throw new ConfigException(name, "the top level must be a mapping of sections (kmip, tls, storage, limits, logging)");
+            throw new ConfigException(name, "the top level must be a mapping of sections (kmip, tls, storage, limits, logging, crypto)");
         }
         for (Map.Entry<String, JsonNode> section : root.properties()) {
             String sectionName = section.getKey();
             if (SETTINGS.stream().noneMatch(s -> s.startsWith(sectionName + "."))) {
-                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging)");
+                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging, crypto)");
             }
             JsonNode body = section.getValue();
             if (body == null || body.isNull()) {
@@ -223,12 +224,15 @@ public final class ConfigLoader {
         String level = choice("logging.level", "info", LOG_LEVELS);
         String format = choice("logging.format", "plain", LOG_FORMATS);
 
+        boolean fipsOnly = bool("crypto.fips_only", false);
+
         return new ServerConfig(new ServerConfig.Kmip(host, port),
                 new ServerConfig.Tls(certificate, privateKey, password, trustedCas, protocols, legacy, requireUsage,
                         identity, sessionTimeout),
                 new ServerConfig.Storage(dataDir, database),
                 new ServerConfig.Limits(maxMessage, maxConnections, idle, workers, grace),
-                new ServerConfig.Logging(level, format));
+                new ServerConfig.Logging(level, format),
+                new ServerConfig.Crypto(fipsOnly));
     }
 
     /** False for text that looks like an IP address but is not one; host names are checked when binding. */

@@ -10,13 +10,24 @@ import java.util.Objects;
  * environment (see docs/configuration.md), or built in code by {@code keyhold dev} and tests. Values are
  * validated by the loader; the records only check for nulls.
  */
-public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging) {
+public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto) {
     public ServerConfig {
         Objects.requireNonNull(kmip, "kmip");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(crypto, "crypto");
+    }
+
+    /** A configuration with the default {@link Crypto} settings. */
+    public ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging) {
+        this(kmip, tls, storage, limits, logging, Crypto.defaults());
+    }
+
+    /** This configuration with other crypto settings. */
+    public ServerConfig withCrypto(Crypto other) {
+        return new ServerConfig(kmip, tls, storage, limits, logging, other);
     }
 
     /** The KMIP listener: host (name or address; 0.0.0.0 for every IPv4 interface) and port (0: any free one). */
@@ -126,6 +137,17 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
     public record Logging(String level, String format) {
         public static Logging defaults() {
             return new Logging("info", "plain");
+        }
+    }
+
+    /**
+     * Cryptography.
+     *
+     * @param fipsOnly restrict the server to FIPS 140-approved algorithms and key sizes (docs/fips.md)
+     */
+    public record Crypto(boolean fipsOnly) {
+        public static Crypto defaults() {
+            return new Crypto(false);
         }
     }
 }

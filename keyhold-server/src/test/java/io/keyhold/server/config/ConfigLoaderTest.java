@@ -134,6 +134,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void cryptoFipsOnly_defaultsToFalse() throws Exception {
+        assertThat(load(MINIMAL, Map.of()).crypto()).isEqualTo(new ServerConfig.Crypto(false));
+    }
+
+    @Test
+    void cryptoFipsOnly_isReadFromTheFile() throws Exception {
+        assertThat(load(MINIMAL + "crypto:\n  fips_only: true\n", Map.of()).crypto().fipsOnly()).isTrue();
+        assertThat(load(MINIMAL + "crypto:\n  fips_only: false\n", Map.of()).crypto().fipsOnly()).isFalse();
+    }
+
+    @Test
+    void cryptoFipsOnly_environmentOverridesTheFile() throws Exception {
+        assertThat(load(MINIMAL + "crypto:\n  fips_only: false\n", Map.of("KEYHOLD_CRYPTO_FIPS_ONLY", "true"))
+                .crypto().fipsOnly()).isTrue();
+        assertThat(load(MINIMAL + "crypto:\n  fips_only: true\n", Map.of("KEYHOLD_CRYPTO_FIPS_ONLY", "off"))
+                .crypto().fipsOnly()).isFalse();
+    }
+
+    @Test
+    void cryptoFipsOnly_refusesANonBoolean() {
+        assertThat(error(MINIMAL, Map.of("KEYHOLD_CRYPTO_FIPS_ONLY", "maybe")))
+                .isEqualTo("crypto.fips_only (from KEYHOLD_CRYPTO_FIPS_ONLY): must be true or false (was \"maybe\")");
+    }
+
+    @Test
     void environmentVariable_isThePathUpperCasedWithUnderscores() {
         assertThat(ConfigLoader.environmentVariable("limits.max_connections")).isEqualTo("KEYHOLD_LIMITS_MAX_CONNECTIONS");
         assertThat(ConfigLoader.environmentVariable("tls.trusted_cas")).isEqualTo("KEYHOLD_TLS_TRUSTED_CAS");
@@ -147,7 +172,7 @@ class ConfigLoaderTest {
             kmip:\\n  prot: 1                     | kmip.prot: unknown setting
             kmip:\\n  host: [a, b]                | kmip.host: must be a single value, not a list
             limits:\\n  max-connections: 3        | limits.max-connections: unknown setting (did you mean limits.max_connections?)
-            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging)
+            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging, crypto)
             limits: 5                             | limits: must be a mapping of settings
             limits:\\n  max_connections: 0        | limits.max_connections: must be a whole number from 1 to 1000000 (was "0")
             limits:\\n  max_message_bytes: 10     | limits.max_message_bytes: must be a whole number from 1024 to 67108864 (was "10")
@@ -210,7 +235,7 @@ class ConfigLoaderTest {
     @Test
     void topLevelNotAMapping_isReported() {
         assertThat(error("- a\n- b\n", Map.of())).endsWith("the top level must be a mapping of sections"
-                + " (kmip, tls, storage, limits, logging)");
+                + " (kmip, tls, storage, limits, logging, crypto)");
     }
 
     @Test
@@ -230,6 +255,7 @@ class ConfigLoaderTest {
         assertThat(c.tls().sessionTimeout()).isEqualTo(defaults.tls().sessionTimeout());
         assertThat(c.limits()).isEqualTo(defaults.limits());
         assertThat(c.logging()).isEqualTo(defaults.logging());
+        assertThat(c.crypto()).isEqualTo(defaults.crypto());
         String text = Files.readString(example);
         for (String setting : ConfigLoader.SETTINGS) {
             assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.indexOf('.') + 1) + ":");

@@ -29,11 +29,17 @@ public final class LiveServer implements AutoCloseable {
 
     /** Starts on the directory's certificates and database (creating them if absent). */
     public static LiveServer start(Path directory) throws Exception {
+        return start(directory, false);
+    }
+
+    /** Starts on the directory's certificates and database, with {@code crypto.fips_only} as given. */
+    public static LiveServer start(Path directory, boolean fipsOnly) throws Exception {
         DevPki.ensure(directory);
         DevPki.Layout pki = new DevPki.Layout(directory);
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", 0),
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
-                ServerConfig.Storage.in(directory), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults());
+                ServerConfig.Storage.in(directory), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
+                new ServerConfig.Crypto(fipsOnly));
         ServerAssembly.Assembly assembly = ServerAssembly.open(config);
         KeyholdServer server = new KeyholdServer(config, assembly.processor());
         server.start();

@@ -259,6 +259,21 @@ public final class DerivationSpec {
         return outputBits;
     }
 
+    /** The hash of the method's PRF or digest, if the method has one. */
+    public Optional<HashingAlgorithm> hashingAlgorithm() {
+        return hash == null ? Optional.empty() : Optional.of(hash.kmip());
+    }
+
+    /** PBKDF2's iteration count (0 for other methods). */
+    public int iterationCount() {
+        return iterations;
+    }
+
+    /** The salt's length in bits (0 without a salt). */
+    public int saltBits() {
+        return salt == null ? 0 : salt.length * 8;
+    }
+
     Hash hash() {
         return hash;
     }

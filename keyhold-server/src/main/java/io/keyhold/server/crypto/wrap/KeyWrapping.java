@@ -17,6 +17,7 @@ import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvEncoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyMaterial;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.ops.Lifecycle;
@@ -50,9 +51,16 @@ import java.util.Optional;
  */
 public final class KeyWrapping {
     private final SecureRandom random;
+    private final CryptoPolicy policy;
 
     public KeyWrapping(SecureRandom random) {
+        this(random, CryptoPolicy.DEFAULT);
+    }
+
+    /** Wrapping with the keys the policy allows (an RSA wrapping key of fewer than 2048 bits is refused under FIPS). */
+    public KeyWrapping(SecureRandom random, CryptoPolicy policy) {
         this.random = java.util.Objects.requireNonNull(random, "random");
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     /**
@@ -74,6 +82,7 @@ public final class KeyWrapping {
         TtlvItem keyValue = block.child(Tag.KEY_VALUE).filter(TtlvItem::isStructure).orElseThrow(() -> new KmipException(
                 ResultReason.KEY_VALUE_NOT_PRESENT, "the Key Block has no Key Value"));
         StoredObject wrappingKey = context.read(tx -> load(context, tx, specification.keyIdentifier(), true));
+        policy.requireKey(wrappingKey, CryptoPolicy.Use.WRAP);
         Choice choice = choose(wrappingKey, specification.cryptographicParameters(), true);
         byte[] plaintext;
         if (specification.ttlvEncoded()) {
@@ -180,6 +189,7 @@ public final class KeyWrapping {
                             + ManagedObjects.printable(uid) + ", which has no Private Key Link to unwrap with"));
             unwrappingKey = context.read(tx -> load(context, tx, privateUid, false));
         }
+        policy.requireKey(unwrappingKey, CryptoPolicy.Use.UNWRAP);
         Choice choice = choose(unwrappingKey, parameters, false);
         byte[] iv = null;
         if (choice.algorithm.needsIv()) {

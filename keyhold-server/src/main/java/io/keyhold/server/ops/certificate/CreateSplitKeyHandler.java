@@ -10,6 +10,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyMaterial;
 import io.keyhold.server.crypto.split.SecretSharing;
 import io.keyhold.server.crypto.split.Share;
@@ -44,9 +45,11 @@ import java.util.Optional;
  */
 final class CreateSplitKeyHandler implements OperationHandler {
     private final SecureRandom random;
+    private final CryptoPolicy policy;
 
-    CreateSplitKeyHandler(SecureRandom random) {
+    CreateSplitKeyHandler(SecureRandom random, CryptoPolicy policy) {
         this.random = Objects.requireNonNull(random, "random");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -69,6 +72,7 @@ final class CreateSplitKeyHandler implements OperationHandler {
         BigInteger prime = Payloads.optional(payload, Tag.PRIME_FIELD_SIZE, ItemType.BIG_INTEGER)
                 .map(TtlvItem::bigIntegerValue).orElse(null);
         SplitParameters parameters = SplitKeys.parameters(method, parts, threshold, prime);
+        policy.requireSplit(parameters.method());
         List<KmipAttribute> client = context.read(tx -> RequestAttributes.read(context, tx, payload, ObjectType.SPLIT_KEY.value()));
 
         Optional<String> baseUid = Payloads.optional(payload, Tag.UNIQUE_IDENTIFIER, ItemType.TEXT_STRING).map(TtlvItem::textValue);
@@ -96,6 +100,7 @@ final class CreateSplitKeyHandler implements OperationHandler {
                             "Cryptographic Algorithm is missing (needed to generate the key to split)"));
             Integer length = clientValue(client, "Cryptographic Length", ItemType.INTEGER)
                     .map(TtlvItem::intValue).orElse(null);
+            policy.requireNewKey(alg.enumValue(), length, null);
             SymmetricKeys.Generated generated = SymmetricKeys.generate(alg.enumValue(), length, random);
             secret = generated.material();
             lengthBits = generated.lengthBits();

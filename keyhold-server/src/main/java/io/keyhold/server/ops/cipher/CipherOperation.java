@@ -7,6 +7,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyMaterial;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.Streams;
@@ -36,11 +37,13 @@ import java.util.List;
  */
 final class CipherOperation {
     private final Ciphers ciphers;
+    private final CryptoPolicy policy;
     private final boolean encrypt;
     private final String name;
 
-    CipherOperation(Ciphers ciphers, boolean encrypt) {
+    CipherOperation(Ciphers ciphers, CryptoPolicy policy, boolean encrypt) {
         this.ciphers = ciphers;
+        this.policy = policy;
         this.encrypt = encrypt;
         this.name = encrypt ? "Encrypt" : "Decrypt";
     }
@@ -160,7 +163,8 @@ final class CipherOperation {
         context.write(tx -> KeyUse.consumeUsage(tx, usableKey(context, tx, key.uniqueIdentifier()), uses, bytes, context.now()));
     }
 
-    private static CipherSpec spec(OperationContext context, StoredObject key, TtlvItem requested) throws KmipException {
+    private CipherSpec spec(OperationContext context, StoredObject key, TtlvItem requested) throws KmipException {
+        policy.requireKey(key, encrypt ? CryptoPolicy.Use.ENCRYPT : CryptoPolicy.Use.DECRYPT);
         Integer algorithm = key.attribute("Cryptographic Algorithm").map(a -> a.value().enumValue())
                 .orElse(KeyMaterial.algorithm(key).orElse(null));
         if (algorithm == null) {
@@ -172,6 +176,7 @@ final class CipherOperation {
             throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, spec.mode() + " needs the Authenticated Encryption "
                     + "Tag, which KMIP has from version 1.4; this request is " + context.version());
         }
+        policy.requireCipher(spec, encrypt);
         return spec;
     }
 

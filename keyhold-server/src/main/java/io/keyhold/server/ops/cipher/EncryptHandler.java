@@ -3,6 +3,7 @@ package io.keyhold.server.ops.cipher;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.cipher.Ciphers;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
@@ -17,8 +18,8 @@ import io.keyhold.server.ops.OperationHandler;
 final class EncryptHandler implements OperationHandler {
     private final CipherOperation flow;
 
-    EncryptHandler(Ciphers ciphers) {
-        this.flow = new CipherOperation(ciphers, true);
+    EncryptHandler(Ciphers ciphers, CryptoPolicy policy) {
+        this.flow = new CipherOperation(ciphers, policy, true);
     }
 
     @Override

@@ -5,10 +5,12 @@ import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.spec.LinkType;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.RecommendedCurve;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.keygen.KeyPairSpec;
 import io.keyhold.server.crypto.keygen.KeyPairs;
 import io.keyhold.server.ops.OperationContext;
@@ -32,9 +34,11 @@ import java.util.Objects;
  */
 final class CreateKeyPairHandler implements OperationHandler {
     private final KeyPairs keyPairs;
+    private final CryptoPolicy policy;
 
-    CreateKeyPairHandler(KeyPairs keyPairs) {
+    CreateKeyPairHandler(KeyPairs keyPairs, CryptoPolicy policy) {
         this.keyPairs = Objects.requireNonNull(keyPairs, "keyPairs");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -55,7 +59,7 @@ final class CreateKeyPairHandler implements OperationHandler {
                         KeyAttributes.read(context, tx, payload, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES, pub))));
         List<KmipAttribute> privateAttributes = read.get(0);
         List<KmipAttribute> publicAttributes = read.get(1);
-        KeyPairSpec spec = spec(context, privateAttributes, publicAttributes);
+        KeyPairSpec spec = spec(context, policy, privateAttributes, publicAttributes);
         Pair pair = create(context, keyPairs, spec, privateAttributes, publicAttributes);
         context.write(tx -> {
             tx.insert(pair.privateKey());
@@ -71,8 +75,8 @@ final class CreateKeyPairHandler implements OperationHandler {
     record Pair(StoredObject privateKey, StoredObject publicKey) {}
 
     /** The validated request from the attributes both keys will carry. */
-    static KeyPairSpec spec(OperationContext context, List<KmipAttribute> privateAttributes, List<KmipAttribute> publicAttributes)
-            throws KmipException {
+    static KeyPairSpec spec(OperationContext context, CryptoPolicy policy, List<KmipAttribute> privateAttributes,
+                            List<KmipAttribute> publicAttributes) throws KmipException {
         TtlvItem algorithm = KeyAttributes.agreed(privateAttributes, publicAttributes, "Cryptographic Algorithm")
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, "Cryptographic Algorithm is missing"));
         Integer length = KeyAttributes.agreed(privateAttributes, publicAttributes, "Cryptographic Length")
@@ -81,7 +85,12 @@ final class CreateKeyPairHandler implements OperationHandler {
         Integer curve = KeyAttributes.curve(privateAttributes) != null ? KeyAttributes.curve(privateAttributes)
                 : KeyAttributes.curve(publicAttributes);
         int usage = KeyAttributes.mask(privateAttributes) | KeyAttributes.mask(publicAttributes);
-        return KeyPairSpec.of(context.version(), algorithm.enumValue(), length, curve, usage);
+        RecommendedCurve named = curve == null ? null : RecommendedCurve.fromValue(curve).orElse(null);
+        policy.requireNewKey(algorithm.enumValue(), length, named);
+        KeyPairSpec spec = KeyPairSpec.of(context.version(), algorithm.enumValue(), length, curve, usage);
+        // the curve the spec settled on (EC with a length only)
+        policy.requireNewKey(spec.algorithm().value(), spec.lengthBits(), spec.curve().orElse(null));
+        return spec;
     }
 
     /** Generates the pair and builds both objects with their attributes and Links (not stored yet). */

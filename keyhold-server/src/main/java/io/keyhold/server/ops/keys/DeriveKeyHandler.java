@@ -10,6 +10,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.derive.DerivationSpec;
 import io.keyhold.server.crypto.derive.KeyDerivation;
@@ -33,6 +34,11 @@ import java.util.List;
  * Placeholder. Several base objects (Unique Identifier repeated) are Feature Not Supported.
  */
 final class DeriveKeyHandler implements OperationHandler {
+    private final CryptoPolicy policy;
+
+    DeriveKeyHandler(CryptoPolicy policy) {
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    }
 
     @Override
     public Operation operation() {
@@ -65,6 +71,10 @@ final class DeriveKeyHandler implements OperationHandler {
                             + " key is missing"));
         }
         DerivationSpec spec = DerivationSpec.of(method, parameters, lengthBits);
+        policy.requireDerivation(spec);
+        if (objectType == ObjectType.SYMMETRIC_KEY.value()) {
+            policy.requireNewKey(algorithm, lengthBits, null);
+        }
         int alg = algorithm;
         StoredObject derived = context.write(tx -> {
             StoredObject base = ManagedObjects.load(context, tx, baseUid);
@@ -78,6 +88,7 @@ final class DeriveKeyHandler implements OperationHandler {
                         "the base object of Derive Key must be a Symmetric Key or Secret Data");
             }
             KeyUse.require(base, KeyUse.Purpose.PROTECT, CryptographicUsageMask.DERIVE_KEY, context.now());
+            policy.requireKey(base, CryptoPolicy.Use.DERIVE);
             TtlvItem object = KeyDerivation.deriveObject(spec, base, objectType, alg);
             StoredObject created = NewObjects.build(context, objectType, object, client, List.of());
             created = KeyAttributes.withLink(created, LinkType.DERIVATION_BASE_OBJECT_LINK, base.uniqueIdentifier());

@@ -1,5 +1,6 @@
 package io.keyhold.server.ops.keys;
 
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.keygen.KeyPairs;
 import io.keyhold.server.ops.OperationHandler;
 import java.security.SecureRandom;
@@ -16,12 +17,23 @@ public final class KeyOperations {
      * @param random the source of new key material
      */
     public static List<OperationHandler> handlers(SecureRandom random) {
+        return handlers(random, CryptoPolicy.DEFAULT);
+    }
+
+    /**
+     * One handler per operation, restricted to the algorithms and key sizes the policy allows.
+     *
+     * @param random the source of new key material
+     * @param policy the algorithms and key sizes allowed
+     */
+    public static List<OperationHandler> handlers(SecureRandom random, CryptoPolicy policy) {
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(policy, "policy");
         KeyPairs keyPairs = new KeyPairs(random);
         return List.of(
-                new CreateKeyPairHandler(keyPairs),
-                new ReKeyHandler(random),
-                new ReKeyKeyPairHandler(keyPairs),
-                new DeriveKeyHandler());
+                new CreateKeyPairHandler(keyPairs, policy),
+                new ReKeyHandler(random, policy),
+                new ReKeyKeyPairHandler(keyPairs, policy),
+                new DeriveKeyHandler(policy));
     }
 }

@@ -9,6 +9,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.ManagedObjects;
 import io.keyhold.server.ops.OperationContext;
@@ -35,9 +36,11 @@ import java.util.Objects;
  */
 final class ReKeyHandler implements OperationHandler {
     private final SecureRandom random;
+    private final CryptoPolicy policy;
 
-    ReKeyHandler(SecureRandom random) {
+    ReKeyHandler(SecureRandom random, CryptoPolicy policy) {
         this.random = Objects.requireNonNull(random, "random");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -69,6 +72,7 @@ final class ReKeyHandler implements OperationHandler {
                     .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, "the key to replace has no Cryptographic Algorithm"));
             Integer length = KeyAttributes.value(attributes, "Cryptographic Length").filter(l -> l.type() == ItemType.INTEGER)
                     .map(TtlvItem::intValue).orElse(null);
+            policy.requireKey(algorithm.enumValue(), length, null, CryptoPolicy.Use.RE_KEY);
             SymmetricKeys.Generated key = SymmetricKeys.generate(algorithm.enumValue(), length, random);
             TtlvItem lengthItem = key.lengthItem();
             TtlvItem object = key.toObject(algorithm.enumValue());

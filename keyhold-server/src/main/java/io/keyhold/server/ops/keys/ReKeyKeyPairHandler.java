@@ -9,6 +9,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.keygen.KeyPairSpec;
 import io.keyhold.server.crypto.keygen.KeyPairs;
 import io.keyhold.server.ops.Lifecycle;
@@ -34,9 +35,11 @@ import java.util.Optional;
  */
 final class ReKeyKeyPairHandler implements OperationHandler {
     private final KeyPairs keyPairs;
+    private final CryptoPolicy policy;
 
-    ReKeyKeyPairHandler(KeyPairs keyPairs) {
+    ReKeyKeyPairHandler(KeyPairs keyPairs, CryptoPolicy policy) {
         this.keyPairs = Objects.requireNonNull(keyPairs, "keyPairs");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -80,7 +83,7 @@ final class ReKeyKeyPairHandler implements OperationHandler {
             List<KmipAttribute> publicAttributes = KeyAttributes.merge(KeyAttributes.merge(publicBase,
                     KeyAttributes.read(context, tx, payload, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES, pub)),
                     KeyAttributes.read(context, tx, payload, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES, pub));
-            KeyPairSpec spec = CreateKeyPairHandler.spec(context, privateAttributes, publicAttributes);
+            KeyPairSpec spec = CreateKeyPairHandler.spec(context, policy, privateAttributes, publicAttributes);
             CreateKeyPairHandler.Pair created = CreateKeyPairHandler.create(context, keyPairs, spec, privateAttributes,
                     publicAttributes);
             StoredObject newPrivate = KeyAttributes.withLink(created.privateKey(), LinkType.REPLACED_OBJECT_LINK,

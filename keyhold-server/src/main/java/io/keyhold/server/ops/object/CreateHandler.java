@@ -8,6 +8,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
@@ -26,9 +27,11 @@ import java.util.Optional;
  */
 final class CreateHandler implements OperationHandler {
     private final SecureRandom random;
+    private final CryptoPolicy policy;
 
-    CreateHandler(SecureRandom random) {
+    CreateHandler(SecureRandom random, CryptoPolicy policy) {
         this.random = Objects.requireNonNull(random, "random");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -48,6 +51,7 @@ final class CreateHandler implements OperationHandler {
         TtlvItem algorithm = NewObjects.clientValue(client, "Cryptographic Algorithm", ItemType.ENUMERATION)
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, "Cryptographic Algorithm is missing"));
         Optional<TtlvItem> length = NewObjects.clientValue(client, "Cryptographic Length", ItemType.INTEGER);
+        policy.requireNewKey(algorithm.enumValue(), length.map(TtlvItem::intValue).orElse(null), null);
         SymmetricKeys.Generated key = SymmetricKeys.generate(algorithm.enumValue(),
                 length.map(TtlvItem::intValue).orElse(null), random);
         TtlvItem lengthItem = key.lengthItem();

@@ -5,6 +5,7 @@ import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.wrap.KeyWrapping;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.ManagedObjects;
@@ -26,12 +27,15 @@ final class GetHandler implements OperationHandler {
     private final KeyPresentation presentation;
 
     GetHandler() {
-        this(new SecureRandom());
+        this(new SecureRandom(), CryptoPolicy.DEFAULT);
     }
 
-    /** @param random the source of AES-GCM wrapping IVs */
-    GetHandler(SecureRandom random) {
-        this.presentation = new KeyPresentation(new KeyWrapping(random));
+    /**
+     * @param random the source of AES-GCM wrapping IVs
+     * @param policy the algorithms a wrapping key may use
+     */
+    GetHandler(SecureRandom random, CryptoPolicy policy) {
+        this.presentation = new KeyPresentation(new KeyWrapping(random, policy));
     }
 
     @Override

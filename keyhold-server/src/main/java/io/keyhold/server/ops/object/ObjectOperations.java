@@ -1,5 +1,6 @@
 package io.keyhold.server.ops.object;
 
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.ops.OperationHandler;
 import java.security.SecureRandom;
 import java.util.List;
@@ -21,11 +22,22 @@ public final class ObjectOperations {
      * @param random the source of key material for Create
      */
     public static List<OperationHandler> handlers(SecureRandom random) {
+        return handlers(random, CryptoPolicy.DEFAULT);
+    }
+
+    /**
+     * One handler per operation, Create restricted to what the policy allows.
+     *
+     * @param random the source of key material for Create
+     * @param policy the algorithms and key sizes allowed
+     */
+    public static List<OperationHandler> handlers(SecureRandom random, CryptoPolicy policy) {
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(policy, "policy");
         return List.of(
-                new CreateHandler(random),
-                new RegisterHandler(),
-                new GetHandler(),
+                new CreateHandler(random, policy),
+                new RegisterHandler(policy),
+                new GetHandler(random, policy),
                 new LocateHandler(),
                 new CheckHandler(),
                 new ActivateHandler(),

@@ -9,6 +9,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.wrap.KeyWrapping;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
@@ -27,7 +28,11 @@ import java.util.List;
  * only and sets the ID Placeholder. A malformed object is Invalid Field.
  */
 final class RegisterHandler implements OperationHandler {
-    private final KeyWrapping wrapping = new KeyWrapping(new SecureRandom());
+    private final KeyWrapping wrapping;
+
+    RegisterHandler(CryptoPolicy policy) {
+        this.wrapping = new KeyWrapping(new SecureRandom(), policy);
+    }
 
     @Override
     public Operation operation() {

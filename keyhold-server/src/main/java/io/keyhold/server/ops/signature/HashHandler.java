@@ -4,6 +4,7 @@ import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.crypto.signature.Digests;
 import io.keyhold.server.ops.OperationContext;
@@ -19,8 +20,11 @@ final class HashHandler implements OperationHandler {
     private static final String STREAM = Operation.HASH.specName();
     private final Digests digests;
 
-    HashHandler(Digests digests) {
+    private final CryptoPolicy policy;
+
+    HashHandler(Digests digests, CryptoPolicy policy) {
         this.digests = Objects.requireNonNull(digests, "digests");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -36,6 +40,7 @@ final class HashHandler implements OperationHandler {
         if (part.continues()) {
             stream = streams.resume(STREAM, part.correlation(), Digests.DigestStream.class);
         } else {
+            Parts.requireHash(policy, Parts.parameters(payload));
             stream = digests.start(Digests.parameters(Parts.parameters(payload)));
         }
         stream.update(Parts.data(payload, part));

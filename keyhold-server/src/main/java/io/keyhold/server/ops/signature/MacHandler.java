@@ -6,6 +6,7 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.crypto.signature.MacParameters;
@@ -24,8 +25,11 @@ final class MacHandler implements OperationHandler {
     private static final String STREAM = Operation.MAC.specName();
     private final Macs macs;
 
-    MacHandler(Macs macs) {
+    private final CryptoPolicy policy;
+
+    MacHandler(Macs macs, CryptoPolicy policy) {
         this.macs = Objects.requireNonNull(macs, "macs");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -57,7 +61,11 @@ final class MacHandler implements OperationHandler {
         String uid = Parts.uid(context, payload);
         StoredObject key = Parts.key(context, uid, ObjectType.SYMMETRIC_KEY, KeyUse.Purpose.PROTECT,
                 CryptographicUsageMask.MAC_GENERATE);
-        Macs.MacStream stream = macs.start(key, MacParameters.resolve(Parts.parameters(payload), key));
+        policy.requireKey(key, CryptoPolicy.Use.MAC);
+        Parts.requireHash(policy, Parts.parameters(payload));
+        MacParameters parameters = MacParameters.resolve(Parts.parameters(payload), key);
+        policy.requireMac(parameters);
+        Macs.MacStream stream = macs.start(key, parameters);
         stream.update(Parts.data(payload, part));
         if (part.starts()) {
             return Parts.response(Parts.uidItem(uid), Parts.correlationItem(streams.start(STREAM, stream)));

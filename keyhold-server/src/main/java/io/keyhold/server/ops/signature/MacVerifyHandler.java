@@ -8,6 +8,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.ValidityIndicator;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.crypto.signature.MacParameters;
@@ -29,8 +30,11 @@ final class MacVerifyHandler implements OperationHandler {
     private static final String STREAM = Operation.MAC_VERIFY.specName();
     private final Macs macs;
 
-    MacVerifyHandler(Macs macs) {
+    private final CryptoPolicy policy;
+
+    MacVerifyHandler(Macs macs, CryptoPolicy policy) {
         this.macs = Objects.requireNonNull(macs, "macs");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     /** A MAC verification in parts and the MAC Data if an earlier part brought it. */
@@ -79,7 +83,11 @@ final class MacVerifyHandler implements OperationHandler {
         String uid = Parts.uid(context, payload);
         StoredObject key = Parts.key(context, uid, ObjectType.SYMMETRIC_KEY, KeyUse.Purpose.PROCESS,
                 CryptographicUsageMask.MAC_VERIFY);
-        Macs.MacStream mac = macs.start(key, MacParameters.resolve(Parts.parameters(payload), key));
+        policy.requireKey(key, CryptoPolicy.Use.MAC_VERIFY);
+        Parts.requireHash(policy, Parts.parameters(payload));
+        MacParameters parameters = MacParameters.resolve(Parts.parameters(payload), key);
+        policy.requireMac(parameters);
+        Macs.MacStream mac = macs.start(key, parameters);
         mac.update(Parts.data(payload, part));
         if (!part.starts()) {
             return answer(uid, mac.verify(required(macData.orElse(null))), null);

@@ -7,6 +7,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.ops.ManagedObjects;
@@ -49,6 +50,15 @@ final class Parts {
                     + " cannot carry a Correlation Value");
         }
         return new Part(init, fin, correlation);
+    }
+
+    /** Refuses a Hashing Algorithm in the Cryptographic Parameters that the policy does not allow (Invalid Field). */
+    static void requireHash(CryptoPolicy policy, Optional<TtlvItem> parameters) throws KmipException {
+        Optional<TtlvItem> hash = parameters.flatMap(p -> p.child(Tag.HASHING_ALGORITHM))
+                .filter(h -> h.type() == ItemType.ENUMERATION);
+        if (hash.isPresent()) {
+            policy.requireHash(hash.get().enumValue());
+        }
     }
 
     static Optional<TtlvItem> parameters(TtlvItem payload) throws KmipException {

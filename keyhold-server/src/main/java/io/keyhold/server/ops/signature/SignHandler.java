@@ -7,6 +7,7 @@ import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.crypto.signature.SignatureParameters;
@@ -28,8 +29,11 @@ final class SignHandler implements OperationHandler {
     private static final String STREAM = Operation.SIGN.specName();
     private final Signatures signatures;
 
-    SignHandler(Signatures signatures) {
+    private final CryptoPolicy policy;
+
+    SignHandler(Signatures signatures, CryptoPolicy policy) {
         this.signatures = Objects.requireNonNull(signatures, "signatures");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -62,7 +66,10 @@ final class SignHandler implements OperationHandler {
         }
         String uid = Parts.uid(context, payload);
         StoredObject key = Parts.key(context, uid, ObjectType.PRIVATE_KEY, KeyUse.Purpose.PROTECT, CryptographicUsageMask.SIGN);
+        policy.requireKey(key, CryptoPolicy.Use.SIGN);
+        Parts.requireHash(policy, Parts.parameters(payload));
         SignatureParameters parameters = SignatureParameters.resolve(Parts.parameters(payload), key);
+        policy.requireSignature(parameters, true);
         Optional<byte[]> digest = PayloadFields.bytes(payload, Tag.DIGESTED_DATA);
         if (digest.isPresent()) {
             if (payload.child(Tag.DATA).isPresent() || part.starts()) {

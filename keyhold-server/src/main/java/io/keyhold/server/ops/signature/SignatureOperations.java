@@ -1,5 +1,6 @@
 package io.keyhold.server.ops.signature;
 
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.signature.Digests;
 import io.keyhold.server.crypto.signature.Macs;
 import io.keyhold.server.crypto.signature.Signatures;
@@ -18,14 +19,25 @@ public final class SignatureOperations {
      * @param random the randomness of ECDSA and RSASSA-PSS signatures
      */
     public static List<OperationHandler> handlers(SecureRandom random) {
+        return handlers(random, CryptoPolicy.DEFAULT);
+    }
+
+    /**
+     * One handler per operation, restricted to the algorithms and key sizes the policy allows.
+     *
+     * @param random the randomness of ECDSA and RSASSA-PSS signatures
+     * @param policy the algorithms and key sizes allowed
+     */
+    public static List<OperationHandler> handlers(SecureRandom random, CryptoPolicy policy) {
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(policy, "policy");
         Signatures signatures = new Signatures(random);
         Macs macs = new Macs();
         return List.of(
-                new SignHandler(signatures),
-                new SignatureVerifyHandler(signatures),
-                new MacHandler(macs),
-                new MacVerifyHandler(macs),
-                new HashHandler(new Digests()));
+                new SignHandler(signatures, policy),
+                new SignatureVerifyHandler(signatures, policy),
+                new MacHandler(macs, policy),
+                new MacVerifyHandler(macs, policy),
+                new HashHandler(new Digests(), policy));
     }
 }

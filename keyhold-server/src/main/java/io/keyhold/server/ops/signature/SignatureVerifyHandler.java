@@ -8,6 +8,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.ValidityIndicator;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyUse;
 import io.keyhold.server.crypto.Streams;
 import io.keyhold.server.crypto.signature.SignatureParameters;
@@ -32,8 +33,11 @@ final class SignatureVerifyHandler implements OperationHandler {
     private static final String STREAM = Operation.SIGNATURE_VERIFY.specName();
     private final Signatures signatures;
 
-    SignatureVerifyHandler(Signatures signatures) {
+    private final CryptoPolicy policy;
+
+    SignatureVerifyHandler(Signatures signatures, CryptoPolicy policy) {
         this.signatures = Objects.requireNonNull(signatures, "signatures");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     /** A verification in parts and the Signature Data if an earlier part brought it. */
@@ -88,7 +92,10 @@ final class SignatureVerifyHandler implements OperationHandler {
         }
         String uid = Parts.uid(context, payload);
         StoredObject key = Parts.key(context, uid, ObjectType.PUBLIC_KEY, KeyUse.Purpose.PROCESS, CryptographicUsageMask.VERIFY);
+        policy.requireKey(key, CryptoPolicy.Use.VERIFY);
+        Parts.requireHash(policy, Parts.parameters(payload));
         SignatureParameters parameters = SignatureParameters.resolve(Parts.parameters(payload), key);
+        policy.requireSignature(parameters, false);
         Optional<byte[]> digest = PayloadFields.bytes(payload, Tag.DIGESTED_DATA);
         if (digest.isPresent()) {
             if (payload.child(Tag.DATA).isPresent() || part.starts()) {

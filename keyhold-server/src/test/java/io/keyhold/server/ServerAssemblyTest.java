@@ -1,0 +1,13 @@
+package io.keyhold.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keyhold.server.crypto.CryptoPolicy;
+import org.junit.jupiter.api.Test;
+
+class ServerAssemblyTest {
+    @Test
+    void randomFor_fips_isTheSp80090aDrbg() {
+        assertThat(ServerAssembly.randomFor(CryptoPolicy.FIPS_140).getAlgorithm()).isEqualTo("DRBG");
+    }
+}
