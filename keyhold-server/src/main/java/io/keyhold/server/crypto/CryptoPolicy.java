@@ -152,7 +152,7 @@ public final class CryptoPolicy {
                 }
             }
             default -> {
-                // AES in every mode CipherSpec offers (ECB, CBC, CTR, GCM, KW, KWP) is approved (SP 800-38A/C/D/F)
+                // AES in every mode CipherSpec offers (ECB, CBC, CTR, GCM, XTS, KW, KWP) is approved (SP 800-38A/C/D/E/F)
             }
         }
     }

@@ -153,8 +153,9 @@ public final class CipherParameters {
             case NISTKEYWRAP -> Mode.KEY_WRAP;
             case AESKEYWRAPPADDING -> Mode.KEY_WRAP_PADDED;
             case AEAD -> Mode.AEAD;
+            case XTS -> Mode.XTS;
             default -> throw unsupported("Block Cipher Mode " + m.specName() + " is not supported for Encrypt and Decrypt"
-                    + " (supported: CBC, ECB, CTR, GCM, NISTKeyWrap, AESKeyWrapPadding, AEAD)");
+                    + " (supported: CBC, ECB, CTR, GCM, XTS, NISTKeyWrap, AESKeyWrapPadding, AEAD)");
         };
     }
 

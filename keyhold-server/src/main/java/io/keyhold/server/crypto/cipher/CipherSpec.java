@@ -26,10 +26,12 @@ public final class CipherSpec {
      * {@code NONE} is RSA's.
      */
     public enum Mode {
-        CBC, ECB, CTR, GCM, KEY_WRAP, KEY_WRAP_PADDED, AEAD, STREAM, NONE;
+        CBC, ECB, CTR, GCM, KEY_WRAP, KEY_WRAP_PADDED, AEAD, STREAM, NONE,
+        /** XTS-AES (IEEE 1619, SP 800-38E): the IV/Counter/Nonce is the data unit's 16-byte tweak. */
+        XTS;
 
         boolean usesIv() {
-            return this == CBC || this == CTR || this == GCM || this == AEAD || this == STREAM;
+            return this == CBC || this == CTR || this == GCM || this == AEAD || this == STREAM || this == XTS;
         }
 
         boolean authenticated() {
@@ -98,6 +100,9 @@ public final class CipherSpec {
             case AES, TRIPLE_DES -> {
                 if (mode == Mode.NONE || mode == Mode.AEAD) {
                     throw bad(what + ": a block cipher needs a Block Cipher Mode such as CBC or GCM");
+                }
+                if (algorithm == Algorithm.AES && mode == Mode.XTS && padding != Padding.NONE) {
+                    throw bad(what + ": XTS takes no padding (a final partial block is handled by ciphertext stealing)");
                 }
                 if (algorithm == Algorithm.TRIPLE_DES && mode != Mode.CBC && mode != Mode.ECB) {
                     throw unsupported(what + ": Triple DES is supported with CBC and ECB only");
@@ -170,6 +175,7 @@ public final class CipherSpec {
         return switch (mode) {
             case CBC, CTR -> algorithm.blockBytes;
             case AEAD -> 12;
+            case XTS -> 16;
             default -> 0;
         };
     }

@@ -30,7 +30,7 @@ import javax.crypto.spec.PSource;
 /**
  * Encryption and decryption with a managed key, in one shot or as a stream, on the JDK's providers: AES
  * (CBC, ECB, CTR, GCM, Key Wrap RFC 3394 and RFC 5649), Triple DES (CBC, ECB), ChaCha20 and ChaCha20-Poly1305 (RFC 8439)
- * and RSA (OAEP, PKCS #1 v1.5). XTS is not offered: neither the JDK nor BouncyCastle has AES-XTS as a cipher.
+ * and RSA (OAEP, PKCS #1 v1.5); XTS-AES through {@link Xts}, one data unit per request (no streaming).
  *
  * <p>Keys come from {@link KeyMaterial}: secret keys for symmetric ciphers; for RSA the Public Key (X.509)
  * encrypts and the Private Key (PKCS #8) decrypts. When a mode needs an IV and the client gives none, the
@@ -52,6 +52,9 @@ public final class Ciphers {
      * @param aad Authenticated Encryption Additional Data, or null
      */
     public CipherResult encrypt(StoredObject key, CipherSpec spec, byte[] data, byte[] iv, byte[] aad) throws KmipException {
+        if (spec.mode() == CipherSpec.Mode.XTS) {
+            return xts(key, spec, data, iv, aad, true);
+        }
         CipherStream stream = startEncrypt(key, spec, iv, aad, "");
         return stream.finish(data, null);
     }
@@ -63,6 +66,12 @@ public final class Ciphers {
      */
     public CipherResult decrypt(StoredObject key, CipherSpec spec, byte[] data, byte[] iv, byte[] aad, byte[] tag)
             throws KmipException {
+        if (spec.mode() == CipherSpec.Mode.XTS) {
+            if (tag != null) {
+                throw new KmipException(ResultReason.INVALID_FIELD, "XTS is not authenticated: no Authenticated Encryption Tag");
+            }
+            return xts(key, spec, data, iv, aad, false);
+        }
         CipherStream stream = startDecrypt(key, spec, iv, aad, "");
         return stream.finish(data, tag);
     }
@@ -77,8 +86,39 @@ public final class Ciphers {
         return start(Cipher.DECRYPT_MODE, key, spec, iv, aad, uid);
     }
 
+    /** One XTS data unit; the tweak is the client's IV/Counter/Nonce, or a random one returned for encryption. */
+    private CipherResult xts(StoredObject key, CipherSpec spec, byte[] data, byte[] iv, byte[] aad, boolean encrypt)
+            throws KmipException {
+        if (aad != null) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "Authenticated Encryption Additional Data is not used with XTS");
+        }
+        byte[] generated = null;
+        if (iv == null) {
+            if (!encrypt) {
+                throw new KmipException(ResultReason.INVALID_MESSAGE, "IV/Counter/Nonce is missing: XTS decryption needs the"
+                        + " data unit's tweak");
+            }
+            generated = new byte[16];
+            random.nextBytes(generated);
+            iv = generated;
+        } else if (encrypt && spec.serverIv()) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "IV/Counter/Nonce is given but Random IV asks the server to choose it");
+        }
+        byte[] keyBytes = KeyMaterial.secretBytes(key);
+        try {
+            byte[] out = encrypt ? Xts.encrypt(keyBytes, iv, data) : Xts.decrypt(keyBytes, iv, data);
+            return new CipherResult(out, generated, null);
+        } finally {
+            java.util.Arrays.fill(keyBytes, (byte) 0);
+        }
+    }
+
     private CipherStream start(int opMode, StoredObject key, CipherSpec spec, byte[] iv, byte[] aad, String uid)
             throws KmipException {
+        if (spec.mode() == CipherSpec.Mode.XTS) {
+            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "XTS encrypts one data unit per request; it cannot be"
+                    + " streamed in parts");
+        }
         boolean encrypt = opMode == Cipher.ENCRYPT_MODE;
         byte[] generated = null;
         if (!spec.usesIv()) {
