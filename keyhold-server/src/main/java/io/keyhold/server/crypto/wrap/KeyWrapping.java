@@ -11,7 +11,6 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.PaddingMethod;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
-import io.keyhold.protocol.spec.WrappingMethod;
 import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvDecoder;
@@ -34,10 +33,16 @@ import java.util.Optional;
 
 /**
  * Key wrapping of managed objects (KMIP 1.4 sections 2.1.5-2.1.6 and 12, 2.1 sections 2.1.6-2.1.7):
- * encrypts a Key Block's Key Value under another managed key for Get and Export, and unwraps wrapped Key
- * Blocks for Register and Import when this owner holds the unwrapping key.
+ * encrypts and/or MACs or signs a Key Block's Key Value with other managed keys for Get and Export, and checks
+ * and unwraps wrapped Key Blocks for Register and Import when this owner holds the keys.
  *
- * <p>Algorithms: an AES wrapping key uses AES Key Wrap (RFC 3394) when the Cryptographic Parameters give
+ * <p>Wrapping Methods: Encrypt, MAC/sign and Encrypt then MAC/sign; MAC/sign then encrypt and TR-31 are Feature
+ * Not Supported. With Encrypt the Key Value becomes the wrapped bytes. With MAC/sign the Key Value stays in clear
+ * and the Key Wrapping Data carries the MAC/Signature over the TTLV encoding of that Key Value (TTLV Encoding,
+ * attributes included) or over its Key Material bytes (No Encoding). With Encrypt then MAC/sign the
+ * MAC/Signature is over the wrapped bytes. MACs and signatures come from {@link KeyAuthentication}.
+ *
+ * <p>Encryption algorithms: an AES wrapping key uses AES Key Wrap (RFC 3394) when the Cryptographic Parameters give
  * no Block Cipher Mode or NISTKeyWrap, AES Key Wrap with Padding (RFC 5649) for AESKeyWrapPadding, and
  * AES-GCM for GCM (random 96-bit IV returned in IV/Counter/Nonce, the tag of Tag Length bytes, 16 by default,
  * appended to the wrapped bytes). An RSA Public Key wraps with RSA-OAEP (Hashing Algorithm and Mask
@@ -47,11 +52,12 @@ import java.util.Optional;
  *
  * <p>The wrapping key must belong to the caller (otherwise Wrapping Object Not Found), be on-line and not
  * destroyed, be Active with Wrap Key for wrapping, and Active, Deactivated or Compromised with Unwrap Key for
- * unwrapping.
+ * unwrapping; the MAC/signature key likewise, with MAC Generate or Sign, and MAC Verify or Verify.
  */
 public final class KeyWrapping {
     private final SecureRandom random;
     private final CryptoPolicy policy;
+    private final KeyAuthentication authentication;
 
     public KeyWrapping(SecureRandom random) {
         this(random, CryptoPolicy.DEFAULT);
@@ -61,6 +67,7 @@ public final class KeyWrapping {
     public KeyWrapping(SecureRandom random, CryptoPolicy policy) {
         this.random = java.util.Objects.requireNonNull(random, "random");
         this.policy = java.util.Objects.requireNonNull(policy, "policy");
+        this.authentication = new KeyAuthentication(random, policy);
     }
 
     /**
@@ -81,14 +88,12 @@ public final class KeyWrapping {
         }
         TtlvItem keyValue = block.child(Tag.KEY_VALUE).filter(TtlvItem::isStructure).orElseThrow(() -> new KmipException(
                 ResultReason.KEY_VALUE_NOT_PRESENT, "the Key Block has no Key Value"));
-        StoredObject wrappingKey = context.read(tx -> load(context, tx, specification.keyIdentifier(), true));
-        policy.requireKey(wrappingKey, CryptoPolicy.Use.WRAP);
-        Choice choice = choose(wrappingKey, specification.cryptographicParameters(), true);
+        List<TtlvItem> children = new ArrayList<>(keyValue.children());
+        children.addAll(keyValueExtras);
+        TtlvItem fullValue = TtlvItem.structure(Tag.KEY_VALUE, children);
         byte[] plaintext;
         if (specification.ttlvEncoded()) {
-            List<TtlvItem> children = new ArrayList<>(keyValue.children());
-            children.addAll(keyValueExtras);
-            plaintext = new TtlvEncoder().encode(TtlvItem.structure(Tag.KEY_VALUE, children));
+            plaintext = new TtlvEncoder().encode(fullValue);
         } else {
             TtlvItem material = keyValue.child(Tag.KEY_MATERIAL).orElseThrow();
             if (material.type() != ItemType.BYTE_STRING) {
@@ -97,23 +102,43 @@ public final class KeyWrapping {
             }
             plaintext = material.bytesValue();
         }
+        List<TtlvItem> data = new ArrayList<>();
+        data.add(TtlvItem.enumeration(Tag.WRAPPING_METHOD, specification.method()));
+        TtlvItem newValue;
         byte[] iv = null;
-        if (choice.algorithm.needsIv()) {
-            iv = new byte[WrapAlgorithm.GCM_IV_BYTES];
-            random.nextBytes(iv);
-        }
-        byte[] wrapped;
         try {
-            wrapped = choice.algorithm.wrap(choice.key, plaintext, iv);
+            byte[] authenticated;
+            if (specification.encrypts()) {
+                StoredObject wrappingKey = context.read(tx -> load(context, tx, specification.keyIdentifier(), true));
+                policy.requireKey(wrappingKey, CryptoPolicy.Use.WRAP);
+                Choice choice = choose(wrappingKey, specification.cryptographicParameters(), true);
+                if (choice.algorithm.needsIv()) {
+                    iv = new byte[WrapAlgorithm.GCM_IV_BYTES];
+                    random.nextBytes(iv);
+                }
+                byte[] wrapped = choice.algorithm.wrap(choice.key, plaintext, iv);
+                newValue = TtlvItem.bytes(Tag.KEY_VALUE, wrapped);
+                authenticated = wrapped;
+                List<TtlvItem> info = new ArrayList<>();
+                info.add(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, wrappingKey.uniqueIdentifier()));
+                specification.cryptographicParameters().ifPresent(info::add);
+                data.add(TtlvItem.structure(Tag.ENCRYPTION_KEY_INFORMATION, info));
+            } else {
+                newValue = fullValue; // MAC/sign: the Key Value stays in clear
+                authenticated = plaintext;
+            }
+            if (specification.signs()) {
+                byte[] mac = authentication.authenticate(context, specification.macKeyIdentifier(),
+                        specification.macParameters(), authenticated);
+                List<TtlvItem> info = new ArrayList<>();
+                info.add(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, specification.macKeyIdentifier()));
+                specification.macParameters().ifPresent(info::add);
+                data.add(TtlvItem.structure(Tag.MAC_SIGNATURE_KEY_INFORMATION, info));
+                data.add(TtlvItem.bytes(Tag.MAC_SIGNATURE, mac));
+            }
         } finally {
             java.util.Arrays.fill(plaintext, (byte) 0);
         }
-        List<TtlvItem> info = new ArrayList<>();
-        info.add(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, wrappingKey.uniqueIdentifier()));
-        specification.cryptographicParameters().ifPresent(info::add);
-        List<TtlvItem> data = new ArrayList<>();
-        data.add(TtlvItem.enumeration(Tag.WRAPPING_METHOD, WrappingMethod.ENCRYPT.value()));
-        data.add(TtlvItem.structure(Tag.ENCRYPTION_KEY_INFORMATION, info));
         if (iv != null) {
             data.add(TtlvItem.bytes(Tag.IV_COUNTER_NONCE, iv));
         }
@@ -122,26 +147,39 @@ public final class KeyWrapping {
         }
         List<TtlvItem> blockChildren = new ArrayList<>();
         for (TtlvItem c : block.children()) {
-            blockChildren.add(c.tag() == Tag.KEY_VALUE ? TtlvItem.bytes(Tag.KEY_VALUE, wrapped) : c);
+            blockChildren.add(c.tag() == Tag.KEY_VALUE ? newValue : c);
         }
         blockChildren.add(TtlvItem.structure(Tag.KEY_WRAPPING_DATA, data));
         return withBlock(object, TtlvItem.structure(Tag.KEY_BLOCK, blockChildren));
     }
 
     /**
-     * The name of the key a wrapped object says it was wrapped with, when it was wrapped by encryption and
-     * that key is an object of the caller; empty otherwise (the object is then kept as given).
+     * The name of the key this server would unwrap a wrapped object with, when that key is an object of the
+     * caller's: the Encryption Key Information's key for Encrypt and Encrypt then MAC/sign, the MAC/Signature
+     * Key Information's key for MAC/sign; empty otherwise (the object is then kept as given).
      */
     public static Optional<String> unwrappingKeyOf(OperationContext context, TtlvItem object) throws KmipException {
         Optional<TtlvItem> data = object.child(Tag.KEY_BLOCK).flatMap(b -> b.child(Tag.KEY_WRAPPING_DATA));
         if (data.isEmpty()) {
             return Optional.empty();
         }
-        Optional<TtlvItem> method = data.get().child(Tag.WRAPPING_METHOD);
-        if (method.isEmpty() || method.get().enumValue() != WrappingMethod.ENCRYPT.value()) {
+        Optional<TtlvItem> method = data.get().child(Tag.WRAPPING_METHOD).filter(m -> m.type() == ItemType.ENUMERATION);
+        if (method.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> uid = data.get().child(Tag.ENCRYPTION_KEY_INFORMATION).flatMap(i -> i.child(Tag.UNIQUE_IDENTIFIER))
+        int m = method.get().enumValue();
+        if (m == WrappingSpecification.ENCRYPT || m == WrappingSpecification.ENCRYPT_THEN_MAC_SIGN) {
+            return heldKey(context, data.get(), Tag.ENCRYPTION_KEY_INFORMATION);
+        }
+        if (m == WrappingSpecification.MAC_SIGN) {
+            return heldKey(context, data.get(), Tag.MAC_SIGNATURE_KEY_INFORMATION);
+        }
+        return Optional.empty();
+    }
+
+    /** The Unique Identifier the key information names, when it is an object of the caller's. */
+    private static Optional<String> heldKey(OperationContext context, TtlvItem data, int infoTag) throws KmipException {
+        Optional<String> uid = data.child(infoTag).flatMap(i -> i.child(Tag.UNIQUE_IDENTIFIER))
                 .filter(u -> u.type() == ItemType.TEXT_STRING).map(TtlvItem::textValue);
         if (uid.isEmpty()) {
             return Optional.empty();
@@ -152,19 +190,126 @@ public final class KeyWrapping {
     }
 
     /**
-     * The object with its wrapped Key Block decrypted and checked: the Key Value as it was before wrapping,
-     * without Key Wrapping Data.
+     * The object with its wrapped Key Block checked and decrypted: the Key Value as it was before wrapping,
+     * without Key Wrapping Data. MAC/sign needs the caller's key named in the MAC/Signature Key Information;
+     * Encrypt then MAC/sign checks the MAC/Signature when the caller holds that key, then decrypts.
      *
-     * @throws KmipException Cryptographic Failure when it does not unwrap; the wrapping key refusals
+     * @throws KmipException Cryptographic Failure when it does not verify or unwrap; the wrapping key refusals;
+     *                       Feature Not Supported for MAC/sign then encrypt and TR-31
      */
     public TtlvItem unwrap(OperationContext context, TtlvItem object) throws KmipException {
         TtlvItem block = object.child(Tag.KEY_BLOCK).orElseThrow();
         TtlvItem data = block.child(Tag.KEY_WRAPPING_DATA).orElseThrow();
-        int method = WrappingSpecification.one(data, Tag.WRAPPING_METHOD, ItemType.ENUMERATION).map(TtlvItem::enumValue).orElse(-1);
-        if (method != WrappingMethod.ENCRYPT.value() || data.child(Tag.MAC_SIGNATURE_KEY_INFORMATION).isPresent()) {
-            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "only keys wrapped with Wrapping Method Encrypt"
-                    + " can be unwrapped");
+        int method = method(data);
+        if (method == WrappingSpecification.MAC_SIGN) {
+            verify(context, block, data, method);
+            return withoutWrappingData(object, block);
         }
+        if (method == WrappingSpecification.ENCRYPT_THEN_MAC_SIGN
+                && heldKey(context, data, Tag.MAC_SIGNATURE_KEY_INFORMATION).isPresent()) {
+            verify(context, block, data, method);
+        }
+        return decrypt(context, object, block, data);
+    }
+
+    /**
+     * Register and Import: the MAC/Signature checked when the caller holds its key (Cryptographic Failure when
+     * it does not verify), then the Key Block decrypted when it was encrypted with a key of the caller's; the
+     * object as given otherwise (wrapped with keys this server does not hold for the caller, or not wrapped). A
+     * MAC/sign Key Block whose MAC/Signature verified is stored without its Key Wrapping Data.
+     */
+    public TtlvItem unwrapIfHeld(OperationContext context, TtlvItem object) throws KmipException {
+        Optional<TtlvItem> block = object.child(Tag.KEY_BLOCK);
+        Optional<TtlvItem> data = block.flatMap(b -> b.child(Tag.KEY_WRAPPING_DATA));
+        if (data.isEmpty()) {
+            return object;
+        }
+        Optional<TtlvItem> methodItem = data.get().child(Tag.WRAPPING_METHOD).filter(m -> m.type() == ItemType.ENUMERATION);
+        int method = methodItem.map(TtlvItem::enumValue).orElse(-1);
+        if (method == WrappingSpecification.MAC_SIGN || method == WrappingSpecification.ENCRYPT_THEN_MAC_SIGN) {
+            boolean verified = heldKey(context, data.get(), Tag.MAC_SIGNATURE_KEY_INFORMATION).isPresent();
+            if (verified) {
+                verify(context, block.get(), data.get(), method);
+            }
+            if (method == WrappingSpecification.MAC_SIGN) {
+                return verified ? withoutWrappingData(object, block.get()) : object;
+            }
+        }
+        if ((method == WrappingSpecification.ENCRYPT || method == WrappingSpecification.ENCRYPT_THEN_MAC_SIGN)
+                && heldKey(context, data.get(), Tag.ENCRYPTION_KEY_INFORMATION).isPresent()) {
+            return decrypt(context, object, block.get(), data.get());
+        }
+        return object;
+    }
+
+    /**
+     * Import As Registered: checks the MAC/Signature of a MAC/sign or Encrypt then MAC/sign Key Block when the
+     * caller holds its key (Cryptographic Failure when it does not verify); nothing otherwise.
+     */
+    public void verifyIfHeld(OperationContext context, TtlvItem object) throws KmipException {
+        Optional<TtlvItem> block = object.child(Tag.KEY_BLOCK);
+        Optional<TtlvItem> data = block.flatMap(b -> b.child(Tag.KEY_WRAPPING_DATA));
+        if (data.isEmpty()) {
+            return;
+        }
+        int method = data.get().child(Tag.WRAPPING_METHOD).filter(m -> m.type() == ItemType.ENUMERATION)
+                .map(TtlvItem::enumValue).orElse(-1);
+        if ((method == WrappingSpecification.MAC_SIGN || method == WrappingSpecification.ENCRYPT_THEN_MAC_SIGN)
+                && heldKey(context, data.get(), Tag.MAC_SIGNATURE_KEY_INFORMATION).isPresent()) {
+            verify(context, block.get(), data.get(), method);
+        }
+    }
+
+    private static int method(TtlvItem data) throws KmipException {
+        int method = WrappingSpecification.one(data, Tag.WRAPPING_METHOD, ItemType.ENUMERATION).orElseThrow(() ->
+                new KmipException(ResultReason.MISSING_DATA, "Key Wrapping Data: Wrapping Method is missing")).enumValue();
+        WrappingSpecification.requireSupported(method);
+        return method;
+    }
+
+    /**
+     * Checks the MAC/Signature of a wrapped Key Block: over the Key Value bytes for Encrypt then MAC/sign; for
+     * MAC/sign over the TTLV encoding of the clear Key Value (TTLV Encoding) or its Key Material bytes (No
+     * Encoding).
+     */
+    private void verify(OperationContext context, TtlvItem block, TtlvItem data, int method) throws KmipException {
+        TtlvItem info = WrappingSpecification.one(data, Tag.MAC_SIGNATURE_KEY_INFORMATION, ItemType.STRUCTURE).orElseThrow(() ->
+                new KmipException(ResultReason.MISSING_DATA, "Key Wrapping Data: MAC/Signature Key Information is missing"));
+        String uid = WrappingSpecification.one(info, Tag.UNIQUE_IDENTIFIER, ItemType.TEXT_STRING).orElseThrow(() ->
+                new KmipException(ResultReason.MISSING_DATA, "MAC/Signature Key Information: Unique Identifier is missing")).textValue();
+        Optional<TtlvItem> parameters = WrappingSpecification.one(info, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE);
+        byte[] mac = WrappingSpecification.one(data, Tag.MAC_SIGNATURE, ItemType.BYTE_STRING).orElseThrow(() ->
+                new KmipException(ResultReason.MISSING_DATA, "Key Wrapping Data: MAC/Signature is missing")).bytesValue();
+        int encoding = WrappingSpecification.one(data, Tag.ENCODING_OPTION, ItemType.ENUMERATION).map(TtlvItem::enumValue)
+                .orElse(EncodingOption.TTLV_ENCODING.value());
+        TtlvItem keyValue = block.child(Tag.KEY_VALUE).orElseThrow(() -> new KmipException(ResultReason.KEY_VALUE_NOT_PRESENT,
+                "the wrapped Key Block has no Key Value"));
+        byte[] message;
+        if (method == WrappingSpecification.ENCRYPT_THEN_MAC_SIGN) {
+            if (keyValue.type() != ItemType.BYTE_STRING) {
+                throw new KmipException(ResultReason.INVALID_FIELD, "an encrypted Key Value must be a Byte String");
+            }
+            message = keyValue.bytesValue();
+        } else if (!keyValue.isStructure()) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "with Wrapping Method MAC/sign the Key Value is a Structure"
+                    + " in clear");
+        } else if (encoding == EncodingOption.NO_ENCODING.value()) {
+            TtlvItem material = keyValue.child(Tag.KEY_MATERIAL).filter(k -> k.type() == ItemType.BYTE_STRING).orElseThrow(() ->
+                    new KmipException(ResultReason.ENCODING_OPTION_ERROR, "No Encoding MACs Key Material bytes, but this Key"
+                            + " Value has no Byte String Key Material"));
+            message = material.bytesValue();
+        } else {
+            message = new TtlvEncoder().encode(keyValue);
+        }
+        try {
+            authentication.verify(context, uid, parameters, message, mac);
+        } finally {
+            java.util.Arrays.fill(message, (byte) 0);
+        }
+    }
+
+    /** Decrypts an encrypted Key Value with the key of the Encryption Key Information. */
+    private TtlvItem decrypt(OperationContext context, TtlvItem object, TtlvItem block, TtlvItem data) throws KmipException {
         TtlvItem info = WrappingSpecification.one(data, Tag.ENCRYPTION_KEY_INFORMATION, ItemType.STRUCTURE).orElseThrow(() ->
                 new KmipException(ResultReason.MISSING_DATA, "Key Wrapping Data: Encryption Key Information is missing"));
         String uid = WrappingSpecification.one(info, Tag.UNIQUE_IDENTIFIER, ItemType.TEXT_STRING).orElseThrow(() ->
@@ -223,13 +368,14 @@ public final class KeyWrapping {
         return withBlock(object, TtlvItem.structure(Tag.KEY_BLOCK, blockChildren));
     }
 
-    /**
-     * Register and Import: the object with its Key Block unwrapped when it was wrapped by encryption with a
-     * key of the caller's; the object as given otherwise (wrapped with a key this server does not hold for
-     * the caller, or not wrapped).
-     */
-    public TtlvItem unwrapIfHeld(OperationContext context, TtlvItem object) throws KmipException {
-        return unwrappingKeyOf(context, object).isPresent() ? unwrap(context, object) : object;
+    private static TtlvItem withoutWrappingData(TtlvItem object, TtlvItem block) {
+        List<TtlvItem> blockChildren = new ArrayList<>();
+        for (TtlvItem c : block.children()) {
+            if (c.tag() != Tag.KEY_WRAPPING_DATA) {
+                blockChildren.add(c);
+            }
+        }
+        return withBlock(object, TtlvItem.structure(Tag.KEY_BLOCK, blockChildren));
     }
 
     private static final class Choice {
@@ -312,7 +458,7 @@ public final class KeyWrapping {
     }
 
     /** The named key of the caller's, on-line and with its material, without the use checks. */
-    private static StoredObject find(OperationContext context, ReadTransaction tx, String uid) throws KmipException {
+    static StoredObject find(OperationContext context, ReadTransaction tx, String uid) throws KmipException {
         Optional<StoredObject> found = tx.get(uid);
         if (found.isEmpty() || !found.get().owner().equals(context.identity().name())) {
             throw new KmipException(ResultReason.WRAPPING_OBJECT_NOT_FOUND, "no wrapping key with Unique Identifier "

@@ -13,22 +13,37 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A validated Key Wrapping Specification (KMIP 1.4 section 2.1.6, 2.1 section 2.1.7): Wrapping Method
- * Encrypt, the Encryption Key Information (Unique Identifier and optional Cryptographic Parameters), the
- * names of the attributes to wrap with the key, and the Encoding Option (TTLV Encoding when absent).
- * MAC/Signature wrapping is not supported.
+ * A validated Key Wrapping Specification (KMIP 1.4 section 2.1.6, 2.1 section 2.1.7): the Wrapping Method
+ * (Encrypt, MAC/sign, or Encrypt then MAC/sign), the Encryption Key Information and/or the MAC/Signature Key
+ * Information (Unique Identifier and optional Cryptographic Parameters each), the names of the attributes to
+ * wrap with the key, and the Encoding Option (TTLV Encoding when absent). MAC/sign then encrypt and TR-31 are
+ * not supported.
  */
 public final class WrappingSpecification {
+    /** Wrapping Method values (KMIP 1.4 section 9.1.3.2.4). */
+    static final int ENCRYPT = 1;
+    static final int MAC_SIGN = 2;
+    static final int ENCRYPT_THEN_MAC_SIGN = 3;
+    static final int MAC_SIGN_THEN_ENCRYPT = 4;
+    static final int TR_31 = 5;
+
+    private final int method;
     private final String keyIdentifier;
     private final Optional<TtlvItem> cryptographicParameters;
+    private final String macKeyIdentifier;
+    private final Optional<TtlvItem> macParameters;
     private final List<String> attributeNames;
     private final int encodingOption;
     private final boolean encodingGiven;
 
-    private WrappingSpecification(String keyIdentifier, Optional<TtlvItem> cryptographicParameters, List<String> attributeNames,
+    private WrappingSpecification(int method, String keyIdentifier, Optional<TtlvItem> cryptographicParameters,
+                                  String macKeyIdentifier, Optional<TtlvItem> macParameters, List<String> attributeNames,
                                   int encodingOption, boolean encodingGiven) {
+        this.method = method;
         this.keyIdentifier = keyIdentifier;
         this.cryptographicParameters = cryptographicParameters;
+        this.macKeyIdentifier = macKeyIdentifier;
+        this.macParameters = macParameters;
         this.attributeNames = List.copyOf(attributeNames);
         this.encodingOption = encodingOption;
         this.encodingGiven = encodingGiven;
@@ -37,26 +52,42 @@ public final class WrappingSpecification {
     /**
      * Reads a Key Wrapping Specification structure.
      *
-     * @throws KmipException Missing Data without Wrapping Method or key information; Feature Not Supported
-     *                       for MAC/Signature wrapping; Encoding Option Error for attributes with No Encoding
+     * @throws KmipException Missing Data without Wrapping Method or the key information the method needs; Invalid
+     *                       Field for key information the method does not use; Feature Not Supported for MAC/sign
+     *                       then encrypt and TR-31; Encoding Option Error for attributes with No Encoding
      */
     public static WrappingSpecification from(TtlvItem spec) throws KmipException {
         int method = one(spec, Tag.WRAPPING_METHOD, ItemType.ENUMERATION).orElseThrow(() -> new KmipException(
                 ResultReason.MISSING_DATA, "Key Wrapping Specification: Wrapping Method is missing")).enumValue();
-        if (method != WrappingMethod.ENCRYPT.value()) {
-            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "Wrapping Method "
-                    + WrappingMethod.fromValue(method).map(WrappingMethod::specName).orElse("0x" + Integer.toHexString(method))
-                    + " is not supported (only Encrypt)");
+        requireSupported(method);
+        boolean encrypts = method != MAC_SIGN;
+        boolean signs = method != ENCRYPT;
+        Optional<TtlvItem> encryptionInfo = one(spec, Tag.ENCRYPTION_KEY_INFORMATION, ItemType.STRUCTURE);
+        Optional<TtlvItem> macInfo = one(spec, Tag.MAC_SIGNATURE_KEY_INFORMATION, ItemType.STRUCTURE);
+        String uid = null;
+        Optional<TtlvItem> parameters = Optional.empty();
+        if (encrypts) {
+            TtlvItem info = encryptionInfo.orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA,
+                    "Key Wrapping Specification: Encryption Key Information is missing (Wrapping Method " + methodName(method) + ")"));
+            uid = one(info, Tag.UNIQUE_IDENTIFIER, ItemType.TEXT_STRING).orElseThrow(() -> new KmipException(
+                    ResultReason.MISSING_DATA, "Encryption Key Information: Unique Identifier is missing")).textValue();
+            parameters = one(info, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE);
+        } else if (encryptionInfo.isPresent()) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "Wrapping Method MAC/sign does not encrypt: remove the Encryption"
+                    + " Key Information, or use Encrypt then MAC/sign");
         }
-        if (spec.child(Tag.MAC_SIGNATURE_KEY_INFORMATION).isPresent()) {
-            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "MAC/Signature Key Information is not supported"
-                    + " (only Wrapping Method Encrypt)");
+        String macUid = null;
+        Optional<TtlvItem> macParameters = Optional.empty();
+        if (signs) {
+            TtlvItem info = macInfo.orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA,
+                    "Key Wrapping Specification: MAC/Signature Key Information is missing (Wrapping Method " + methodName(method) + ")"));
+            macUid = one(info, Tag.UNIQUE_IDENTIFIER, ItemType.TEXT_STRING).orElseThrow(() -> new KmipException(
+                    ResultReason.MISSING_DATA, "MAC/Signature Key Information: Unique Identifier is missing")).textValue();
+            macParameters = one(info, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE);
+        } else if (macInfo.isPresent()) {
+            throw new KmipException(ResultReason.INVALID_FIELD, "Wrapping Method Encrypt does not MAC or sign: remove the"
+                    + " MAC/Signature Key Information, or use Encrypt then MAC/sign");
         }
-        TtlvItem info = one(spec, Tag.ENCRYPTION_KEY_INFORMATION, ItemType.STRUCTURE).orElseThrow(() -> new KmipException(
-                ResultReason.MISSING_DATA, "Key Wrapping Specification: Encryption Key Information is missing"));
-        String uid = one(info, Tag.UNIQUE_IDENTIFIER, ItemType.TEXT_STRING).orElseThrow(() -> new KmipException(
-                ResultReason.MISSING_DATA, "Encryption Key Information: Unique Identifier is missing")).textValue();
-        Optional<TtlvItem> parameters = one(info, Tag.CRYPTOGRAPHIC_PARAMETERS, ItemType.STRUCTURE);
         List<String> names = new ArrayList<>();
         for (TtlvItem n : spec.childrenWith(Tag.ATTRIBUTE_NAME)) {
             if (n.type() != ItemType.TEXT_STRING) {
@@ -74,16 +105,58 @@ public final class WrappingSpecification {
             throw new KmipException(ResultReason.ENCODING_OPTION_ERROR, "attributes can only be wrapped with TTLV Encoding;"
                     + " No Encoding wraps the Key Material alone");
         }
-        return new WrappingSpecification(uid, parameters, names, encoding, given.isPresent());
+        return new WrappingSpecification(method, uid, parameters, macUid, macParameters, names, encoding, given.isPresent());
     }
 
-    /** The Unique Identifier of the wrapping key. */
+    /** Feature Not Supported for the Wrapping Methods this server does not implement. */
+    static void requireSupported(int method) throws KmipException {
+        if (method == MAC_SIGN_THEN_ENCRYPT || method == TR_31) {
+            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "Wrapping Method " + methodName(method)
+                    + " is not supported (supported: Encrypt, MAC/sign, Encrypt then MAC/sign)");
+        }
+        if (method != ENCRYPT && method != MAC_SIGN && method != ENCRYPT_THEN_MAC_SIGN) {
+            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "Wrapping Method " + methodName(method)
+                    + " is not supported (supported: Encrypt, MAC/sign, Encrypt then MAC/sign)");
+        }
+    }
+
+    static String methodName(int method) {
+        return WrappingMethod.fromValue(method).map(WrappingMethod::specName).orElse("0x" + Integer.toHexString(method));
+    }
+
+    /** The Wrapping Method value: Encrypt (1), MAC/sign (2) or Encrypt then MAC/sign (3). */
+    public int method() {
+        return method;
+    }
+
+    /** Whether the Key Value is encrypted (Encrypt, Encrypt then MAC/sign). */
+    public boolean encrypts() {
+        return method != MAC_SIGN;
+    }
+
+    /** Whether a MAC or signature is added (MAC/sign, Encrypt then MAC/sign). */
+    public boolean signs() {
+        return method != ENCRYPT;
+    }
+
+    /** The Unique Identifier of the encryption key; null for MAC/sign. */
     public String keyIdentifier() {
         return keyIdentifier;
     }
 
+    /** The Cryptographic Parameters of the Encryption Key Information. */
     public Optional<TtlvItem> cryptographicParameters() {
         return cryptographicParameters;
+    }
+
+    /** The Unique Identifier of the MAC or signing key; null for Encrypt. */
+    public String macKeyIdentifier() {
+        return macKeyIdentifier;
+    }
+
+    /** The Cryptographic Parameters of the MAC/Signature Key Information. */
+    public Optional<TtlvItem> macParameters() {
+        return macParameters;
     }
 
     /** The attributes to include in the Key Value before wrapping. */
@@ -122,6 +195,6 @@ public final class WrappingSpecification {
 
     @Override
     public String toString() {
-        return "WrappingSpecification[key=" + keyIdentifier + ", attributes=" + attributeNames + ", encoding=" + encodingOption + "]";
+        return "WrappingSpecification[method=" + method + ", key=" + keyIdentifier + ", macKey=" + macKeyIdentifier + ", attributes=" + attributeNames + ", encoding=" + encodingOption + "]";
     }
 }

@@ -35,7 +35,8 @@ import java.util.Optional;
  * the Key Block, State Pre-Active and Initial Date; Last Change Date becomes now. The caller owns the object.
  *
  * <p>Key Wrap Type Not Wrapped unwraps a wrapped Key Block with the named key of the caller's (Unwrap Key);
- * As Registered, or no Key Wrap Type, stores it as given. An identifier already in use is Object Already
+ * As Registered, or no Key Wrap Type, stores it as given, after checking its MAC/Signature when the caller
+ * holds that key. An identifier already in use is Object Already
  * Exists unless Replace Existing is True and the object is the caller's; another owner's object is Item Not
  * Found either way, as everywhere.
  */
@@ -81,6 +82,8 @@ final class ImportHandler implements OperationHandler {
         boolean wrapped = object.child(Tag.KEY_BLOCK).flatMap(b -> b.child(Tag.KEY_WRAPPING_DATA)).isPresent();
         if (wrapped && wrapType.isPresent() && wrapType.get().enumValue() == KeyWrapType.NOT_WRAPPED.value()) {
             object = wrapping.unwrap(context, object);
+        } else if (wrapped) {
+            wrapping.verifyIfHeld(context, object);
         }
         List<TtlvItem> derived = ObjectStructures.inspect(objectType, object, context.version());
         StoredObject imported = new StoredObject(uid, context.identity().name(), StorageStatus.ONLINE,

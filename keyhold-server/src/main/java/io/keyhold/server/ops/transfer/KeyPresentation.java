@@ -26,7 +26,7 @@ import java.util.Optional;
  * in the requested Key Format Type (default: as stored), the stored Key Compression Type only, unwrapped for
  * Key Wrap Type Not Wrapped when the caller holds the unwrapping key, and wrapped per a Key Wrapping
  * Specification. Extractable False refuses the key material (Not Extractable); Sensitive True refuses it in
- * clear (Sensitive). The caller has checked that the object is on-line and not destroyed.
+ * clear (Sensitive), also under Wrapping Method MAC/sign, which leaves the Key Value in clear. The caller has checked that the object is on-line and not destroyed.
  */
 public final class KeyPresentation {
     private static final VersionRules RULES = VersionRules.standard();
@@ -61,11 +61,15 @@ public final class KeyPresentation {
                         ResultReason.PERMISSION_DENIED), "the object's Extractable attribute is False: its key material never"
                         + " leaves the server");
             }
-            boolean answeredInClear = specItem.isEmpty() && (!wrapped || unwrap);
+            // MAC/sign leaves the Key Value in clear: only a specification that encrypts keeps it hidden
+            boolean encrypted = specItem.isPresent() && WrappingSpecification.from(specItem.get()).encrypts();
+            boolean storedClear = !wrapped || block.get().child(Tag.KEY_VALUE).map(TtlvItem::isStructure).orElse(false);
+            boolean answeredInClear = !encrypted && (storedClear || unwrap);
             if (answeredInClear && flag(stored, "Sensitive", true)) {
                 throw new KmipException(Lifecycle.reason(context.version(), ResultReason.SENSITIVE,
                         ResultReason.PERMISSION_DENIED), "the object's Sensitive attribute is True: its key material is returned"
-                        + " only wrapped (give a Key Wrapping Specification)");
+                        + " only encrypted (give a Key Wrapping Specification with Wrapping Method Encrypt or Encrypt then"
+                        + " MAC/sign)");
             }
         }
         if (unwrap) {
