@@ -2,6 +2,8 @@ package io.keyhold.cli;
 
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.pki.DevPki;
+import io.keyhold.server.security.MasterKeyException;
+import io.keyhold.server.security.Pkcs12MasterKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,12 +57,24 @@ final class DevCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", port),
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
                 ServerConfig.Storage.in(home), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
-                new ServerConfig.Crypto(fips));
+                new ServerConfig.Crypto(fips)).withMasterKey(ServerConfig.MasterKeyStore.development(home));
+        try {
+            Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
+        } catch (MasterKeyException e) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
+            return 1;
+        }
         LogSetup.apply(config.logging());
         synchronized (this) {
             runner = new ServerRunner(spec);
         }
-        return runner.run(config, out -> instructions(out, pki, created.isEmpty()));
+        Path masterKey = config.masterKey().keystore();
+        return runner.run(config, out -> {
+            out.println("Master key: " + masterKey + " (generated for development; its passphrase is stored beside it"
+                    + " in " + ServerConfig.MasterKeyStore.DEV_PASSPHRASE_NAME + " — use a key store with a passphrase"
+                    + " from the environment, or an HSM, in production)");
+            instructions(out, pki, created.isEmpty());
+        });
     }
 
     private void checkPort(String option, int value) {

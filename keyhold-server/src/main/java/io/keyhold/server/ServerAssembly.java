@@ -15,16 +15,24 @@ import io.keyhold.server.ops.keys.KeyOperations;
 import io.keyhold.server.ops.object.ObjectOperations;
 import io.keyhold.server.ops.signature.SignatureOperations;
 import io.keyhold.server.ops.transfer.TransferOperations;
+import io.keyhold.server.security.MasterKey;
+import io.keyhold.server.security.MasterKeyException;
+import io.keyhold.server.security.Pkcs12MasterKey;
 import io.keyhold.server.store.ObjectStore;
+import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /** The one place that chooses the store and the request processor for a configuration. */
@@ -47,10 +55,45 @@ public final class ServerAssembly {
         }
     }
 
-    /** Opens the SQLite store of the configuration and builds the dispatcher with every operation. */
+    /**
+     * Opens the configuration's master key and its SQLite store (objects encrypted under that key) and
+     * builds the dispatcher with every operation. A missing or unusable master key is a StoreException.
+     */
     public static Assembly open(ServerConfig config) {
-        return open(SqliteObjectStore.open(config.storage().database()), Clock.systemUTC(),
+        MasterKey masterKey = openMasterKey(config.masterKey(), System.getenv());
+        return open(SqliteObjectStore.open(config.storage().database(), masterKey), Clock.systemUTC(),
                 CryptoPolicy.of(config.crypto().fipsOnly()));
+    }
+
+    /** Opens the PKCS#12 master key, reading its passphrase from the named variable of {@code env} or from its file. */
+    public static MasterKey openMasterKey(ServerConfig.MasterKeyStore settings, Map<String, String> env) {
+        if (settings == null) {
+            throw new StoreException("no master key is configured (master_key.keystore): objects are never stored in the clear");
+        }
+        char[] passphrase;
+        if (settings.passphraseEnv() != null) {
+            String value = env.get(settings.passphraseEnv());
+            if (value == null || value.isEmpty()) {
+                throw new StoreException("master key: environment variable " + settings.passphraseEnv() + " is not set");
+            }
+            passphrase = value.toCharArray();
+        } else {
+            try {
+                String text = Files.readString(settings.passphraseFile(), StandardCharsets.UTF_8);
+                int nl = text.indexOf('\n');
+                passphrase = (nl < 0 ? text : text.substring(0, nl)).strip().toCharArray();
+            } catch (IOException e) {
+                throw new StoreException("master key: cannot read passphrase file " + settings.passphraseFile() + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        }
+        try {
+            return Pkcs12MasterKey.open(settings.keystore(), passphrase, settings.alias());
+        } catch (MasterKeyException e) {
+            throw new StoreException("master key: " + e.getMessage());
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
     }
 
     /** The dispatcher with every operation, over the given store, with every algorithm the server implements. */

@@ -40,7 +40,8 @@ public final class ConfigLoader {
             "limits.max_message_bytes", "limits.max_connections", "limits.idle_timeout", "limits.worker_threads",
             "limits.shutdown_grace",
             "logging.level", "logging.format",
-            "crypto.fips_only");
+            "crypto.fips_only",
+            "master_key.keystore", "master_key.alias", "master_key.passphrase_env", "master_key.passphrase_file");
 
     private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.protocols");
     private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
@@ -55,8 +56,11 @@ public final class ConfigLoader {
     private record Value(JsonNode node, String origin) {
     }
 
-    private ConfigLoader(Path baseDir) {
+    private final Map<String, String> env;
+
+    private ConfigLoader(Path baseDir, Map<String, String> env) {
         this.baseDir = baseDir;
+        this.env = env;
     }
 
     /** The environment variable that overrides a setting: {@code KEYHOLD_LIMITS_MAX_CONNECTIONS}. */
@@ -97,7 +101,7 @@ public final class ConfigLoader {
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new ConfigException(name, "not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
         }
-        ConfigLoader loader = new ConfigLoader(baseDir);
+        ConfigLoader loader = new ConfigLoader(baseDir, env);
         loader.collect(root, name);
         loader.applyEnvironment(env);
         return loader.build();
@@ -108,12 +112,12 @@ public final class ConfigLoader {
             return;
         }
         if (!root.isObject()) {
-            throw new ConfigException(name, "the top level must be a mapping of sections (kmip, tls, storage, limits, logging, crypto)");
+            throw new ConfigException(name, "the top level must be a mapping of sections (kmip, tls, storage, limits, logging, crypto, master_key)");
         }
         for (Map.Entry<String, JsonNode> section : root.properties()) {
             String sectionName = section.getKey();
             if (SETTINGS.stream().noneMatch(s -> s.startsWith(sectionName + "."))) {
-                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging, crypto)");
+                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key)");
             }
             JsonNode body = section.getValue();
             if (body == null || body.isNull()) {
@@ -226,13 +230,48 @@ public final class ConfigLoader {
 
         boolean fipsOnly = bool("crypto.fips_only", false);
 
+        ServerConfig.MasterKeyStore masterKey = masterKey();
+
         return new ServerConfig(new ServerConfig.Kmip(host, port),
                 new ServerConfig.Tls(certificate, privateKey, password, trustedCas, protocols, legacy, requireUsage,
                         identity, sessionTimeout),
                 new ServerConfig.Storage(dataDir, database),
                 new ServerConfig.Limits(maxMessage, maxConnections, idle, workers, grace),
                 new ServerConfig.Logging(level, format),
-                new ServerConfig.Crypto(fipsOnly));
+                new ServerConfig.Crypto(fipsOnly), masterKey);
+    }
+
+    private ServerConfig.MasterKeyStore masterKey() throws ConfigException {
+        Path keystore = existingFile("master_key.keystore", false);
+        if (keystore == null) {
+            throw error("master_key.keystore", "is required: the PKCS#12 key store holding the AES-256 master key"
+                    + " that encrypts stored objects (docs/security.md)");
+        }
+        String alias = text("master_key.alias", ServerConfig.MasterKeyStore.DEFAULT_ALIAS).strip();
+        if (alias.isEmpty()) {
+            throw error("master_key.alias", "must not be empty");
+        }
+        String variable = text("master_key.passphrase_env", null);
+        boolean hasFile = values.containsKey("master_key.passphrase_file");
+        if (variable != null && hasFile) {
+            throw error("master_key.passphrase_env", "and master_key.passphrase_file are both set: set exactly one");
+        }
+        if (variable == null && !hasFile) {
+            throw error("master_key.passphrase_env", "or master_key.passphrase_file is required: where the key"
+                    + " store's passphrase comes from");
+        }
+        if (variable != null) {
+            variable = variable.strip();
+            if (variable.isEmpty()) {
+                throw error("master_key.passphrase_env", "must name an environment variable");
+            }
+            if (env.get(variable) == null || env.get(variable).isEmpty()) {
+                throw error("master_key.passphrase_env", "environment variable " + variable + " is not set");
+            }
+            return new ServerConfig.MasterKeyStore(keystore, alias, variable, null);
+        }
+        Path passphraseFile = existingFile("master_key.passphrase_file", true);
+        return new ServerConfig.MasterKeyStore(keystore, alias, null, passphraseFile);
     }
 
     /** False for text that looks like an IP address but is not one; host names are checked when binding. */

@@ -10,7 +10,9 @@ import java.util.Objects;
  * environment (see docs/configuration.md), or built in code by {@code keyhold dev} and tests. Values are
  * validated by the loader; the records only check for nulls.
  */
-public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto) {
+public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
+        MasterKeyStore masterKey) {
+    /** {@code masterKey} may be null in code-built configurations; the server then refuses to open its store. */
     public ServerConfig {
         Objects.requireNonNull(kmip, "kmip");
         Objects.requireNonNull(tls, "tls");
@@ -20,14 +22,24 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         Objects.requireNonNull(crypto, "crypto");
     }
 
-    /** A configuration with the default {@link Crypto} settings. */
+    /** A configuration with no master key yet (see {@link #withMasterKey}). */
+    public ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto) {
+        this(kmip, tls, storage, limits, logging, crypto, null);
+    }
+
+    /** A configuration with the default {@link Crypto} settings and no master key yet. */
     public ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging) {
         this(kmip, tls, storage, limits, logging, Crypto.defaults());
     }
 
     /** This configuration with other crypto settings. */
     public ServerConfig withCrypto(Crypto other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, other);
+        return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey);
+    }
+
+    /** This configuration with the given master key store. */
+    public ServerConfig withMasterKey(MasterKeyStore other) {
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, other);
     }
 
     /** The KMIP listener: host (name or address; 0.0.0.0 for every IPv4 interface) and port (0: any free one). */
@@ -148,6 +160,34 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
     public record Crypto(boolean fipsOnly) {
         public static Crypto defaults() {
             return new Crypto(false);
+        }
+    }
+
+    /**
+     * The master key that encrypts stored objects: an AES-256 secret key entry of a PKCS#12 key store, whose
+     * passphrase is read from an environment variable or from a file (exactly one of the two is set).
+     *
+     * @param keystore       the PKCS#12 file
+     * @param alias          the entry's alias
+     * @param passphraseEnv  the name of the environment variable holding the passphrase, or null
+     * @param passphraseFile the file holding the passphrase (first line), or null
+     */
+    public record MasterKeyStore(Path keystore, String alias, String passphraseEnv, Path passphraseFile) {
+        public static final String DEFAULT_ALIAS = "keyhold-master";
+        public static final String DEV_KEYSTORE_NAME = "master-key.p12";
+        public static final String DEV_PASSPHRASE_NAME = "master-key.pass";
+
+        public MasterKeyStore {
+            Objects.requireNonNull(keystore, "keystore");
+            Objects.requireNonNull(alias, "alias");
+            if ((passphraseEnv == null) == (passphraseFile == null)) {
+                throw new IllegalArgumentException("exactly one of passphraseEnv and passphraseFile must be set");
+            }
+        }
+
+        /** The development key store of {@code keyhold dev}: {@code master-key.p12} and {@code master-key.pass} in {@code dir}. */
+        public static MasterKeyStore development(Path dir) {
+            return new MasterKeyStore(dir.resolve(DEV_KEYSTORE_NAME), DEFAULT_ALIAS, null, dir.resolve(DEV_PASSPHRASE_NAME));
         }
     }
 }

@@ -20,7 +20,7 @@ class ConfigLoaderTest {
 
     @BeforeEach
     void files() throws Exception {
-        for (String f : List.of("server.pem", "server.key", "ca.pem", "ca2.pem")) {
+        for (String f : List.of("server.pem", "server.key", "ca.pem", "ca2.pem", "master.p12", "master.pass")) {
             Files.writeString(dir.resolve(f), "placeholder\n");
         }
     }
@@ -30,6 +30,9 @@ class ConfigLoaderTest {
               certificate: server.pem
               private_key: server.key
               trusted_cas: [ca.pem]
+            master_key:
+              keystore: master.p12
+              passphrase_file: master.pass
             """;
 
     private ServerConfig load(String yaml, Map<String, String> env) throws Exception {
@@ -172,7 +175,7 @@ class ConfigLoaderTest {
             kmip:\\n  prot: 1                     | kmip.prot: unknown setting
             kmip:\\n  host: [a, b]                | kmip.host: must be a single value, not a list
             limits:\\n  max-connections: 3        | limits.max-connections: unknown setting (did you mean limits.max_connections?)
-            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging, crypto)
+            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key)
             limits: 5                             | limits: must be a mapping of settings
             limits:\\n  max_connections: 0        | limits.max_connections: must be a whole number from 1 to 1000000 (was "0")
             limits:\\n  max_message_bytes: 10     | limits.max_message_bytes: must be a whole number from 1024 to 67108864 (was "10")
@@ -235,7 +238,7 @@ class ConfigLoaderTest {
     @Test
     void topLevelNotAMapping_isReported() {
         assertThat(error("- a\n- b\n", Map.of())).endsWith("the top level must be a mapping of sections"
-                + " (kmip, tls, storage, limits, logging, crypto)");
+                + " (kmip, tls, storage, limits, logging, crypto, master_key)");
     }
 
     @Test
@@ -244,7 +247,9 @@ class ConfigLoaderTest {
         ServerConfig c = ConfigLoader.load(example, Map.of(
                 "KEYHOLD_TLS_CERTIFICATE", dir.resolve("server.pem").toString(),
                 "KEYHOLD_TLS_PRIVATE_KEY", dir.resolve("server.key").toString(),
-                "KEYHOLD_TLS_TRUSTED_CAS", dir.resolve("ca.pem").toString()));
+                "KEYHOLD_TLS_TRUSTED_CAS", dir.resolve("ca.pem").toString(),
+                "KEYHOLD_MASTER_KEY_KEYSTORE", dir.resolve("master.p12").toString(),
+                "KEYHOLD_MASTER_PASSPHRASE", "example"));
         ServerConfig defaults = load(MINIMAL, Map.of());
 
         assertThat(c.kmip()).isEqualTo(defaults.kmip());

@@ -19,6 +19,7 @@ import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import io.keyhold.server.testing.Payloads;
+import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -44,7 +45,7 @@ class ReadsDoNotWriteTest {
 
     @Test
     void repeatedReadsCommitNothing(@TempDir Path dir) throws Exception {
-        SqliteObjectStore store = SqliteObjectStore.open(dir.resolve("k.db"));
+        SqliteObjectStore store = SqliteObjectStore.open(dir.resolve("k.db"), TestMasterKeys.ephemeral());
         try (ServerAssembly.Assembly a = ServerAssembly.open(store, Clock.systemUTC())) {
             String uid = call(a, Operation.CREATE, Payloads.createAes(V, 256)).child(Tag.UNIQUE_IDENTIFIER).orElseThrow()
                     .textValue();

@@ -4,13 +4,14 @@ import io.keyhold.server.KeyholdServer;
 import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.pki.DevPki;
+import io.keyhold.server.security.Pkcs12MasterKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A complete server for tests, as `keyhold dev` runs it: development certificates, the SQLite store in a
- * temporary directory, every operation, KMIP over mutual TLS on a free loopback port.
+ * temporary directory encrypted under the development master key of that directory, every operation, KMIP over mutual TLS on a free loopback port.
  */
 public final class LiveServer implements AutoCloseable {
     private final Path directory;
@@ -39,7 +40,8 @@ public final class LiveServer implements AutoCloseable {
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", 0),
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
                 ServerConfig.Storage.in(directory), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
-                new ServerConfig.Crypto(fipsOnly));
+                new ServerConfig.Crypto(fipsOnly)).withMasterKey(ServerConfig.MasterKeyStore.development(directory));
+        Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
         ServerAssembly.Assembly assembly = ServerAssembly.open(config);
         KeyholdServer server = new KeyholdServer(config, assembly.processor());
         server.start();

@@ -25,14 +25,16 @@ final class GroupWriter {
     private final Connection connection;
     private final int maxGroupSize;
     private final String databaseName;
+    private final ObjectEnvelope envelope;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private volatile int largestGroup;
 
-    GroupWriter(Connection connection, int maxGroupSize, String databaseName) {
+    GroupWriter(Connection connection, int maxGroupSize, String databaseName, ObjectEnvelope envelope) {
         this.connection = connection;
+        this.envelope = envelope;
         this.maxGroupSize = maxGroupSize;
         this.databaseName = databaseName;
         this.thread = new Thread(this::run, "keyhold-sqlite-writer-" + databaseName);
@@ -135,7 +137,7 @@ final class GroupWriter {
 
     /** Runs one work inside its savepoint; its own failure rolls back only its changes. */
     private void runOne(Statement s, Pending<?> p) throws SQLException {
-        SqliteTransaction tx = new SqliteTransaction(connection, true);
+        SqliteTransaction tx = new SqliteTransaction(connection, true, envelope);
         s.execute("SAVEPOINT work");
         try {
             p.run(tx);

@@ -15,7 +15,7 @@ import java.util.List;
  * The column encodings of a managed object row. Attributes are one TTLV structure: Attributes holding,
  * per instance, an Attribute structure of Attribute Name (text), Attribute Index (integer) and the value
  * item with its own tag (Attribute Value for custom attributes), so name, index and value round-trip
- * exactly. The object is its own TTLV encoding.
+ * exactly. The object is its own TTLV encoding, encrypted under the master key by {@link ObjectEnvelope}.
  */
 final class RowCodec {
     private static final TtlvEncoder ENCODER = new TtlvEncoder();
@@ -56,12 +56,13 @@ final class RowCodec {
         return out;
     }
 
-    static byte[] encodeObject(TtlvItem object) {
-        return object == null ? null : ENCODER.encode(object);
+    /** The object's TTLV, sealed in an envelope (see {@link ObjectEnvelope}); null for no object. */
+    static byte[] encodeObject(TtlvItem object, String uid, ObjectEnvelope envelope) {
+        return object == null ? null : envelope.seal(uid, ENCODER.encode(object));
     }
 
-    static TtlvItem decodeObject(byte[] encoded, String uid) {
-        return encoded == null ? null : decode(encoded, uid, "object");
+    static TtlvItem decodeObject(byte[] stored, String uid, ObjectEnvelope envelope) {
+        return stored == null ? null : decode(envelope.open(uid, stored), uid, "object");
     }
 
     private static TtlvItem decode(byte[] encoded, String uid, String column) {

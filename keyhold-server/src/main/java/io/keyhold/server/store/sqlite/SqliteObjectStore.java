@@ -1,6 +1,7 @@
 package io.keyhold.server.store.sqlite;
 
 import io.keyhold.protocol.KmipException;
+import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoreException;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,9 @@ import org.sqlite.SQLiteConfig;
  * writer thread and must not call {@link #write} themselves. Reads run on the caller's thread on a pool
  * of read-only connections; WAL gives each read transaction a snapshot and readers never wait for the
  * writer. Locate is answered from the attribute_value indexes.
+ *
+ * <p>The object column (key material, secret data, private keys, opaque objects) is encrypted under the
+ * master key given to {@link #open(Path, MasterKey)}: see {@link ObjectEnvelope}. Attributes are not.
  */
 public final class SqliteObjectStore implements ObjectStore {
 
@@ -70,23 +75,31 @@ public final class SqliteObjectStore implements ObjectStore {
     private final Options options;
     private final BlockingQueue<Connection> readers;
     private final GroupWriter writer;
+    private final ObjectEnvelope envelope;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
 
-    private SqliteObjectStore(Path file, Options options, List<Connection> readerConnections, GroupWriter writer) {
+    private SqliteObjectStore(Path file, Options options, List<Connection> readerConnections, GroupWriter writer,
+            ObjectEnvelope envelope) {
         this.file = file;
+        this.envelope = envelope;
         this.options = options;
         this.readers = new ArrayBlockingQueue<>(readerConnections.size(), false, readerConnections);
         this.writer = writer;
     }
 
-    /** Opens (creating if absent) the database with default settings and brings its schema up to date. */
-    public static SqliteObjectStore open(Path databaseFile) {
-        return open(databaseFile, Options.DEFAULTS);
+    /**
+     * Opens (creating if absent) the database with default settings and brings its schema up to date;
+     * objects are encrypted under {@code masterKey}.
+     */
+    public static SqliteObjectStore open(Path databaseFile, MasterKey masterKey) {
+        return open(databaseFile, masterKey, Options.DEFAULTS);
     }
 
-    /** Opens (creating if absent) the database and brings its schema up to date. */
-    public static SqliteObjectStore open(Path databaseFile, Options options) {
+    /** Opens (creating if absent) the database and brings its schema up to date; objects are encrypted under {@code masterKey}. */
+    public static SqliteObjectStore open(Path databaseFile, MasterKey masterKey, Options options) {
+        Objects.requireNonNull(masterKey, "masterKey");
+        ObjectEnvelope envelope = new ObjectEnvelope(masterKey);
         Path file = databaseFile.toAbsolutePath();
         String name = file.getFileName().toString();
         try {
@@ -104,8 +117,8 @@ public final class SqliteObjectStore implements ObjectStore {
             for (int i = 0; i < options.readerPoolSize(); i++) {
                 readerConnections.add(connect(file, options, true));
             }
-            GroupWriter writer = new GroupWriter(write, options.maxGroupSize(), name);
-            SqliteObjectStore store = new SqliteObjectStore(file, options, readerConnections, writer);
+            GroupWriter writer = new GroupWriter(write, options.maxGroupSize(), name, envelope);
+            SqliteObjectStore store = new SqliteObjectStore(file, options, readerConnections, writer, envelope);
             writer.start();
             return store;
         } catch (SQLException e) {
@@ -143,7 +156,7 @@ public final class SqliteObjectStore implements ObjectStore {
     @Override
     public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
         Connection c = borrowReader();
-        SqliteTransaction tx = new SqliteTransaction(c, false);
+        SqliteTransaction tx = new SqliteTransaction(c, false, envelope);
         boolean ok = false;
         try {
             T result = work.run(tx);

@@ -26,11 +26,13 @@ import java.util.OptionalLong;
 final class SqliteTransaction implements WriteTransaction {
     private final Connection connection;
     private final boolean writable;
+    private final ObjectEnvelope envelope;
     private boolean finished;
 
-    SqliteTransaction(Connection connection, boolean writable) {
+    SqliteTransaction(Connection connection, boolean writable, ObjectEnvelope envelope) {
         this.connection = connection;
         this.writable = writable;
+        this.envelope = envelope;
     }
 
     void finish() {
@@ -49,7 +51,7 @@ final class SqliteTransaction implements WriteTransaction {
                 }
                 return Optional.of(new StoredObject(uniqueIdentifier, rs.getString(1), storageStatus(rs.getInt(2)),
                         RowCodec.decodeAttributes(rs.getBytes(3), uniqueIdentifier),
-                        RowCodec.decodeObject(rs.getBytes(4), uniqueIdentifier)));
+                        RowCodec.decodeObject(rs.getBytes(4), uniqueIdentifier, envelope)));
             }
         } catch (SQLException e) {
             throw failure("get of object " + uniqueIdentifier, e);
@@ -188,7 +190,7 @@ final class SqliteTransaction implements WriteTransaction {
     }
 
     /** Binds object_type, state, storage_status, attributes, object from {@code first} on. */
-    private static void bindColumns(PreparedStatement p, int first, StoredObject object) throws SQLException {
+    private void bindColumns(PreparedStatement p, int first, StoredObject object) throws SQLException {
         p.setInt(first, object.objectType());
         int state = object.state();
         if (object.attribute("State").isPresent()) {
@@ -198,7 +200,7 @@ final class SqliteTransaction implements WriteTransaction {
         }
         p.setInt(first + 2, object.storageStatus() == StorageStatus.ARCHIVED ? 1 : 0);
         p.setBytes(first + 3, RowCodec.encodeAttributes(object.attributes()));
-        byte[] material = RowCodec.encodeObject(object.object());
+        byte[] material = RowCodec.encodeObject(object.object(), object.uniqueIdentifier(), envelope);
         if (material == null) {
             p.setNull(first + 4, Types.BLOB);
         } else {

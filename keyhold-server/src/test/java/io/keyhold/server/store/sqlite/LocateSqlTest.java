@@ -10,6 +10,7 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.StorageStatus;
+import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,7 +33,7 @@ class LocateSqlTest {
     @BeforeEach
     void populate() throws Exception {
         db = dir.resolve("keyhold.db");
-        try (SqliteObjectStore store = SqliteObjectStore.open(db)) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db, TestMasterKeys.ephemeral())) {
             store.write(tx -> {
                 for (int i = 0; i < 300; i++) {
                     tx.insert(key("k" + i, i % 2 == 0 ? "alice" : "bob", State.values()[i % 4]));

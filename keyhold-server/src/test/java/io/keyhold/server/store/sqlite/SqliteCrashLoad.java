@@ -5,6 +5,7 @@ import io.keyhold.protocol.spec.State;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.store.ObjectStoreContract;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.testing.TestMasterKeys;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -28,7 +29,7 @@ public final class SqliteCrashLoad {
         Path db = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
         PrintStream out = System.out;
-        SqliteObjectStore store = SqliteObjectStore.open(db);
+        SqliteObjectStore store = SqliteObjectStore.open(db, TestMasterKeys.fixed());
         out.println("ready");
         out.flush();
         for (int t = 0; t < threads; t++) {

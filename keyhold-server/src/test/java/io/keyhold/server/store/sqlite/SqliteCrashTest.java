@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.testing.TestMasterKeys;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,7 @@ class SqliteCrashTest {
         }
         assertThat(acks).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
 
-        try (SqliteObjectStore store = SqliteObjectStore.open(db)) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db, TestMasterKeys.fixed())) {
             for (String uid : acks) {
                 for (String u : List.of(uid, uid + "-pair")) {
                     Optional<StoredObject> found = store.read(tx -> tx.get(u));

@@ -1,7 +1,9 @@
 package io.keyhold.server.store.sqlite;
 
+import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ObjectStoreContract;
+import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,8 +11,10 @@ class SqliteObjectStoreContractTest extends ObjectStoreContract {
     @TempDir
     Path dir;
 
+    private final MasterKey masterKey = TestMasterKeys.ephemeral();
+
     @Override
     protected ObjectStore newStore() {
-        return SqliteObjectStore.open(dir.resolve("db").resolve("keyhold.db"));
+        return SqliteObjectStore.open(dir.resolve("db").resolve("keyhold.db"), masterKey);
     }
 }

@@ -9,11 +9,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.State;
+import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,6 +42,8 @@ class SqliteObjectStoreTest {
 
     @TempDir
     Path dir;
+
+    private final MasterKey masterKey = TestMasterKeys.ephemeral();
 
     private Path db() {
         return dir.resolve("data").resolve("keyhold.db");
@@ -89,7 +93,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void open_newFile_createsDirectorySchemaAndWal() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             assertThat(Files.exists(db())).isTrue();
         }
         try (Connection c = raw(); Statement s = c.createStatement();
@@ -105,7 +109,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void open_connections_areDurableWalWithForeignKeys() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             List<String> writer = store.write(tx -> settings((SqliteTransaction) tx));
             List<String> reader = store.read(tx -> settings((SqliteTransaction) tx));
 
@@ -124,11 +128,11 @@ class SqliteObjectStoreTest {
     void close_thenReopen_keepsEveryObject() throws Exception {
         StoredObject k1 = key("k1", "alice", State.ACTIVE, attr("Name", name("one")));
         StoredObject k2 = key("k2", "bob", State.DESTROYED).withObject(null).withStorageStatus(StorageStatus.ARCHIVED);
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             insert(store, k1);
             insert(store, k2);
         }
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             assertThat(find(store, "k1")).contains(k1);
             assertThat(find(store, "k2")).contains(k2);
             LocateQuery named = new LocateQuery(null, List.of(new LocateQuery.Equals("Name", name("one"))),
@@ -142,7 +146,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void close_checkpointsTheWalAndRemovesIt() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             insert(store, key("k1", "alice", State.ACTIVE));
             store.read(tx -> tx.get("k1"));
             assertThat(Files.exists(Path.of(db() + "-wal"))).isTrue();
@@ -152,13 +156,13 @@ class SqliteObjectStoreTest {
 
     @Test
     void open_schemaNewerThanCode_isRefused() throws Exception {
-        SqliteObjectStore.open(db()).close();
+        SqliteObjectStore.open(db(), masterKey).close();
         try (Connection c = raw(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO schema_version VALUES (" + (SchemaMigrator.latestVersion() + 1)
                     + ", 'future', '2030-01-01T00:00:00Z', 'abc')");
         }
 
-        assertThatThrownBy(() -> SqliteObjectStore.open(db()))
+        assertThatThrownBy(() -> SqliteObjectStore.open(db(), masterKey))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("schema version " + (SchemaMigrator.latestVersion() + 1))
                 .hasMessageContaining("newer");
@@ -166,12 +170,12 @@ class SqliteObjectStoreTest {
 
     @Test
     void open_appliedMigrationChanged_isRefused() throws Exception {
-        SqliteObjectStore.open(db()).close();
+        SqliteObjectStore.open(db(), masterKey).close();
         try (Connection c = raw(); Statement s = c.createStatement()) {
             s.execute("UPDATE schema_version SET checksum = 'tampered' WHERE version = 1");
         }
 
-        assertThatThrownBy(() -> SqliteObjectStore.open(db()))
+        assertThatThrownBy(() -> SqliteObjectStore.open(db(), masterKey))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("V1__objects.sql")
                 .hasMessageContaining("changed after it was applied");
@@ -182,7 +186,7 @@ class SqliteObjectStoreTest {
         Files.createDirectories(db().getParent());
         Files.writeString(db(), "this is not a database file, just some text that is long enough to matter".repeat(20));
 
-        assertThatThrownBy(() -> SqliteObjectStore.open(db())).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> SqliteObjectStore.open(db(), masterKey)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("keyhold.db");
     }
 
@@ -190,7 +194,7 @@ class SqliteObjectStoreTest {
     void write_manyThreads_allLandAndCommitsAreGrouped() throws Exception {
         int threads = 16;
         int perThread = 200;
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<?>> futures = new ArrayList<>();
@@ -224,7 +228,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void write_failingWorkInGroup_isRolledBackAloneAndOthersCommit() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -279,7 +283,7 @@ class SqliteObjectStoreTest {
     @Test
     void read_whileWriteInProgress_proceedsAndSeesLastCommittedState() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             insert(store, key("k1", "alice", State.ACTIVE));
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -312,7 +316,7 @@ class SqliteObjectStoreTest {
     @Test
     void read_snapshotHoldsForWholeTransaction() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             insert(store, key("k1", "alice", State.ACTIVE));
             List<Long> counts = store.read(tx -> {
                 long before = tx.count(ALL);
@@ -335,7 +339,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void write_fromInsideWrite_isRefused() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             assertThatThrownBy(() -> store.write(tx -> store.write(inner -> null)))
                     .isInstanceOf(IllegalStateException.class);
             insert(store, key("k1", "alice", State.ACTIVE));
@@ -345,7 +349,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void close_fromInsideWrite_isRefused() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             assertThatThrownBy(() -> store.write(tx -> {
                 store.close();
                 return null;
@@ -357,7 +361,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void transaction_usedAfterItsWork_isRefused() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             ReadTransaction leaked = store.read(tx -> tx);
             assertThatThrownBy(() -> leaked.get("k1")).isInstanceOf(IllegalStateException.class);
             ReadTransaction leakedWrite = store.write(tx -> tx);
@@ -367,7 +371,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void close_finishesQueuedWritesThenRefusesCalls() throws Exception {
-        SqliteObjectStore store = SqliteObjectStore.open(db());
+        SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey);
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -411,14 +415,14 @@ class SqliteObjectStoreTest {
         assertThatThrownBy(() -> insert(store, key("k3", "alice", State.ACTIVE))).isInstanceOf(StoreException.class)
                 .hasMessageContaining("closed");
         store.close(); // idempotent
-        try (SqliteObjectStore reopened = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore reopened = SqliteObjectStore.open(db(), masterKey)) {
             assertThat(all(reopened)).containsExactly("k1", "k2");
         }
     }
 
     @Test
     void write_databaseLockedByAnotherProcess_failsWholeGroupWithStoreExceptionThenRecovers() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db(), new SqliteObjectStore.Options(2, 64, 100))) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey, new SqliteObjectStore.Options(2, 64, 100))) {
             insert(store, key("k1", "alice", State.ACTIVE));
             try (Connection other = raw(); Statement s = other.createStatement()) {
                 s.execute("BEGIN IMMEDIATE"); // holds the write lock, as another process could
@@ -436,7 +440,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void get_corruptStoredAttributes_throwsStoreExceptionNamingTheObject() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             insert(store, key("k1", "alice", State.ACTIVE));
             try (Connection c = raw(); Statement s = c.createStatement()) {
                 s.execute("UPDATE managed_object SET attributes = x'4200010100000010' WHERE uid = 'k1'");
@@ -456,7 +460,7 @@ class SqliteObjectStoreTest {
 
     @Test
     void write_groupBound_limitsGroupSize() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db(), new SqliteObjectStore.Options(2, 3, 1000))) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey, new SqliteObjectStore.Options(2, 3, 1000))) {
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(8);

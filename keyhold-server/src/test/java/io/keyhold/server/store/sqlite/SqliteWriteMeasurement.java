@@ -3,6 +3,7 @@ package io.keyhold.server.store.sqlite;
 import static io.keyhold.server.store.ObjectStoreContract.key;
 
 import io.keyhold.protocol.spec.State;
+import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ class SqliteWriteMeasurement {
 
     private void run(int threads, int maxGroup, int perThread) throws Exception {
         Path db = dir.resolve("m-" + threads + "-" + maxGroup + ".db");
-        try (SqliteObjectStore store = SqliteObjectStore.open(db, new SqliteObjectStore.Options(4, maxGroup, 5000))) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db, TestMasterKeys.ephemeral(), new SqliteObjectStore.Options(4, maxGroup, 5000))) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             long start = System.nanoTime();
             List<Future<?>> futures = new ArrayList<>();
