@@ -92,7 +92,11 @@ class ConfigLoaderTest {
                 logging:
                   level: debug
                   format: json
-                """.formatted(dir.resolve("server.key")), Map.of());
+                master_key:
+                  keystore: master.p12
+                  alias: other-alias
+                  passphrase_env: MY_PASSPHRASE
+                """.formatted(dir.resolve("server.key")), Map.of("MY_PASSPHRASE", "not in the config"));
 
         assertThat(c.kmip()).isEqualTo(new ServerConfig.Kmip("127.0.0.1", 15696));
         assertThat(c.tls().privateKey()).isEqualTo(dir.resolve("server.key"));
@@ -108,6 +112,42 @@ class ConfigLoaderTest {
         assertThat(c.limits()).isEqualTo(new ServerConfig.Limits(65536, 10, Duration.ofSeconds(30), 8,
                 Duration.ofMillis(500)));
         assertThat(c.logging()).isEqualTo(new ServerConfig.Logging("debug", "json"));
+        assertThat(c.masterKey()).isEqualTo(new ServerConfig.MasterKeyStore(dir.resolve("master.p12"), "other-alias",
+                "MY_PASSPHRASE", null));
+        assertThat(c.masterKey().toString()).doesNotContain("not in the config");
+    }
+
+    @Test
+    void masterKey_defaultsTheAlias_andReadsThePassphraseFile() throws Exception {
+        ServerConfig c = load(MINIMAL, Map.of());
+        assertThat(c.masterKey()).isEqualTo(new ServerConfig.MasterKeyStore(dir.resolve("master.p12"),
+                "keyhold-master", null, dir.resolve("master.pass")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            passphrase_file: master.pass                                       | master_key.keystore: is required: the PKCS#12 key store
+            keystore: absent.p12\\n  passphrase_file: master.pass                | master_key.keystore: file
+            keystore: master.p12                                               | master_key.passphrase_env: or master_key.passphrase_file is required
+            keystore: master.p12\\n  passphrase_env: P\\n  passphrase_file: master.pass | master_key.passphrase_env: and master_key.passphrase_file are both set
+            keystore: master.p12\\n  passphrase_env: UNSET_VARIABLE              | master_key.passphrase_env: environment variable UNSET_VARIABLE is not set
+            keystore: master.p12\\n  passphrase_file: absent.pass                | master_key.passphrase_file: file
+            keystore: master.p12\\n  alias: \"\"\\n  passphrase_file: master.pass    | master_key.alias: must not be empty
+            """)
+    void masterKey_errorsNameTheSetting(String body, String expected) {
+        String yaml = MINIMAL.substring(0, MINIMAL.indexOf("master_key:")) + "master_key:\n  " + body.replace("\\n", "\n") + "\n";
+        assertThat(error(yaml, Map.of("P", "x"))).contains(expected);
+    }
+
+    @Test
+    void masterKey_fromTheEnvironment_isNamedInErrors() throws Exception {
+        String yaml = MINIMAL.substring(0, MINIMAL.indexOf("master_key:"));
+        assertThat(error(yaml, Map.of("KEYHOLD_MASTER_KEY_KEYSTORE", "gone.p12",
+                "KEYHOLD_MASTER_KEY_PASSPHRASE_FILE", "master.pass")))
+                .contains("master_key.keystore (from KEYHOLD_MASTER_KEY_KEYSTORE): file ");
+        ServerConfig c = load(yaml, Map.of("KEYHOLD_MASTER_KEY_KEYSTORE", "master.p12",
+                "KEYHOLD_MASTER_KEY_PASSPHRASE_ENV", "P", "P", "x"));
+        assertThat(c.masterKey().passphraseEnv()).isEqualTo("P");
     }
 
     @Test
@@ -132,8 +172,11 @@ class ConfigLoaderTest {
         ServerConfig c = load("", Map.of(
                 "KEYHOLD_TLS_CERTIFICATE", dir.resolve("server.pem").toString(),
                 "KEYHOLD_TLS_PRIVATE_KEY", dir.resolve("server.key").toString(),
-                "KEYHOLD_TLS_TRUSTED_CAS", dir.resolve("ca.pem").toString()));
+                "KEYHOLD_TLS_TRUSTED_CAS", dir.resolve("ca.pem").toString(),
+                "KEYHOLD_MASTER_KEY_KEYSTORE", dir.resolve("master.p12").toString(),
+                "KEYHOLD_MASTER_KEY_PASSPHRASE_FILE", dir.resolve("master.pass").toString()));
         assertThat(c.tls().certificate()).isEqualTo(dir.resolve("server.pem"));
+        assertThat(c.masterKey().passphraseFile()).isEqualTo(dir.resolve("master.pass"));
     }
 
     @Test
