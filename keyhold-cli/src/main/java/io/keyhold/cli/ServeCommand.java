@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
         synchronized (this) {
             runner = new ServerRunner(spec);
         }
-        return runner.run(loaded, out -> out.println("Stop with Ctrl-C or SIGTERM."));
+        return runner.run(loaded, environment, out -> out.println("Stop with Ctrl-C or SIGTERM."));
     }
 
     /** Stops a running server (for tests; signals use the shutdown hook). */

@@ -7,6 +7,7 @@ import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,6 +27,11 @@ final class ServerRunner {
     }
 
     int run(ServerConfig config, Consumer<PrintWriter> afterReady) throws InterruptedException {
+        return run(config, System.getenv(), afterReady);
+    }
+
+    /** Runs with {@code env} as the environment a master key passphrase variable is read from. */
+    int run(ServerConfig config, Map<String, String> env, Consumer<PrintWriter> afterReady) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.qualifiedName();
@@ -34,7 +40,7 @@ final class ServerRunner {
                 return 0;
             }
             try {
-                assembly = ServerAssembly.open(config);
+                assembly = ServerAssembly.open(config, env);
             } catch (StoreException e) {
                 err.println(name + ": storage: " + e.getMessage());
                 return 1;

@@ -19,7 +19,7 @@ class DevCommandTest {
         int port = run.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "9443");
         try {
             for (String f : new String[] {"ca.pem", "server.pem", "server.key", "client.pem", "client.key",
-                    "client.p12", "client2.pem", "client2.key", "client2.p12"}) {
+                    "client.p12", "client2.pem", "client2.key", "client2.p12", "master-key.p12", "master-key.pass"}) {
                 assertThat(dir.resolve(f)).exists();
             }
             String out = run.stdout();
@@ -28,6 +28,9 @@ class DevCommandTest {
                     "ca_certs=" + dir.resolve("ca.pem"), "port=" + port, "ProxyKmipClient(hostname=\"127.0.0.1\"",
                     "openssl s_client -connect 127.0.0.1:" + port,
                     "HTTPS API (--http-port 9443): not available yet");
+            assertThat(out.lines()).contains("Master key: " + dir.toAbsolutePath().resolve("master-key.p12")
+                    + " (generated for development; its passphrase is stored beside it in master-key.pass — use a key"
+                    + " store with a passphrase from the environment, or an HSM, in production)");
 
             byte[] answer = ServerCommands.exchange(port, dir.resolve("client.p12"), dir.resolve("ca.pem"),
                     ServerCommands.REQUEST);
@@ -38,11 +41,13 @@ class DevCommandTest {
         assertThat(run.exit.get(30, TimeUnit.SECONDS)).isZero();
 
         byte[] ca = Files.readAllBytes(dir.resolve("ca.pem"));
+        byte[] masterKey = Files.readAllBytes(dir.resolve("master-key.p12"));
         ServerCommands again = new ServerCommands();
         again.start("dev", "--dir", dir.toString(), "--port", "0");
         ((DevCommand) again.cl.getSubcommands().get("dev").getCommand()).stop();
         assertThat(again.exit.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(Files.readAllBytes(dir.resolve("ca.pem"))).as("not overwritten").isEqualTo(ca);
+        assertThat(Files.readAllBytes(dir.resolve("master-key.p12"))).as("master key reused").isEqualTo(masterKey);
         assertThat(again.stdout()).contains("Using the certificates and database in " + dir);
     }
 

@@ -3,6 +3,7 @@ package io.keyhold.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyhold.server.pki.DevPki;
+import io.keyhold.server.security.Pkcs12MasterKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
@@ -29,6 +30,7 @@ class ServeCommandTest {
     @BeforeAll
     static void pki() throws Exception {
         DevPki.ensure(pkiDir);
+        Pkcs12MasterKey.createForDevelopment(pkiDir.resolve("master-key.p12"), pkiDir.resolve("master-key.pass"));
     }
 
     private Path config(String extra) throws Exception {
@@ -42,8 +44,36 @@ class ServeCommandTest {
                   trusted_cas: [%s]
                 storage:
                   data_dir: data
-                """.formatted(pkiDir.resolve("server.pem"), pkiDir.resolve("server.key"), pkiDir.resolve("ca.pem"))
+                master_key:
+                  keystore: %s
+                """.formatted(pkiDir.resolve("server.pem"), pkiDir.resolve("server.key"), pkiDir.resolve("ca.pem"),
+                        pkiDir.resolve("master-key.p12"))
+                + (extra.contains("passphrase_") ? "" : "  passphrase_file: " + pkiDir.resolve("master-key.pass") + "\n")
                 + extra);
+    }
+
+    @Test
+    void missingMasterKey_exits2NamingTheSetting() throws Exception {
+        Path file = Files.writeString(dir.resolve("no-master.yaml"),
+                Files.readString(config("")).replaceAll("(?s)master_key:.*", ""));
+        CliRun r = serve(Map.of(), "serve", "--config", file.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).startsWith("keyhold serve: master_key.keystore: is required");
+        assertThat(r.stderr().lines()).hasSize(1);
+    }
+
+    @Test
+    void passphraseVariable_isReadFromTheEnvironment() throws Exception {
+        Path file = config("  passphrase_env: KH_TEST_PASSPHRASE\n");
+        CliRun unset = serve(Map.of(), "serve", "--config", file.toString());
+        assertThat(unset.exitCode()).isEqualTo(2);
+        assertThat(unset.stderr()).isEqualTo("keyhold serve: master_key.passphrase_env: environment variable"
+                + " KH_TEST_PASSPHRASE is not set" + System.lineSeparator());
+
+        CliRun wrong = serve(Map.of("KH_TEST_PASSPHRASE", "not-the-passphrase"), "serve", "--config", file.toString());
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.stderr()).isEqualTo("keyhold serve: storage: master key store " + pkiDir.resolve("master-key.p12")
+                + " cannot be opened: wrong passphrase or not a PKCS#12 file" + System.lineSeparator());
     }
 
     /** Runs serve in-process with the given environment; for commands that fail at start-up. */

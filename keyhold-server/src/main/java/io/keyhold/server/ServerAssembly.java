@@ -60,7 +60,12 @@ public final class ServerAssembly {
      * builds the dispatcher with every operation. A missing or unusable master key is a StoreException.
      */
     public static Assembly open(ServerConfig config) {
-        MasterKey masterKey = openMasterKey(config.masterKey(), System.getenv());
+        return open(config, System.getenv());
+    }
+
+    /** As {@link #open(ServerConfig)}, reading a master key passphrase variable from {@code env}. */
+    public static Assembly open(ServerConfig config, Map<String, String> env) {
+        MasterKey masterKey = openMasterKey(config.masterKey(), env);
         return open(SqliteObjectStore.open(config.storage().database(), masterKey), Clock.systemUTC(),
                 CryptoPolicy.of(config.crypto().fipsOnly()));
     }
@@ -90,7 +95,7 @@ public final class ServerAssembly {
         try {
             return Pkcs12MasterKey.open(settings.keystore(), passphrase, settings.alias());
         } catch (MasterKeyException e) {
-            throw new StoreException("master key: " + e.getMessage());
+            throw new StoreException(e.getMessage());
         } finally {
             Arrays.fill(passphrase, '\0');
         }
