@@ -21,58 +21,17 @@ the reason).
 Needs Debian's /usr/bin/python3 with python3-pykmip (PyKMIP 0.10 needs Python 3.11 or older).
 """
 
-import argparse
-import os
 import secrets
 import sys
 import tempfile
 import uuid
-import warnings
 
-# PyKMIP 0.10 uses ssl.wrap_socket and other deprecated APIs; the warnings are noise here.
-warnings.filterwarnings("ignore", category=DeprecationWarning)
+from pykmip_common import CheckFailed, Checker, argument_parser, certificate_paths, client as new_client, describe, parse
 
 from kmip import enums  # noqa: E402
 from kmip.core.factories import attributes as attribute_factories  # noqa: E402
-from kmip.pie import client as pie_client  # noqa: E402
 from kmip.pie import exceptions as pie_exceptions  # noqa: E402
 from kmip.pie import objects  # noqa: E402
-
-VERSIONS = {
-    "1.0": enums.KMIPVersion.KMIP_1_0,
-    "1.1": enums.KMIPVersion.KMIP_1_1,
-    "1.2": enums.KMIPVersion.KMIP_1_2,
-    "1.3": enums.KMIPVersion.KMIP_1_3,
-    "1.4": enums.KMIPVersion.KMIP_1_4,
-    "2.0": enums.KMIPVersion.KMIP_2_0,
-}
-
-CERT_NAMES = {
-    "keyhold": ("ca.pem", "client.pem", "client.key"),
-    "gen-certs": ("ca.crt", "client.crt", "client.key"),
-}
-
-class CheckFailed(Exception):
-    def __init__(self, step, detail):
-        super().__init__("{}: {}".format(step, detail))
-        self.step = step
-        self.detail = detail
-
-
-class Checker:
-    def __init__(self):
-        self.step = None
-
-    def begin(self, step):
-        self.step = step
-
-    def expect(self, condition, detail):
-        """Fails the current step unless condition holds."""
-        if not condition:
-            raise CheckFailed(self.step, detail)
-
-    def ok(self, text):
-        print("{:<28} {}".format(self.step, text))
 
 
 def attribute_map(attributes):
@@ -94,34 +53,16 @@ def state_of(client, check, uid, expected):
 
 
 def run(args):
-    names = CERT_NAMES[args.cert_names]
-    paths = [os.path.join(args.certdir, n) for n in names]
-    for p in paths:
-        if not os.path.isfile(p):
-            print("FAIL setup: {} not found (--cert-names {} expects {})".format(p, args.cert_names, ", ".join(names)))
-            return 1
-    ca, cert, key = paths
-    check = Checker()
+    paths = certificate_paths(args)
+    if paths is None:
+        return 1
+    check = Checker(28)
     attribute_factory = attribute_factories.AttributeFactory()
     key_name = "pykmip-check-{}".format(uuid.uuid4())
     secret_bytes = secrets.token_bytes(32)
 
     with tempfile.NamedTemporaryFile("w", prefix="pykmip-empty-", suffix=".conf") as empty_conf:
-        client = pie_client.ProxyKmipClient(
-            hostname=args.host,
-            port=args.port,
-            cert=cert,
-            key=key,
-            ca=ca,
-            # PROTOCOL_TLS negotiates the highest version both ends share (1.3 where offered). PyKMIP 0.10
-            # passes this to ssl.wrap_socket without a server name, which PROTOCOL_TLS_CLIENT refuses.
-            ssl_version="PROTOCOL_TLS",
-            username=None,
-            password=None,
-            config="client",
-            config_file=empty_conf.name,
-            kmip_version=VERSIONS[args.version],
-        )
+        client = new_client(args, paths, empty_conf.name)
         try:
             check.begin("connect")
             try:
@@ -131,13 +72,8 @@ def run(args):
             check.ok("{}:{} KMIP {}".format(args.host, args.port, args.version))
             try:
                 steps(client, check, attribute_factory, key_name, secret_bytes)
-            except pie_exceptions.KmipOperationFailure as e:
-                raise CheckFailed(check.step, "operation failed: {} / {}: {}".format(
-                    e.status.name, e.reason.name if e.reason else None, e.message))
-            except CheckFailed:
-                raise
-            except Exception as e:  # noqa: BLE001
-                raise CheckFailed(check.step, "{}: {}".format(type(e).__name__, e))
+            except Exception as e:  # noqa: BLE001 - reported as the step's failure
+                raise describe(check.step, e)
         except CheckFailed as e:
             print("FAIL {}: {}".format(e.step, e.detail))
             return 1
@@ -238,19 +174,8 @@ def steps(client, check, attribute_factory, key_name, secret_bytes):
 
 
 def main(argv):
-    p = argparse.ArgumentParser(description="Check a KMIP server with PyKMIP's ProxyKmipClient.")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("certdir")
-    p.add_argument("version", choices=sorted(VERSIONS))
-    p.add_argument("--cert-names", choices=sorted(CERT_NAMES),
-                   default=os.environ.get("KMIP_CERT_NAMES", "keyhold"),
-                   help="file names in CERTDIR: keyhold (ca.pem, client.pem, client.key; default) or "
-                        "gen-certs (ca.crt, client.crt, client.key); env KMIP_CERT_NAMES")
-    args = p.parse_args(argv)
-    if args.cert_names not in CERT_NAMES:
-        p.error("KMIP_CERT_NAMES must be one of {}".format(", ".join(sorted(CERT_NAMES))))
-    return run(args)
+    p = argument_parser("Check a KMIP server with PyKMIP's ProxyKmipClient.")
+    return run(parse(p, argv))
 
 
 if __name__ == "__main__":

@@ -37,40 +37,20 @@ Key agree with the local computations here, as Keyhold's do.
 Needs Debian's /usr/bin/python3 with python3-pykmip (PyKMIP 0.10 needs Python 3.11 or older).
 """
 
-import argparse
 import hashlib
 import hmac
-import os
 import secrets
 import sys
 import tempfile
-import warnings
 
-# PyKMIP 0.10 uses ssl.wrap_socket and other deprecated APIs; the warnings are noise here.
-warnings.filterwarnings("ignore", category=DeprecationWarning)
+from pykmip_common import Checker, argument_parser, certificate_paths, client as new_client, describe, parse
 
 from cryptography.hazmat.primitives import hashes, padding as sym_padding, serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding as asym_padding  # noqa: E402
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # noqa: E402
 from cryptography.exceptions import InvalidSignature  # noqa: E402
 from kmip import enums  # noqa: E402
-from kmip.pie import client as pie_client  # noqa: E402
-from kmip.pie import exceptions as pie_exceptions  # noqa: E402
 from kmip.pie import objects  # noqa: E402
-
-VERSIONS = {
-    "1.0": enums.KMIPVersion.KMIP_1_0,
-    "1.1": enums.KMIPVersion.KMIP_1_1,
-    "1.2": enums.KMIPVersion.KMIP_1_2,
-    "1.3": enums.KMIPVersion.KMIP_1_3,
-    "1.4": enums.KMIPVersion.KMIP_1_4,
-    "2.0": enums.KMIPVersion.KMIP_2_0,
-}
-
-CERT_NAMES = {
-    "keyhold": ("ca.pem", "client.pem", "client.key"),
-    "gen-certs": ("ca.crt", "client.crt", "client.key"),
-}
 
 U = enums.CryptographicUsageMask
 CBC_PKCS5 = {
@@ -93,38 +73,6 @@ RSA_PSS_SHA256 = {
     "hashing_algorithm": enums.HashingAlgorithm.SHA_256,
     "padding_method": enums.PaddingMethod.PSS,
 }
-
-
-class CheckFailed(Exception):
-    def __init__(self, step, detail):
-        super().__init__("{}: {}".format(step, detail))
-        self.step = step
-        self.detail = detail
-
-
-class Checker:
-    def __init__(self):
-        self.step = None
-
-    def begin(self, step):
-        self.step = step
-
-    def expect(self, condition, detail):
-        """Fails the current step unless condition holds."""
-        if not condition:
-            raise CheckFailed(self.step, detail)
-
-    def ok(self, text):
-        print("{:<24} {}".format(self.step, text))
-
-
-def describe(step, e):
-    if isinstance(e, CheckFailed):
-        return e
-    if isinstance(e, pie_exceptions.KmipOperationFailure):
-        return CheckFailed(step, "operation failed: {} / {}: {}".format(
-            e.status.name, e.reason.name if e.reason else None, e.message))
-    return CheckFailed(step, "{}: {}".format(type(e).__name__, e))
 
 
 def uid_of(check, value, what):
@@ -322,30 +270,13 @@ class Steps:
 
 
 def run(args):
-    names = CERT_NAMES[args.cert_names]
-    paths = [os.path.join(args.certdir, n) for n in names]
-    for p in paths:
-        if not os.path.isfile(p):
-            print("FAIL setup: {} not found (--cert-names {} expects {})".format(p, args.cert_names, ", ".join(names)))
-            return 1
-    ca, cert, key = paths
-    check = Checker()
+    paths = certificate_paths(args)
+    if paths is None:
+        return 1
+    check = Checker(24)
     failures = []
     with tempfile.NamedTemporaryFile("w", prefix="pykmip-empty-", suffix=".conf") as empty_conf:
-        client = pie_client.ProxyKmipClient(
-            hostname=args.host,
-            port=args.port,
-            cert=cert,
-            key=key,
-            ca=ca,
-            # as in pykmip_client_check.py: PROTOCOL_TLS negotiates the highest shared TLS version.
-            ssl_version="PROTOCOL_TLS",
-            username=None,
-            password=None,
-            config="client",
-            config_file=empty_conf.name,
-            kmip_version=VERSIONS[args.version],
-        )
+        client = new_client(args, paths, empty_conf.name)
         try:
             check.begin("connect")
             try:
@@ -377,20 +308,9 @@ def run(args):
 
 
 def main(argv):
-    p = argparse.ArgumentParser(description="Check a KMIP server's crypto operations with PyKMIP's ProxyKmipClient.")
-    p.add_argument("host")
-    p.add_argument("port", type=int)
-    p.add_argument("certdir")
-    p.add_argument("version", choices=sorted(VERSIONS))
-    p.add_argument("--cert-names", choices=sorted(CERT_NAMES),
-                   default=os.environ.get("KMIP_CERT_NAMES", "keyhold"),
-                   help="file names in CERTDIR: keyhold (ca.pem, client.pem, client.key; default) or "
-                        "gen-certs (ca.crt, client.crt, client.key); env KMIP_CERT_NAMES")
+    p = argument_parser("Check a KMIP server's crypto operations with PyKMIP's ProxyKmipClient.")
     p.add_argument("--keep-going", action="store_true", help="run every step and list the failures at the end")
-    args = p.parse_args(argv)
-    if args.cert_names not in CERT_NAMES:
-        p.error("KMIP_CERT_NAMES must be one of {}".format(", ".join(sorted(CERT_NAMES))))
-    return run(args)
+    return run(parse(p, argv))
 
 
 if __name__ == "__main__":

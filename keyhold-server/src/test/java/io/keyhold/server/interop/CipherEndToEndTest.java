@@ -1,5 +1,6 @@
 package io.keyhold.server.interop;
 
+import static io.keyhold.server.testing.KmipAssertions.fails;
 import static io.keyhold.server.testing.Payloads.createAes;
 import static io.keyhold.server.testing.Payloads.getAttributes;
 import static io.keyhold.server.testing.Payloads.payload;
@@ -11,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyhold.protocol.message.RequestBatchItem;
 import io.keyhold.protocol.message.RequestHeader;
 import io.keyhold.protocol.message.RequestMessage;
-import io.keyhold.protocol.message.ResponseBatchItem;
 import io.keyhold.protocol.message.ResponseMessage;
 import io.keyhold.protocol.spec.BlockCipherMode;
 import io.keyhold.protocol.spec.KmipVersion;
@@ -64,13 +64,6 @@ class CipherEndToEndTest {
     @AfterEach
     void disconnect() throws Exception {
         c.close();
-    }
-
-    private static void fails(ResponseBatchItem item, ResultReason reason) {
-        assertThat(item.resultStatus()).as("status of a request that must fail").isEqualTo(ResultStatus.OPERATION_FAILED.value());
-        assertThat(ResultReason.fromValue(item.resultReason()).map(ResultReason::specName).orElse("" + item.resultReason()))
-                .as(item.resultMessage()).isEqualTo(reason.specName());
-        assertThat(item.resultMessage()).isNotBlank();
     }
 
     private static byte[] bytes(TtlvItem payload, int tag) {

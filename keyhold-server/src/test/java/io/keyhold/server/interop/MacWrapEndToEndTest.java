@@ -1,5 +1,6 @@
 package io.keyhold.server.interop;
 
+import static io.keyhold.server.testing.KmipAssertions.fails;
 import static io.keyhold.server.testing.Payloads.attributes;
 import static io.keyhold.server.testing.Payloads.createAes;
 import static io.keyhold.server.testing.Payloads.payload;
@@ -8,7 +9,6 @@ import static io.keyhold.server.testing.Payloads.usageMask;
 import static io.keyhold.server.testing.Payloads.withUid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyhold.protocol.message.ResponseBatchItem;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.EncodingOption;
 import io.keyhold.protocol.spec.KeyFormatType;
@@ -16,7 +16,6 @@ import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
-import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.testing.KmipTestClient;
@@ -96,13 +95,6 @@ class MacWrapEndToEndTest {
             b.add(c.tag() == Tag.KEY_WRAPPING_DATA ? TtlvItem.structure(Tag.KEY_WRAPPING_DATA, data) : c);
         }
         return TtlvItem.structure(object.tag(), TtlvItem.structure(Tag.KEY_BLOCK, b));
-    }
-
-    private static void fails(ResponseBatchItem item, ResultReason reason) {
-        assertThat(item.resultStatus()).isEqualTo(ResultStatus.OPERATION_FAILED.value());
-        assertThat(ResultReason.fromValue(item.resultReason()).map(ResultReason::specName).orElse("" + item.resultReason()))
-                .as(item.resultMessage()).isEqualTo(reason.specName());
-        assertThat(item.resultMessage()).isNotBlank();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.keyhold.server.interop;
 
+import static io.keyhold.server.testing.KmipAssertions.fails;
 import static io.keyhold.server.testing.Payloads.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,13 +63,6 @@ class OperationsEndToEndTest {
     @AfterEach
     void disconnect() throws Exception {
         c.close();
-    }
-
-    private static void fails(ResponseBatchItem item, ResultReason reason) {
-        assertThat(item.resultStatus()).as("status of a request that must fail").isEqualTo(ResultStatus.OPERATION_FAILED.value());
-        assertThat(ResultReason.fromValue(item.resultReason()).map(ResultReason::specName).orElse("" + item.resultReason()))
-                .as(item.resultMessage()).isEqualTo(reason.specName());
-        assertThat(item.resultMessage()).isNotBlank();
     }
 
     private String newKey(KmipVersion v) throws Exception {

@@ -1,14 +1,9 @@
 package io.keyhold.server.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.keyhold.server.testing.LiveServer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import io.keyhold.server.testing.PyKmipScripts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,18 +17,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * environment does not require it (CI sets KEYHOLD_REQUIRE_PYKMIP=1).
  */
 class PyKmipCryptoTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path SCRIPT = Path.of("src/test/python/pykmip_crypto_check.py");
     private static LiveServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        boolean required = "1".equals(System.getenv("KEYHOLD_REQUIRE_PYKMIP"));
-        boolean installed = Files.isExecutable(PYTHON) && run(PYTHON.toString(), "-c", "import kmip").exitCode == 0;
-        if (required) {
-            assertThat(installed).as("python3-pykmip is required (KEYHOLD_REQUIRE_PYKMIP=1) but not installed").isTrue();
-        }
-        assumeTrue(installed, "python3-pykmip is not installed");
+        PyKmipScripts.requireClient();
         server = LiveServer.start();
     }
 
@@ -47,23 +35,8 @@ class PyKmipCryptoTest {
     @ParameterizedTest(name = "PyKMIP client crypto at KMIP {0}")
     @ValueSource(strings = {"1.2", "1.4", "2.0"})
     void pykmipClientDrivesTheCryptoOperations(String version) throws Exception {
-        Result r = run(PYTHON.toString(), SCRIPT.toString(), "127.0.0.1", Integer.toString(server.port()),
-                server.directory().toString(), version);
-        assertThat(r.exitCode).as("pykmip_crypto_check.py at %s:%n%s", version, r.output).isZero();
-        assertThat(r.output).containsPattern("(?m)^OK$");
-    }
-
-    private record Result(int exitCode, String output) {}
-
-    private static Result run(String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("HOME", Files.createTempDirectory("pykmip-home").toString());
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(-1, "timed out\n" + new String(out, StandardCharsets.UTF_8));
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        PyKmipScripts.Result r = PyKmipScripts.check("pykmip_crypto_check.py", server, version);
+        assertThat(r.exitCode()).as("pykmip_crypto_check.py at %s:%n%s", version, r.output()).isZero();
+        assertThat(r.output()).containsPattern("(?m)^OK$");
     }
 }

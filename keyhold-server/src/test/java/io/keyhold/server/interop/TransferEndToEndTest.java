@@ -1,11 +1,11 @@
 package io.keyhold.server.interop;
 
+import static io.keyhold.server.testing.KmipAssertions.fails;
 import static io.keyhold.server.testing.Payloads.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyhold.protocol.message.AttributeMapping;
 import io.keyhold.protocol.message.KmipAttribute;
-import io.keyhold.protocol.message.ResponseBatchItem;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.EncodingOption;
 import io.keyhold.protocol.spec.KeyFormatType;
@@ -14,7 +14,6 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.QueryFunction;
 import io.keyhold.protocol.spec.ResultReason;
-import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.testing.KmipTestClient;
@@ -57,13 +56,6 @@ class TransferEndToEndTest {
     @AfterEach
     void disconnect() throws Exception {
         c.close();
-    }
-
-    private static void fails(ResponseBatchItem item, ResultReason reason) {
-        assertThat(item.resultStatus()).isEqualTo(ResultStatus.OPERATION_FAILED.value());
-        assertThat(ResultReason.fromValue(item.resultReason()).map(ResultReason::specName).orElse("" + item.resultReason()))
-                .as(item.resultMessage()).isEqualTo(reason.specName());
-        assertThat(item.resultMessage()).isNotBlank();
     }
 
     private String key(KmipVersion v, int mask, boolean activate) throws Exception {
