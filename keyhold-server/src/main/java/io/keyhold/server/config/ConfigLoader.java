@@ -41,9 +41,11 @@ public final class ConfigLoader {
             "limits.shutdown_grace",
             "logging.level", "logging.format",
             "crypto.fips_only",
-            "master_key.keystore", "master_key.alias", "master_key.passphrase_env", "master_key.passphrase_file");
+            "master_key.keystore", "master_key.alias", "master_key.passphrase_env", "master_key.passphrase_file",
+            "access.administrators",
+            "audit.durable_reads");
 
-    private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.protocols");
+    private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.protocols", "access.administrators");
     private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
     private static final List<String> LOG_FORMATS = List.of("plain", "json");
@@ -238,7 +240,23 @@ public final class ConfigLoader {
                 new ServerConfig.Storage(dataDir, database),
                 new ServerConfig.Limits(maxMessage, maxConnections, idle, workers, grace),
                 new ServerConfig.Logging(level, format),
-                new ServerConfig.Crypto(fipsOnly), masterKey);
+                new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit());
+    }
+
+    private ServerConfig.Access access() throws ConfigException {
+        List<String> administrators = new ArrayList<>();
+        for (String name : list("access.administrators")) {
+            String n = name.strip();
+            if (n.isEmpty()) {
+                throw error("access.administrators", "names an empty identity");
+            }
+            administrators.add(n);
+        }
+        return new ServerConfig.Access(administrators);
+    }
+
+    private ServerConfig.Audit audit() throws ConfigException {
+        return new ServerConfig.Audit(bool("audit.durable_reads", false));
     }
 
     private ServerConfig.MasterKeyStore masterKey() throws ConfigException {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * validated by the loader; the records only check for nulls.
  */
 public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
-        MasterKeyStore masterKey) {
+        MasterKeyStore masterKey, Access access, Audit audit) {
     /** {@code masterKey} may be null in code-built configurations; the server then refuses to open its store. */
     public ServerConfig {
         Objects.requireNonNull(kmip, "kmip");
@@ -20,6 +20,14 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(crypto, "crypto");
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(audit, "audit");
+    }
+
+    /** A configuration with the default access and audit settings. */
+    public ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
+                        MasterKeyStore masterKey) {
+        this(kmip, tls, storage, limits, logging, crypto, masterKey, Access.defaults(), Audit.defaults());
     }
 
     /** A configuration with no master key yet (see {@link #withMasterKey}). */
@@ -34,12 +42,22 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
 
     /** This configuration with other crypto settings. */
     public ServerConfig withCrypto(Crypto other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey);
+        return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey, access, audit);
     }
 
     /** This configuration with the given master key store. */
     public ServerConfig withMasterKey(MasterKeyStore other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, other);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, other, access, audit);
+    }
+
+    /** This configuration with other access control settings. */
+    public ServerConfig withAccess(Access other) {
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, other, audit);
+    }
+
+    /** This configuration with other audit settings. */
+    public ServerConfig withAudit(Audit other) {
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, other);
     }
 
     /** The KMIP listener: host (name or address; 0.0.0.0 for every IPv4 interface) and port (0: any free one). */
@@ -188,6 +206,32 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         /** The development key store of {@code keyhold dev}: {@code master-key.p12} and {@code master-key.pass} in {@code dir}. */
         public static MasterKeyStore development(Path dir) {
             return new MasterKeyStore(dir.resolve(DEV_KEYSTORE_NAME), DEFAULT_ALIAS, null, dir.resolve(DEV_PASSPHRASE_NAME));
+        }
+    }
+
+    /**
+     * Access control.
+     *
+     * @param administrators identities that may use and manage every object
+     */
+    public record Access(List<String> administrators) {
+        public Access {
+            administrators = List.copyOf(administrators);
+        }
+
+        public static Access defaults() {
+            return new Access(List.of());
+        }
+    }
+
+    /**
+     * The audit log.
+     *
+     * @param durableReads acknowledge a request that changed nothing only once its audit record is on disk
+     */
+    public record Audit(boolean durableReads) {
+        public static Audit defaults() {
+            return new Audit(false);
         }
     }
 }

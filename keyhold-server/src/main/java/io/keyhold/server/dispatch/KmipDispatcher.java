@@ -291,7 +291,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private ResponseBatchItem execute(OperationHandler handler, RequestBatchItem item, Integer opField, byte[] ubid,
                                       KmipVersion version, RequestContext context, OperationContext.BatchState batch,
                                       WriteTransaction tx) {
-        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx);
+        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation());
         try {
             if (handler instanceof ItemResultHandler full) {
                 ItemResult r = full.execute(oc, item.payload());

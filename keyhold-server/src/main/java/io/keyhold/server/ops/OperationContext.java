@@ -2,6 +2,7 @@ package io.keyhold.server.ops;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.Operation;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.store.ObjectStore;
@@ -25,9 +26,17 @@ public final class OperationContext {
     private final ObjectStore store;
     private final BatchState batch;
     private final WriteTransaction boundTransaction;
+    private final Operation operation;
 
+    /** A context for a handler run outside the dispatcher (tests), with no operation named. */
     public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
                             WriteTransaction boundTransaction) {
+        this(version, request, clock, store, batch, boundTransaction, null);
+    }
+
+    public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
+                            WriteTransaction boundTransaction, Operation operation) {
+        this.operation = operation;
         this.version = Objects.requireNonNull(version, "version");
         this.request = Objects.requireNonNull(request, "request");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -39,6 +48,11 @@ public final class OperationContext {
     /** The request's protocol version: the payload is read in it and the answer must be written in it. */
     public KmipVersion version() {
         return version;
+    }
+
+    /** The operation of the batch item being executed; empty for a handler run outside the dispatcher. */
+    public java.util.Optional<Operation> operation() {
+        return java.util.Optional.ofNullable(operation);
     }
 
     /** True when the request's version is at least the given one. */
