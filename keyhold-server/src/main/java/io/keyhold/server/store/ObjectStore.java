@@ -1,6 +1,9 @@
 package io.keyhold.server.store;
 
 import io.keyhold.protocol.KmipException;
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.audit.AuditListener;
+import java.util.List;
 
 /**
  * Where managed objects live. Implementations: SQLite (the embedded default) and, later, PostgreSQL;
@@ -21,6 +24,18 @@ public interface ObjectStore extends AutoCloseable {
      * transactions committed in the same group are not affected.
      */
     <T> T write(TransactionWork<WriteTransaction, T> work) throws KmipException;
+
+    /**
+     * Appends audit records in a transaction of their own, for items that changed nothing (reads,
+     * failures). They commit with the next group of writes, without a sync of their own. With {@code
+     * waitForCommit} this returns once they are durable; without it, once they are queued (the queue is
+     * bounded: a full queue makes the caller wait, never drops a record). Records of changes go into the
+     * change's transaction instead: {@link WriteTransaction#appendAudit}.
+     */
+    void appendAudit(List<AuditEvent> events, boolean waitForCommit) throws KmipException;
+
+    /** Sets who is told of audit records after they commit (at most one listener; replaces the previous one). */
+    void auditListener(AuditListener listener);
 
     /** Finishes the transactions in progress, then releases the database. Idempotent. */
     @Override

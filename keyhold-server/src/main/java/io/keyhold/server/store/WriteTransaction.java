@@ -1,5 +1,8 @@
 package io.keyhold.server.store;
 
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.audit.AuditRecord;
+
 /**
  * A read-write transaction. Its changes become visible to others, and durable, together when the
  * {@link ObjectStore#write} call that provided it returns; if the work throws, none of them happen.
@@ -11,4 +14,12 @@ public interface WriteTransaction extends ReadTransaction {
 
     /** Replaces an existing object (attributes, material, storage status; never the owner). */
     void update(StoredObject object);
+
+    /**
+     * Appends an audit record to the chain inside this transaction: it commits with the transaction's
+     * changes or vanishes with them (a rolled-back transaction leaves the chain's head unchanged).
+     *
+     * @return the record with its sequence number and hashes
+     */
+    AuditRecord appendAudit(AuditEvent event);
 }

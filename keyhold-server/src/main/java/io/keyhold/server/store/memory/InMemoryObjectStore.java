@@ -4,6 +4,10 @@ import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.audit.AuditChain;
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.audit.AuditListener;
+import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ReadTransaction;
@@ -23,11 +27,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A store in memory, for tests and as the reference for what every store's Locate must answer. Nothing
- * survives the process. Writers are serialized; a failed write changes nothing.
+ * survives the process. Writers are serialized; a failed write changes nothing, its audit records included.
  */
 public final class InMemoryObjectStore implements ObjectStore {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private Map<String, StoredObject> objects = new LinkedHashMap<>();
+    private List<AuditRecord> audit = List.of();
+    private volatile AuditListener listener = AuditListener.NONE;
 
     @Override
     public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
@@ -44,11 +50,42 @@ public final class InMemoryObjectStore implements ObjectStore {
         lock.writeLock().lock();
         try {
             Map<String, StoredObject> copy = new LinkedHashMap<>(objects);
-            T result = work.run(new View(copy));
+            View view = new View(copy, new ArrayList<>(audit));
+            T result = work.run(view);
             objects = copy;
+            List<AuditRecord> added = view.audit.subList(audit.size(), view.audit.size());
+            audit = List.copyOf(view.audit);
+            if (!added.isEmpty()) {
+                listener.committed(List.copyOf(added));
+            }
             return result;
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void appendAudit(List<AuditEvent> events, boolean waitForCommit) throws KmipException {
+        write(tx -> {
+            for (AuditEvent e : events) {
+                tx.appendAudit(e);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void auditListener(AuditListener l) {
+        listener = l == null ? AuditListener.NONE : l;
+    }
+
+    /** Every committed audit record, in chain order. */
+    public List<AuditRecord> auditRecords() {
+        lock.readLock().lock();
+        try {
+            return audit;
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -59,9 +96,23 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     private static final class View implements WriteTransaction {
         private final Map<String, StoredObject> objects;
+        private final List<AuditRecord> audit;
 
         View(Map<String, StoredObject> objects) {
+            this(objects, new ArrayList<>());
+        }
+
+        View(Map<String, StoredObject> objects, List<AuditRecord> audit) {
             this.objects = objects;
+            this.audit = audit;
+        }
+
+        @Override
+        public AuditRecord appendAudit(AuditEvent event) {
+            AuditChain.Head head = audit.isEmpty() ? AuditChain.GENESIS : AuditChain.Head.of(audit.get(audit.size() - 1));
+            AuditRecord r = head.next(event);
+            audit.add(r);
+            return r;
         }
 
         @Override

@@ -1,6 +1,8 @@
 package io.keyhold.server.store.sqlite;
 
 import io.keyhold.protocol.KmipException;
+import io.keyhold.server.audit.AuditListener;
+import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.TransactionWork;
 import io.keyhold.server.store.WriteTransaction;
@@ -18,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * them in one immediate transaction, each in its own savepoint, commits once and then completes every
  * caller: a work that threw gets its own exception back, the others their results; if the commit fails,
  * every work that had succeeded gets a {@link StoreException}.
+ *
+ * <p>The writer also keeps the audit chain's head ({@link AuditRows}): a work's records advance it, a work
+ * rolled back to its savepoint or a group whose commit fails puts it back, and after each commit the
+ * {@link AuditListener} learns of the records that became durable.
  */
 final class GroupWriter {
     private static final Pending<Void> STOP = new Pending<>(tx -> null);
@@ -26,14 +32,17 @@ final class GroupWriter {
     private final int maxGroupSize;
     private final String databaseName;
     private final ObjectEnvelope envelope;
+    private final AuditRows audit;
+    private volatile AuditListener auditListener = AuditListener.NONE;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private volatile int largestGroup;
 
-    GroupWriter(Connection connection, int maxGroupSize, String databaseName, ObjectEnvelope envelope) {
+    GroupWriter(Connection connection, int maxGroupSize, String databaseName, ObjectEnvelope envelope) throws SQLException {
         this.connection = connection;
+        this.audit = AuditRows.load(connection);
         this.envelope = envelope;
         this.maxGroupSize = maxGroupSize;
         this.databaseName = databaseName;
@@ -51,6 +60,10 @@ final class GroupWriter {
 
     void submit(Pending<?> pending) {
         queue.add(pending);
+    }
+
+    void auditListener(AuditListener listener) {
+        auditListener = listener == null ? AuditListener.NONE : listener;
     }
 
     int queued() {
@@ -109,16 +122,27 @@ final class GroupWriter {
     }
 
     private void runGroup(List<Pending<?>> group) {
+        AuditRows.Mark groupStart = audit.mark();
         try (Statement s = connection.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             try {
                 for (Pending<?> p : group) {
                     runOne(s, p);
                 }
+                audit.storeHead(connection);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException | Error e) {
                 rollbackQuietly(s);
+                audit.groupRolledBack(groupStart);
                 throw e;
+            }
+            List<AuditRecord> durable = audit.committed();
+            if (!durable.isEmpty()) {
+                try {
+                    auditListener.committed(durable);
+                } catch (RuntimeException ignored) {
+                    // forwarding is best effort; the records are stored
+                }
             }
             commits.incrementAndGet();
             transactions.addAndGet(group.size());
@@ -137,7 +161,8 @@ final class GroupWriter {
 
     /** Runs one work inside its savepoint; its own failure rolls back only its changes. */
     private void runOne(Statement s, Pending<?> p) throws SQLException {
-        SqliteTransaction tx = new SqliteTransaction(connection, true, envelope);
+        SqliteTransaction tx = new SqliteTransaction(connection, true, envelope, audit);
+        AuditRows.Mark before = audit.mark();
         s.execute("SAVEPOINT work");
         try {
             p.run(tx);
@@ -146,6 +171,7 @@ final class GroupWriter {
         }
         if (p.failure != null) {
             s.execute("ROLLBACK TO work");
+            audit.reset(before);
         }
         s.execute("RELEASE work");
     }
@@ -162,11 +188,18 @@ final class GroupWriter {
     static final class Pending<T> {
         private final TransactionWork<WriteTransaction, T> work;
         private final CountDownLatch done = new CountDownLatch(1);
+        private final java.util.function.Consumer<Throwable> whenDone;
         private T result;
         private Throwable failure;
 
         Pending(TransactionWork<WriteTransaction, T> work) {
+            this(work, null);
+        }
+
+        /** A work no caller waits for: {@code whenDone} gets its failure (null on commit) instead. */
+        Pending(TransactionWork<WriteTransaction, T> work, java.util.function.Consumer<Throwable> whenDone) {
             this.work = work;
+            this.whenDone = whenDone;
         }
 
         void run(WriteTransaction tx) {
@@ -186,6 +219,9 @@ final class GroupWriter {
 
         void complete() {
             done.countDown();
+            if (whenDone != null) {
+                whenDone.accept(failure);
+            }
         }
 
         T await() throws KmipException {

@@ -1,6 +1,9 @@
 package io.keyhold.server.store.sqlite;
 
 import io.keyhold.protocol.KmipException;
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.audit.AuditListener;
+import io.keyhold.server.dispatch.Failures;
 import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ReadTransaction;
@@ -18,7 +21,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -43,11 +49,26 @@ public final class SqliteObjectStore implements ObjectStore {
      * @param readerPoolSize   read-only connections kept open (concurrent read transactions)
      * @param maxGroupSize     most write transactions committed together
      * @param busyTimeoutMillis how long a connection waits for a lock held by another process
+     * @param maxQueuedAuditRecords audit records of reads queued for the writer at most; more make the
+     *                          caller wait (see {@link #appendAudit})
      */
-    public record Options(int readerPoolSize, int maxGroupSize, int busyTimeoutMillis) {
+    public record Options(int readerPoolSize, int maxGroupSize, int busyTimeoutMillis, int maxQueuedAuditRecords) {
+        public static final int DEFAULT_MAX_QUEUED_AUDIT_RECORDS = 10_000;
         public static final Options DEFAULTS = new Options(4, 256, 5000);
 
+        public Options(int readerPoolSize, int maxGroupSize, int busyTimeoutMillis) {
+            this(readerPoolSize, maxGroupSize, busyTimeoutMillis, DEFAULT_MAX_QUEUED_AUDIT_RECORDS);
+        }
+
+        /** These options with another bound on queued audit records. */
+        public Options withMaxQueuedAuditRecords(int n) {
+            return new Options(readerPoolSize, maxGroupSize, busyTimeoutMillis, n);
+        }
+
         public Options {
+            if (maxQueuedAuditRecords < 1) {
+                throw new IllegalArgumentException("maxQueuedAuditRecords: " + maxQueuedAuditRecords + " (expected: >= 1)");
+            }
             if (readerPoolSize < 1) {
                 throw new IllegalArgumentException("readerPoolSize: " + readerPoolSize + " (expected: >= 1)");
             }
@@ -70,6 +91,7 @@ public final class SqliteObjectStore implements ObjectStore {
     public record Stats(long transactions, long commits, int largestGroup) {}
 
     private static final long READER_WAIT_MILLIS = 30_000;
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteObjectStore.class);
 
     private final Path file;
     private final Options options;
@@ -77,6 +99,7 @@ public final class SqliteObjectStore implements ObjectStore {
     private final GroupWriter writer;
     private final ObjectEnvelope envelope;
     private final Object lifecycle = new Object();
+    private final Semaphore auditQueue;
     private volatile boolean closed;
 
     private SqliteObjectStore(Path file, Options options, List<Connection> readerConnections, GroupWriter writer,
@@ -86,6 +109,7 @@ public final class SqliteObjectStore implements ObjectStore {
         this.options = options;
         this.readers = new ArrayBlockingQueue<>(readerConnections.size(), false, readerConnections);
         this.writer = writer;
+        this.auditQueue = new Semaphore(options.maxQueuedAuditRecords());
     }
 
     /**
@@ -235,6 +259,61 @@ public final class SqliteObjectStore implements ObjectStore {
             writer.submit(pending);
         }
         return pending.await();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Without {@code waitForCommit} the records are queued to the writer, which commits them with the
+     * next group; at most {@link Options#maxQueuedAuditRecords} wait at once, and a caller beyond that
+     * waits for room (back-pressure, never a dropped record). A queued group that fails to commit is
+     * logged with the number of records lost.
+     */
+    @Override
+    public void appendAudit(List<AuditEvent> events, boolean waitForCommit) throws KmipException {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<AuditEvent> copy = List.copyOf(events);
+        TransactionWork<WriteTransaction, Void> work = tx -> {
+            for (AuditEvent e : copy) {
+                tx.appendAudit(e);
+            }
+            return null;
+        };
+        if (waitForCommit) {
+            write(work);
+            return;
+        }
+        if (Thread.currentThread() == writer.thread()) {
+            throw new IllegalStateException("appendAudit called from inside a write transaction");
+        }
+        int permits = Math.min(copy.size(), options.maxQueuedAuditRecords());
+        auditQueue.acquireUninterruptibly(permits);
+        GroupWriter.Pending<Void> pending = new GroupWriter.Pending<>(work, failure -> {
+            auditQueue.release(permits);
+            if (failure != null) {
+                LOG.error("store {}: {} audit record(s) could not be stored: {}", file.getFileName(), copy.size(),
+                        Failures.describe(failure));
+            }
+        });
+        synchronized (lifecycle) {
+            if (closed) {
+                auditQueue.release(permits);
+                checkOpen();
+            }
+            writer.submit(pending);
+        }
+    }
+
+    @Override
+    public void auditListener(AuditListener listener) {
+        writer.auditListener(listener);
+    }
+
+    /** Audit records queued for the writer and not yet committed (for tests and monitoring). */
+    public int queuedAuditRecords() {
+        return options.maxQueuedAuditRecords() - auditQueue.availablePermits();
     }
 
     /** Write counters since open. */

@@ -1,6 +1,8 @@
 package io.keyhold.server.store.sqlite;
 
 import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoreException;
@@ -27,12 +29,18 @@ final class SqliteTransaction implements WriteTransaction {
     private final Connection connection;
     private final boolean writable;
     private final ObjectEnvelope envelope;
+    private final AuditRows audit;
     private boolean finished;
 
     SqliteTransaction(Connection connection, boolean writable, ObjectEnvelope envelope) {
+        this(connection, writable, envelope, null);
+    }
+
+    SqliteTransaction(Connection connection, boolean writable, ObjectEnvelope envelope, AuditRows audit) {
         this.connection = connection;
         this.writable = writable;
         this.envelope = envelope;
+        this.audit = audit;
     }
 
     void finish() {
@@ -140,6 +148,23 @@ final class SqliteTransaction implements WriteTransaction {
             }
             insertValues(row.seq(), object.attributes());
         });
+    }
+
+    @Override
+    public AuditRecord appendAudit(AuditEvent event) {
+        checkWritable();
+        if (audit == null) {
+            throw new IllegalStateException("this transaction keeps no audit chain");
+        }
+        AuditRecord[] appended = new AuditRecord[1];
+        AuditRows.Mark before = audit.mark();
+        try {
+            atomically("append of audit record " + (audit.head().sequence() + 1), () -> appended[0] = audit.append(connection, event));
+        } catch (RuntimeException e) {
+            audit.reset(before);
+            throw e;
+        }
+        return appended[0];
     }
 
     private interface SqlSteps {

@@ -1,0 +1,43 @@
+package io.keyhold.server.audit;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one audit record says about one request batch item (or about a whole message refused before any
+ * item ran). It never holds key material, payload contents or passwords: only who, from where, what
+ * operation, on which objects and with what result.
+ *
+ * @param time              when the item finished, to the millisecond
+ * @param identity          the authenticated client
+ * @param sourceAddress     the client's address ("127.0.0.1:50312")
+ * @param protocolVersion   the request's KMIP version ("1.4"), or null when the message could not be read
+ * @param operation         the operation's specification name ("Create"), its hexadecimal value when it has
+ *                          no name, or null for a message refused as a whole
+ * @param uniqueIdentifiers the first objects the item loaded or created, at most {@link #MAX_IDENTIFIERS}
+ * @param objectCount       how many distinct objects the item loaded or created in all
+ * @param resultStatus      the Result Status's specification name ("Success", "Operation Failed")
+ * @param resultReason      the Result Reason's specification name, or null on success
+ */
+public record AuditEvent(Instant time, String identity, String sourceAddress, String protocolVersion, String operation,
+                         List<String> uniqueIdentifiers, long objectCount, String resultStatus, String resultReason) {
+    /** Most identifiers one record lists; a Locate that returns more records the count only beyond these. */
+    public static final int MAX_IDENTIFIERS = 32;
+
+    public AuditEvent {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(sourceAddress, "sourceAddress");
+        uniqueIdentifiers = List.copyOf(uniqueIdentifiers);
+        Objects.requireNonNull(resultStatus, "resultStatus");
+        if (uniqueIdentifiers.size() > MAX_IDENTIFIERS) {
+            throw new IllegalArgumentException("uniqueIdentifiers: " + uniqueIdentifiers.size()
+                    + " (expected: <= " + MAX_IDENTIFIERS + ")");
+        }
+        if (objectCount < uniqueIdentifiers.size()) {
+            throw new IllegalArgumentException("objectCount: " + objectCount + " (expected: >= "
+                    + uniqueIdentifiers.size() + ")");
+        }
+    }
+}

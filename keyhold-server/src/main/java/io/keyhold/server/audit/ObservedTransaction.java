@@ -1,0 +1,66 @@
+package io.keyhold.server.audit;
+
+import io.keyhold.server.store.LocateQuery;
+import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.WriteTransaction;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A transaction that notes, for the item's audit record, every object the handler loads, locates,
+ * creates or changes through it. Everything else is passed through unchanged.
+ */
+final class ObservedTransaction implements WriteTransaction {
+    private final io.keyhold.server.store.ReadTransaction reads;
+    private final WriteTransaction writes;
+    private final ItemAudit item;
+
+    ObservedTransaction(io.keyhold.server.store.ReadTransaction reads, WriteTransaction writes, ItemAudit item) {
+        this.reads = reads;
+        this.writes = writes;
+        this.item = item;
+    }
+
+    @Override
+    public Optional<StoredObject> get(String uniqueIdentifier) {
+        Optional<StoredObject> o = reads.get(uniqueIdentifier);
+        o.ifPresent(found -> item.involved(found.uniqueIdentifier()));
+        return o;
+    }
+
+    @Override
+    public List<String> locate(LocateQuery query) {
+        List<String> found = reads.locate(query);
+        found.forEach(item::involved);
+        return found;
+    }
+
+    @Override
+    public long count(LocateQuery query) {
+        return reads.count(query);
+    }
+
+    @Override
+    public void insert(StoredObject object) {
+        writable().insert(object);
+        item.involved(object.uniqueIdentifier());
+    }
+
+    @Override
+    public void update(StoredObject object) {
+        writable().update(object);
+        item.involved(object.uniqueIdentifier());
+    }
+
+    @Override
+    public AuditRecord appendAudit(AuditEvent event) {
+        return writable().appendAudit(event);
+    }
+
+    private WriteTransaction writable() {
+        if (writes == null) {
+            throw new IllegalStateException("read transaction cannot write");
+        }
+        return writes;
+    }
+}
