@@ -1,6 +1,7 @@
 package io.keyhold.server;
 
 import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.server.audit.SyslogForwarder;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.dispatch.DispatcherSettings;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,8 +68,10 @@ public final class ServerAssembly {
     /** As {@link #open(ServerConfig)}, reading a master key passphrase variable from {@code env}. */
     public static Assembly open(ServerConfig config, Map<String, String> env) {
         MasterKey masterKey = openMasterKey(config.masterKey(), env);
-        return open(SqliteObjectStore.open(config.storage().database(), masterKey), Clock.systemUTC(),
-                CryptoPolicy.of(config.crypto().fipsOnly()));
+        SqliteObjectStore.Options options = SqliteObjectStore.Options.DEFAULTS
+                .withMaxQueuedAuditRecords(config.audit().maxQueuedRecords());
+        return open(SqliteObjectStore.open(config.storage().database(), masterKey, options), Clock.systemUTC(),
+                CryptoPolicy.of(config.crypto().fipsOnly()), config.audit());
     }
 
     /** Opens the PKCS#12 master key, reading its passphrase from the named variable of {@code env} or from its file. */
@@ -108,6 +112,14 @@ public final class ServerAssembly {
 
     /** The dispatcher with every operation, over the given store, using the algorithms the policy allows. */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy) {
+        return open(store, clock, policy, ServerConfig.Audit.defaults());
+    }
+
+    /**
+     * The dispatcher with every operation, over the given store, using the algorithms the policy allows,
+     * recording to the store's audit log as {@code audit} says (and forwarding to syslog if configured).
+     */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, ServerConfig.Audit audit) {
         SecureRandom random = randomFor(policy);
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
@@ -122,9 +134,18 @@ public final class ServerAssembly {
                         ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE,
                         ObjectType.PGP_KEY),
                 d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention());
-        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings);
+        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, audit.durableReads());
         DueDates dueDates = DueDates.start(store, clock, 1000);
-        return new Assembly(store, dispatcher, dueDates, dispatcher);
+        if (audit.syslog() == null) {
+            return new Assembly(store, dispatcher, dueDates, dispatcher);
+        }
+        SyslogForwarder syslog = new SyslogForwarder(audit.syslog(), localHostName(), Duration.ofMinutes(1));
+        store.auditListener(syslog);
+        AutoCloseable detach = () -> {
+            store.auditListener(null);
+            syslog.close();
+        };
+        return new Assembly(store, dispatcher, dueDates, dispatcher, detach);
     }
 
     /**
@@ -139,6 +160,15 @@ public final class ServerAssembly {
             return SecureRandom.getInstance("DRBG");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JDK has no DRBG SecureRandom (SP 800-90A), which crypto.fips_only needs", e);
+        }
+    }
+
+    /** This machine's name for syslog's HOSTNAME, or "-" when it has none. */
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "-";
         }
     }
 

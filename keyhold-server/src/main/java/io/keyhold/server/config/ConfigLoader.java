@@ -43,7 +43,8 @@ public final class ConfigLoader {
             "crypto.fips_only",
             "master_key.keystore", "master_key.alias", "master_key.passphrase_env", "master_key.passphrase_file",
             "access.administrators",
-            "audit.durable_reads");
+            "audit.durable_reads", "audit.max_queued_records", "audit.syslog_address", "audit.syslog_protocol",
+            "audit.syslog_facility", "audit.syslog_app_name", "audit.syslog_queue_size");
 
     private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.protocols", "access.administrators");
     private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
@@ -255,8 +256,64 @@ public final class ConfigLoader {
         return new ServerConfig.Access(administrators);
     }
 
+    private static final List<String> SYSLOG_FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog",
+            "lpr", "news", "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
+            "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
+
     private ServerConfig.Audit audit() throws ConfigException {
-        return new ServerConfig.Audit(bool("audit.durable_reads", false));
+        boolean durableReads = bool("audit.durable_reads", false);
+        int maxQueued = integer("audit.max_queued_records", ServerConfig.Audit.DEFAULT_MAX_QUEUED_RECORDS, 1, 10_000_000);
+        String address = text("audit.syslog_address", null);
+        if (address == null || address.isBlank()) {
+            for (String s : List.of("audit.syslog_protocol", "audit.syslog_facility", "audit.syslog_app_name",
+                    "audit.syslog_queue_size")) {
+                if (values.containsKey(s)) {
+                    throw error(s, "is set but audit.syslog_address is not: set the receiver's host:port");
+                }
+            }
+            return new ServerConfig.Audit(durableReads, maxQueued, null);
+        }
+        int colon = address.strip().lastIndexOf(':');
+        String host = colon < 0 ? "" : address.strip().substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = -1;
+        try {
+            port = colon < 0 ? -1 : Integer.parseInt(address.strip().substring(colon + 1));
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (host.isEmpty() || port < 1 || port > 65535 || !validAddressLiteral(host)) {
+            throw error("audit.syslog_address", "must be host:port, e.g. syslog.example.net:514 (was \"" + address + "\")");
+        }
+        String protocol = choice("audit.syslog_protocol", "udp", List.of("udp", "tcp"));
+        String facilityText = text("audit.syslog_facility", null);
+        int facility = ServerConfig.Syslog.DEFAULT_FACILITY;
+        if (facilityText != null) {
+            String f = facilityText.strip().toLowerCase(Locale.ROOT);
+            facility = SYSLOG_FACILITIES.indexOf(f);
+            if (facility < 0) {
+                try {
+                    facility = f.matches("\\d{1,2}") ? Integer.parseInt(f) : -1;
+                } catch (NumberFormatException e) {
+                    facility = -1;
+                }
+            }
+            if (facility < 0 || facility > 23) {
+                throw error("audit.syslog_facility", "must be a facility name (auth, authpriv, daemon, local0 to local7,"
+                        + " ...) or a number from 0 to 23 (was \"" + facilityText + "\")");
+            }
+        }
+        String appName = text("audit.syslog_app_name", ServerConfig.Syslog.DEFAULT_APP_NAME).strip();
+        if (appName.isEmpty() || appName.length() > 48 || !appName.chars().allMatch(c -> c >= 33 && c <= 126)) {
+            throw error("audit.syslog_app_name", "must be 1 to 48 printable ASCII characters without spaces (was \""
+                    + appName + "\")");
+        }
+        int queueSize = integer("audit.syslog_queue_size", ServerConfig.Syslog.DEFAULT_QUEUE_SIZE, 1, 10_000_000);
+        return new ServerConfig.Audit(durableReads, maxQueued, new ServerConfig.Syslog(host, port,
+                protocol.equals("tcp") ? ServerConfig.SyslogProtocol.TCP : ServerConfig.SyslogProtocol.UDP, facility,
+                appName, queueSize));
     }
 
     private ServerConfig.MasterKeyStore masterKey() throws ConfigException {

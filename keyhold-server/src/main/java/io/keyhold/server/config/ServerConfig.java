@@ -225,13 +225,54 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
     }
 
     /**
-     * The audit log.
+     * The audit log (docs/audit.md). Every request batch item is recorded in the database; these settings
+     * say how long an answer waits for its record and where records are forwarded.
      *
-     * @param durableReads acknowledge a request that changed nothing only once its audit record is on disk
+     * @param durableReads     acknowledge a request that changed nothing only once its audit record is on
+     *                         disk (otherwise it commits with the next group of writes, a few milliseconds later)
+     * @param maxQueuedRecords records of such requests waiting for the writer at most; beyond, requests wait
+     * @param syslog           where records are forwarded once committed, or null
      */
-    public record Audit(boolean durableReads) {
+    public record Audit(boolean durableReads, int maxQueuedRecords, Syslog syslog) {
+        public static final int DEFAULT_MAX_QUEUED_RECORDS = 10_000;
+
+        public Audit(boolean durableReads) {
+            this(durableReads, DEFAULT_MAX_QUEUED_RECORDS, null);
+        }
+
         public static Audit defaults() {
             return new Audit(false);
+        }
+    }
+
+    /** How audit records reach a syslog receiver. */
+    public enum SyslogProtocol {
+        /** One RFC 5424 message per datagram (RFC 5426). */
+        UDP,
+        /** RFC 5424 messages over one TCP connection, framed by octet counting (RFC 6587). */
+        TCP
+    }
+
+    /**
+     * Forwarding of committed audit records to syslog, as RFC 5424 messages with the record's fields as
+     * structured data.
+     *
+     * @param host      the receiver's host name or address
+     * @param port      its port
+     * @param protocol  UDP or TCP
+     * @param facility  the syslog facility number (0-23; 10 is authpriv)
+     * @param appName   APP-NAME of every message
+     * @param queueSize records waiting to be sent at most; beyond, records are counted as not forwarded
+     */
+    public record Syslog(String host, int port, SyslogProtocol protocol, int facility, String appName, int queueSize) {
+        public static final int DEFAULT_FACILITY = 10;
+        public static final String DEFAULT_APP_NAME = "keyhold";
+        public static final int DEFAULT_QUEUE_SIZE = 10_000;
+
+        public Syslog {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(appName, "appName");
         }
     }
 }

@@ -19,6 +19,8 @@ import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.audit.AuditRecorder;
+import io.keyhold.server.audit.ItemAudit;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.server.CancelHandler;
@@ -61,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * Asynchronous Indicator (answered Operation Pending, executed in the background, collected with Poll).
  * Items always run in order, which satisfies every Batch Order Option.
  *
+ * <p>Every batch item that runs gets one audit record ({@link AuditRecorder}), and so does every message
+ * refused before any item ran. An item that changes the store gets its record in the transaction of the
+ * change (see {@link OperationContext#write}); the items of an Undo batch get theirs in the batch's
+ * transaction, and after a rollback each gets a record of its final outcome on its own.
+ *
  * <p>The server-level operations (Discover Versions, Query, Poll, Cancel, Log, Ping) are added by the
  * dispatcher itself, since they answer from its own state; pass the object and attribute handlers.
  */
@@ -74,6 +81,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final Map<Integer, OperationHandler> handlers = new LinkedHashMap<>();
     private final AsyncResults async;
     private final ThreadPoolExecutor executor;
+    private final AuditRecorder recorder;
     private final TtlvDecoder decoder = new TtlvDecoder();
     private final MessageEncoder encoder = new MessageEncoder();
 
@@ -82,7 +90,17 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     }
 
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings) {
+        this(store, clock, handlers, settings, false);
+    }
+
+    /**
+     * A dispatcher whose items that change nothing are answered only once their audit record is durable
+     * when {@code durableAuditReads} is true (audit.durable_reads), or as soon as the record is queued.
+     */
+    public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
+                          boolean durableAuditReads) {
         this.store = store;
+        this.recorder = new AuditRecorder(store, clock, durableAuditReads);
         this.clock = clock;
         this.settings = settings;
         this.async = new AsyncResults(settings.asyncMaxOutstanding(), settings.asyncRetention(), clock);
@@ -132,7 +150,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         } catch (RuntimeException | Error e) {
             String ref = reference();
             LOG.error("request from {} failed, reference {}: {}", context.remoteAddress(), ref, Failures.describe(e));
-            return failure(ResultReason.GENERAL_FAILURE, genericMessage(ref));
+            return refuse(context, null, KmipVersion.V1_0, ResultReason.GENERAL_FAILURE, genericMessage(ref));
         }
     }
 
@@ -154,7 +172,8 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         } catch (CodecException e) {
             KmipVersion v = answerVersion(peekVersion(request).orElse(KmipVersion.V1_0));
             LOG.debug("undecodable request from {}: {}", context.remoteAddress(), e.getMessage());
-            return messageFailure(v, ResultReason.INVALID_MESSAGE, "malformed message: " + e.getMessage());
+            return refuse(context, peekVersion(request).orElse(null), v, ResultReason.INVALID_MESSAGE,
+                    "malformed message: " + e.getMessage());
         }
         RequestMessage message;
         try {
@@ -162,7 +181,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         } catch (KmipException e) {
             KmipVersion v = answerVersion(treeVersion(tree).orElse(KmipVersion.V1_0));
             LOG.debug("invalid request from {}: {}", context.remoteAddress(), e.getMessage());
-            return messageFailure(v, e.reason(), e.getMessage());
+            return refuse(context, treeVersion(tree).orElse(null), v, e.reason(), e.getMessage());
         }
         RequestHeader header = message.header();
         KmipVersion requested = header.protocolVersion();
@@ -172,13 +191,13 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             boolean onlyDiscover = message.batchItems().stream()
                     .allMatch(i -> i.operationValue() == Operation.DISCOVER_VERSIONS.value());
             if (!onlyDiscover || !RULES.hasOperation(Operation.DISCOVER_VERSIONS.value(), version)) {
-                return messageFailure(version, ResultReason.INVALID_MESSAGE, "protocol version " + requested
+                return refuse(context, requested, version, ResultReason.INVALID_MESSAGE, "protocol version " + requested
                         + " is not supported (supported: " + versionList() + ")");
             }
         }
         Integer option = header.batchErrorContinuationOption();
         if (option != null && BatchErrorContinuationOption.fromValue(option).isEmpty()) {
-            return messageFailure(version, ResultReason.INVALID_MESSAGE,
+            return refuse(context, requested, version, ResultReason.INVALID_MESSAGE,
                     "Batch Error Continuation Option " + option + " is unknown");
         }
         BatchErrorContinuationOption onError = option == null ? BatchErrorContinuationOption.STOP
@@ -204,7 +223,10 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         }
         List<ResponseBatchItem> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            ResponseBatchItem r = runItemUnlessCanceled(items.get(i), version, context, batch, null, entries, i);
+            RequestBatchItem item = items.get(i);
+            ItemAudit audit = recorder.item(context, version, operationName(item));
+            ResponseBatchItem r = runItemUnlessCanceled(item, version, context, batch, null, entries, i, audit);
+            r = recorded(audit, r, context);
             out.add(r);
             if (isFailure(r) && onError == BatchErrorContinuationOption.STOP) {
                 break;
@@ -217,13 +239,20 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private List<ResponseBatchItem> runUndoable(List<RequestBatchItem> items, KmipVersion version, RequestContext context,
                                                 OperationContext.BatchState batch, List<AsyncResults.Entry> entries) {
         List<ResponseBatchItem> out = new ArrayList<>(items.size());
+        List<ItemAudit> audits = new ArrayList<>(items.size());
         try {
             store.write(tx -> {
                 for (int i = 0; i < items.size(); i++) {
-                    ResponseBatchItem r = runItemUnlessCanceled(items.get(i), version, context, batch, tx, entries, i);
+                    RequestBatchItem item = items.get(i);
+                    ItemAudit audit = recorder.item(context, version, operationName(item));
+                    audits.add(audit);
+                    ResponseBatchItem r = runItemUnlessCanceled(item, version, context, batch, tx, entries, i, audit);
                     out.add(r);
                     if (isFailure(r)) {
                         throw new Rollback();
+                    }
+                    if (!audit.recorded()) {
+                        recorder.appendInside(tx, audit, status(r), r.resultReason());
                     }
                 }
                 return null;
@@ -235,6 +264,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 undone.add(isFailure(r) ? r : new ResponseBatchItem(r.operationValue(), r.uniqueBatchItemId(),
                         ResultStatus.OPERATION_UNDONE.value(), null, null, null, r.payload(), null));
             }
+            recordAlone(audits, undone, context);
             return undone;
         } catch (KmipException | RuntimeException e) {
             // the commit itself failed: nothing was stored
@@ -245,26 +275,69 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 failed.add(ResponseBatchItem.failure(r.operationValue(), r.uniqueBatchItemId(),
                         ResultReasons.forVersion(ResultReason.GENERAL_FAILURE, version), genericMessage(ref)));
             }
+            recordAlone(audits.subList(0, failed.size()), failed, context);
             return failed;
         }
     }
 
+    /** Records an item that ran on its own; when its record cannot be stored, the item fails instead. */
+    private ResponseBatchItem recorded(ItemAudit audit, ResponseBatchItem r, RequestContext context) {
+        try {
+            recorder.finish(audit, status(r), r.resultReason());
+            return r;
+        } catch (KmipException | RuntimeException e) {
+            String ref = reference();
+            LOG.error("audit record of an item from {} could not be stored, reference {}: {}", context.remoteAddress(),
+                    ref, Failures.describe(e));
+            return ResponseBatchItem.failure(r.operationValue(), r.uniqueBatchItemId(), ResultReason.GENERAL_FAILURE,
+                    genericMessage(ref));
+        }
+    }
+
+    /** Records the final outcome of the items of an Undo batch whose transaction did not commit. */
+    private void recordAlone(List<ItemAudit> audits, List<ResponseBatchItem> results, RequestContext context) {
+        List<ResultStatus> statuses = new ArrayList<>(results.size());
+        List<Integer> reasons = new ArrayList<>(results.size());
+        for (ResponseBatchItem r : results) {
+            statuses.add(status(r));
+            reasons.add(r.resultReason());
+        }
+        try {
+            recorder.recordAlone(audits, statuses, reasons);
+        } catch (KmipException | RuntimeException e) {
+            LOG.error("audit records of an undone batch from {} could not be stored: {}", context.remoteAddress(),
+                    Failures.describe(e));
+        }
+    }
+
+    /** Records a message refused as a whole and answers it; {@code requested} is null when unreadable. */
+    private byte[] refuse(RequestContext context, KmipVersion requested, KmipVersion answer, ResultReason reason,
+                          String message) {
+        try {
+            recorder.refused(context, requested, ResultReasons.forVersion(reason, answer));
+        } catch (KmipException | RuntimeException e) {
+            LOG.error("audit record of a refused message from {} could not be stored: {}", context.remoteAddress(),
+                    Failures.describe(e));
+        }
+        return messageFailure(answer, reason, message);
+    }
+
     private ResponseBatchItem runItemUnlessCanceled(RequestBatchItem item, KmipVersion version, RequestContext context,
                                                     OperationContext.BatchState batch, WriteTransaction tx,
-                                                    List<AsyncResults.Entry> entries, int index) {
+                                                    List<AsyncResults.Entry> entries, int index, ItemAudit audit) {
         if (entries != null && !entries.get(index).start()) {
             return ResponseBatchItem.failure(operationField(item, version), item.uniqueBatchItemId(),
                     ResultReason.OPERATION_CANCELED_BY_REQUESTER, "canceled by the client");
         }
-        return runItem(item, version, context, batch, tx);
+        return runItem(item, version, context, batch, tx, audit);
     }
 
     private ResponseBatchItem runItem(RequestBatchItem item, KmipVersion version, RequestContext context,
-                                      OperationContext.BatchState batch, WriteTransaction tx) {
+                                      OperationContext.BatchState batch, WriteTransaction tx, ItemAudit audit) {
         Integer opField = operationField(item, version);
         byte[] ubid = item.uniqueBatchItemId();
         OperationHandler handler = handlers.get(item.operationValue());
-        String opName = item.operation().map(Operation::specName).orElseGet(() -> String.format("0x%08X", item.operationValue()));
+        String opName = operationName(item);
         ResponseBatchItem result;
         boolean inVersion = RULES.hasOperation(item.operationValue(), version);
         if (!inVersion || handler == null) {
@@ -277,7 +350,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                     "critical Message Extension of vendor '" + printable(item.messageExtension().vendorIdentification())
                             + "' is not supported");
         } else {
-            result = execute(handler, item, opField, ubid, version, context, batch, tx);
+            result = execute(handler, item, opField, ubid, version, context, batch, tx, audit);
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} from {} ({}): {}{}", opName, context.identity(), context.remoteAddress(),
@@ -290,8 +363,8 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
 
     private ResponseBatchItem execute(OperationHandler handler, RequestBatchItem item, Integer opField, byte[] ubid,
                                       KmipVersion version, RequestContext context, OperationContext.BatchState batch,
-                                      WriteTransaction tx) {
-        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation());
+                                      WriteTransaction tx, ItemAudit audit) {
+        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation(), audit);
         try {
             if (handler instanceof ItemResultHandler full) {
                 ItemResult r = full.execute(oc, item.payload());
@@ -508,6 +581,14 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private static Integer operationField(RequestBatchItem item, KmipVersion version) {
         int op = item.operationValue();
         return RULES.hasOperation(op, version) || Operation.fromValue(op).isEmpty() ? op : null;
+    }
+
+    private static String operationName(RequestBatchItem item) {
+        return item.operation().map(Operation::specName).orElseGet(() -> String.format("0x%08X", item.operationValue()));
+    }
+
+    private static ResultStatus status(ResponseBatchItem r) {
+        return ResultStatus.fromValue(r.resultStatus()).orElse(ResultStatus.OPERATION_FAILED);
     }
 
     private static boolean isFailure(ResponseBatchItem r) {

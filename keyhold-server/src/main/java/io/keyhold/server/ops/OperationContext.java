@@ -3,6 +3,7 @@ package io.keyhold.server.ops;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.Operation;
+import io.keyhold.server.audit.ItemAudit;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.store.ObjectStore;
@@ -17,7 +18,9 @@ import java.util.Objects;
  * client, the time, the store, and the ID Placeholder shared by the items of one batch.
  *
  * <p>Handlers reach the store only through {@link #read} and {@link #write}. When the dispatcher runs a
- * whole batch in one transaction (Batch Error Continuation Option Undo), those calls join it.
+ * whole batch in one transaction (Batch Error Continuation Option Undo), those calls join it. Both note
+ * the objects the item touches for its audit record, and every write appends that record inside its own
+ * transaction, so a change never commits without its record.
  */
 public final class OperationContext {
     private final KmipVersion version;
@@ -27,6 +30,7 @@ public final class OperationContext {
     private final BatchState batch;
     private final WriteTransaction boundTransaction;
     private final Operation operation;
+    private final ItemAudit audit;
 
     /** A context for a handler run outside the dispatcher (tests), with no operation named. */
     public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
@@ -36,6 +40,13 @@ public final class OperationContext {
 
     public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
                             WriteTransaction boundTransaction, Operation operation) {
+        this(version, request, clock, store, batch, boundTransaction, operation, ItemAudit.none());
+    }
+
+    /** A context for a batch item run by the dispatcher, recording into {@code audit}. */
+    public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
+                            WriteTransaction boundTransaction, Operation operation, ItemAudit audit) {
+        this.audit = Objects.requireNonNull(audit, "audit");
         this.operation = operation;
         this.version = Objects.requireNonNull(version, "version");
         this.request = Objects.requireNonNull(request, "request");
@@ -79,16 +90,35 @@ public final class OperationContext {
 
     public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
         if (boundTransaction != null) {
-            return work.run(boundTransaction);
+            return work.run(audit.observe((ReadTransaction) boundTransaction));
         }
-        return store.read(work);
+        return store.read(tx -> work.run(audit.observe(tx)));
     }
 
+    /**
+     * Runs the work in a write transaction (or the batch's) and appends this item's audit record to the
+     * same transaction once the work has returned: the change and its record commit together or not at all.
+     */
     public <T> T write(TransactionWork<WriteTransaction, T> work) throws KmipException {
         if (boundTransaction != null) {
-            return work.run(boundTransaction);
+            T result = work.run(audit.observe(boundTransaction));
+            audit.appendChange(boundTransaction);
+            audit.committed(); // in the batch's transaction: the dispatcher rewrites it if the batch rolls back
+            return result;
         }
-        return store.write(work);
+        T result;
+        try {
+            result = store.write(tx -> {
+                T r = work.run(audit.observe(tx));
+                audit.appendChange(tx);
+                return r;
+            });
+        } catch (KmipException | RuntimeException | Error e) {
+            audit.rolledBack();
+            throw e;
+        }
+        audit.committed();
+        return result;
     }
 
     /**
