@@ -14,9 +14,6 @@ public record AuditRecord(long sequence, AuditEvent event, byte[] previousHash, 
         Objects.requireNonNull(event, "event");
         previousHash = previousHash.clone();
         hash = hash.clone();
-        if (sequence < 1) {
-            throw new IllegalArgumentException("sequence: " + sequence + " (expected: >= 1)");
-        }
     }
 
     @Override

@@ -1,0 +1,215 @@
+package io.keyhold.server.store.sqlite;
+
+import io.keyhold.server.audit.AuditChain;
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.audit.AuditQuery;
+import io.keyhold.server.audit.AuditRecord;
+import io.keyhold.server.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The audit log of a SQLite database, read-only, for {@code keyhold audit} (verify, export, query). It
+ * opens the database file directly, needs no master key (records hold no key material) and may run while
+ * the server does: each call reads one consistent snapshot.
+ */
+public final class SqliteAuditLog implements AutoCloseable {
+    private static final String COLUMNS = "r.sequence, r.time_millis, r.identity, r.source_address, r.protocol_version,"
+            + " r.operation, r.object_count, r.result_status, r.result_reason, r.previous_hash, r.hash";
+
+    private final Connection connection;
+    private final Path file;
+
+    private SqliteAuditLog(Connection connection, Path file) {
+        this.connection = connection;
+        this.file = file;
+    }
+
+    /** Receives records one at a time; returns false to stop. */
+    @FunctionalInterface
+    public interface Visitor {
+        boolean visit(AuditRecord record);
+    }
+
+    /** Opens the database read-only; a missing file or one without an audit log is a StoreException. */
+    public static SqliteAuditLog open(Path database) {
+        Path file = database.toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("no database at " + file);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(5000);
+        try {
+            Connection c = config.createConnection("jdbc:sqlite:" + file);
+            c.setAutoCommit(false);
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('audit_record', 'audit_object', 'audit_head')");
+                 ResultSet rs = p.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) != 3) {
+                    SqliteObjectStore.closeQuietly(c);
+                    throw new StoreException("database " + file + " has no audit log (start the server on it once to"
+                            + " bring its schema up to date)");
+                }
+            }
+            return new SqliteAuditLog(c, file);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every record in sequence order, with the head the database keeps, from one snapshot. */
+    public Optional<AuditChain.Head> scan(Visitor visitor) {
+        try {
+            try (PreparedStatement p = connection.prepareStatement("SELECT " + COLUMNS + ", o.uid FROM audit_record r"
+                    + " LEFT JOIN audit_object o ON o.sequence = r.sequence ORDER BY r.sequence, o.position");
+                 ResultSet rs = p.executeQuery()) {
+                Reader reader = new Reader(rs);
+                AuditRecord r;
+                while ((r = reader.next()) != null) {
+                    if (!visitor.visit(r)) {
+                        break;
+                    }
+                }
+            }
+            Optional<AuditChain.Head> head = headRow();
+            return head;
+        } catch (SQLException e) {
+            throw SqliteTransaction.failure("read of the audit log of " + file.getFileName(), e);
+        } finally {
+            endSnapshot();
+        }
+    }
+
+    /** The records that match, oldest first. */
+    public List<AuditRecord> query(AuditQuery q) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.uniqueIdentifier() != null) {
+            where.append(" AND r.sequence IN (SELECT sequence FROM audit_object WHERE uid = ?)");
+            args.add(q.uniqueIdentifier());
+        }
+        if (q.identity() != null) {
+            where.append(" AND r.identity = ?");
+            args.add(q.identity());
+        }
+        if (q.since() != null) {
+            where.append(" AND r.time_millis >= ?");
+            args.add(q.since().toEpochMilli());
+        }
+        if (q.until() != null) {
+            where.append(" AND r.time_millis < ?");
+            args.add(q.until().toEpochMilli());
+        }
+        if (q.operation() != null) {
+            where.append(" AND r.operation = ?");
+            args.add(q.operation());
+        }
+        String sql = "SELECT " + COLUMNS + ", o.uid FROM (SELECT * FROM audit_record r" + where + " ORDER BY r.sequence"
+                + (q.limit() > 0 ? " LIMIT " + q.limit() : "") + ") r"
+                + " LEFT JOIN audit_object o ON o.sequence = r.sequence ORDER BY r.sequence, o.position";
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                p.setObject(i + 1, args.get(i));
+            }
+            List<AuditRecord> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                Reader reader = new Reader(rs);
+                AuditRecord r;
+                while ((r = reader.next()) != null) {
+                    out.add(r);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqliteTransaction.failure("query of the audit log of " + file.getFileName(), e);
+        } finally {
+            endSnapshot();
+        }
+    }
+
+    private Optional<AuditChain.Head> headRow() throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("SELECT sequence, hash FROM audit_head WHERE id = 1");
+             ResultSet rs = p.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            byte[] hash = rs.getBytes(2);
+            if (hash == null || hash.length != 32) {
+                return Optional.of(new AuditChain.Head(rs.getLong(1), new byte[32]));
+            }
+            return Optional.of(new AuditChain.Head(rs.getLong(1), hash));
+        }
+    }
+
+    private void endSnapshot() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // read-only: nothing to undo
+        }
+    }
+
+    @Override
+    public void close() {
+        SqliteObjectStore.closeQuietly(connection);
+    }
+
+    /** Folds the joined rows (one per identifier) back into records. */
+    private static final class Reader {
+        private final ResultSet rs;
+        private boolean more;
+
+        Reader(ResultSet rs) throws SQLException {
+            this.rs = rs;
+            this.more = rs.next();
+        }
+
+        AuditRecord next() throws SQLException {
+            if (!more) {
+                return null;
+            }
+            long seq = rs.getLong(1);
+            long time = rs.getLong(2);
+            String identity = rs.getString(3);
+            String source = rs.getString(4);
+            String version = rs.getString(5);
+            String operation = rs.getString(6);
+            long count = rs.getLong(7);
+            String status = rs.getString(8);
+            String reason = rs.getString(9);
+            byte[] previous = rs.getBytes(10);
+            byte[] hash = rs.getBytes(11);
+            List<String> uids = new ArrayList<>();
+            do {
+                String uid = rs.getString(12);
+                if (uid != null) {
+                    uids.add(uid);
+                }
+                more = rs.next();
+            } while (more && rs.getLong(1) == seq);
+            // taken exactly as stored, so that the hash check sees any change
+            AuditEvent e = new AuditEvent(Instant.ofEpochMilli(time), nonNull(identity), nonNull(source), version,
+                    operation, uids, count, nonNull(status), reason);
+            return new AuditRecord(seq, e, fixed(previous), fixed(hash));
+        }
+
+        private static String nonNull(String s) {
+            return s == null ? "" : s;
+        }
+
+        private static byte[] fixed(byte[] b) {
+            return b == null ? new byte[0] : b;
+        }
+    }
+}
