@@ -17,19 +17,28 @@ import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.RequestContext;
+import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.sqlite.SqliteAuditLog;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import io.keyhold.server.testing.Payloads;
 import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reading operations do not write: a write costs a disk sync, so Get, Get Attributes and Locate must
- * commit nothing unless they change something (the first Get clears Fresh; a due lifecycle date is stored).
+ * Reading operations do not write objects and do not wait for a disk sync: a Get, Get Attributes or
+ * Locate changes no stored object unless it has something to change (the first Get clears Fresh; a due
+ * lifecycle date is stored), and its audit record is queued to the writer, committed with a later
+ * group, so the answer does not wait for the writer at all (unless audit.durable_reads is set).
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReadsDoNotWriteTest {
     private static final KmipVersion V = KmipVersion.V1_2;
 
@@ -44,19 +53,55 @@ class ReadsDoNotWriteTest {
     }
 
     @Test
-    void repeatedReadsCommitNothing(@TempDir Path dir) throws Exception {
-        SqliteObjectStore store = SqliteObjectStore.open(dir.resolve("k.db"), TestMasterKeys.ephemeral());
+    void repeatedReads_changeNoObjectAndAnswerWhileTheWriterIsBusy(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("k.db");
+        SqliteObjectStore store = SqliteObjectStore.open(db, TestMasterKeys.ephemeral());
+        CountDownLatch writerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread blocker = null;
         try (ServerAssembly.Assembly a = ServerAssembly.open(store, Clock.systemUTC())) {
             String uid = call(a, Operation.CREATE, Payloads.createAes(V, 256)).child(Tag.UNIQUE_IDENTIFIER).orElseThrow()
                     .textValue();
             call(a, Operation.GET, Payloads.withUid(uid)); // clears Fresh: one write
-            long before = store.stats().transactions();
+            StoredObject before = store.read(tx -> tx.get(uid)).orElseThrow();
+
+            // hold the only writer: anything that waited for a commit would now wait forever
+            blocker = new Thread(() -> {
+                try {
+                    store.write(tx -> {
+                        writerHeld.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            blocker.start();
+            writerHeld.await();
             for (int i = 0; i < 20; i++) {
                 call(a, Operation.GET, Payloads.withUid(uid));
                 call(a, Operation.GET_ATTRIBUTES, Payloads.getAttributes(V, uid, "State"));
                 call(a, Operation.LOCATE, Payloads.payload());
             }
-            assertThat(store.stats().transactions()).as("write transactions during 60 reads").isEqualTo(before);
+            assertThat(store.queuedAuditRecords()).as("audit records of 60 reads waiting for the writer").isEqualTo(60);
+            release.countDown();
+            blocker.join();
+
+            StoredObject after = store.read(tx -> tx.get(uid)).orElseThrow();
+            assertThat(after.attributes()).as("attributes after 60 reads").isEqualTo(before.attributes());
+        } finally {
+            release.countDown();
+        }
+        try (SqliteAuditLog log = SqliteAuditLog.open(db)) {
+            List<String> operations = new ArrayList<>();
+            log.scan(r -> operations.add(r.event().operation()));
+            assertThat(operations).hasSize(62);
+            assertThat(operations.subList(2, 62)).containsOnly("Get", "Get Attributes", "Locate");
         }
     }
 }

@@ -97,11 +97,13 @@ class SqliteObjectStoreTest {
             assertThat(Files.exists(db())).isTrue();
         }
         try (Connection c = raw(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version, description, checksum FROM schema_version")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getInt(1)).isEqualTo(1);
-            assertThat(rs.getString(2)).isEqualTo("objects");
-            assertThat(rs.getString(3)).hasSize(64);
+             ResultSet rs = s.executeQuery("SELECT version, description, checksum FROM schema_version ORDER BY version")) {
+            for (SchemaMigrator.Migration m : SchemaMigrator.MIGRATIONS) {
+                assertThat(rs.next()).as("migration " + m.resource()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(m.version());
+                assertThat(rs.getString(2)).isEqualTo(m.description());
+                assertThat(rs.getString(3)).hasSize(64);
+            }
             assertThat(rs.next()).isFalse();
             assertThat(pragma(c, "journal_mode")).isEqualTo("wal");
         }
