@@ -128,8 +128,9 @@ public final class AuditVerifier {
     }
 
     /**
-     * The outcome, given the head the store keeps beside the records (empty if it keeps none): a chain
-     * ending before it, or before the anchor, was cut at its end.
+     * The outcome, given the head the store keeps beside the records (empty if the store keeps none; a
+     * store that keeps one but lost it passes the genesis head): a chain ending before it, or before the
+     * anchor, was cut at its end.
      */
     public Result finish(Optional<AuditChain.Head> storedHead) {
         if (problem == null && anchor != null) {
@@ -140,10 +141,8 @@ public final class AuditVerifier {
             if (problem == null && storedHead.get().sequence() < head.sequence()) {
                 problem = new Problem(storedHead.get().sequence() + 1, "the head kept in the database says the chain"
                         + " ends at record " + storedHead.get().sequence() + ", but records go on to " + head.sequence()
-                        + " (the head was changed)");
+                        + " (the head was changed or removed)");
             }
-        } else if (problem == null && head.sequence() > 0) {
-            problem = new Problem(head.sequence(), "the head kept in the database is missing (removed)");
         }
         return new Result(verified, head, Optional.ofNullable(problem));
     }

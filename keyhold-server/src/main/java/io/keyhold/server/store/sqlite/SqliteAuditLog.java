@@ -68,7 +68,10 @@ public final class SqliteAuditLog implements AutoCloseable {
         }
     }
 
-    /** Every record in sequence order, with the head the database keeps, from one snapshot. */
+    /**
+     * Every record in sequence order, from one snapshot; returns the head the database keeps beside them
+     * (the genesis head when it keeps none).
+     */
     public Optional<AuditChain.Head> scan(Visitor visitor) {
         try {
             try (PreparedStatement p = connection.prepareStatement("SELECT " + COLUMNS + ", o.uid FROM audit_record r"
@@ -142,7 +145,7 @@ public final class SqliteAuditLog implements AutoCloseable {
         try (PreparedStatement p = connection.prepareStatement("SELECT sequence, hash FROM audit_head WHERE id = 1");
              ResultSet rs = p.executeQuery()) {
             if (!rs.next()) {
-                return Optional.empty();
+                return Optional.of(AuditChain.GENESIS); // written with the first record: its absence means none or removed
             }
             byte[] hash = rs.getBytes(2);
             if (hash == null || hash.length != 32) {
