@@ -142,8 +142,12 @@ public final class ServerAssembly {
         SyslogForwarder syslog = new SyslogForwarder(audit.syslog(), localHostName(), Duration.ofMinutes(1));
         store.auditListener(syslog);
         AutoCloseable detach = () -> {
-            store.auditListener(null);
-            syslog.close();
+            try {
+                store.write(tx -> null); // queued audit records commit first, so the forwarder sees them
+            } finally {
+                store.auditListener(null);
+                syslog.close();
+            }
         };
         return new Assembly(store, dispatcher, dueDates, dispatcher, detach);
     }

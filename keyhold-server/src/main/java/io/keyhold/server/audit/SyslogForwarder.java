@@ -30,6 +30,7 @@ public final class SyslogForwarder implements AuditListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyslogForwarder.class);
     private static final long RETRY_PAUSE_MILLIS = 1000;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    private static final long CLOSE_GRACE_MILLIS = 2000;
 
     private final ServerConfig.Syslog settings;
     private final String hostname;
@@ -40,6 +41,7 @@ public final class SyslogForwarder implements AuditListener, AutoCloseable {
     private final AtomicLong notForwarded = new AtomicLong();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile boolean draining;
     private long reportedNotForwarded;
     private long nextReportNanos;
     private DatagramSocket udp;
@@ -67,7 +69,7 @@ public final class SyslogForwarder implements AuditListener, AutoCloseable {
     @Override
     public void committed(List<AuditRecord> records) {
         for (AuditRecord r : records) {
-            if (closed || !queue.offer(r)) {
+            if (draining || closed || !queue.offer(r)) {
                 notForwarded.incrementAndGet();
             }
         }
@@ -83,13 +85,22 @@ public final class SyslogForwarder implements AuditListener, AutoCloseable {
         return notForwarded.get();
     }
 
-    /** Stops the sender; records still queued are counted as not forwarded. */
+    /**
+     * Stops taking records, gives the sender up to {@code CLOSE_GRACE_MILLIS} to send what is queued, then
+     * stops it; records still queued are counted as not forwarded.
+     */
     @Override
     public void close() {
+        draining = true;
+        try {
+            thread.join(CLOSE_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         closed = true;
         thread.interrupt();
         try {
-            thread.join(5000);
+            thread.join(CLOSE_GRACE_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -103,6 +114,9 @@ public final class SyslogForwarder implements AuditListener, AutoCloseable {
         AuditRecord pending = null;
         while (!closed) {
             try {
+                if (pending == null && draining && queue.isEmpty()) {
+                    break;
+                }
                 if (pending == null) {
                     pending = queue.poll(Math.max(1, Math.min(1000, reportInterval.toMillis())), TimeUnit.MILLISECONDS);
                 }
@@ -114,6 +128,9 @@ public final class SyslogForwarder implements AuditListener, AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             } catch (IOException | RuntimeException e) {
+                if (draining) {
+                    break; // no retries once closing: what is left is counted
+                }
                 LOG.debug("audit: sending to syslog {}:{} failed: {}", settings.host(), settings.port(), Failures.describe(e));
                 disconnect();
                 try {

@@ -160,6 +160,33 @@ class SyslogForwarderTest {
         assertThat(f.notForwarded()).isEqualTo(100);
     }
 
+    @Test
+    void assembly_forwardsTheRecordsOfRequestsAfterCommit() throws Exception {
+        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            receiver.setSoTimeout(30_000);
+            io.keyhold.server.store.memory.InMemoryObjectStore store = new io.keyhold.server.store.memory.InMemoryObjectStore();
+            ServerConfig.Audit audit = new ServerConfig.Audit(false, 100,
+                    settings(receiver.getLocalPort(), ServerConfig.SyslogProtocol.UDP, 100));
+            try (io.keyhold.server.ServerAssembly.Assembly a = io.keyhold.server.ServerAssembly.open(store,
+                    java.time.Clock.systemUTC(), io.keyhold.server.crypto.CryptoPolicy.DEFAULT, audit)) {
+                io.keyhold.protocol.spec.KmipVersion v = io.keyhold.protocol.spec.KmipVersion.V1_4;
+                byte[] request = io.keyhold.server.dispatch.DispatcherFixture.encode(
+                        io.keyhold.server.dispatch.DispatcherFixture.header(v, 1),
+                        List.of(io.keyhold.protocol.message.RequestBatchItem.of(io.keyhold.protocol.spec.Operation.CREATE,
+                                io.keyhold.server.testing.Payloads.createAes(v, 128))));
+                a.processor().process(request, io.keyhold.server.dispatch.DispatcherFixture.context("client7"));
+                DatagramPacket p = new DatagramPacket(new byte[8192], 8192);
+                receiver.receive(p);
+                Parsed m = parse(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
+                AuditRecord stored = store.auditRecords().get(0);
+                assertThat(m.param("operation")).isEqualTo("Create");
+                assertThat(m.param("identity")).isEqualTo("client7");
+                assertThat(m.all("uid")).isEqualTo(stored.event().uniqueIdentifiers());
+                assertThat(m.param("hash")).isEqualTo(stored.hashHex());
+            }
+        }
+    }
+
     private static String readFrame(DataInputStream in) throws IOException {
         StringBuilder length = new StringBuilder();
         int c;

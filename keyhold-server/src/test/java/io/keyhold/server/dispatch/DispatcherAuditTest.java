@@ -142,6 +142,36 @@ class DispatcherAuditTest {
     }
 
     @Test
+    void lifecycle_eachItemRecordsItsObjects_reKeyTheOldAndTheNew() {
+        String uid = create(V14);
+        record Step(Operation op, TtlvItem payload) {}
+        List<Step> steps = List.of(
+                new Step(Operation.GET_ATTRIBUTES, Payloads.getAttributes(V14, uid, "State")),
+                new Step(Operation.ACTIVATE, withUid(uid)),
+                new Step(Operation.ADD_ATTRIBUTE, payload(uid(uid), TtlvItem.structure(Tag.ATTRIBUTE,
+                        TtlvItem.text(Tag.ATTRIBUTE_NAME, "x-audit"), TtlvItem.text(Tag.ATTRIBUTE_VALUE, "1")))),
+                new Step(Operation.REVOKE, Payloads.revoke(uid, 0x00000005)),
+                new Step(Operation.DESTROY, withUid(uid)));
+        for (Step step : steps) {
+            int before = records().size();
+            ResponseBatchItem r = DispatcherFixture.only(send(V14, request(step.op(), step.payload())));
+            assertThat(r.resultStatus()).as(step.op().specName() + ": " + r.resultMessage())
+                    .isEqualTo(ResultStatus.SUCCESS.value());
+            assertThat(records()).as(step.op().specName()).hasSize(before + 1);
+            assertThat(last().operation()).isEqualTo(step.op().specName());
+            assertThat(last().uniqueIdentifiers()).as(step.op().specName()).containsExactly(uid);
+        }
+        String old = create(V14);
+        send(V14, request(Operation.ACTIVATE, withUid(old)));
+        ResponseBatchItem reKeyed = DispatcherFixture.only(send(V14, request(Operation.RE_KEY, withUid(old))));
+        assertThat(reKeyed.resultStatus()).as(reKeyed.resultMessage()).isEqualTo(ResultStatus.SUCCESS.value());
+        String replacement = reKeyed.payload().child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
+        assertThat(last().operation()).isEqualTo("Re-key");
+        assertThat(last().uniqueIdentifiers()).containsExactlyInAnyOrder(old, replacement);
+        assertChainIntact();
+    }
+
+    @Test
     void createKeyPair_recordsBothHalves() {
         List<io.keyhold.protocol.message.KmipAttribute> common = List.of(Payloads.algorithm(CryptographicAlgorithm.ECDSA),
                 io.keyhold.protocol.message.KmipAttribute.of(TtlvItem.structure(Tag.CRYPTOGRAPHIC_DOMAIN_PARAMETERS,
