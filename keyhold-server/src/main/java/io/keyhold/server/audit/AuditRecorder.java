@@ -10,6 +10,7 @@ import io.keyhold.server.store.WriteTransaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -68,7 +69,7 @@ public final class AuditRecorder {
     /** Records an item whose earlier record was rolled back with its batch (Undo), with its final outcome. */
     public void recordAlone(List<ItemAudit> items, List<ResultStatus> statuses, List<Integer> reasons) throws KmipException {
         Instant now = now();
-        List<AuditEvent> events = new java.util.ArrayList<>(items.size());
+        List<AuditEvent> events = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             if (items.get(i) != ItemAudit.none()) {
                 events.add(items.get(i).event(now, statuses.get(i).specName(), reasonName(reasons.get(i))));

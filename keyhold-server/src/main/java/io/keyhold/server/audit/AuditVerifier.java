@@ -147,14 +147,14 @@ public final class AuditVerifier {
         return new Result(verified, head, Optional.ofNullable(problem));
     }
 
-    private Problem checkAnchor(AuditChain.Head anchor, String name) {
-        if (anchor.sequence() > head.sequence()) {
+    private Problem checkAnchor(AuditChain.Head end, String name) {
+        if (end.sequence() > head.sequence()) {
             return new Problem(head.sequence() + 1, "the chain ends at record " + head.sequence() + " but " + name
-                    + " is record " + anchor.sequence() + ": records " + (head.sequence() + 1) + " to "
-                    + anchor.sequence() + " were removed from the end");
+                    + " is record " + end.sequence() + ": records " + (head.sequence() + 1) + " to "
+                    + end.sequence() + " were removed from the end");
         }
-        if (anchor.sequence() == head.sequence() && !Arrays.equals(anchor.hash(), head.hash())) {
-            return new Problem(anchor.sequence(), "record " + anchor.sequence() + " does not have the hash of " + name
+        if (end.sequence() == head.sequence() && !Arrays.equals(end.hash(), head.hash())) {
+            return new Problem(end.sequence(), "record " + end.sequence() + " does not have the hash of " + name
                     + " (the chain was rewritten up to it)");
         }
         return null;

@@ -1,6 +1,7 @@
 package io.keyhold.server.audit;
 
 import io.keyhold.server.store.LocateQuery;
+import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.WriteTransaction;
 import java.util.List;
@@ -11,11 +12,11 @@ import java.util.Optional;
  * creates or changes through it. Everything else is passed through unchanged.
  */
 final class ObservedTransaction implements WriteTransaction {
-    private final io.keyhold.server.store.ReadTransaction reads;
+    private final ReadTransaction reads;
     private final WriteTransaction writes;
     private final ItemAudit item;
 
-    ObservedTransaction(io.keyhold.server.store.ReadTransaction reads, WriteTransaction writes, ItemAudit item) {
+    ObservedTransaction(ReadTransaction reads, WriteTransaction writes, ItemAudit item) {
         this.reads = reads;
         this.writes = writes;
         this.item = item;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The writer thread and its queue. Each round takes every waiting work (up to the group bound), runs
@@ -188,7 +189,7 @@ final class GroupWriter {
     static final class Pending<T> {
         private final TransactionWork<WriteTransaction, T> work;
         private final CountDownLatch done = new CountDownLatch(1);
-        private final java.util.function.Consumer<Throwable> whenDone;
+        private final Consumer<Throwable> whenDone;
         private T result;
         private Throwable failure;
 
@@ -197,7 +198,7 @@ final class GroupWriter {
         }
 
         /** A work no caller waits for: {@code whenDone} gets its failure (null on commit) instead. */
-        Pending(TransactionWork<WriteTransaction, T> work, java.util.function.Consumer<Throwable> whenDone) {
+        Pending(TransactionWork<WriteTransaction, T> work, Consumer<Throwable> whenDone) {
             this.work = work;
             this.whenDone = whenDone;
         }
