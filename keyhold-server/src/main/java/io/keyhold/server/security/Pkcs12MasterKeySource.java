@@ -40,6 +40,9 @@ public final class Pkcs12MasterKeySource implements MasterKeySource {
 
     @Override
     public synchronized List<MasterKey> load(String baseName) throws MasterKeyException {
+        if (!Files.exists(keystore)) {
+            return List.of(); // keyhold master-key init creates it
+        }
         KeyStore ks = Pkcs12MasterKey.load(keystore, passphrase);
         List<MasterKey> out = new ArrayList<>();
         try {
