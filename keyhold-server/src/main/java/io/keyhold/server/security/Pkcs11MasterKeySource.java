@@ -74,6 +74,11 @@ public final class Pkcs11MasterKeySource implements MasterKeySource {
         return source;
     }
 
+    /** The SunPKCS11 instance logged in to the token. */
+    Provider provider() {
+        return provider;
+    }
+
     @Override
     public String description() {
         return where;
