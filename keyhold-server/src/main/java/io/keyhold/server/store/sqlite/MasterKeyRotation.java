@@ -4,6 +4,8 @@ import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.security.MasterKeyException;
 import io.keyhold.server.security.MasterKeyRing;
 import io.keyhold.server.store.StoreException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -144,7 +146,7 @@ public final class MasterKeyRotation implements AutoCloseable {
             int changed = inTransaction(() -> {
                 MasterKey target = currentKey();
                 byte[] prefix = ObjectEnvelope.prefix(target.id());
-                List<Object[]> rows = new ArrayList<>();
+                List<Row> rows = new ArrayList<>();
                 try (PreparedStatement p = connection.prepareStatement("SELECT seq, uid, object FROM managed_object"
                         + " WHERE seq > ? AND object IS NOT NULL AND substr(object, 1, ?) <> ? ORDER BY seq LIMIT ?")) {
                     p.setLong(1, last[0]);
@@ -153,16 +155,16 @@ public final class MasterKeyRotation implements AutoCloseable {
                     p.setInt(4, batchSize);
                     try (ResultSet rs = p.executeQuery()) {
                         while (rs.next()) {
-                            rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getBytes(3)});
+                            rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getBytes(3)));
                         }
                     }
                 }
                 try (PreparedStatement u = connection.prepareStatement("UPDATE managed_object SET object = ? WHERE seq = ?")) {
-                    for (Object[] row : rows) {
-                        u.setBytes(1, envelope.rewrap((String) row[1], (byte[]) row[2], target));
-                        u.setLong(2, (Long) row[0]);
+                    for (Row row : rows) {
+                        u.setBytes(1, envelope.rewrap(row.uid(), row.blob(), target));
+                        u.setLong(2, row.seq());
                         u.executeUpdate();
-                        last[0] = (Long) row[0];
+                        last[0] = row.seq();
                     }
                 }
                 if (rows.isEmpty() && !finishIfDone(target.id())) {
@@ -237,12 +239,15 @@ public final class MasterKeyRotation implements AutoCloseable {
         if (prefix.length < 5 || prefix[0] != ObjectEnvelope.FORMAT_V1) {
             return "(unreadable)";
         }
-        int length = java.nio.ByteBuffer.wrap(prefix, 1, 4).getInt();
+        int length = ByteBuffer.wrap(prefix, 1, 4).getInt();
         if (length < 0 || length > prefix.length - 5) {
             return "(unreadable)";
         }
-        return new String(prefix, 5, length, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(prefix, 5, length, StandardCharsets.UTF_8);
     }
+
+    /** A row whose data key is to be re-wrapped. */
+    private record Row(long seq, String uid, byte[] blob) {}
 
     private interface SqlWork<T> {
         T run() throws SQLException;
