@@ -15,9 +15,11 @@ import io.keyhold.server.ops.keys.KeyOperations;
 import io.keyhold.server.ops.object.ObjectOperations;
 import io.keyhold.server.ops.signature.SignatureOperations;
 import io.keyhold.server.ops.transfer.TransferOperations;
-import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.security.MasterKeyException;
-import io.keyhold.server.security.Pkcs12MasterKey;
+import io.keyhold.server.security.MasterKeyRing;
+import io.keyhold.server.security.MasterKeySource;
+import io.keyhold.server.security.Pkcs11MasterKeySource;
+import io.keyhold.server.security.Pkcs12MasterKeySource;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
@@ -26,6 +28,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -63,41 +66,53 @@ public final class ServerAssembly {
         return open(config, System.getenv());
     }
 
-    /** As {@link #open(ServerConfig)}, reading a master key passphrase variable from {@code env}. */
+    /** As {@link #open(ServerConfig)}, reading a master key passphrase or PIN variable from {@code env}. */
     public static Assembly open(ServerConfig config, Map<String, String> env) {
-        MasterKey masterKey = openMasterKey(config.masterKey(), env);
-        return open(SqliteObjectStore.open(config.storage().database(), masterKey), Clock.systemUTC(),
-                CryptoPolicy.of(config.crypto().fipsOnly()));
+        MasterKeyRing ring = openMasterKey(config.masterKey(), env);
+        return open(SqliteObjectStore.open(config.storage().database(), ring, SqliteObjectStore.Options.DEFAULTS),
+                Clock.systemUTC(), CryptoPolicy.of(config.crypto().fipsOnly()));
     }
 
-    /** Opens the PKCS#12 master key, reading its passphrase from the named variable of {@code env} or from its file. */
-    public static MasterKey openMasterKey(ServerConfig.MasterKeyStore settings, Map<String, String> env) {
+    /**
+     * Opens the configured master key source (PKCS#12 key store or PKCS#11 token) as a ring, reading its
+     * passphrase or PIN from the named variable of {@code env} or from its file.
+     */
+    public static MasterKeyRing openMasterKey(ServerConfig.MasterKeyStore settings, Map<String, String> env) {
         if (settings == null) {
             throw new StoreException("no master key is configured (master_key.keystore): objects are never stored in the clear");
         }
-        char[] passphrase;
-        if (settings.passphraseEnv() != null) {
-            String value = env.get(settings.passphraseEnv());
-            if (value == null || value.isEmpty()) {
-                throw new StoreException("master key: environment variable " + settings.passphraseEnv() + " is not set");
-            }
-            passphrase = value.toCharArray();
-        } else {
-            try {
-                String text = Files.readString(settings.passphraseFile(), StandardCharsets.UTF_8);
-                int nl = text.indexOf('\n');
-                passphrase = (nl < 0 ? text : text.substring(0, nl)).strip().toCharArray();
-            } catch (IOException e) {
-                throw new StoreException("master key: cannot read passphrase file " + settings.passphraseFile() + " ("
-                        + e.getClass().getSimpleName() + ")");
-            }
-        }
+        boolean token = ServerConfig.MasterKeyStore.PKCS11.equals(settings.provider());
+        char[] secret = token
+                ? secret("PIN", settings.pkcs11().pinEnv(), settings.pkcs11().pinFile(), env)
+                : secret("passphrase", settings.passphraseEnv(), settings.passphraseFile(), env);
         try {
-            return Pkcs12MasterKey.open(settings.keystore(), passphrase, settings.alias());
+            MasterKeySource source = token
+                    ? Pkcs11MasterKeySource.open(settings.pkcs11().library(), settings.pkcs11().slot(),
+                            settings.pkcs11().slotListIndex(), secret)
+                    : new Pkcs12MasterKeySource(settings.keystore(), secret);
+            return MasterKeyRing.open(source, settings.alias());
         } catch (MasterKeyException e) {
             throw new StoreException(e.getMessage());
         } finally {
-            Arrays.fill(passphrase, '\0');
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    private static char[] secret(String what, String variable, Path file, Map<String, String> env) {
+        if (variable != null) {
+            String value = env.get(variable);
+            if (value == null || value.isEmpty()) {
+                throw new StoreException("master key: environment variable " + variable + " is not set");
+            }
+            return value.toCharArray();
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int nl = text.indexOf('\n');
+            return (nl < 0 ? text : text.substring(0, nl)).strip().toCharArray();
+        } catch (IOException e) {
+            throw new StoreException("master key: cannot read " + what + " file " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 

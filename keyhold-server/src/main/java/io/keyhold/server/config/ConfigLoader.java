@@ -41,7 +41,10 @@ public final class ConfigLoader {
             "limits.shutdown_grace",
             "logging.level", "logging.format",
             "crypto.fips_only",
-            "master_key.keystore", "master_key.alias", "master_key.passphrase_env", "master_key.passphrase_file",
+            "master_key.provider", "master_key.keystore", "master_key.alias", "master_key.passphrase_env",
+            "master_key.passphrase_file", "master_key.pkcs11.library", "master_key.pkcs11.slot",
+            "master_key.pkcs11.slot_list_index", "master_key.pkcs11.pin_env", "master_key.pkcs11.pin_file",
+            "master_key.pkcs11.key_label",
             "access.administrators",
             "audit.durable_reads");
 
@@ -130,6 +133,18 @@ public final class ConfigLoader {
             }
             for (Map.Entry<String, JsonNode> e : body.properties()) {
                 String path = sectionName + "." + e.getKey();
+                if (e.getValue().isObject() && SETTINGS.stream().anyMatch(s -> s.startsWith(path + "."))) {
+                    for (Map.Entry<String, JsonNode> inner : e.getValue().properties()) {
+                        String innerPath = path + "." + inner.getKey();
+                        if (!SETTINGS.contains(innerPath)) {
+                            throw new ConfigException(innerPath, "unknown setting" + suggestion(innerPath));
+                        }
+                        if (!inner.getValue().isNull()) {
+                            values.put(innerPath, new Value(inner.getValue(), null));
+                        }
+                    }
+                    continue;
+                }
                 if (!SETTINGS.contains(path)) {
                     throw new ConfigException(path, "unknown setting" + suggestion(path));
                 }
@@ -260,36 +275,97 @@ public final class ConfigLoader {
     }
 
     private ServerConfig.MasterKeyStore masterKey() throws ConfigException {
-        Path keystore = existingFile("master_key.keystore", false);
-        if (keystore == null) {
+        String provider = choice("master_key.provider", ServerConfig.MasterKeyStore.PKCS12,
+                List.of(ServerConfig.MasterKeyStore.PKCS12, ServerConfig.MasterKeyStore.PKCS11));
+        if (provider.equals(ServerConfig.MasterKeyStore.PKCS11)) {
+            return tokenMasterKey();
+        }
+        for (String setting : SETTINGS) {
+            if (setting.startsWith("master_key.pkcs11.") && values.containsKey(setting)) {
+                throw error(setting, "applies only with master_key.provider: pkcs11");
+            }
+        }
+        String keystoreText = text("master_key.keystore", null);
+        if (keystoreText == null || keystoreText.isBlank()) {
             throw error("master_key.keystore", "is required: the PKCS#12 key store holding the AES-256 master key"
                     + " that encrypts stored objects (docs/security.md)");
+        }
+        Path keystore = resolve(keystoreText);
+        if (Files.isDirectory(keystore)) {
+            throw error("master_key.keystore", keystore + " is not a file");
         }
         String alias = text("master_key.alias", ServerConfig.MasterKeyStore.DEFAULT_ALIAS).strip();
         if (alias.isEmpty()) {
             throw error("master_key.alias", "must not be empty");
         }
-        String variable = text("master_key.passphrase_env", null);
-        boolean hasFile = values.containsKey("master_key.passphrase_file");
-        if (variable != null && hasFile) {
-            throw error("master_key.passphrase_env", "and master_key.passphrase_file are both set: set exactly one");
-        }
-        if (variable == null && !hasFile) {
-            throw error("master_key.passphrase_env", "or master_key.passphrase_file is required: where the key"
-                    + " store's passphrase comes from");
-        }
+        String variable = secretVariable("master_key.passphrase_env", "master_key.passphrase_file",
+                "the key store's passphrase");
         if (variable != null) {
-            variable = variable.strip();
-            if (variable.isEmpty()) {
-                throw error("master_key.passphrase_env", "must name an environment variable");
-            }
-            if (env.get(variable) == null || env.get(variable).isEmpty()) {
-                throw error("master_key.passphrase_env", "environment variable " + variable + " is not set");
-            }
             return new ServerConfig.MasterKeyStore(keystore, alias, variable, null);
         }
         Path passphraseFile = existingFile("master_key.passphrase_file", true);
         return new ServerConfig.MasterKeyStore(keystore, alias, null, passphraseFile);
+    }
+
+    private ServerConfig.MasterKeyStore tokenMasterKey() throws ConfigException {
+        for (String setting : List.of("master_key.keystore", "master_key.passphrase_env", "master_key.passphrase_file",
+                "master_key.alias")) {
+            if (values.containsKey(setting)) {
+                throw error(setting, "applies only with master_key.provider: pkcs12 (the token's key is named by"
+                        + " master_key.pkcs11.key_label)");
+            }
+        }
+        Path library = existingFile("master_key.pkcs11.library", false);
+        if (library == null) {
+            throw error("master_key.pkcs11.library", "is required with master_key.provider: pkcs11: the token's"
+                    + " PKCS#11 module, such as /usr/lib/softhsm/libsofthsm2.so");
+        }
+        Long slot = null;
+        String slotText = text("master_key.pkcs11.slot", null);
+        if (slotText != null) {
+            if (values.containsKey("master_key.pkcs11.slot_list_index")) {
+                throw error("master_key.pkcs11.slot", "and master_key.pkcs11.slot_list_index are both set: set at most one");
+            }
+            try {
+                slot = Long.parseLong(slotText.strip());
+            } catch (NumberFormatException e) {
+                slot = -1L;
+            }
+            if (slot < 0) {
+                throw error("master_key.pkcs11.slot", "must be a slot id (a whole number >= 0, was \"" + slotText + "\")");
+            }
+        }
+        int index = integer("master_key.pkcs11.slot_list_index", 0, 0, 1023);
+        String label = text("master_key.pkcs11.key_label", ServerConfig.MasterKeyStore.DEFAULT_ALIAS).strip();
+        if (label.isEmpty()) {
+            throw error("master_key.pkcs11.key_label", "must not be empty");
+        }
+        String variable = secretVariable("master_key.pkcs11.pin_env", "master_key.pkcs11.pin_file", "the token's PIN");
+        Path pinFile = variable == null ? existingFile("master_key.pkcs11.pin_file", true) : null;
+        return ServerConfig.MasterKeyStore.token(new ServerConfig.Pkcs11(library, slot, index, variable, pinFile), label);
+    }
+
+    /** The variable named by {@code envSetting}, checked to be set; null if {@code fileSetting} is used instead. */
+    private String secretVariable(String envSetting, String fileSetting, String what) throws ConfigException {
+        String variable = text(envSetting, null);
+        boolean hasFile = values.containsKey(fileSetting);
+        if (variable != null && hasFile) {
+            throw error(envSetting, "and " + fileSetting + " are both set: set exactly one");
+        }
+        if (variable == null && !hasFile) {
+            throw error(envSetting, "or " + fileSetting + " is required: where " + what + " comes from");
+        }
+        if (variable == null) {
+            return null;
+        }
+        variable = variable.strip();
+        if (variable.isEmpty()) {
+            throw error(envSetting, "must name an environment variable");
+        }
+        if (env.get(variable) == null || env.get(variable).isEmpty()) {
+            throw error(envSetting, "environment variable " + variable + " is not set");
+        }
+        return variable;
     }
 
     /** False for text that looks like an IP address but is not one; host names are checked when binding. */

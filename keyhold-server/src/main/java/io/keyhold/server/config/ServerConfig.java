@@ -182,30 +182,75 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
     }
 
     /**
-     * The master key that encrypts stored objects: an AES-256 secret key entry of a PKCS#12 key store, whose
-     * passphrase is read from an environment variable or from a file (exactly one of the two is set).
+     * The master keys that encrypt stored objects: AES-256 secret key entries of a PKCS#12 key store, whose
+     * passphrase is read from an environment variable or from a file (exactly one of the two is set), or
+     * AES-256 keys inside a PKCS#11 token. Which key wraps new objects is recorded in the database; the
+     * alias (or key label) names the first key, later ones get a numbered suffix.
      *
-     * @param keystore       the PKCS#12 file
-     * @param alias          the entry's alias
+     * @param provider       {@link #PKCS12} or {@link #PKCS11}
+     * @param keystore       the PKCS#12 file (PKCS#12 only)
+     * @param alias          the first key's alias (PKCS#12) or label (PKCS#11)
      * @param passphraseEnv  the name of the environment variable holding the passphrase, or null
      * @param passphraseFile the file holding the passphrase (first line), or null
+     * @param pkcs11         the token (PKCS#11 only, else null)
      */
-    public record MasterKeyStore(Path keystore, String alias, String passphraseEnv, Path passphraseFile) {
+    public record MasterKeyStore(String provider, Path keystore, String alias, String passphraseEnv, Path passphraseFile,
+            Pkcs11 pkcs11) {
+        public static final String PKCS12 = "pkcs12";
+        public static final String PKCS11 = "pkcs11";
         public static final String DEFAULT_ALIAS = "keyhold-master";
         public static final String DEV_KEYSTORE_NAME = "master-key.p12";
         public static final String DEV_PASSPHRASE_NAME = "master-key.pass";
 
         public MasterKeyStore {
-            Objects.requireNonNull(keystore, "keystore");
             Objects.requireNonNull(alias, "alias");
-            if ((passphraseEnv == null) == (passphraseFile == null)) {
-                throw new IllegalArgumentException("exactly one of passphraseEnv and passphraseFile must be set");
+            if (PKCS11.equals(provider)) {
+                Objects.requireNonNull(pkcs11, "pkcs11");
+            } else if (PKCS12.equals(provider)) {
+                Objects.requireNonNull(keystore, "keystore");
+                if ((passphraseEnv == null) == (passphraseFile == null)) {
+                    throw new IllegalArgumentException("exactly one of passphraseEnv and passphraseFile must be set");
+                }
+            } else {
+                throw new IllegalArgumentException("provider: " + provider + " (expected: pkcs12 or pkcs11)");
             }
+        }
+
+        /** A PKCS#12 key store. */
+        public MasterKeyStore(Path keystore, String alias, String passphraseEnv, Path passphraseFile) {
+            this(PKCS12, keystore, alias, passphraseEnv, passphraseFile, null);
+        }
+
+        /** A PKCS#11 token; {@code label} names the first key. */
+        public static MasterKeyStore token(Pkcs11 pkcs11, String label) {
+            return new MasterKeyStore(PKCS11, null, label, null, null, pkcs11);
         }
 
         /** The development key store of {@code keyhold dev}: {@code master-key.p12} and {@code master-key.pass} in {@code dir}. */
         public static MasterKeyStore development(Path dir) {
             return new MasterKeyStore(dir.resolve(DEV_KEYSTORE_NAME), DEFAULT_ALIAS, null, dir.resolve(DEV_PASSPHRASE_NAME));
+        }
+    }
+
+    /**
+     * A PKCS#11 token reached through the JDK's SunPKCS11 provider; its PIN comes from an environment
+     * variable or a file (exactly one of the two is set).
+     *
+     * @param library       the PKCS#11 module
+     * @param slot          the slot id, or null to choose by {@code slotListIndex}
+     * @param slotListIndex the index among slots holding a token (used when {@code slot} is null)
+     * @param pinEnv        the name of the environment variable holding the PIN, or null
+     * @param pinFile       the file holding the PIN (first line), or null
+     */
+    public record Pkcs11(Path library, Long slot, int slotListIndex, String pinEnv, Path pinFile) {
+        public Pkcs11 {
+            Objects.requireNonNull(library, "library");
+            if (slotListIndex < 0) {
+                throw new IllegalArgumentException("slotListIndex: " + slotListIndex + " (expected: >= 0)");
+            }
+            if ((pinEnv == null) == (pinFile == null)) {
+                throw new IllegalArgumentException("exactly one of pinEnv and pinFile must be set");
+            }
         }
     }
 

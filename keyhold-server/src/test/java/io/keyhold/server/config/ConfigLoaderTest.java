@@ -127,7 +127,16 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             passphrase_file: master.pass                                       | master_key.keystore: is required: the PKCS#12 key store
-            keystore: absent.p12\\n  passphrase_file: master.pass                | master_key.keystore: file
+            keystore: .\\n  passphrase_file: master.pass                         | is not a file
+            provider: hsm\\n  keystore: master.p12\\n  passphrase_file: master.pass | master_key.provider: must be one of pkcs12, pkcs11
+            keystore: master.p12\\n  passphrase_file: master.pass\\n  pkcs11:\\n    slot: 1 | master_key.pkcs11.slot: applies only with master_key.provider: pkcs11
+            provider: pkcs11\\n  pkcs11:\\n    pin_env: P                          | master_key.pkcs11.library: is required with master_key.provider: pkcs11
+            provider: pkcs11\\n  keystore: master.p12                             | master_key.keystore: applies only with master_key.provider: pkcs12
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass\\n    slot: x\\n    pin_env: P | master_key.pkcs11.slot: must be a slot id
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass\\n    slot: 1\\n    slot_list_index: 0\\n    pin_env: P | master_key.pkcs11.slot: and master_key.pkcs11.slot_list_index are both set
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass                | master_key.pkcs11.pin_env: or master_key.pkcs11.pin_file is required
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass\\n    pin_env: UNSET_VARIABLE | master_key.pkcs11.pin_env: environment variable UNSET_VARIABLE is not set
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass\\n    pin_file: master.pass\\n    label: x | master_key.pkcs11.label: unknown setting
             keystore: master.p12                                               | master_key.passphrase_env: or master_key.passphrase_file is required
             keystore: master.p12\\n  passphrase_env: P\\n  passphrase_file: master.pass | master_key.passphrase_env: and master_key.passphrase_file are both set
             keystore: master.p12\\n  passphrase_env: UNSET_VARIABLE              | master_key.passphrase_env: environment variable UNSET_VARIABLE is not set
@@ -140,11 +149,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void masterKey_pkcs11_readsTheTokenSettings_nestedOrFromTheEnvironment() throws Exception {
+        String head = MINIMAL.substring(0, MINIMAL.indexOf("master_key:"));
+        ServerConfig c = load(head + """
+                master_key:
+                  provider: pkcs11
+                  pkcs11:
+                    library: master.pass
+                    slot: 1364307857
+                    pin_file: master.pass
+                    key_label: kms-master
+                """, Map.of());
+        assertThat(c.masterKey().provider()).isEqualTo("pkcs11");
+        assertThat(c.masterKey().alias()).isEqualTo("kms-master");
+        assertThat(c.masterKey().pkcs11()).isEqualTo(new ServerConfig.Pkcs11(dir.resolve("master.pass"), 1364307857L, 0,
+                null, dir.resolve("master.pass")));
+
+        ServerConfig e = load(head, Map.of("KEYHOLD_MASTER_KEY_PROVIDER", "pkcs11",
+                "KEYHOLD_MASTER_KEY_PKCS11_LIBRARY", dir.resolve("master.pass").toString(),
+                "KEYHOLD_MASTER_KEY_PKCS11_SLOT_LIST_INDEX", "2", "KEYHOLD_MASTER_KEY_PKCS11_PIN_ENV", "PIN", "PIN", "1234"));
+        assertThat(e.masterKey().alias()).isEqualTo(ServerConfig.MasterKeyStore.DEFAULT_ALIAS);
+        assertThat(e.masterKey().pkcs11()).isEqualTo(new ServerConfig.Pkcs11(dir.resolve("master.pass"), null, 2, "PIN", null));
+    }
+
+    @Test
     void masterKey_fromTheEnvironment_isNamedInErrors() throws Exception {
         String yaml = MINIMAL.substring(0, MINIMAL.indexOf("master_key:"));
-        assertThat(error(yaml, Map.of("KEYHOLD_MASTER_KEY_KEYSTORE", "gone.p12",
+        assertThat(error(yaml, Map.of("KEYHOLD_MASTER_KEY_KEYSTORE", ".",
                 "KEYHOLD_MASTER_KEY_PASSPHRASE_FILE", "master.pass")))
-                .contains("master_key.keystore (from KEYHOLD_MASTER_KEY_KEYSTORE): file ");
+                .contains("master_key.keystore (from KEYHOLD_MASTER_KEY_KEYSTORE): ").endsWith(" is not a file");
         ServerConfig c = load(yaml, Map.of("KEYHOLD_MASTER_KEY_KEYSTORE", "master.p12",
                 "KEYHOLD_MASTER_KEY_PASSPHRASE_ENV", "P", "P", "x"));
         assertThat(c.masterKey().passphraseEnv()).isEqualTo("P");
@@ -306,7 +339,7 @@ class ConfigLoaderTest {
         assertThat(c.crypto()).isEqualTo(defaults.crypto());
         String text = Files.readString(example);
         for (String setting : ConfigLoader.SETTINGS) {
-            assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.indexOf('.') + 1) + ":");
+            assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.lastIndexOf('.') + 1) + ":");
         }
     }
 

@@ -8,6 +8,7 @@ import io.keyhold.server.security.Pkcs12MasterKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A complete server for tests, as `keyhold dev` runs it: development certificates, the SQLite store in a
@@ -35,14 +36,26 @@ public final class LiveServer implements AutoCloseable {
 
     /** Starts on the directory's certificates and database, with {@code crypto.fips_only} as given. */
     public static LiveServer start(Path directory, boolean fipsOnly) throws Exception {
+        return start(directory, fipsOnly, null, Map.of());
+    }
+
+    /**
+     * Starts with the given master key settings (null for the directory's development key store), reading
+     * a passphrase or PIN variable from {@code env}.
+     */
+    public static LiveServer start(Path directory, boolean fipsOnly, ServerConfig.MasterKeyStore masterKey,
+            Map<String, String> env) throws Exception {
         DevPki.ensure(directory);
         DevPki.Layout pki = new DevPki.Layout(directory);
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", 0),
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
                 ServerConfig.Storage.in(directory), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
-                new ServerConfig.Crypto(fipsOnly)).withMasterKey(ServerConfig.MasterKeyStore.development(directory));
-        Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
-        ServerAssembly.Assembly assembly = ServerAssembly.open(config);
+                new ServerConfig.Crypto(fipsOnly)).withMasterKey(masterKey != null ? masterKey
+                        : ServerConfig.MasterKeyStore.development(directory));
+        if (masterKey == null) {
+            Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
+        }
+        ServerAssembly.Assembly assembly = ServerAssembly.open(config, env);
         KeyholdServer server = new KeyholdServer(config, assembly.processor());
         server.start();
         return new LiveServer(directory, assembly, server);

@@ -102,6 +102,9 @@ class SqliteObjectStoreTest {
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.getString(2)).isEqualTo("objects");
             assertThat(rs.getString(3)).hasSize(64);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(2);
+            assertThat(rs.getString(2)).isEqualTo("master_key_state");
             assertThat(rs.next()).isFalse();
             assertThat(pragma(c, "journal_mode")).isEqualTo("wal");
         }
