@@ -152,6 +152,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         Frame frame = queue.poll();
         if (frame == null) {
+            TtlvFrameDecoder frames = ctx.pipeline().get(TtlvFrameDecoder.class);
+            if (frames != null) {
+                frames.readingResumed();
+            }
             ctx.channel().config().setAutoRead(true);
             return;
         }

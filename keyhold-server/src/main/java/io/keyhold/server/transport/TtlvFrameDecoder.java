@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@link ReadTimedOut} is fired down the pipeline, for the handler to close the connection. This is what
  * defeats a client that holds a connection (and a buffer) by trickling a message one byte at a time, which
  * the idle timeout cannot, since every byte counts as traffic. While the connection is not being read (a
- * request is in progress), the clock is stopped: it restarts when reading resumes.
+ * request is in progress), the clock is stopped: it restarts when reading resumes ({@link #readingResumed}).
  */
 final class TtlvFrameDecoder extends ByteToMessageDecoder {
     static final int HEADER_BYTES = 8;
@@ -68,6 +68,16 @@ final class TtlvFrameDecoder extends ByteToMessageDecoder {
         }
         if (check == null) {
             schedule(ctx, deadlineNanos - System.nanoTime());
+        }
+    }
+
+    /**
+     * Called on the event loop when the connection is read again after a request: a message already begun
+     * gets the whole timeout from now, since its sender may have waited for the answer before going on.
+     */
+    void readingResumed() {
+        if (deadlineNanos != 0) {
+            deadlineNanos = System.nanoTime() + readTimeoutNanos;
         }
     }
 
