@@ -122,6 +122,11 @@ public final class ServerTls {
         return context;
     }
 
+    /** The cipher suite profile (not reloaded: it comes from the configuration file). */
+    public ServerConfig.TlsProfile profile() {
+        return settings.profile();
+    }
+
     /** How often the files should be checked for changes; zero: never. */
     public Duration reloadInterval() {
         return settings.reloadInterval();

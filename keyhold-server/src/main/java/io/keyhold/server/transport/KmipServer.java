@@ -26,6 +26,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -127,8 +128,9 @@ public final class KmipServer implements AutoCloseable {
         if (every > 0) {
             acceptors.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
         }
-        log.info("KMIP listening on {} ({} transport, {} worker threads)",
-                ConnectionHandler.describe(serverChannel.localAddress()), epoll ? "epoll" : "NIO", threads);
+        log.info("KMIP listening on {} ({} transport, {} worker threads, TLS profile {})",
+                ConnectionHandler.describe(serverChannel.localAddress()), epoll ? "epoll" : "NIO", threads,
+                tls.profile().name().toLowerCase(Locale.ROOT));
     }
 
     /**
