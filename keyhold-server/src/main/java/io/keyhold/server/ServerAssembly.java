@@ -70,7 +70,7 @@ public final class ServerAssembly {
     public static Assembly open(ServerConfig config, Map<String, String> env) {
         MasterKeyRing ring = openMasterKey(config.masterKey(), env);
         return open(SqliteObjectStore.open(config.storage().database(), ring, SqliteObjectStore.Options.DEFAULTS),
-                Clock.systemUTC(), CryptoPolicy.of(config.crypto().fipsOnly()));
+                Clock.systemUTC(), CryptoPolicy.of(config.crypto().fipsOnly()), config.limits().maxBatchItems());
     }
 
     /**
@@ -123,6 +123,11 @@ public final class ServerAssembly {
 
     /** The dispatcher with every operation, over the given store, using the algorithms the policy allows. */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy) {
+        return open(store, clock, policy, 0);
+    }
+
+    /** As {@link #open(ObjectStore, Clock, CryptoPolicy)}, with at most {@code maxBatchItems} per message (0: any). */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems) {
         SecureRandom random = randomFor(policy);
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
@@ -136,7 +141,7 @@ public final class ServerAssembly {
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,
                         ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE,
                         ObjectType.PGP_KEY),
-                d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention());
+                d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention(), maxBatchItems);
         KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings);
         DueDates dueDates = DueDates.start(store, clock, 1000);
         return new Assembly(store, dispatcher, dueDates, dispatcher);

@@ -33,12 +33,13 @@ public final class ConfigLoader {
     /** Every setting, by path, in the order of the documentation. */
     static final List<String> SETTINGS = List.of(
             "kmip.host", "kmip.port",
-            "tls.certificate", "tls.private_key", "tls.private_key_password", "tls.trusted_cas", "tls.protocols",
-            "tls.legacy_cipher_suites", "tls.require_client_auth_usage", "tls.client_identity",
-            "tls.session_timeout",
+            "tls.certificate", "tls.private_key", "tls.private_key_password", "tls.trusted_cas", "tls.crls",
+            "tls.protocols", "tls.profile", "tls.require_client_auth_usage", "tls.client_identity",
+            "tls.session_timeout", "tls.reload_interval",
             "storage.data_dir", "storage.database",
-            "limits.max_message_bytes", "limits.max_connections", "limits.idle_timeout", "limits.worker_threads",
-            "limits.shutdown_grace",
+            "limits.max_message_bytes", "limits.max_batch_items", "limits.max_connections",
+            "limits.max_connections_per_identity", "limits.idle_timeout", "limits.read_timeout",
+            "limits.requests_per_second_per_identity", "limits.worker_threads", "limits.shutdown_grace",
             "logging.level", "logging.format",
             "crypto.fips_only",
             "master_key.provider", "master_key.keystore", "master_key.alias", "master_key.passphrase_env",
@@ -48,7 +49,12 @@ public final class ConfigLoader {
             "access.administrators",
             "audit.durable_reads");
 
-    private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.protocols", "access.administrators");
+    /** Settings that no longer exist, with what replaces them; setting one stops loading with that hint. */
+    private static final Map<String, String> REMOVED = Map.of(
+            "tls.legacy_cipher_suites", "was removed; use tls.profile: compatibility for the TLS 1.2 CBC suites"
+                    + " old clients need, or tls.profile: modern (the default) for AEAD suites only");
+    private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.crls", "tls.protocols",
+            "access.administrators");
     private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
     private static final List<String> LOG_FORMATS = List.of("plain", "json");
@@ -122,7 +128,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, JsonNode> section : root.properties()) {
             String sectionName = section.getKey();
             if (SETTINGS.stream().noneMatch(s -> s.startsWith(sectionName + "."))) {
-                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key)");
+                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key, access, audit)");
             }
             JsonNode body = section.getValue();
             if (body == null || body.isNull()) {
@@ -133,6 +139,9 @@ public final class ConfigLoader {
             }
             for (Map.Entry<String, JsonNode> e : body.properties()) {
                 String path = sectionName + "." + e.getKey();
+                if (REMOVED.containsKey(path)) {
+                    throw new ConfigException(path, REMOVED.get(path));
+                }
                 if (e.getValue().isObject() && SETTINGS.stream().anyMatch(s -> s.startsWith(path + "."))) {
                     for (Map.Entry<String, JsonNode> inner : e.getValue().properties()) {
                         String innerPath = path + "." + inner.getKey();
@@ -160,7 +169,13 @@ public final class ConfigLoader {
         return SETTINGS.contains(normal) && !normal.equals(path) ? " (did you mean " + normal + "?)" : "";
     }
 
-    private void applyEnvironment(Map<String, String> env) {
+    private void applyEnvironment(Map<String, String> env) throws ConfigException {
+        for (Map.Entry<String, String> removed : REMOVED.entrySet()) {
+            String variable = environmentVariable(removed.getKey());
+            if (env.get(variable) != null) {
+                throw new ConfigException(removed.getKey() + " (from " + variable + ")", removed.getValue());
+            }
+        }
         for (String setting : SETTINGS) {
             String variable = environmentVariable(setting);
             String text = env.get(variable);
@@ -214,12 +229,22 @@ public final class ConfigLoader {
                 throw error("tls.protocols", "\"" + p + "\" is not supported (expected: TLSv1.3, TLSv1.2)");
             }
         }
-        boolean legacy = bool("tls.legacy_cipher_suites", true);
+        List<Path> crls = new ArrayList<>();
+        for (String crl : list("tls.crls")) {
+            crls.add(checkFile("tls.crls", resolve(crl)));
+        }
+        ServerConfig.TlsProfile profile = choice("tls.profile", "modern", List.of("modern", "compatibility"))
+                .equals("compatibility") ? ServerConfig.TlsProfile.COMPATIBILITY : ServerConfig.TlsProfile.MODERN;
         boolean requireUsage = bool("tls.require_client_auth_usage", false);
         String identityName = choice("tls.client_identity", "common_name", List.of("common_name", "subject"));
         ServerConfig.ClientIdentity identity = identityName.equals("subject") ? ServerConfig.ClientIdentity.SUBJECT
                 : ServerConfig.ClientIdentity.COMMON_NAME;
         Duration sessionTimeout = duration("tls.session_timeout", ServerConfig.Tls.DEFAULT_SESSION_TIMEOUT);
+        Duration reloadInterval = duration("tls.reload_interval", ServerConfig.Tls.DEFAULT_RELOAD_INTERVAL);
+        if (!reloadInterval.isZero() && reloadInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw error("tls.reload_interval", "must be 0 (never poll) or at least 1s (was " + reloadInterval.toMillis()
+                    + "ms)");
+        }
 
         Path dataDir = resolve(text("storage.data_dir", "keyhold-data"));
         if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
@@ -233,9 +258,20 @@ public final class ConfigLoader {
 
         int maxMessage = integer("limits.max_message_bytes", ServerConfig.Limits.DEFAULT_MAX_MESSAGE_BYTES, 1024,
                 64 << 20);
+        int maxBatchItems = integer("limits.max_batch_items", ServerConfig.Limits.DEFAULT_MAX_BATCH_ITEMS, 0,
+                1_000_000);
         int maxConnections = integer("limits.max_connections", ServerConfig.Limits.DEFAULT_MAX_CONNECTIONS, 1,
                 1_000_000);
+        int maxPerIdentity = integer("limits.max_connections_per_identity",
+                ServerConfig.Limits.DEFAULT_MAX_CONNECTIONS_PER_IDENTITY, 0, 1_000_000);
         Duration idle = duration("limits.idle_timeout", ServerConfig.Limits.DEFAULT_IDLE_TIMEOUT);
+        Duration readTimeout = duration("limits.read_timeout", ServerConfig.Limits.DEFAULT_READ_TIMEOUT);
+        if (!readTimeout.isZero() && readTimeout.compareTo(Duration.ofMillis(100)) < 0) {
+            throw error("limits.read_timeout", "must be 0 (no limit) or at least 100ms (was " + readTimeout.toMillis()
+                    + "ms)");
+        }
+        int requestsPerSecond = integer("limits.requests_per_second_per_identity",
+                ServerConfig.Limits.DEFAULT_REQUESTS_PER_SECOND_PER_IDENTITY, 0, 100_000_000);
         int workers = integer("limits.worker_threads", 0, 0, 4096);
         Duration grace = duration("limits.shutdown_grace", ServerConfig.Limits.DEFAULT_SHUTDOWN_GRACE);
         if (idle.isZero()) {
@@ -250,10 +286,11 @@ public final class ConfigLoader {
         ServerConfig.MasterKeyStore masterKey = masterKey();
 
         return new ServerConfig(new ServerConfig.Kmip(host, port),
-                new ServerConfig.Tls(certificate, privateKey, password, trustedCas, protocols, legacy, requireUsage,
-                        identity, sessionTimeout),
+                new ServerConfig.Tls(certificate, privateKey, password, trustedCas, crls, protocols, profile,
+                        requireUsage, identity, sessionTimeout, reloadInterval),
                 new ServerConfig.Storage(dataDir, database),
-                new ServerConfig.Limits(maxMessage, maxConnections, idle, workers, grace),
+                new ServerConfig.Limits(maxMessage, maxBatchItems, maxConnections, maxPerIdentity, idle, readTimeout,
+                        requestsPerSecond, workers, grace),
                 new ServerConfig.Logging(level, format),
                 new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit());
     }

@@ -6,10 +6,10 @@ package io.keyhold.server.dispatch;
  * code is, and stack traces leak internals). The reference ties the log line to the client's Result
  * Message.
  */
-final class Failures {
+public final class Failures {
     private Failures() {}
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder(e.getClass().getName());
         if (e.getMessage() != null) {
             sb.append(": ").append(e.getMessage());
