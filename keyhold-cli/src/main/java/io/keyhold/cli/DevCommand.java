@@ -55,7 +55,9 @@ final class DevCommand implements Callable<Integer> {
         List<Path> created = DevPki.ensure(home);
         DevPki.Layout pki = new DevPki.Layout(home);
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", port),
-                ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
+                // compatibility: a development server is where old clients (vSphere) get tried out; docs/tls.md
+                ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca()))
+                        .withProfile(ServerConfig.TlsProfile.COMPATIBILITY),
                 ServerConfig.Storage.in(home), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
                 new ServerConfig.Crypto(fips)).withMasterKey(ServerConfig.MasterKeyStore.development(home));
         try {

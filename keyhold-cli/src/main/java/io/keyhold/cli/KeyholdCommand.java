@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KeyholdCommand.Version.class,
         description = "Keyhold, a KMIP server, client and toolkit.",
-        subcommands = {DevCommand.class, ServeCommand.class, TtlvCommand.class, AuditCommand.class,
+        subcommands = {DevCommand.class, MasterKeyCommand.class, ServeCommand.class, TtlvCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {
     private final InputStream in;

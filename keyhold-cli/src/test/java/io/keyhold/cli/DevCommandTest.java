@@ -52,6 +52,21 @@ class DevCommandTest {
     }
 
     @Test
+    void dev_usesTheCompatibilityProfile_soOldClientsCbcSuitesWork(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("dev");
+        ServerCommands run = new ServerCommands();
+        int port = run.start("dev", "--dir", dir.toString(), "--port", "0");
+        try {
+            byte[] answer = ServerCommands.exchange(port, dir.resolve("client.p12"), dir.resolve("ca.pem"),
+                    ServerCommands.REQUEST, "TLS_RSA_WITH_AES_128_CBC_SHA256");
+            assertThat(Arrays.copyOf(answer, 4)).as("a Response Message").containsExactly(0x42, 0x00, 0x7B, 0x01);
+        } finally {
+            ((DevCommand) run.cl.getSubcommands().get("dev").getCommand()).stop();
+        }
+        assertThat(run.exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     void dev_withFips_saysSo(@TempDir Path tmp) throws Exception {
         ServerCommands run = new ServerCommands();
         run.start("dev", "--dir", tmp.resolve("dev").toString(), "--port", "0", "--fips");

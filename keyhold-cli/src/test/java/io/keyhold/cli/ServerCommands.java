@@ -61,6 +61,11 @@ final class ServerCommands {
 
     /** Connects with a PKCS#12 client identity (password changeit), sends the request, returns the answer. */
     static byte[] exchange(int port, Path p12, Path ca, byte[] request) throws Exception {
+        return exchange(port, p12, ca, request, null);
+    }
+
+    /** As {@link #exchange(int, Path, Path, byte[])}, over TLS 1.2 with only the given suite (null: defaults). */
+    static byte[] exchange(int port, Path p12, Path ca, byte[] request, String tls12Suite) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream s = Files.newInputStream(p12)) {
             ks.load(s, "changeit".toCharArray());
@@ -80,6 +85,10 @@ final class ServerCommands {
         raw.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, "localhost", port, true)) {
             s.setSoTimeout(10000);
+            if (tls12Suite != null) {
+                s.setEnabledProtocols(new String[] {"TLSv1.2"});
+                s.setEnabledCipherSuites(new String[] {tls12Suite});
+            }
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
             DataInputStream in = new DataInputStream(s.getInputStream());

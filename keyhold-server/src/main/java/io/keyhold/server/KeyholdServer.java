@@ -40,6 +40,14 @@ public final class KeyholdServer implements AutoCloseable {
         kmip.start();
     }
 
+    /**
+     * Reads the TLS certificate, key, CA and CRL files again (as the server also does by itself when they
+     * change): new connections use them, open connections keep theirs; on failure nothing changes.
+     */
+    public ServerTls.Reload reloadTls() {
+        return kmip.reloadTls();
+    }
+
     /** The port the KMIP listener is bound to (the actual one when the configuration says 0). */
     public int port() {
         return kmip.localAddress().getPort();

@@ -16,9 +16,11 @@ import io.keyhold.server.ops.keys.KeyOperations;
 import io.keyhold.server.ops.object.ObjectOperations;
 import io.keyhold.server.ops.signature.SignatureOperations;
 import io.keyhold.server.ops.transfer.TransferOperations;
-import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.security.MasterKeyException;
-import io.keyhold.server.security.Pkcs12MasterKey;
+import io.keyhold.server.security.MasterKeyRing;
+import io.keyhold.server.security.MasterKeySource;
+import io.keyhold.server.security.Pkcs11MasterKeySource;
+import io.keyhold.server.security.Pkcs12MasterKeySource;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
@@ -27,6 +29,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -65,43 +68,55 @@ public final class ServerAssembly {
         return open(config, System.getenv());
     }
 
-    /** As {@link #open(ServerConfig)}, reading a master key passphrase variable from {@code env}. */
+    /** As {@link #open(ServerConfig)}, reading a master key passphrase or PIN variable from {@code env}. */
     public static Assembly open(ServerConfig config, Map<String, String> env) {
-        MasterKey masterKey = openMasterKey(config.masterKey(), env);
+        MasterKeyRing ring = openMasterKey(config.masterKey(), env);
         SqliteObjectStore.Options options = SqliteObjectStore.Options.DEFAULTS
                 .withMaxQueuedAuditRecords(config.audit().maxQueuedRecords());
-        return open(SqliteObjectStore.open(config.storage().database(), masterKey, options), Clock.systemUTC(),
-                CryptoPolicy.of(config.crypto().fipsOnly()), config.audit());
+        return open(SqliteObjectStore.open(config.storage().database(), ring, options), Clock.systemUTC(),
+                CryptoPolicy.of(config.crypto().fipsOnly()), config.limits().maxBatchItems(), config.audit());
     }
 
-    /** Opens the PKCS#12 master key, reading its passphrase from the named variable of {@code env} or from its file. */
-    public static MasterKey openMasterKey(ServerConfig.MasterKeyStore settings, Map<String, String> env) {
+    /**
+     * Opens the configured master key source (PKCS#12 key store or PKCS#11 token) as a ring, reading its
+     * passphrase or PIN from the named variable of {@code env} or from its file.
+     */
+    public static MasterKeyRing openMasterKey(ServerConfig.MasterKeyStore settings, Map<String, String> env) {
         if (settings == null) {
             throw new StoreException("no master key is configured (master_key.keystore): objects are never stored in the clear");
         }
-        char[] passphrase;
-        if (settings.passphraseEnv() != null) {
-            String value = env.get(settings.passphraseEnv());
-            if (value == null || value.isEmpty()) {
-                throw new StoreException("master key: environment variable " + settings.passphraseEnv() + " is not set");
-            }
-            passphrase = value.toCharArray();
-        } else {
-            try {
-                String text = Files.readString(settings.passphraseFile(), StandardCharsets.UTF_8);
-                int nl = text.indexOf('\n');
-                passphrase = (nl < 0 ? text : text.substring(0, nl)).strip().toCharArray();
-            } catch (IOException e) {
-                throw new StoreException("master key: cannot read passphrase file " + settings.passphraseFile() + " ("
-                        + e.getClass().getSimpleName() + ")");
-            }
-        }
+        boolean token = ServerConfig.MasterKeyStore.PKCS11.equals(settings.provider());
+        char[] secret = token
+                ? secret("PIN", settings.pkcs11().pinEnv(), settings.pkcs11().pinFile(), env)
+                : secret("passphrase", settings.passphraseEnv(), settings.passphraseFile(), env);
         try {
-            return Pkcs12MasterKey.open(settings.keystore(), passphrase, settings.alias());
+            MasterKeySource source = token
+                    ? Pkcs11MasterKeySource.open(settings.pkcs11().library(), settings.pkcs11().slot(),
+                            settings.pkcs11().slotListIndex(), secret)
+                    : new Pkcs12MasterKeySource(settings.keystore(), secret);
+            return MasterKeyRing.open(source, settings.alias());
         } catch (MasterKeyException e) {
             throw new StoreException(e.getMessage());
         } finally {
-            Arrays.fill(passphrase, '\0');
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    private static char[] secret(String what, String variable, Path file, Map<String, String> env) {
+        if (variable != null) {
+            String value = env.get(variable);
+            if (value == null || value.isEmpty()) {
+                throw new StoreException("master key: environment variable " + variable + " is not set");
+            }
+            return value.toCharArray();
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int nl = text.indexOf('\n');
+            return (nl < 0 ? text : text.substring(0, nl)).strip().toCharArray();
+        } catch (IOException e) {
+            throw new StoreException("master key: cannot read " + what + " file " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -112,14 +127,21 @@ public final class ServerAssembly {
 
     /** The dispatcher with every operation, over the given store, using the algorithms the policy allows. */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy) {
-        return open(store, clock, policy, ServerConfig.Audit.defaults());
+        return open(store, clock, policy, 0);
+    }
+
+    /** As {@link #open(ObjectStore, Clock, CryptoPolicy)}, with at most {@code maxBatchItems} per message (0: any). */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems) {
+        return open(store, clock, policy, maxBatchItems, ServerConfig.Audit.defaults());
     }
 
     /**
-     * The dispatcher with every operation, over the given store, using the algorithms the policy allows,
-     * recording to the store's audit log as {@code audit} says (and forwarding to syslog if configured).
+     * The dispatcher with every operation, over the given store, using the algorithms the policy allows, with
+     * at most {@code maxBatchItems} per message (0: any), recording to the store's audit log as {@code audit}
+     * says (and forwarding to syslog if configured).
      */
-    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, ServerConfig.Audit audit) {
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems,
+                                ServerConfig.Audit audit) {
         SecureRandom random = randomFor(policy);
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
@@ -133,7 +155,7 @@ public final class ServerAssembly {
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,
                         ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE,
                         ObjectType.PGP_KEY),
-                d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention());
+                d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention(), maxBatchItems);
         KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, audit.durableReads());
         DueDates dueDates = DueDates.start(store, clock, 1000);
         if (audit.syslog() == null) {

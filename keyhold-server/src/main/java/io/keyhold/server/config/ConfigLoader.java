@@ -33,20 +33,29 @@ public final class ConfigLoader {
     /** Every setting, by path, in the order of the documentation. */
     static final List<String> SETTINGS = List.of(
             "kmip.host", "kmip.port",
-            "tls.certificate", "tls.private_key", "tls.private_key_password", "tls.trusted_cas", "tls.protocols",
-            "tls.legacy_cipher_suites", "tls.require_client_auth_usage", "tls.client_identity",
-            "tls.session_timeout",
+            "tls.certificate", "tls.private_key", "tls.private_key_password", "tls.trusted_cas", "tls.crls",
+            "tls.protocols", "tls.profile", "tls.require_client_auth_usage", "tls.client_identity",
+            "tls.session_timeout", "tls.reload_interval",
             "storage.data_dir", "storage.database",
-            "limits.max_message_bytes", "limits.max_connections", "limits.idle_timeout", "limits.worker_threads",
-            "limits.shutdown_grace",
+            "limits.max_message_bytes", "limits.max_batch_items", "limits.max_connections",
+            "limits.max_connections_per_identity", "limits.idle_timeout", "limits.read_timeout",
+            "limits.requests_per_second_per_identity", "limits.worker_threads", "limits.shutdown_grace",
             "logging.level", "logging.format",
             "crypto.fips_only",
-            "master_key.keystore", "master_key.alias", "master_key.passphrase_env", "master_key.passphrase_file",
+            "master_key.provider", "master_key.keystore", "master_key.alias", "master_key.passphrase_env",
+            "master_key.passphrase_file", "master_key.pkcs11.library", "master_key.pkcs11.slot",
+            "master_key.pkcs11.slot_list_index", "master_key.pkcs11.pin_env", "master_key.pkcs11.pin_file",
+            "master_key.pkcs11.key_label",
             "access.administrators",
             "audit.durable_reads", "audit.max_queued_records", "audit.syslog_address", "audit.syslog_protocol",
             "audit.syslog_facility", "audit.syslog_app_name", "audit.syslog_queue_size");
 
-    private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.protocols", "access.administrators");
+    /** Settings that no longer exist, with what replaces them; setting one stops loading with that hint. */
+    private static final Map<String, String> REMOVED = Map.of(
+            "tls.legacy_cipher_suites", "was removed; use tls.profile: compatibility for the TLS 1.2 CBC suites"
+                    + " old clients need, or tls.profile: modern (the default) for AEAD suites only");
+    private static final Set<String> LIST_SETTINGS = Set.of("tls.trusted_cas", "tls.crls", "tls.protocols",
+            "access.administrators");
     private static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
     private static final List<String> LOG_FORMATS = List.of("plain", "json");
@@ -120,7 +129,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, JsonNode> section : root.properties()) {
             String sectionName = section.getKey();
             if (SETTINGS.stream().noneMatch(s -> s.startsWith(sectionName + "."))) {
-                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key)");
+                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key, access, audit)");
             }
             JsonNode body = section.getValue();
             if (body == null || body.isNull()) {
@@ -131,6 +140,21 @@ public final class ConfigLoader {
             }
             for (Map.Entry<String, JsonNode> e : body.properties()) {
                 String path = sectionName + "." + e.getKey();
+                if (REMOVED.containsKey(path)) {
+                    throw new ConfigException(path, REMOVED.get(path));
+                }
+                if (e.getValue().isObject() && SETTINGS.stream().anyMatch(s -> s.startsWith(path + "."))) {
+                    for (Map.Entry<String, JsonNode> inner : e.getValue().properties()) {
+                        String innerPath = path + "." + inner.getKey();
+                        if (!SETTINGS.contains(innerPath)) {
+                            throw new ConfigException(innerPath, "unknown setting" + suggestion(innerPath));
+                        }
+                        if (!inner.getValue().isNull()) {
+                            values.put(innerPath, new Value(inner.getValue(), null));
+                        }
+                    }
+                    continue;
+                }
                 if (!SETTINGS.contains(path)) {
                     throw new ConfigException(path, "unknown setting" + suggestion(path));
                 }
@@ -146,7 +170,13 @@ public final class ConfigLoader {
         return SETTINGS.contains(normal) && !normal.equals(path) ? " (did you mean " + normal + "?)" : "";
     }
 
-    private void applyEnvironment(Map<String, String> env) {
+    private void applyEnvironment(Map<String, String> env) throws ConfigException {
+        for (Map.Entry<String, String> removed : REMOVED.entrySet()) {
+            String variable = environmentVariable(removed.getKey());
+            if (env.get(variable) != null) {
+                throw new ConfigException(removed.getKey() + " (from " + variable + ")", removed.getValue());
+            }
+        }
         for (String setting : SETTINGS) {
             String variable = environmentVariable(setting);
             String text = env.get(variable);
@@ -200,12 +230,22 @@ public final class ConfigLoader {
                 throw error("tls.protocols", "\"" + p + "\" is not supported (expected: TLSv1.3, TLSv1.2)");
             }
         }
-        boolean legacy = bool("tls.legacy_cipher_suites", true);
+        List<Path> crls = new ArrayList<>();
+        for (String crl : list("tls.crls")) {
+            crls.add(checkFile("tls.crls", resolve(crl)));
+        }
+        ServerConfig.TlsProfile profile = choice("tls.profile", "modern", List.of("modern", "compatibility"))
+                .equals("compatibility") ? ServerConfig.TlsProfile.COMPATIBILITY : ServerConfig.TlsProfile.MODERN;
         boolean requireUsage = bool("tls.require_client_auth_usage", false);
         String identityName = choice("tls.client_identity", "common_name", List.of("common_name", "subject"));
         ServerConfig.ClientIdentity identity = identityName.equals("subject") ? ServerConfig.ClientIdentity.SUBJECT
                 : ServerConfig.ClientIdentity.COMMON_NAME;
         Duration sessionTimeout = duration("tls.session_timeout", ServerConfig.Tls.DEFAULT_SESSION_TIMEOUT);
+        Duration reloadInterval = duration("tls.reload_interval", ServerConfig.Tls.DEFAULT_RELOAD_INTERVAL);
+        if (!reloadInterval.isZero() && reloadInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw error("tls.reload_interval", "must be 0 (never poll) or at least 1s (was " + reloadInterval.toMillis()
+                    + "ms)");
+        }
 
         Path dataDir = resolve(text("storage.data_dir", "keyhold-data"));
         if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
@@ -219,9 +259,20 @@ public final class ConfigLoader {
 
         int maxMessage = integer("limits.max_message_bytes", ServerConfig.Limits.DEFAULT_MAX_MESSAGE_BYTES, 1024,
                 64 << 20);
+        int maxBatchItems = integer("limits.max_batch_items", ServerConfig.Limits.DEFAULT_MAX_BATCH_ITEMS, 0,
+                1_000_000);
         int maxConnections = integer("limits.max_connections", ServerConfig.Limits.DEFAULT_MAX_CONNECTIONS, 1,
                 1_000_000);
+        int maxPerIdentity = integer("limits.max_connections_per_identity",
+                ServerConfig.Limits.DEFAULT_MAX_CONNECTIONS_PER_IDENTITY, 0, 1_000_000);
         Duration idle = duration("limits.idle_timeout", ServerConfig.Limits.DEFAULT_IDLE_TIMEOUT);
+        Duration readTimeout = duration("limits.read_timeout", ServerConfig.Limits.DEFAULT_READ_TIMEOUT);
+        if (!readTimeout.isZero() && readTimeout.compareTo(Duration.ofMillis(100)) < 0) {
+            throw error("limits.read_timeout", "must be 0 (no limit) or at least 100ms (was " + readTimeout.toMillis()
+                    + "ms)");
+        }
+        int requestsPerSecond = integer("limits.requests_per_second_per_identity",
+                ServerConfig.Limits.DEFAULT_REQUESTS_PER_SECOND_PER_IDENTITY, 0, 100_000_000);
         int workers = integer("limits.worker_threads", 0, 0, 4096);
         Duration grace = duration("limits.shutdown_grace", ServerConfig.Limits.DEFAULT_SHUTDOWN_GRACE);
         if (idle.isZero()) {
@@ -236,10 +287,11 @@ public final class ConfigLoader {
         ServerConfig.MasterKeyStore masterKey = masterKey();
 
         return new ServerConfig(new ServerConfig.Kmip(host, port),
-                new ServerConfig.Tls(certificate, privateKey, password, trustedCas, protocols, legacy, requireUsage,
-                        identity, sessionTimeout),
+                new ServerConfig.Tls(certificate, privateKey, password, trustedCas, crls, protocols, profile,
+                        requireUsage, identity, sessionTimeout, reloadInterval),
                 new ServerConfig.Storage(dataDir, database),
-                new ServerConfig.Limits(maxMessage, maxConnections, idle, workers, grace),
+                new ServerConfig.Limits(maxMessage, maxBatchItems, maxConnections, maxPerIdentity, idle, readTimeout,
+                        requestsPerSecond, workers, grace),
                 new ServerConfig.Logging(level, format),
                 new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit());
     }
@@ -317,36 +369,97 @@ public final class ConfigLoader {
     }
 
     private ServerConfig.MasterKeyStore masterKey() throws ConfigException {
-        Path keystore = existingFile("master_key.keystore", false);
-        if (keystore == null) {
+        String provider = choice("master_key.provider", ServerConfig.MasterKeyStore.PKCS12,
+                List.of(ServerConfig.MasterKeyStore.PKCS12, ServerConfig.MasterKeyStore.PKCS11));
+        if (provider.equals(ServerConfig.MasterKeyStore.PKCS11)) {
+            return tokenMasterKey();
+        }
+        for (String setting : SETTINGS) {
+            if (setting.startsWith("master_key.pkcs11.") && values.containsKey(setting)) {
+                throw error(setting, "applies only with master_key.provider: pkcs11");
+            }
+        }
+        String keystoreText = text("master_key.keystore", null);
+        if (keystoreText == null || keystoreText.isBlank()) {
             throw error("master_key.keystore", "is required: the PKCS#12 key store holding the AES-256 master key"
                     + " that encrypts stored objects (docs/security.md)");
+        }
+        Path keystore = resolve(keystoreText);
+        if (Files.isDirectory(keystore)) {
+            throw error("master_key.keystore", keystore + " is not a file");
         }
         String alias = text("master_key.alias", ServerConfig.MasterKeyStore.DEFAULT_ALIAS).strip();
         if (alias.isEmpty()) {
             throw error("master_key.alias", "must not be empty");
         }
-        String variable = text("master_key.passphrase_env", null);
-        boolean hasFile = values.containsKey("master_key.passphrase_file");
-        if (variable != null && hasFile) {
-            throw error("master_key.passphrase_env", "and master_key.passphrase_file are both set: set exactly one");
-        }
-        if (variable == null && !hasFile) {
-            throw error("master_key.passphrase_env", "or master_key.passphrase_file is required: where the key"
-                    + " store's passphrase comes from");
-        }
+        String variable = secretVariable("master_key.passphrase_env", "master_key.passphrase_file",
+                "the key store's passphrase");
         if (variable != null) {
-            variable = variable.strip();
-            if (variable.isEmpty()) {
-                throw error("master_key.passphrase_env", "must name an environment variable");
-            }
-            if (env.get(variable) == null || env.get(variable).isEmpty()) {
-                throw error("master_key.passphrase_env", "environment variable " + variable + " is not set");
-            }
             return new ServerConfig.MasterKeyStore(keystore, alias, variable, null);
         }
         Path passphraseFile = existingFile("master_key.passphrase_file", true);
         return new ServerConfig.MasterKeyStore(keystore, alias, null, passphraseFile);
+    }
+
+    private ServerConfig.MasterKeyStore tokenMasterKey() throws ConfigException {
+        for (String setting : List.of("master_key.keystore", "master_key.passphrase_env", "master_key.passphrase_file",
+                "master_key.alias")) {
+            if (values.containsKey(setting)) {
+                throw error(setting, "applies only with master_key.provider: pkcs12 (the token's key is named by"
+                        + " master_key.pkcs11.key_label)");
+            }
+        }
+        Path library = existingFile("master_key.pkcs11.library", false);
+        if (library == null) {
+            throw error("master_key.pkcs11.library", "is required with master_key.provider: pkcs11: the token's"
+                    + " PKCS#11 module, such as /usr/lib/softhsm/libsofthsm2.so");
+        }
+        Long slot = null;
+        String slotText = text("master_key.pkcs11.slot", null);
+        if (slotText != null) {
+            if (values.containsKey("master_key.pkcs11.slot_list_index")) {
+                throw error("master_key.pkcs11.slot", "and master_key.pkcs11.slot_list_index are both set: set at most one");
+            }
+            try {
+                slot = Long.parseLong(slotText.strip());
+            } catch (NumberFormatException e) {
+                slot = -1L;
+            }
+            if (slot < 0) {
+                throw error("master_key.pkcs11.slot", "must be a slot id (a whole number >= 0, was \"" + slotText + "\")");
+            }
+        }
+        int index = integer("master_key.pkcs11.slot_list_index", 0, 0, 1023);
+        String label = text("master_key.pkcs11.key_label", ServerConfig.MasterKeyStore.DEFAULT_ALIAS).strip();
+        if (label.isEmpty()) {
+            throw error("master_key.pkcs11.key_label", "must not be empty");
+        }
+        String variable = secretVariable("master_key.pkcs11.pin_env", "master_key.pkcs11.pin_file", "the token's PIN");
+        Path pinFile = variable == null ? existingFile("master_key.pkcs11.pin_file", true) : null;
+        return ServerConfig.MasterKeyStore.token(new ServerConfig.Pkcs11(library, slot, index, variable, pinFile), label);
+    }
+
+    /** The variable named by {@code envSetting}, checked to be set; null if {@code fileSetting} is used instead. */
+    private String secretVariable(String envSetting, String fileSetting, String what) throws ConfigException {
+        String variable = text(envSetting, null);
+        boolean hasFile = values.containsKey(fileSetting);
+        if (variable != null && hasFile) {
+            throw error(envSetting, "and " + fileSetting + " are both set: set exactly one");
+        }
+        if (variable == null && !hasFile) {
+            throw error(envSetting, "or " + fileSetting + " is required: where " + what + " comes from");
+        }
+        if (variable == null) {
+            return null;
+        }
+        variable = variable.strip();
+        if (variable.isEmpty()) {
+            throw error(envSetting, "must name an environment variable");
+        }
+        if (env.get(variable) == null || env.get(variable).isEmpty()) {
+            throw error(envSetting, "environment variable " + variable + " is not set");
+        }
+        return variable;
     }
 
     /** False for text that looks like an IP address but is not one; host names are checked when binding. */

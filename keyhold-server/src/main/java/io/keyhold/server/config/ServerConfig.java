@@ -79,41 +79,84 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
     }
 
     /**
+     * Which cipher suites the server offers (docs/tls.md lists them and which clients need which).
+     */
+    public enum TlsProfile {
+        /** TLS 1.3, and TLS 1.2 with ECDHE and AEAD suites (AES-GCM, ChaCha20-Poly1305) only. */
+        MODERN,
+        /** {@link #MODERN} plus the TLS 1.2 AES-CBC suites with SHA-256/384 that older clients (vSphere) need. */
+        COMPATIBILITY
+    }
+
+    /**
      * TLS: the server's certificate chain and private key (PEM), the CA certificates client certificates must
-     * chain to, and the protocol options.
+     * chain to, the certificate revocation lists that apply to them, and the protocol options. The files are
+     * re-read when they change (every {@code reloadInterval}) or when asked to.
      *
      * @param privateKeyPassword     password of an encrypted PKCS#8 key, or null
-     * @param legacyCipherSuites     also offer the TLS 1.2 CBC-SHA256/SHA384 suites old clients need
+     * @param crls                   certificate revocation lists (PEM or DER) issued by trusted CAs
+     * @param profile                the cipher suites offered
      * @param requireClientAuthUsage refuse client certificates whose extended key usage lacks clientAuth
+     * @param reloadInterval         how often the files' modification times are checked; zero: never
      */
     public record Tls(Path certificate, Path privateKey, String privateKeyPassword, List<Path> trustedCas,
-                      List<String> protocols, boolean legacyCipherSuites, boolean requireClientAuthUsage,
-                      ClientIdentity clientIdentity, Duration sessionTimeout) {
+                      List<Path> crls, List<String> protocols, TlsProfile profile, boolean requireClientAuthUsage,
+                      ClientIdentity clientIdentity, Duration sessionTimeout, Duration reloadInterval) {
         public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
         public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(24);
+        public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(30);
 
         public Tls {
             Objects.requireNonNull(certificate, "certificate");
             Objects.requireNonNull(privateKey, "privateKey");
             trustedCas = List.copyOf(trustedCas);
+            crls = List.copyOf(crls);
             protocols = List.copyOf(protocols);
+            Objects.requireNonNull(profile, "profile");
             Objects.requireNonNull(clientIdentity, "clientIdentity");
             Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+            Objects.requireNonNull(reloadInterval, "reloadInterval");
         }
 
-        /** The defaults for everything but the files. */
+        /** The defaults for everything but the files: the modern profile, no CRLs. */
         public static Tls of(Path certificate, Path privateKey, List<Path> trustedCas) {
-            return new Tls(certificate, privateKey, null, trustedCas, DEFAULT_PROTOCOLS, true, false,
-                    ClientIdentity.COMMON_NAME, DEFAULT_SESSION_TIMEOUT);
+            return new Tls(certificate, privateKey, null, trustedCas, List.of(), DEFAULT_PROTOCOLS, TlsProfile.MODERN,
+                    false, ClientIdentity.COMMON_NAME, DEFAULT_SESSION_TIMEOUT, DEFAULT_RELOAD_INTERVAL);
+        }
+
+        public Tls withProfile(TlsProfile other) {
+            return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, crls, protocols, other,
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval);
+        }
+
+        public Tls withCrls(List<Path> other) {
+            return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, other, protocols, profile,
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval);
+        }
+
+        public Tls withReloadInterval(Duration other) {
+            return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, crls, protocols, profile,
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, other);
+        }
+
+        public Tls withRequireClientAuthUsage(boolean other) {
+            return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, crls, protocols, profile,
+                    other, clientIdentity, sessionTimeout, reloadInterval);
+        }
+
+        /** These settings with other certificate, key and CA files. */
+        public Tls withFiles(Path otherCertificate, Path otherKey, List<Path> otherCas) {
+            return new Tls(otherCertificate, otherKey, privateKeyPassword, otherCas, crls, protocols, profile,
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval);
         }
 
         @Override
         public String toString() {
             return "Tls[certificate=" + certificate + ", privateKey=" + privateKey + ", privateKeyPassword="
-                    + (privateKeyPassword == null ? "none" : "(set)") + ", trustedCas=" + trustedCas + ", protocols="
-                    + protocols + ", legacyCipherSuites=" + legacyCipherSuites + ", requireClientAuthUsage="
+                    + (privateKeyPassword == null ? "none" : "(set)") + ", trustedCas=" + trustedCas + ", crls=" + crls
+                    + ", protocols=" + protocols + ", profile=" + profile + ", requireClientAuthUsage="
                     + requireClientAuthUsage + ", clientIdentity=" + clientIdentity + ", sessionTimeout="
-                    + sessionTimeout + "]";
+                    + sessionTimeout + ", reloadInterval=" + reloadInterval + "]";
         }
     }
 
@@ -132,29 +175,87 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
     }
 
     /**
-     * Limits.
+     * Limits. Zero means unlimited for the batch items, per-identity connections, read timeout and request
+     * rate.
      *
-     * @param maxMessageBytes largest request message accepted, header included
-     * @param maxConnections  connections open at once; more are closed as soon as they are accepted
-     * @param idleTimeout     a connection with no request in progress and no traffic for this long is closed
-     * @param workerThreads   threads running requests; 0 for the default, twice the processors and at least 4
-     * @param shutdownGrace   how long a stop waits for requests in progress before closing their connections
+     * @param maxMessageBytes              largest request message accepted, header included
+     * @param maxBatchItems                batch items in one request message
+     * @param maxConnections               connections open at once; more are closed as soon as they are accepted
+     * @param maxConnectionsPerIdentity    connections one client identity may have open at once; more are
+     *                                     closed once their handshake names the client
+     * @param idleTimeout                  a connection with no request in progress and no traffic for this
+     *                                     long is closed
+     * @param readTimeout                  once the first byte of a message has arrived, the whole message must
+     *                                     arrive within this; the TLS handshake must also finish within it
+     * @param requestsPerSecondPerIdentity request messages per second one client identity may send, over all
+     *                                     its connections (a token bucket holding one second's worth)
+     * @param workerThreads                threads running requests; 0 for the default, twice the processors
+     *                                     and at least 4
+     * @param shutdownGrace                how long a stop waits for requests in progress before closing their
+     *                                     connections
      */
-    public record Limits(int maxMessageBytes, int maxConnections, Duration idleTimeout, int workerThreads,
-                        Duration shutdownGrace) {
+    public record Limits(int maxMessageBytes, int maxBatchItems, int maxConnections, int maxConnectionsPerIdentity,
+                         Duration idleTimeout, Duration readTimeout, int requestsPerSecondPerIdentity,
+                         int workerThreads, Duration shutdownGrace) {
         public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+        public static final int DEFAULT_MAX_BATCH_ITEMS = 256;
         public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_IDENTITY = 256;
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+        public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+        public static final int DEFAULT_REQUESTS_PER_SECOND_PER_IDENTITY = 0;
         public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
         public Limits {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(readTimeout, "readTimeout");
             Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         }
 
         public static Limits defaults() {
-            return new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, 0,
-                    DEFAULT_SHUTDOWN_GRACE);
+            return new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_BATCH_ITEMS, DEFAULT_MAX_CONNECTIONS,
+                    DEFAULT_MAX_CONNECTIONS_PER_IDENTITY, DEFAULT_IDLE_TIMEOUT, DEFAULT_READ_TIMEOUT,
+                    DEFAULT_REQUESTS_PER_SECOND_PER_IDENTITY, 0, DEFAULT_SHUTDOWN_GRACE);
+        }
+
+        public Limits withMaxMessageBytes(int n) {
+            return new Limits(n, maxBatchItems, maxConnections, maxConnectionsPerIdentity, idleTimeout, readTimeout,
+                    requestsPerSecondPerIdentity, workerThreads, shutdownGrace);
+        }
+
+        public Limits withMaxBatchItems(int n) {
+            return new Limits(maxMessageBytes, n, maxConnections, maxConnectionsPerIdentity, idleTimeout, readTimeout,
+                    requestsPerSecondPerIdentity, workerThreads, shutdownGrace);
+        }
+
+        public Limits withMaxConnections(int n) {
+            return new Limits(maxMessageBytes, maxBatchItems, n, maxConnectionsPerIdentity, idleTimeout, readTimeout,
+                    requestsPerSecondPerIdentity, workerThreads, shutdownGrace);
+        }
+
+        public Limits withMaxConnectionsPerIdentity(int n) {
+            return new Limits(maxMessageBytes, maxBatchItems, maxConnections, n, idleTimeout, readTimeout,
+                    requestsPerSecondPerIdentity, workerThreads, shutdownGrace);
+        }
+
+        public Limits withIdleTimeout(Duration d) {
+            return new Limits(maxMessageBytes, maxBatchItems, maxConnections, maxConnectionsPerIdentity, d, readTimeout,
+                    requestsPerSecondPerIdentity, workerThreads, shutdownGrace);
+        }
+
+        public Limits withReadTimeout(Duration d) {
+            return new Limits(maxMessageBytes, maxBatchItems, maxConnections, maxConnectionsPerIdentity, idleTimeout, d,
+                    requestsPerSecondPerIdentity, workerThreads, shutdownGrace);
+        }
+
+        public Limits withRequestsPerSecondPerIdentity(int n) {
+            return new Limits(maxMessageBytes, maxBatchItems, maxConnections, maxConnectionsPerIdentity, idleTimeout,
+                    readTimeout, n, workerThreads, shutdownGrace);
+        }
+
+        public Limits withShutdownGrace(Duration d) {
+            return new Limits(maxMessageBytes, maxBatchItems, maxConnections, maxConnectionsPerIdentity, idleTimeout,
+                    readTimeout, requestsPerSecondPerIdentity, workerThreads, d);
         }
 
         /** The worker thread count to use: the setting, or twice the processors and at least 4. */
@@ -182,30 +283,75 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
     }
 
     /**
-     * The master key that encrypts stored objects: an AES-256 secret key entry of a PKCS#12 key store, whose
-     * passphrase is read from an environment variable or from a file (exactly one of the two is set).
+     * The master keys that encrypt stored objects: AES-256 secret key entries of a PKCS#12 key store, whose
+     * passphrase is read from an environment variable or from a file (exactly one of the two is set), or
+     * AES-256 keys inside a PKCS#11 token. Which key wraps new objects is recorded in the database; the
+     * alias (or key label) names the first key, later ones get a numbered suffix.
      *
-     * @param keystore       the PKCS#12 file
-     * @param alias          the entry's alias
+     * @param provider       {@link #PKCS12} or {@link #PKCS11}
+     * @param keystore       the PKCS#12 file (PKCS#12 only)
+     * @param alias          the first key's alias (PKCS#12) or label (PKCS#11)
      * @param passphraseEnv  the name of the environment variable holding the passphrase, or null
      * @param passphraseFile the file holding the passphrase (first line), or null
+     * @param pkcs11         the token (PKCS#11 only, else null)
      */
-    public record MasterKeyStore(Path keystore, String alias, String passphraseEnv, Path passphraseFile) {
+    public record MasterKeyStore(String provider, Path keystore, String alias, String passphraseEnv, Path passphraseFile,
+            Pkcs11 pkcs11) {
+        public static final String PKCS12 = "pkcs12";
+        public static final String PKCS11 = "pkcs11";
         public static final String DEFAULT_ALIAS = "keyhold-master";
         public static final String DEV_KEYSTORE_NAME = "master-key.p12";
         public static final String DEV_PASSPHRASE_NAME = "master-key.pass";
 
         public MasterKeyStore {
-            Objects.requireNonNull(keystore, "keystore");
             Objects.requireNonNull(alias, "alias");
-            if ((passphraseEnv == null) == (passphraseFile == null)) {
-                throw new IllegalArgumentException("exactly one of passphraseEnv and passphraseFile must be set");
+            if (PKCS11.equals(provider)) {
+                Objects.requireNonNull(pkcs11, "pkcs11");
+            } else if (PKCS12.equals(provider)) {
+                Objects.requireNonNull(keystore, "keystore");
+                if ((passphraseEnv == null) == (passphraseFile == null)) {
+                    throw new IllegalArgumentException("exactly one of passphraseEnv and passphraseFile must be set");
+                }
+            } else {
+                throw new IllegalArgumentException("provider: " + provider + " (expected: pkcs12 or pkcs11)");
             }
+        }
+
+        /** A PKCS#12 key store. */
+        public MasterKeyStore(Path keystore, String alias, String passphraseEnv, Path passphraseFile) {
+            this(PKCS12, keystore, alias, passphraseEnv, passphraseFile, null);
+        }
+
+        /** A PKCS#11 token; {@code label} names the first key. */
+        public static MasterKeyStore token(Pkcs11 pkcs11, String label) {
+            return new MasterKeyStore(PKCS11, null, label, null, null, pkcs11);
         }
 
         /** The development key store of {@code keyhold dev}: {@code master-key.p12} and {@code master-key.pass} in {@code dir}. */
         public static MasterKeyStore development(Path dir) {
             return new MasterKeyStore(dir.resolve(DEV_KEYSTORE_NAME), DEFAULT_ALIAS, null, dir.resolve(DEV_PASSPHRASE_NAME));
+        }
+    }
+
+    /**
+     * A PKCS#11 token reached through the JDK's SunPKCS11 provider; its PIN comes from an environment
+     * variable or a file (exactly one of the two is set).
+     *
+     * @param library       the PKCS#11 module
+     * @param slot          the slot id, or null to choose by {@code slotListIndex}
+     * @param slotListIndex the index among slots holding a token (used when {@code slot} is null)
+     * @param pinEnv        the name of the environment variable holding the PIN, or null
+     * @param pinFile       the file holding the PIN (first line), or null
+     */
+    public record Pkcs11(Path library, Long slot, int slotListIndex, String pinEnv, Path pinFile) {
+        public Pkcs11 {
+            Objects.requireNonNull(library, "library");
+            if (slotListIndex < 0) {
+                throw new IllegalArgumentException("slotListIndex: " + slotListIndex + " (expected: >= 0)");
+            }
+            if ((pinEnv == null) == (pinFile == null)) {
+                throw new IllegalArgumentException("exactly one of pinEnv and pinFile must be set");
+            }
         }
     }
 

@@ -16,10 +16,19 @@ import java.util.Objects;
  * @param asyncThreads        threads that execute asynchronous requests
  * @param asyncMaxOutstanding most asynchronous results kept (pending or finished, all clients together)
  * @param asyncRetention      how long a finished asynchronous result waits for its Poll
+ * @param maxBatchItems       most batch items in one request message (limits.max_batch_items); 0: no limit
  */
 public record DispatcherSettings(String serverName, String serverVersion, List<KmipVersion> supportedVersions,
                                  List<ObjectType> objectTypes, int asyncThreads, int asyncMaxOutstanding,
-                                 Duration asyncRetention) {
+                                 Duration asyncRetention, int maxBatchItems) {
+
+    /** Settings without a batch item limit. */
+    public DispatcherSettings(String serverName, String serverVersion, List<KmipVersion> supportedVersions,
+                              List<ObjectType> objectTypes, int asyncThreads, int asyncMaxOutstanding,
+                              Duration asyncRetention) {
+        this(serverName, serverVersion, supportedVersions, objectTypes, asyncThreads, asyncMaxOutstanding,
+                asyncRetention, 0);
+    }
 
     public DispatcherSettings {
         Objects.requireNonNull(serverName, "serverName");
@@ -39,6 +48,15 @@ public record DispatcherSettings(String serverName, String serverVersion, List<K
             throw new IllegalArgumentException("asyncThreads " + asyncThreads + ", asyncMaxOutstanding "
                     + asyncMaxOutstanding + " (expected: >= 1)");
         }
+        if (maxBatchItems < 0) {
+            throw new IllegalArgumentException("maxBatchItems " + maxBatchItems + " (expected: >= 0)");
+        }
+    }
+
+    /** These settings with another batch item limit (0: none). */
+    public DispatcherSettings withMaxBatchItems(int limit) {
+        return new DispatcherSettings(serverName, serverVersion, supportedVersions, objectTypes, asyncThreads,
+                asyncMaxOutstanding, asyncRetention, limit);
     }
 
     /** KMIP 2.1 down to 1.0, the usual key and secret object types, two async threads, 10000 results kept 1 hour. */

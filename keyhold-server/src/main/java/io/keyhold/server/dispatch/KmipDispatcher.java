@@ -159,6 +159,31 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         return messageFailure(KmipVersion.V1_0, reason, message);
     }
 
+    @Override
+    public byte[] reject(byte[] request, ResultReason reason, String message) {
+        RequestMessage m;
+        try {
+            m = RequestMessage.from(decoder.decode(request));
+        } catch (CodecException | KmipException e) {
+            return messageFailure(answerVersion(peekVersion(request).orElse(KmipVersion.V1_0)), reason, message);
+        }
+        KmipVersion version = answerVersion(m.header().protocolVersion());
+        if (m.batchItems().isEmpty() || (settings.maxBatchItems() > 0 && m.batchItems().size() > settings.maxBatchItems())) {
+            return messageFailure(version, reason, message);
+        }
+        ResultReason r = ResultReasons.forVersion(reason, version);
+        List<ResponseBatchItem> items = new ArrayList<>(m.batchItems().size());
+        for (RequestBatchItem item : m.batchItems()) {
+            items.add(ResponseBatchItem.failure(item.operationValue(), item.uniqueBatchItemId(), r, message));
+        }
+        try {
+            return encoder.encode(new ResponseMessage(
+                    ResponseHeader.of(version, clock.instant().getEpochSecond(), items.size()), items));
+        } catch (CodecException e) {
+            return messageFailure(version, reason, message);
+        }
+    }
+
     /** Stops the background executor; pending asynchronous items are abandoned. */
     @Override
     public void close() {
@@ -202,6 +227,12 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         }
         BatchErrorContinuationOption onError = option == null ? BatchErrorContinuationOption.STOP
                 : BatchErrorContinuationOption.fromValue(option).orElseThrow();
+        int count = message.batchItems().size();
+        if (settings.maxBatchItems() > 0 && count > settings.maxBatchItems()) {
+            LOG.debug("request from {} with {} batch items refused", context.remoteAddress(), count);
+            return messageFailure(version, ResultReason.INVALID_MESSAGE, "batch of " + count
+                    + " items exceeds the limit of " + settings.maxBatchItems() + " items");
+        }
 
         List<ResponseBatchItem> items;
         if (Boolean.TRUE.equals(header.asynchronousIndicator()) && message.batchItems().stream().noneMatch(

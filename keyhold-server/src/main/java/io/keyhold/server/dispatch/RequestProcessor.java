@@ -23,4 +23,14 @@ public interface RequestProcessor {
      * every client can read it.
      */
     byte[] failure(ResultReason reason, String message);
+
+    /**
+     * A response refusing a whole request message without running any of it (for example one over the
+     * client's request rate): every batch item fails with the reason, in the request's protocol version and
+     * with the reason that version has, echoing each item's Operation and Unique Batch Item ID where the
+     * request can be read. By default {@link #failure}.
+     */
+    default byte[] reject(byte[] request, ResultReason reason, String message) {
+        return failure(reason, message);
+    }
 }

@@ -32,24 +32,7 @@ public final class Pkcs12MasterKey {
 
     /** Opens the key store and returns the AES-256 key under {@code alias}. */
     public static MasterKey open(Path keystore, char[] passphrase, String alias) throws MasterKeyException {
-        KeyStore ks;
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, passphrase);
-        } catch (NoSuchFileException e) {
-            throw new MasterKeyException("master key store " + keystore + " does not exist");
-        } catch (IOException e) {
-            if (e.getCause() instanceof UnrecoverableKeyException || e.getCause() instanceof javax.crypto.BadPaddingException
-                    || String.valueOf(e.getMessage()).contains("password")) {
-                throw new MasterKeyException("master key store " + keystore
-                        + " cannot be opened: wrong passphrase or not a PKCS#12 file");
-            }
-            throw new MasterKeyException("master key store " + keystore + " cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (GeneralSecurityException e) {
-            throw new MasterKeyException("master key store " + keystore + " cannot be opened ("
-                    + e.getClass().getSimpleName() + ")");
-        }
+        KeyStore ks = load(keystore, passphrase);
         try {
             if (!ks.containsAlias(alias)) {
                 throw new MasterKeyException("master key store " + keystore + " has no entry " + alias);
@@ -65,6 +48,29 @@ public final class Pkcs12MasterKey {
                     + " cannot be recovered: wrong passphrase");
         } catch (GeneralSecurityException e) {
             throw new MasterKeyException("entry " + alias + " of master key store " + keystore + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Reads a PKCS#12 key store; errors say which file and whether the passphrase is wrong. */
+    static KeyStore load(Path keystore, char[] passphrase) throws MasterKeyException {
+        try (InputStream in = Files.newInputStream(keystore)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, passphrase);
+            return ks;
+        } catch (NoSuchFileException e) {
+            throw new MasterKeyException("master key store " + keystore + " does not exist"
+                    + " (create it with keyhold master-key init)");
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException || e.getCause() instanceof javax.crypto.BadPaddingException
+                    || String.valueOf(e.getMessage()).contains("password")) {
+                throw new MasterKeyException("master key store " + keystore
+                        + " cannot be opened: wrong passphrase or not a PKCS#12 file");
+            }
+            throw new MasterKeyException("master key store " + keystore + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        } catch (GeneralSecurityException e) {
+            throw new MasterKeyException("master key store " + keystore + " cannot be opened ("
                     + e.getClass().getSimpleName() + ")");
         }
     }
@@ -112,7 +118,7 @@ public final class Pkcs12MasterKey {
         }
     }
 
-    private static OutputStream openPrivate(Path file) throws IOException {
+    static OutputStream openPrivate(Path file) throws IOException {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }

@@ -1,12 +1,15 @@
 package io.keyhold.server.tls;
 
+import io.keyhold.server.config.ServerConfig.TlsProfile;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The cipher suites the server offers, strongest first. TLS 1.3 suites and TLS 1.2 ECDHE with AES-GCM or
- * ChaCha20-Poly1305 always; with legacy suites enabled, also the TLS 1.2 CBC suites with SHA-256/384 that
- * old clients need (vSphere negotiates AES128-SHA256; PyKMIP's own server offers only CBC-SHA256 suites).
+ * ChaCha20-Poly1305 in every profile; the compatibility profile adds the TLS 1.2 CBC suites with
+ * SHA-256/384 that older clients need (vSphere has been seen to negotiate AES128-SHA256, that is
+ * TLS_RSA_WITH_AES_128_CBC_SHA256; PyKMIP's own server offers only CBC-SHA256 suites). docs/tls.md has the
+ * table per client.
  */
 final class CipherSuites {
     static final List<String> TLS13 = List.of(
@@ -31,10 +34,10 @@ final class CipherSuites {
     private CipherSuites() {
     }
 
-    static List<String> offered(boolean legacy) {
+    static List<String> offered(TlsProfile profile) {
         List<String> all = new ArrayList<>(TLS13);
         all.addAll(TLS12_AEAD);
-        if (legacy) {
+        if (profile == TlsProfile.COMPATIBILITY) {
             all.addAll(TLS12_LEGACY);
         }
         return List.copyOf(all);

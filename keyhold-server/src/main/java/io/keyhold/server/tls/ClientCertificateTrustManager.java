@@ -22,8 +22,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Accepts a client certificate chain that validates (PKIX, without revocation checks) to one of the
- * configured CA certificates. Unlike the JDK's default trust manager it does not insist on the clientAuth
+ * Accepts a client certificate chain that validates (PKIX) to one of the configured CA certificates and that
+ * no configured CRL revokes ({@link RevocationLists}; the JDK's own revocation checking stays off, since it
+ * would fetch CRLs and OCSP answers over the network and refuse every client when a CRL is stale). Unlike the JDK's default trust manager it does not insist on the clientAuth
  * extended key usage, which many KMIP client certificates lack, unless told to. Refuses to act for a
  * server's certificate: it only ever checks clients.
  */
@@ -35,8 +36,15 @@ final class ClientCertificateTrustManager extends X509ExtendedTrustManager {
     private final List<X509Certificate> cas;
     private final Set<TrustAnchor> anchors = new HashSet<>();
     private final boolean requireClientAuthUsage;
+    private final RevocationLists revocations;
 
     ClientCertificateTrustManager(List<X509Certificate> cas, boolean requireClientAuthUsage) {
+        this(cas, requireClientAuthUsage, RevocationLists.none());
+    }
+
+    ClientCertificateTrustManager(List<X509Certificate> cas, boolean requireClientAuthUsage,
+                                  RevocationLists revocations) {
+        this.revocations = revocations;
         this.cas = List.copyOf(cas);
         for (X509Certificate ca : cas) {
             anchors.add(new TrustAnchor(ca, null));
@@ -101,6 +109,9 @@ final class ClientCertificateTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("client certificate not trusted: " + e.getReason(), e);
         } catch (GeneralSecurityException e) {
             throw new CertificateException("client certificate not trusted", e);
+        }
+        for (Certificate c : path) {
+            revocations.check((X509Certificate) c);
         }
         if (requireClientAuthUsage && !hasClientAuthUsage(chain[0])) {
             throw new CertificateException("client certificate lacks the clientAuth extended key usage");

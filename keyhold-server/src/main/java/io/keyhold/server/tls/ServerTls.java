@@ -3,11 +3,14 @@ package io.keyhold.server.tls;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ServerConfig;
+import io.keyhold.server.dispatch.Failures;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -15,31 +18,70 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server side of TLS: an {@link SslContext} (JDK provider) that requires a client certificate issued by
- * one of the trusted CAs, offers TLS 1.3 and 1.2 with the suites of {@link CipherSuites}, does not need SNI
- * and keeps sessions for resumption; and the rule that names the client from its certificate.
+ * one of the trusted CAs and not revoked by a configured CRL, offers TLS 1.3 and 1.2 with the suites of the
+ * configured profile ({@link CipherSuites}), does not need SNI and keeps sessions for resumption; and the
+ * rule that names the client from its certificate.
+ *
+ * <p>Certificates rotate without a restart: {@link #reloadIfChanged()} (called every
+ * {@code tls.reload_interval}) and {@link #reload()} (for an operator's explicit request) read the
+ * certificate, key, CA and CRL files again and build a new context. New connections use the newest
+ * context; connections already open keep the one they started with. A reload that fails keeps the
+ * previous context and logs one line, so a half-written file never takes the listener down.
  */
 public final class ServerTls {
-    private final SslContext context;
-    private final ServerConfig.ClientIdentity identityMode;
+    private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
-    private ServerTls(SslContext context, ServerConfig.ClientIdentity identityMode) {
+    /** What a reload did; {@code detail} is the one line that was logged. */
+    public record Reload(Outcome outcome, String detail) {
+        public enum Outcome {
+            /** No file changed since the last read (only from {@link #reloadIfChanged()}). */
+            UNCHANGED,
+            /** The files were read and new connections use them. */
+            RELOADED,
+            /** A file could not be used; the previous context stays in use. */
+            FAILED
+        }
+    }
+
+    private final ServerConfig.Tls settings;
+    private volatile SslContext context;
+    private FileStamps stamps;
+
+    private ServerTls(ServerConfig.Tls settings, SslContext context, FileStamps stamps) {
+        this.settings = settings;
         this.context = context;
-        this.identityMode = identityMode;
+        this.stamps = stamps;
     }
 
     /**
-     * Reads the certificate, key and CA files and builds the context.
+     * Reads the certificate, key, CA and CRL files and builds the context.
      *
      * @throws ConfigException naming the tls setting at fault: unreadable file, no certificate, key not
-     *                         matching the certificate, expired certificate and so on
+     *                         matching the certificate, expired certificate, CRL not from a trusted CA and so on
      */
     public static ServerTls create(ServerConfig.Tls tls) throws ConfigException {
-        if (tls.legacyCipherSuites()) {
+        if (tls.profile() == ServerConfig.TlsProfile.COMPATIBILITY) {
             LegacySuites.enable();
         }
+        FileStamps stamps = FileStamps.of(files(tls));
+        return new ServerTls(tls, build(tls), stamps);
+    }
+
+    private static List<Path> files(ServerConfig.Tls tls) {
+        List<Path> files = new ArrayList<>();
+        files.add(tls.certificate());
+        files.add(tls.privateKey());
+        files.addAll(tls.trustedCas());
+        files.addAll(tls.crls());
+        return files;
+    }
+
+    private static SslContext build(ServerConfig.Tls tls) throws ConfigException {
         List<X509Certificate> chain = PemFiles.certificates(tls.certificate(), "tls.certificate");
         PrivateKey key = PemFiles.privateKey(tls.privateKey(), tls.privateKeyPassword(), "tls.private_key");
         if (!PemFiles.matches(key, chain.get(0).getPublicKey())) {
@@ -60,27 +102,68 @@ public final class ServerTls {
         if (cas.isEmpty()) {
             throw new ConfigException("tls.trusted_cas", "no CA certificate configured");
         }
+        RevocationLists revocations = RevocationLists.load(tls.crls(), cas);
         try {
-            SslContext context = SslContextBuilder.forServer(key, chain)
+            return SslContextBuilder.forServer(key, chain)
                     .sslProvider(SslProvider.JDK)
-                    .trustManager(new ClientCertificateTrustManager(cas, tls.requireClientAuthUsage()))
+                    .trustManager(new ClientCertificateTrustManager(cas, tls.requireClientAuthUsage(), revocations))
                     .clientAuth(ClientAuth.REQUIRE)
                     .protocols(tls.protocols())
-                    .ciphers(CipherSuites.offered(tls.legacyCipherSuites()), SupportedCipherSuiteFilter.INSTANCE)
+                    .ciphers(CipherSuites.offered(tls.profile()), SupportedCipherSuiteFilter.INSTANCE)
                     .sessionTimeout(tls.sessionTimeout().toSeconds())
                     .build();
-            return new ServerTls(context, tls.clientIdentity());
         } catch (SSLException | IllegalArgumentException e) {
             throw new ConfigException("tls", "cannot set up TLS with these files and options: " + e.getMessage());
         }
     }
 
+    /** The context for a new connection: the one built from the files last read successfully. */
     public SslContext context() {
         return context;
     }
 
+    /** The cipher suite profile (not reloaded: it comes from the configuration file). */
+    public ServerConfig.TlsProfile profile() {
+        return settings.profile();
+    }
+
+    /** How often the files should be checked for changes; zero: never. */
+    public Duration reloadInterval() {
+        return settings.reloadInterval();
+    }
+
+    /** Reads the files again if any of them changed (modification time, size or inode) since the last read. */
+    public synchronized Reload reloadIfChanged() {
+        if (FileStamps.of(files(settings)).equals(stamps)) {
+            return new Reload(Reload.Outcome.UNCHANGED, "the TLS files are unchanged");
+        }
+        return reload();
+    }
+
+    /** Reads the files again now, whether or not they changed. */
+    public synchronized Reload reload() {
+        FileStamps before = FileStamps.of(files(settings)); // a change while reading is seen next time
+        stamps = before; // a broken file is reported once, not at every check until it is fixed
+        try {
+            context = build(settings);
+        } catch (ConfigException e) {
+            String line = "TLS reload failed, keeping the previous certificate, CAs and CRLs: " + e.getMessage();
+            log.warn(line);
+            return new Reload(Reload.Outcome.FAILED, line);
+        } catch (RuntimeException e) {
+            String line = "TLS reload failed, keeping the previous certificate, CAs and CRLs: "
+                    + Failures.describe(e);
+            log.warn(line);
+            return new Reload(Reload.Outcome.FAILED, line);
+        }
+        String line = "TLS files reloaded from " + settings.certificate() + ", " + settings.trustedCas().size()
+                + " CA file(s) and " + settings.crls().size() + " CRL file(s); new connections use them";
+        log.info(line);
+        return new Reload(Reload.Outcome.RELOADED, line);
+    }
+
     /** The identity of the client of a completed handshake. */
     public Identity identity(SSLSession session) throws SSLPeerUnverifiedException {
-        return ClientIdentities.of(session, identityMode);
+        return ClientIdentities.of(session, settings.clientIdentity());
     }
 }

@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * one at a time, in order, on the worker pool. While a request is in progress the connection is not read
  * (auto-read off), which keeps the answers in order and bounds what one client can make the server buffer;
  * requests that arrived in the same read wait in a queue. Every method runs on the channel's event loop.
+ *
+ * <p>The limits that need the client's name apply here: a connection beyond the identity's share is
+ * closed once the handshake names the client, and a request beyond the identity's rate is answered with
+ * Server Limit Exceeded (General Failure before KMIP 2.0) without being run, the connection staying open.
+ * A message that does not arrive whole within the read timeout closes the connection.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -37,6 +42,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final RequestProcessor processor;
     private final Executor workers;
     private final KmipServer server;
+    private final IdentityLimits identityLimits;
     private final ConnectionSession session = new ConnectionSession();
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
 
@@ -46,12 +52,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     private boolean closeWhenIdle;
     private boolean sessionClosed;
+    private boolean countedForIdentity;
 
-    ConnectionHandler(ServerTls tls, RequestProcessor processor, Executor workers, KmipServer server) {
+    ConnectionHandler(ServerTls tls, RequestProcessor processor, Executor workers, KmipServer server,
+                      IdentityLimits identityLimits) {
         this.tls = tls;
         this.processor = processor;
         this.workers = workers;
         this.server = server;
+        this.identityLimits = identityLimits;
     }
 
     @Override
@@ -74,6 +83,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             handshakeDone(done);
+        } else if (evt instanceof TtlvFrameDecoder.ReadTimedOut late) {
+            log.info("Closing the connection from {} ({}): {} bytes of a message arrived but not the rest within {} ms"
+                    + " (limits.read_timeout)", remote, identity, late.bytesReceived(), late.timeoutMillis());
+            ctx.close();
         } else if (evt instanceof IdleStateEvent) {
             if (!busy && queue.isEmpty()) {
                 log.debug("Connection {} from {} idle; closing", session.id(), remote);
@@ -97,7 +110,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         try {
-            identity = tls.identity(ssl.engine().getSession());
+            Identity named = tls.identity(ssl.engine().getSession());
+            if (!identityLimits.opened(named)) {
+                log.warn("Refused a connection from {} ({}): that client already has {} connections open"
+                        + " (limits.max_connections_per_identity)", remote, named,
+                        identityLimits.maxConnectionsPerIdentity());
+                ctx.close();
+                return;
+            }
+            countedForIdentity = true;
+            identity = named;
             log.debug("Connection {} from {} is {} ({}, {})", session.id(), remote, identity,
                     ssl.engine().getSession().getProtocol(), ssl.engine().getSession().getCipherSuite());
             if (!busy && !queue.isEmpty()) {
@@ -130,6 +152,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         Frame frame = queue.poll();
         if (frame == null) {
+            TtlvFrameDecoder frames = ctx.pipeline().get(TtlvFrameDecoder.class);
+            if (frames != null) {
+                frames.readingResumed();
+            }
             ctx.channel().config().setAutoRead(true);
             return;
         }
@@ -144,17 +170,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     "message of " + big.length() + " bytes exceeds the limit of " + big.limit() + " bytes");
             ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
         } else if (frame instanceof Frame.Request request) {
-            run(request.bytes());
+            run(request.bytes(), identityLimits.tryRequest(identity));
         }
     }
 
-    private void run(byte[] request) {
+    /** Runs the request on the worker pool, or, when over the identity's rate, answers that it was not run. */
+    private void run(byte[] request, boolean withinRate) {
         busy = true;
         server.requestStarted();
         RequestContext context = new RequestContext(identity, remote, session);
         try {
             workers.execute(() -> {
-                byte[] answer = process(request, context);
+                byte[] answer = withinRate ? process(request, context) : overRate(request);
                 try {
                     ctx.executor().execute(() -> respond(answer));
                 } catch (RejectedExecutionException e) {
@@ -174,6 +201,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return processor.process(request, context);
         } catch (RuntimeException | Error e) {
             log.error("The request processor failed on a request from {} ({}): {}", remote, identity,
+                    e.getClass().getName());
+            return processor.failure(ResultReason.GENERAL_FAILURE, "the server failed to process the request");
+        }
+    }
+
+    private byte[] overRate(byte[] request) {
+        try {
+            return processor.reject(request, ResultReason.SERVER_LIMIT_EXCEEDED, "more than "
+                    + identityLimits.requestsPerSecond() + " requests per second from this client"
+                    + " (limits.requests_per_second_per_identity); try again later");
+        } catch (RuntimeException | Error e) {
+            log.error("Answering an over-limit request from {} ({}) failed: {}", remote, identity,
                     e.getClass().getName());
             return processor.failure(ResultReason.GENERAL_FAILURE, "the server failed to process the request");
         }
@@ -204,6 +243,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         log.debug("Connection {} from {} closed", session.id(), remote);
         queue.clear();
+        if (countedForIdentity) {
+            countedForIdentity = false;
+            identityLimits.closed(identity);
+        }
         if (!busy) {
             closeSession();
         }

@@ -26,6 +26,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * The KMIP listener: TLS over TCP (epoll when available, NIO otherwise), TTLV framing, limits, and a
  * bounded worker pool for the request processor. Each connection has at most one request in progress, so
  * the pool's queue never holds more tasks than there are connections.
+ *
+ * <p>The TLS files are checked for changes every {@code tls.reload_interval} on the acceptor thread, and
+ * re-read on {@link #reloadTls()}; each new connection takes the newest context.
  *
  * <p>{@link #close()} stops gracefully: no new connections, idle connections closed, requests in progress
  * answered (for up to the shutdown grace), then everything closed.
@@ -53,6 +57,7 @@ public final class KmipServer implements AutoCloseable {
     private final AtomicInteger inProgress = new AtomicInteger();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ConnectionLimit connectionLimit;
+    private final IdentityLimits identityLimits;
 
     private EventLoopGroup acceptors;
     private EventLoopGroup ioLoops;
@@ -67,6 +72,8 @@ public final class KmipServer implements AutoCloseable {
         this.tls = tls;
         this.processor = processor;
         this.connectionLimit = new ConnectionLimit(limits.maxConnections());
+        this.identityLimits = new IdentityLimits(limits.maxConnectionsPerIdentity(),
+                limits.requestsPerSecondPerIdentity());
     }
 
     /** Binds the listener; returns once connections are accepted. */
@@ -96,12 +103,17 @@ public final class KmipServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         SslHandler ssl = tls.context().newHandler(ch.alloc());
+                        long readTimeoutMillis = limits.readTimeout().toMillis();
+                        if (readTimeoutMillis > 0) {
+                            ssl.setHandshakeTimeoutMillis(readTimeoutMillis);
+                        }
                         ch.pipeline().addLast("limit", connectionLimit)
                                 .addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(),
                                         TimeUnit.MILLISECONDS))
                                 .addLast("tls", ssl)
-                                .addLast("frames", new TtlvFrameDecoder(limits.maxMessageBytes()))
-                                .addLast("kmip", new ConnectionHandler(tls, processor, workers, KmipServer.this));
+                                .addLast("frames", new TtlvFrameDecoder(limits.maxMessageBytes(), readTimeoutMillis))
+                                .addLast("kmip", new ConnectionHandler(tls, processor, workers, KmipServer.this,
+                                        identityLimits));
                     }
                 });
         try {
@@ -112,8 +124,21 @@ public final class KmipServer implements AutoCloseable {
             terminated.countDown();
             throw new IOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
         }
-        log.info("KMIP listening on {} ({} transport, {} worker threads)",
-                ConnectionHandler.describe(serverChannel.localAddress()), epoll ? "epoll" : "NIO", threads);
+        long every = tls.reloadInterval().toMillis();
+        if (every > 0) {
+            acceptors.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+        }
+        log.info("KMIP listening on {} ({} transport, {} worker threads, TLS profile {})",
+                ConnectionHandler.describe(serverChannel.localAddress()), epoll ? "epoll" : "NIO", threads,
+                tls.profile().name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Reads the TLS certificate, key, CA and CRL files again now; new connections use them, open ones keep
+     * theirs. On failure the previous files stay in use; the result says which happened.
+     */
+    public ServerTls.Reload reloadTls() {
+        return tls.reload();
     }
 
     /** The bound address (with the actual port when port 0 was configured). */

@@ -55,7 +55,9 @@ class ConfigLoaderTest {
         assertThat(c.tls().certificate()).isEqualTo(dir.resolve("server.pem"));
         assertThat(c.tls().trustedCas()).containsExactly(dir.resolve("ca.pem"));
         assertThat(c.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
-        assertThat(c.tls().legacyCipherSuites()).isTrue();
+        assertThat(c.tls().profile()).isEqualTo(ServerConfig.TlsProfile.MODERN);
+        assertThat(c.tls().crls()).isEmpty();
+        assertThat(c.tls().reloadInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.tls().requireClientAuthUsage()).isFalse();
         assertThat(c.tls().clientIdentity()).isEqualTo(ServerConfig.ClientIdentity.COMMON_NAME);
         assertThat(c.storage().dataDir()).isEqualTo(dir.resolve("keyhold-data"));
@@ -75,18 +77,24 @@ class ConfigLoaderTest {
                   private_key: %s
                   private_key_password: secret
                   trusted_cas: [ca.pem, ca2.pem]
+                  crls: [ca.pem, ca2.pem]
                   protocols: [TLSv1.3]
-                  legacy_cipher_suites: false
+                  profile: compatibility
                   require_client_auth_usage: true
                   client_identity: subject
                   session_timeout: 1h
+                  reload_interval: 5m
                 storage:
                   data_dir: /var/lib/keyhold
                   database: /srv/k.db
                 limits:
                   max_message_bytes: 65536
+                  max_batch_items: 0
                   max_connections: 10
+                  max_connections_per_identity: 4
                   idle_timeout: 30s
+                  read_timeout: 2s
+                  requests_per_second_per_identity: 500
                   worker_threads: 8
                   shutdown_grace: 500ms
                 logging:
@@ -104,13 +112,15 @@ class ConfigLoaderTest {
         assertThat(c.tls().toString()).doesNotContain("secret");
         assertThat(c.tls().trustedCas()).containsExactly(dir.resolve("ca.pem"), dir.resolve("ca2.pem"));
         assertThat(c.tls().protocols()).containsExactly("TLSv1.3");
-        assertThat(c.tls().legacyCipherSuites()).isFalse();
+        assertThat(c.tls().crls()).containsExactly(dir.resolve("ca.pem"), dir.resolve("ca2.pem"));
+        assertThat(c.tls().profile()).isEqualTo(ServerConfig.TlsProfile.COMPATIBILITY);
+        assertThat(c.tls().reloadInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.tls().requireClientAuthUsage()).isTrue();
         assertThat(c.tls().clientIdentity()).isEqualTo(ServerConfig.ClientIdentity.SUBJECT);
         assertThat(c.tls().sessionTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(c.storage()).isEqualTo(new ServerConfig.Storage(Path.of("/var/lib/keyhold"), Path.of("/srv/k.db")));
-        assertThat(c.limits()).isEqualTo(new ServerConfig.Limits(65536, 10, Duration.ofSeconds(30), 8,
-                Duration.ofMillis(500)));
+        assertThat(c.limits()).isEqualTo(new ServerConfig.Limits(65536, 0, 10, 4, Duration.ofSeconds(30),
+                Duration.ofSeconds(2), 500, 8, Duration.ofMillis(500)));
         assertThat(c.logging()).isEqualTo(new ServerConfig.Logging("debug", "json"));
         assertThat(c.masterKey()).isEqualTo(new ServerConfig.MasterKeyStore(dir.resolve("master.p12"), "other-alias",
                 "MY_PASSPHRASE", null));
@@ -127,7 +137,16 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             passphrase_file: master.pass                                       | master_key.keystore: is required: the PKCS#12 key store
-            keystore: absent.p12\\n  passphrase_file: master.pass                | master_key.keystore: file
+            keystore: .\\n  passphrase_file: master.pass                         | is not a file
+            provider: hsm\\n  keystore: master.p12\\n  passphrase_file: master.pass | master_key.provider: must be one of pkcs12, pkcs11
+            keystore: master.p12\\n  passphrase_file: master.pass\\n  pkcs11:\\n    slot: 1 | master_key.pkcs11.slot: applies only with master_key.provider: pkcs11
+            provider: pkcs11\\n  pkcs11:\\n    pin_env: P                          | master_key.pkcs11.library: is required with master_key.provider: pkcs11
+            provider: pkcs11\\n  keystore: master.p12                             | master_key.keystore: applies only with master_key.provider: pkcs12
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass\\n    slot: x\\n    pin_env: P | master_key.pkcs11.slot: must be a slot id
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass\\n    slot: 1\\n    slot_list_index: 0\\n    pin_env: P | master_key.pkcs11.slot: and master_key.pkcs11.slot_list_index are both set
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass                | master_key.pkcs11.pin_env: or master_key.pkcs11.pin_file is required
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass\\n    pin_env: UNSET_VARIABLE | master_key.pkcs11.pin_env: environment variable UNSET_VARIABLE is not set
+            provider: pkcs11\\n  pkcs11:\\n    library: master.pass\\n    pin_file: master.pass\\n    label: x | master_key.pkcs11.label: unknown setting
             keystore: master.p12                                               | master_key.passphrase_env: or master_key.passphrase_file is required
             keystore: master.p12\\n  passphrase_env: P\\n  passphrase_file: master.pass | master_key.passphrase_env: and master_key.passphrase_file are both set
             keystore: master.p12\\n  passphrase_env: UNSET_VARIABLE              | master_key.passphrase_env: environment variable UNSET_VARIABLE is not set
@@ -140,11 +159,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void masterKey_pkcs11_readsTheTokenSettings_nestedOrFromTheEnvironment() throws Exception {
+        String head = MINIMAL.substring(0, MINIMAL.indexOf("master_key:"));
+        ServerConfig c = load(head + """
+                master_key:
+                  provider: pkcs11
+                  pkcs11:
+                    library: master.pass
+                    slot: 1364307857
+                    pin_file: master.pass
+                    key_label: kms-master
+                """, Map.of());
+        assertThat(c.masterKey().provider()).isEqualTo("pkcs11");
+        assertThat(c.masterKey().alias()).isEqualTo("kms-master");
+        assertThat(c.masterKey().pkcs11()).isEqualTo(new ServerConfig.Pkcs11(dir.resolve("master.pass"), 1364307857L, 0,
+                null, dir.resolve("master.pass")));
+
+        ServerConfig e = load(head, Map.of("KEYHOLD_MASTER_KEY_PROVIDER", "pkcs11",
+                "KEYHOLD_MASTER_KEY_PKCS11_LIBRARY", dir.resolve("master.pass").toString(),
+                "KEYHOLD_MASTER_KEY_PKCS11_SLOT_LIST_INDEX", "2", "KEYHOLD_MASTER_KEY_PKCS11_PIN_ENV", "PIN", "PIN", "1234"));
+        assertThat(e.masterKey().alias()).isEqualTo(ServerConfig.MasterKeyStore.DEFAULT_ALIAS);
+        assertThat(e.masterKey().pkcs11()).isEqualTo(new ServerConfig.Pkcs11(dir.resolve("master.pass"), null, 2, "PIN", null));
+    }
+
+    @Test
     void masterKey_fromTheEnvironment_isNamedInErrors() throws Exception {
         String yaml = MINIMAL.substring(0, MINIMAL.indexOf("master_key:"));
-        assertThat(error(yaml, Map.of("KEYHOLD_MASTER_KEY_KEYSTORE", "gone.p12",
+        assertThat(error(yaml, Map.of("KEYHOLD_MASTER_KEY_KEYSTORE", ".",
                 "KEYHOLD_MASTER_KEY_PASSPHRASE_FILE", "master.pass")))
-                .contains("master_key.keystore (from KEYHOLD_MASTER_KEY_KEYSTORE): file ");
+                .contains("master_key.keystore (from KEYHOLD_MASTER_KEY_KEYSTORE): ").endsWith(" is not a file");
         ServerConfig c = load(yaml, Map.of("KEYHOLD_MASTER_KEY_KEYSTORE", "master.p12",
                 "KEYHOLD_MASTER_KEY_PASSPHRASE_ENV", "P", "P", "x"));
         assertThat(c.masterKey().passphraseEnv()).isEqualTo("P");
@@ -224,7 +267,13 @@ class ConfigLoaderTest {
             limits:\\n  max_message_bytes: 10     | limits.max_message_bytes: must be a whole number from 1024 to 67108864 (was "10")
             limits:\\n  idle_timeout: soon        | limits.idle_timeout: must be a duration such as 500ms, 30s, 10m or 1h (was "soon")
             limits:\\n  idle_timeout: 0s          | limits.idle_timeout: must be longer than 0
-            tls:\\n  legacy_cipher_suites: maybe  | tls.legacy_cipher_suites: must be true or false (was "maybe")
+            tls:\\n  legacy_cipher_suites: true   | tls.legacy_cipher_suites: was removed; use tls.profile: compatibility for the TLS 1.2 CBC suites old clients need, or tls.profile: modern (the default) for AEAD suites only
+            tls:\\n  profile: legacy            | tls.profile: must be one of modern, compatibility (was "legacy")
+            tls:\\n  reload_interval: 10ms      | tls.reload_interval: must be 0 (never poll) or at least 1s (was 10ms)
+            limits:\\n  read_timeout: 5ms       | limits.read_timeout: must be 0 (no limit) or at least 100ms (was 5ms)
+            limits:\\n  max_batch_items: -1     | limits.max_batch_items: must be a whole number from 0 to 1000000 (was "-1")
+            limits:\\n  max_connections_per_identity: x | limits.max_connections_per_identity: must be a whole number from 0 to 1000000 (was "x")
+            limits:\\n  requests_per_second_per_identity: -5 | limits.requests_per_second_per_identity: must be a whole number from 0 to 100000000 (was "-5")
             tls:\\n  protocols: [TLSv1.1]         | tls.protocols: "TLSv1.1" is not supported (expected: TLSv1.3, TLSv1.2)
             tls:\\n  client_identity: email       | tls.client_identity: must be one of common_name, subject (was "email")
             logging:\\n  level: loud              | logging.level: must be one of error, warn, info, debug, trace (was "loud")
@@ -234,6 +283,30 @@ class ConfigLoaderTest {
                 "tls:\n  certificate: server.pem\n  private_key: server.key\n  trusted_cas: [ca.pem]\n")
                 : MINIMAL + extra.replace("\\n", "\n") + "\n";
         assertThat(error(yaml, Map.of())).isEqualTo(message);
+    }
+
+    @Test
+    void removedLegacyCipherSuites_fromTheEnvironment_pointsToTheProfile() {
+        assertThat(error(MINIMAL, Map.of("KEYHOLD_TLS_LEGACY_CIPHER_SUITES", "true")))
+                .startsWith("tls.legacy_cipher_suites (from KEYHOLD_TLS_LEGACY_CIPHER_SUITES): was removed; use"
+                        + " tls.profile: compatibility");
+    }
+
+    @Test
+    void profileAndLimits_fromTheEnvironment() throws Exception {
+        ServerConfig c = load(MINIMAL, Map.of("KEYHOLD_TLS_PROFILE", "Compatibility",
+                "KEYHOLD_TLS_CRLS", "ca.pem, ca.pem", "KEYHOLD_LIMITS_REQUESTS_PER_SECOND_PER_IDENTITY", "20000"));
+        assertThat(c.tls().profile()).isEqualTo(ServerConfig.TlsProfile.COMPATIBILITY);
+        assertThat(c.tls().crls()).containsExactly(dir.resolve("ca.pem"), dir.resolve("ca.pem"));
+        assertThat(c.limits().requestsPerSecondPerIdentity()).isEqualTo(20000);
+    }
+
+    @Test
+    void missingCrlFile_isNamed() {
+        assertThat(error(MINIMAL.replace("trusted_cas: [ca.pem]", "trusted_cas: [ca.pem]\n  crls: [absent.crl]"),
+                Map.of())).isEqualTo("tls.crls: file " + dir.resolve("absent.crl") + " does not exist");
+        assertThat(error(MINIMAL, Map.of("KEYHOLD_TLS_CRLS", "absent.crl")))
+                .isEqualTo("tls.crls (from KEYHOLD_TLS_CRLS): file " + dir.resolve("absent.crl") + " does not exist");
     }
 
     @Test
@@ -297,7 +370,9 @@ class ConfigLoaderTest {
 
         assertThat(c.kmip()).isEqualTo(defaults.kmip());
         assertThat(c.tls().protocols()).isEqualTo(defaults.tls().protocols());
-        assertThat(c.tls().legacyCipherSuites()).isEqualTo(defaults.tls().legacyCipherSuites());
+        assertThat(c.tls().profile()).isEqualTo(defaults.tls().profile());
+        assertThat(c.tls().crls()).isEqualTo(defaults.tls().crls());
+        assertThat(c.tls().reloadInterval()).isEqualTo(defaults.tls().reloadInterval());
         assertThat(c.tls().requireClientAuthUsage()).isEqualTo(defaults.tls().requireClientAuthUsage());
         assertThat(c.tls().clientIdentity()).isEqualTo(defaults.tls().clientIdentity());
         assertThat(c.tls().sessionTimeout()).isEqualTo(defaults.tls().sessionTimeout());
@@ -306,7 +381,7 @@ class ConfigLoaderTest {
         assertThat(c.crypto()).isEqualTo(defaults.crypto());
         String text = Files.readString(example);
         for (String setting : ConfigLoader.SETTINGS) {
-            assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.indexOf('.') + 1) + ":");
+            assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.lastIndexOf('.') + 1) + ":");
         }
     }
 

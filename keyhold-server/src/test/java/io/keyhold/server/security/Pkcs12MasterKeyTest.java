@@ -72,7 +72,8 @@ class Pkcs12MasterKeyTest {
         char[] passphrase = Files.readString(pass()).strip().toCharArray();
 
         assertThatThrownBy(() -> Pkcs12MasterKey.open(dir.resolve("absent.p12"), passphrase, "keyhold-master"))
-                .hasMessage("master key store " + dir.resolve("absent.p12") + " does not exist");
+                .hasMessage("master key store " + dir.resolve("absent.p12") + " does not exist"
+                        + " (create it with keyhold master-key init)");
         assertThatThrownBy(() -> Pkcs12MasterKey.open(p12(), passphrase, "other"))
                 .hasMessage("master key store " + p12() + " has no entry other");
     }

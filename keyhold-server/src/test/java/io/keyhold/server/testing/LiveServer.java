@@ -8,10 +8,14 @@ import io.keyhold.server.security.Pkcs12MasterKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A complete server for tests, as `keyhold dev` runs it: development certificates, the SQLite store in a
  * temporary directory encrypted under the development master key of that directory, every operation, KMIP over mutual TLS on a free loopback port.
+ * Unlike `keyhold dev` it uses the default (modern) TLS profile, so that the interoperability tests show
+ * which clients work with the defaults; a test that needs the compatibility profile asks for it.
  */
 public final class LiveServer implements AutoCloseable {
     private final Path directory;
@@ -35,14 +39,41 @@ public final class LiveServer implements AutoCloseable {
 
     /** Starts on the directory's certificates and database, with {@code crypto.fips_only} as given. */
     public static LiveServer start(Path directory, boolean fipsOnly) throws Exception {
+        return start(directory, fipsOnly, null, Map.of(), UnaryOperator.identity());
+    }
+
+    /**
+     * Starts with the given master key settings (null for the directory's development key store), reading
+     * a passphrase or PIN variable from {@code env}.
+     */
+    public static LiveServer start(Path directory, boolean fipsOnly, ServerConfig.MasterKeyStore masterKey,
+            Map<String, String> env) throws Exception {
+        return start(directory, fipsOnly, masterKey, env, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts on the directory's certificates and database with the configuration {@code customize} makes of
+     * the usual one (other limits or TLS settings, for example).
+     */
+    public static LiveServer start(Path directory, boolean fipsOnly, UnaryOperator<ServerConfig> customize)
+            throws Exception {
+        return start(directory, fipsOnly, null, Map.of(), customize);
+    }
+
+    private static LiveServer start(Path directory, boolean fipsOnly, ServerConfig.MasterKeyStore masterKey,
+            Map<String, String> env, UnaryOperator<ServerConfig> customize) throws Exception {
         DevPki.ensure(directory);
         DevPki.Layout pki = new DevPki.Layout(directory);
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", 0),
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
                 ServerConfig.Storage.in(directory), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
-                new ServerConfig.Crypto(fipsOnly)).withMasterKey(ServerConfig.MasterKeyStore.development(directory));
-        Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
-        ServerAssembly.Assembly assembly = ServerAssembly.open(config);
+                new ServerConfig.Crypto(fipsOnly)).withMasterKey(masterKey != null ? masterKey
+                        : ServerConfig.MasterKeyStore.development(directory));
+        config = customize.apply(config);
+        if (masterKey == null) {
+            Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
+        }
+        ServerAssembly.Assembly assembly = ServerAssembly.open(config, env);
         KeyholdServer server = new KeyholdServer(config, assembly.processor());
         server.start();
         return new LiveServer(directory, assembly, server);

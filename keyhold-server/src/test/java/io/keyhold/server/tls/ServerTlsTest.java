@@ -64,19 +64,35 @@ class ServerTlsTest {
         return c.readItem().child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
     }
 
+    private static ServerConfig compatibility() {
+        return withTls(TestPki.config().tls().withProfile(ServerConfig.TlsProfile.COMPATIBILITY));
+    }
+
     @ParameterizedTest
     @CsvSource({
             "TLSv1.3, TLS_AES_128_GCM_SHA256",
             "TLSv1.3, TLS_AES_256_GCM_SHA384",
             "TLSv1.3, TLS_CHACHA20_POLY1305_SHA256",
             "TLSv1.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLSv1.2, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLSv1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLSv1.2, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"})
+    void handshake_modernProfile_negotiatesTheAeadSuite(String protocol, String suite) throws Exception {
+        assertNegotiated(start(TestPki.config()), protocol, suite);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "TLSv1.3, TLS_AES_128_GCM_SHA256",
+            "TLSv1.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLSv1.2, TLS_RSA_WITH_AES_128_CBC_SHA256",
             "TLSv1.2, TLS_RSA_WITH_AES_256_CBC_SHA256",
             "TLSv1.2, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
             "TLSv1.2, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"})
-    void handshake_withTrustedClient_negotiatesTheSuite(String protocol, String suite) throws Exception {
-        int port = start(TestPki.config());
+    void handshake_compatibilityProfile_alsoNegotiatesTheCbcSuites(String protocol, String suite) throws Exception {
+        assertNegotiated(start(compatibility()), protocol, suite);
+    }
+
+    private static void assertNegotiated(int port, String protocol, String suite) throws Exception {
         try (TlsClient c = TlsClient.connect(TlsClient.client1(), port, protocol, suite)) {
             SSLSession s = c.socket().getSession();
             assertThat(s.getProtocol()).isEqualTo(protocol);
@@ -85,13 +101,40 @@ class ServerTlsTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "TLS_RSA_WITH_AES_128_CBC_SHA256",
+            "TLS_RSA_WITH_AES_256_CBC_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+            "TLS_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"})
+    void cbcAndStaticRsaSuites_areRefusedByTheModernProfile(String suite) throws Exception {
+        int port = start(TestPki.config());
+        assertThatThrownBy(() -> TlsClient.connect(TlsClient.client1(), port, "TLSv1.2", suite).close())
+                .isInstanceOf(IOException.class);
+    }
+
     @Test
-    void legacySuite_isRefusedWhenLegacySuitesAreOff() throws Exception {
-        ServerConfig.Tls base = TestPki.config().tls();
-        int port = start(withTls(new ServerConfig.Tls(base.certificate(), base.privateKey(), null, base.trustedCas(),
-                base.protocols(), false, false, base.clientIdentity(), base.sessionTimeout())));
-        assertThatThrownBy(() -> TlsClient.connect(TlsClient.client1(), port, "TLSv1.2",
-                "TLS_RSA_WITH_AES_128_CBC_SHA256").close()).isInstanceOf(IOException.class);
+    void suitesOutsideEveryProfile_areRefusedByTheCompatibilityProfile() throws Exception {
+        int port = start(compatibility());
+        for (String suite : List.of("TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
+            assertThatThrownBy(() -> TlsClient.connect(TlsClient.client1(), port, "TLSv1.2", suite).close())
+                    .as(suite).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void offeredSuites_perProfile() {
+        assertThat(CipherSuites.offered(ServerConfig.TlsProfile.MODERN))
+                .containsExactlyElementsOf(java.util.stream.Stream.concat(CipherSuites.TLS13.stream(),
+                        CipherSuites.TLS12_AEAD.stream()).toList())
+                .noneMatch(s -> s.contains("CBC") || s.startsWith("TLS_RSA_"));
+        assertThat(CipherSuites.offered(ServerConfig.TlsProfile.COMPATIBILITY))
+                .containsAll(CipherSuites.offered(ServerConfig.TlsProfile.MODERN))
+                .containsAll(CipherSuites.TLS12_LEGACY)
+                .hasSize(CipherSuites.TLS13.size() + CipherSuites.TLS12_AEAD.size() + CipherSuites.TLS12_LEGACY.size());
     }
 
     @Test
@@ -145,7 +188,8 @@ class ServerTlsTest {
     void identity_canBeTheWholeSubject() throws Exception {
         ServerConfig.Tls base = TestPki.config().tls();
         int port = start(withTls(new ServerConfig.Tls(base.certificate(), base.privateKey(), null, base.trustedCas(),
-                base.protocols(), true, false, ServerConfig.ClientIdentity.SUBJECT, base.sessionTimeout())));
+                base.crls(), base.protocols(), base.profile(), false, ServerConfig.ClientIdentity.SUBJECT,
+                base.sessionTimeout(), base.reloadInterval())));
         try (TlsClient c = TlsClient.connect(port)) {
             assertThat(identitySeenBy(c)).isEqualTo("O=Keyhold development,CN=client1");
         }
@@ -171,8 +215,7 @@ class ServerTlsTest {
         server.close();
 
         ServerConfig.Tls base = TestPki.config().tls();
-        int strict = start(withTls(new ServerConfig.Tls(base.certificate(), base.privateKey(), null, base.trustedCas(),
-                base.protocols(), true, true, base.clientIdentity(), base.sessionTimeout())));
+        int strict = start(withTls(base.withRequireClientAuthUsage(true)));
         assertRefused(serverAuthOnly, strict);
         try (TlsClient c = TlsClient.connect(strict)) {
             assertThat(identitySeenBy(c)).isEqualTo("client1");
@@ -198,8 +241,8 @@ class ServerTlsTest {
     @Test
     void keyNotMatchingTheCertificate_isAConfigError() {
         ServerConfig.Tls base = TestPki.config().tls();
-        ServerConfig config = withTls(new ServerConfig.Tls(base.certificate(), TestPki.trusted().clientKey(1), null,
-                base.trustedCas(), base.protocols(), true, false, base.clientIdentity(), base.sessionTimeout()));
+        ServerConfig config = withTls(base.withFiles(base.certificate(), TestPki.trusted().clientKey(1),
+                base.trustedCas()));
         assertThatThrownBy(() -> new KeyholdServer(config, processor))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("tls.private_key: ")
@@ -210,8 +253,7 @@ class ServerTlsTest {
     void fileWithoutCertificate_isAConfigError(@TempDir Path dir) throws Exception {
         Path notPem = Files.writeString(dir.resolve("ca.pem"), "hello\n");
         ServerConfig.Tls base = TestPki.config().tls();
-        ServerConfig config = withTls(new ServerConfig.Tls(base.certificate(), base.privateKey(), null,
-                List.of(notPem), base.protocols(), true, false, base.clientIdentity(), base.sessionTimeout()));
+        ServerConfig config = withTls(base.withFiles(base.certificate(), base.privateKey(), List.of(notPem)));
         assertThatThrownBy(() -> new KeyholdServer(config, processor))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("tls.trusted_cas: ");
@@ -220,8 +262,7 @@ class ServerTlsTest {
     @Test
     void keyFileWithoutKey_isAConfigError() {
         ServerConfig.Tls base = TestPki.config().tls();
-        ServerConfig config = withTls(new ServerConfig.Tls(base.certificate(), base.certificate(), null,
-                base.trustedCas(), base.protocols(), true, false, base.clientIdentity(), base.sessionTimeout()));
+        ServerConfig config = withTls(base.withFiles(base.certificate(), base.certificate(), base.trustedCas()));
         assertThatThrownBy(() -> new KeyholdServer(config, processor))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("tls.private_key: ")

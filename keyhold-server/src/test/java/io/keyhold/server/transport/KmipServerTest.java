@@ -277,4 +277,139 @@ class KmipServerTest {
             assertEcho(c.readItem(), "client1", ok);
         }
     }
+
+    @Test
+    void messageOfExactlyTheLimit_isProcessed_aLargerOne_isRefused() throws Exception {
+        byte[] request = StubProcessor.request("x".repeat(100));
+        int port = start(TestPki.config(TestPki.limits(request.length, 16, Duration.ofMinutes(1), Duration.ofSeconds(5))));
+        try (TlsClient c = TlsClient.connect(port)) {
+            c.send(request);
+            assertEcho(c.readItem(), "client1", request);
+        }
+        byte[] larger = StubProcessor.request("x".repeat(108)); // 8 bytes more, text being padded to 8
+        try (TlsClient c = TlsClient.connect(port)) {
+            c.send(larger);
+            ResponseMessage response = ResponseMessage.from(new TtlvDecoder().decode(c.readMessage()));
+            assertThat(response.batchItems().get(0).resultReason()).isEqualTo(ResultReason.INVALID_MESSAGE.value());
+            assertThat(response.batchItems().get(0).resultMessage()).isEqualTo("message of " + larger.length
+                    + " bytes exceeds the limit of " + request.length + " bytes");
+            assertThat(c.closedByServer()).isTrue();
+        }
+        assertThat(processor.processed.get()).isEqualTo(1);
+    }
+
+    private static ServerConfig.Limits readTimeout(Duration timeout) {
+        return ServerConfig.Limits.defaults().withReadTimeout(timeout);
+    }
+
+    @Test
+    void messageNotCompletedWithinTheReadTimeout_closesTheConnection() throws Exception {
+        int port = start(TestPki.config(readTimeout(Duration.ofMillis(300))));
+        byte[] request = StubProcessor.request("never finished");
+        try (TlsClient c = TlsClient.connect(port)) {
+            c.send(Arrays.copyOf(request, 12));
+            assertThat(c.closedByServer()).isTrue();
+        }
+        assertThat(processor.processed.get()).isZero();
+    }
+
+    @Test
+    void messageTrickledSlowerThanTheReadTimeout_closesTheConnection_thoughTheIdleTimeoutNeverFires() throws Exception {
+        int port = start(TestPki.config(readTimeout(Duration.ofMillis(400)).withIdleTimeout(Duration.ofMinutes(5))));
+        byte[] request = StubProcessor.request("slowloris".repeat(4));
+        try (TlsClient c = TlsClient.connect(port)) {
+            boolean closed = false;
+            for (int i = 0; i < request.length && !closed; i++) {
+                try {
+                    c.send(new byte[] {request[i]});
+                    Thread.sleep(100);
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertThat(closed || c.closedByServer()).as("closed before the message was complete").isTrue();
+        }
+        assertThat(processor.processed.get()).isZero();
+    }
+
+    @Test
+    void partialNextMessage_isNotTimedWhileARequestIsInProgress() throws Exception {
+        processor.delayMillis = 2500;
+        int port = start(TestPki.config(readTimeout(Duration.ofMillis(1000))));
+        byte[] first = StubProcessor.request("slow one");
+        byte[] second = StubProcessor.request("next");
+        try (TlsClient c = TlsClient.connect(port)) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.write(first);
+            both.write(second, 0, 10);
+            c.send(both.toByteArray());
+            assertEcho(c.readItem(), "client1", first);
+            c.send(Arrays.copyOfRange(second, 10, second.length));
+            assertEcho(c.readItem(), "client1", second);
+        }
+    }
+
+    @Test
+    void silentTcpConnection_isClosedWhenTheHandshakeTimesOut() throws Exception {
+        int port = start(TestPki.config(readTimeout(Duration.ofMillis(300))));
+        try (Socket raw = new Socket()) {
+            raw.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            raw.setSoTimeout(5000);
+            int read;
+            try {
+                read = raw.getInputStream().read();
+            } catch (java.net.SocketTimeoutException e) {
+                read = -2; // still open
+            } catch (IOException e) {
+                read = -1; // reset: closed too
+            }
+            assertThat(read).as("closed without a handshake").isEqualTo(-1);
+        }
+        byte[] request = StubProcessor.request("still served");
+        try (TlsClient c = TlsClient.connect(port)) {
+            c.send(request);
+            assertEcho(c.readItem(), "client1", request);
+        }
+    }
+
+    @Test
+    void connectionsOfOneIdentityBeyondItsLimit_areClosed_otherIdentitiesAreServed() throws Exception {
+        int port = start(TestPki.config(ServerConfig.Limits.defaults().withMaxConnectionsPerIdentity(2)));
+        byte[] request = StubProcessor.request("hello");
+        try (TlsClient a = TlsClient.connect(port); TlsClient b = TlsClient.connect(port)) {
+            for (TlsClient c : List.of(a, b)) {
+                c.send(request);
+                assertEcho(c.readItem(), "client1", request);
+            }
+            boolean refused;
+            try (TlsClient third = TlsClient.connect(port)) {
+                third.send(request);
+                refused = third.closedByServer();
+            } catch (IOException e) {
+                refused = true;
+            }
+            assertThat(refused).as("a third connection of client1").isTrue();
+            try (TlsClient other = TlsClient.connect(TlsClient.context(TestPki.trusted().clientP12(2),
+                    TestPki.trusted().ca()), port, null, null)) {
+                other.send(request);
+                assertEcho(other.readItem(), "client2", request);
+            }
+            a.send(request);
+            assertEcho(a.readItem(), "client1", request);
+        }
+        // both closed: client1 may connect again once the server has seen them go
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        boolean served = false;
+        while (!served && System.nanoTime() < deadline) {
+            try (TlsClient again = TlsClient.connect(port)) {
+                again.send(request);
+                assertEcho(again.readItem(), "client1", request);
+                served = true;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(served).isTrue();
+        assertThat(processor.processed.get()).isEqualTo(5);
+    }
 }

@@ -52,7 +52,7 @@ public final class TestPki {
         }
     }
 
-    /** Default limits, 127.0.0.1, port 0. */
+    /** Default limits, the default (modern) TLS profile, 127.0.0.1, port 0. */
     public static ServerConfig config() {
         return config(ServerConfig.Limits.defaults());
     }
@@ -65,6 +65,7 @@ public final class TestPki {
     }
 
     public static ServerConfig.Limits limits(int maxMessageBytes, int maxConnections, Duration idle, Duration grace) {
-        return new ServerConfig.Limits(maxMessageBytes, maxConnections, idle, 0, grace);
+        return ServerConfig.Limits.defaults().withMaxMessageBytes(maxMessageBytes).withMaxConnections(maxConnections)
+                .withIdleTimeout(idle).withShutdownGrace(grace);
     }
 }

@@ -127,6 +127,7 @@ final class GroupWriter {
         try (Statement s = connection.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             try {
+                envelope.useCurrentKey(connection);
                 for (Pending<?> p : group) {
                     runOne(s, p);
                 }

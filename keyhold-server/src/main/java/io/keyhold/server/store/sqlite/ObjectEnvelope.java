@@ -2,12 +2,15 @@ package io.keyhold.server.store.sqlite;
 
 import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.security.MasterKeyException;
+import io.keyhold.server.security.MasterKeyRing;
 import io.keyhold.server.store.StoreException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -22,6 +25,13 @@ import javax.crypto.spec.SecretKeySpec;
  * master key id (UTF-8), wrapped data key, IV (12 bytes), ciphertext with tag. A blob starting with
  * {@code 0x42} (the first byte of every TTLV encoding) is a legacy object stored in the clear; it is read
  * as is and encrypted when the object is next written.
+ *
+ * <p>Blobs are opened with whichever key of the {@link MasterKeyRing} they name. New blobs are sealed under
+ * the current key as recorded in {@code master_key_state}: the writer calls {@link #useCurrentKey} at the
+ * start of each write transaction, which re-reads the record only when {@code PRAGMA data_version} shows
+ * that another connection (such as {@code keyhold master-key rotate}) committed since the last look. The
+ * writer holds the write lock from then to its commit, so no blob is sealed under a key that has just
+ * stopped being current.
  */
 final class ObjectEnvelope {
     static final byte FORMAT_V1 = 0x01;
@@ -32,13 +42,51 @@ final class ObjectEnvelope {
     private static final int MAX_FIELD_BYTES = 1 << 30;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final MasterKey masterKey;
+    private final MasterKeyRing ring;
+    private volatile MasterKey current;
+    private long dataVersion = -1;
 
-    ObjectEnvelope(MasterKey masterKey) {
-        this.masterKey = masterKey;
+    ObjectEnvelope(MasterKeyRing ring) {
+        this.ring = ring;
+    }
+
+    /**
+     * Makes the key recorded as current in the database the one new blobs are sealed under; called inside
+     * the writer's transaction, on the writer's connection.
+     */
+    void useCurrentKey(Connection c) throws SQLException {
+        long version = MasterKeyState.dataVersion(c);
+        if (version == dataVersion && current != null) {
+            return;
+        }
+        MasterKeyState.State state = MasterKeyState.read(c);
+        if (state == null) {
+            throw new StoreException("the database records no current master key (table master_key_state is empty)");
+        }
+        try {
+            current = ring.find(state.currentKeyId());
+        } catch (MasterKeyException e) {
+            throw new StoreException("current master key: " + e.getMessage());
+        }
+        dataVersion = version;
+    }
+
+    /** The id of the key new blobs are sealed under; null before the first write transaction. */
+    String currentKeyId() {
+        MasterKey k = current;
+        return k == null ? null : k.id();
     }
 
     byte[] seal(String uid, byte[] plain) {
+        MasterKey key = current;
+        if (key == null) {
+            throw new IllegalStateException("seal outside a write transaction");
+        }
+        return seal(uid, plain, key);
+    }
+
+    /** Seals under {@code masterKey}: a fresh data key and IV. */
+    byte[] seal(String uid, byte[] plain, MasterKey masterKey) {
         byte[] aad = uid.getBytes(StandardCharsets.UTF_8);
         byte[] dataKey = new byte[DATA_KEY_BYTES];
         byte[] iv = new byte[IV_BYTES];
@@ -49,14 +97,7 @@ final class ObjectEnvelope {
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, iv));
             c.updateAAD(aad);
             byte[] ciphertext = c.doFinal(plain);
-            byte[] wrapped = masterKey.wrap(dataKey, aad);
-            byte[] id = masterKey.id().getBytes(StandardCharsets.UTF_8);
-            ByteBuffer out = ByteBuffer.allocate(1 + 16 + id.length + wrapped.length + iv.length + ciphertext.length);
-            out.put(FORMAT_V1);
-            for (byte[] field : new byte[][] {id, wrapped, iv, ciphertext}) {
-                out.putInt(field.length).put(field);
-            }
-            return out.array();
+            return blob(masterKey.id(), masterKey.wrap(dataKey, aad), iv, ciphertext);
         } catch (GeneralSecurityException e) {
             throw new StoreException("object " + uid + ": cannot encrypt (" + e.getClass().getSimpleName() + ")");
         } catch (MasterKeyException e) {
@@ -71,39 +112,15 @@ final class ObjectEnvelope {
         if (blob.length > 0 && blob[0] == LEGACY_TTLV) {
             return blob;
         }
-        if (blob.length == 0 || blob[0] != FORMAT_V1) {
-            throw new StoreException("object " + uid + ": stored object column has unknown format "
-                    + (blob.length == 0 ? "(empty)" : String.format("0x%02x", blob[0])));
-        }
-        byte[] id;
-        byte[] wrapped;
-        byte[] iv;
-        byte[] ciphertext;
-        try {
-            ByteBuffer in = ByteBuffer.wrap(blob, 1, blob.length - 1);
-            id = field(in);
-            wrapped = field(in);
-            iv = field(in);
-            ciphertext = field(in);
-            if (in.hasRemaining() || iv.length != IV_BYTES) {
-                throw new IllegalArgumentException();
-            }
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new StoreException("object " + uid + ": stored object column is not a valid envelope");
-        }
-        String keyId = new String(id, StandardCharsets.UTF_8);
-        if (!keyId.equals(masterKey.id())) {
-            throw new StoreException("object " + uid + ": encrypted under master key " + keyId
-                    + ", but the configured master key is " + masterKey.id());
-        }
+        Sealed sealed = parse(uid, blob);
         byte[] aad = uid.getBytes(StandardCharsets.UTF_8);
         byte[] dataKey = null;
         try {
-            dataKey = masterKey.unwrap(wrapped, aad);
+            dataKey = keyOf(sealed).unwrap(sealed.wrapped, aad);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, iv));
+            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, sealed.iv));
             c.updateAAD(aad);
-            return c.doFinal(ciphertext);
+            return c.doFinal(sealed.ciphertext);
         } catch (MasterKeyException e) {
             throw new StoreException("object " + uid + ": " + e.getMessage());
         } catch (GeneralSecurityException e) {
@@ -112,6 +129,83 @@ final class ObjectEnvelope {
             if (dataKey != null) {
                 Arrays.fill(dataKey, (byte) 0);
             }
+        }
+    }
+
+    /**
+     * The blob with its data key wrapped by {@code target} instead: IV and ciphertext stay as they are, so
+     * the object itself is not decrypted. A legacy clear blob is sealed under {@code target}.
+     */
+    byte[] rewrap(String uid, byte[] blob, MasterKey target) {
+        if (blob.length > 0 && blob[0] == LEGACY_TTLV) {
+            return seal(uid, blob, target);
+        }
+        Sealed sealed = parse(uid, blob);
+        byte[] aad = uid.getBytes(StandardCharsets.UTF_8);
+        byte[] dataKey = null;
+        try {
+            dataKey = keyOf(sealed).unwrap(sealed.wrapped, aad);
+            return blob(target.id(), target.wrap(dataKey, aad), sealed.iv, sealed.ciphertext);
+        } catch (MasterKeyException e) {
+            throw new StoreException("object " + uid + ": " + e.getMessage());
+        } finally {
+            if (dataKey != null) {
+                Arrays.fill(dataKey, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * The first bytes of every blob sealed under {@code keyId} (format byte and key id field), so SQL can
+     * tell the blobs under a key from the others without opening them.
+     */
+    static byte[] prefix(String keyId) {
+        byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(5 + id.length).put(FORMAT_V1).putInt(id.length).put(id).array();
+    }
+
+    /** The master key id a blob names, or null for a legacy clear blob. */
+    static String keyId(String uid, byte[] blob) {
+        if (blob.length > 0 && blob[0] == LEGACY_TTLV) {
+            return null;
+        }
+        return parse(uid, blob).keyId;
+    }
+
+    private MasterKey keyOf(Sealed sealed) throws MasterKeyException {
+        return ring.find(sealed.keyId);
+    }
+
+    private static byte[] blob(String keyId, byte[] wrapped, byte[] iv, byte[] ciphertext) {
+        byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(1 + 16 + id.length + wrapped.length + iv.length + ciphertext.length);
+        out.put(FORMAT_V1);
+        for (byte[] field : new byte[][] {id, wrapped, iv, ciphertext}) {
+            out.putInt(field.length).put(field);
+        }
+        return out.array();
+    }
+
+    /** The fields of an envelope blob. */
+    private record Sealed(String keyId, byte[] wrapped, byte[] iv, byte[] ciphertext) {}
+
+    private static Sealed parse(String uid, byte[] blob) {
+        if (blob.length == 0 || blob[0] != FORMAT_V1) {
+            throw new StoreException("object " + uid + ": stored object column has unknown format "
+                    + (blob.length == 0 ? "(empty)" : String.format("0x%02x", blob[0])));
+        }
+        try {
+            ByteBuffer in = ByteBuffer.wrap(blob, 1, blob.length - 1);
+            byte[] id = field(in);
+            byte[] wrapped = field(in);
+            byte[] iv = field(in);
+            byte[] ciphertext = field(in);
+            if (in.hasRemaining() || iv.length != IV_BYTES) {
+                throw new IllegalArgumentException();
+            }
+            return new Sealed(new String(id, StandardCharsets.UTF_8), wrapped, iv, ciphertext);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new StoreException("object " + uid + ": stored object column is not a valid envelope");
         }
     }
 

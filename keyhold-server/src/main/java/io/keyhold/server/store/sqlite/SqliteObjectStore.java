@@ -5,6 +5,8 @@ import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditListener;
 import io.keyhold.server.dispatch.Failures;
 import io.keyhold.server.security.MasterKey;
+import io.keyhold.server.security.MasterKeyException;
+import io.keyhold.server.security.MasterKeyRing;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoreException;
@@ -39,7 +41,10 @@ import org.sqlite.SQLiteConfig;
  * writer. Locate is answered from the attribute_value indexes.
  *
  * <p>The object column (key material, secret data, private keys, opaque objects) is encrypted under the
- * master key given to {@link #open(Path, MasterKey)}: see {@link ObjectEnvelope}. Attributes are not.
+ * master keys of the {@link MasterKeyRing} given to {@link #open(Path, MasterKeyRing, Options)}: see
+ * {@link ObjectEnvelope}. Which of them wraps new objects is recorded in the database
+ * ({@code master_key_state}); a new database starts with the ring's initial key. Attributes are not
+ * encrypted.
  */
 public final class SqliteObjectStore implements ObjectStore {
 
@@ -114,16 +119,26 @@ public final class SqliteObjectStore implements ObjectStore {
 
     /**
      * Opens (creating if absent) the database with default settings and brings its schema up to date;
-     * objects are encrypted under {@code masterKey}.
+     * objects are encrypted under {@code masterKey}, the only key of the store.
      */
     public static SqliteObjectStore open(Path databaseFile, MasterKey masterKey) {
         return open(databaseFile, masterKey, Options.DEFAULTS);
     }
 
-    /** Opens (creating if absent) the database and brings its schema up to date; objects are encrypted under {@code masterKey}. */
+    /** As {@link #open(Path, MasterKey)} with these settings. */
     public static SqliteObjectStore open(Path databaseFile, MasterKey masterKey, Options options) {
         Objects.requireNonNull(masterKey, "masterKey");
-        ObjectEnvelope envelope = new ObjectEnvelope(masterKey);
+        return open(databaseFile, MasterKeyRing.of(masterKey), options);
+    }
+
+    /**
+     * Opens (creating if absent) the database and brings its schema up to date. Objects are opened with any
+     * key of {@code ring} and written under the key the database records as current (the ring's initial key
+     * for a new database); fails if the ring does not hold that key.
+     */
+    public static SqliteObjectStore open(Path databaseFile, MasterKeyRing ring, Options options) {
+        Objects.requireNonNull(ring, "ring");
+        ObjectEnvelope envelope = new ObjectEnvelope(ring);
         Path file = databaseFile.toAbsolutePath();
         String name = file.getFileName().toString();
         try {
@@ -138,6 +153,7 @@ public final class SqliteObjectStore implements ObjectStore {
         try {
             write = connect(file, options, false);
             SchemaMigrator.migrate(write, name);
+            checkCurrentKey(write, ring, name);
             for (int i = 0; i < options.readerPoolSize(); i++) {
                 readerConnections.add(connect(file, options, true));
             }
@@ -156,7 +172,21 @@ public final class SqliteObjectStore implements ObjectStore {
         }
     }
 
-    private static Connection connect(Path file, Options options, boolean readOnly) throws SQLException {
+    /** Records the ring's initial key as current in a database that has none; fails if the ring lacks the current key. */
+    static String checkCurrentKey(Connection c, MasterKeyRing ring, String databaseName) throws SQLException {
+        try {
+            if (MasterKeyState.read(c) == null) {
+                MasterKeyState.initialize(c, ring.initial().id());
+            }
+            String current = MasterKeyState.read(c).currentKeyId();
+            ring.find(current);
+            return current;
+        } catch (MasterKeyException e) {
+            throw new StoreException("database " + databaseName + ": its current " + e.getMessage());
+        }
+    }
+
+    static Connection connect(Path file, Options options, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

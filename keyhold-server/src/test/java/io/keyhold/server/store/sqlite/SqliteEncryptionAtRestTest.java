@@ -183,10 +183,28 @@ class SqliteEncryptionAtRestTest {
         }
         MasterKey other = TestMasterKeys.ephemeral();
 
-        try (SqliteObjectStore store = SqliteObjectStore.open(db(), other)) {
-            assertThatThrownBy(() -> get(store, "k1")).isInstanceOf(StoreException.class)
-                    .hasMessage("object k1: encrypted under master key " + masterKey.id()
-                            + ", but the configured master key is " + other.id());
+        assertThatThrownBy(() -> SqliteObjectStore.open(db(), other)).isInstanceOf(StoreException.class)
+                .hasMessage("database keyhold.db: its current master key " + masterKey.id()
+                        + " is not in the configured master key (known: " + other.id() + ")");
+
+        // a blob under a key the ring does not hold, in a database whose current key it does hold
+        Path second = dir.resolve("second.db");
+        try (SqliteObjectStore store = SqliteObjectStore.open(second, other)) {
+            store.write(tx -> {
+                tx.insert(keyWith("k1", symmetric(random(32))));
+                return null;
+            });
+        }
+        byte[] foreign = rawObject("k1");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + second);
+             PreparedStatement p = c.prepareStatement("UPDATE managed_object SET object = ? WHERE uid = 'k1'")) {
+            p.setBytes(1, foreign);
+            assertThat(p.executeUpdate()).isEqualTo(1);
+        }
+        try (SqliteObjectStore store = SqliteObjectStore.open(second, other)) {
+            assertThatThrownBy(() -> store.read(tx -> tx.get("k1"))).isInstanceOf(StoreException.class)
+                    .hasMessage("object k1: master key " + masterKey.id() + " is not in the configured master key"
+                            + " (known: " + other.id() + ")");
         }
     }
 
