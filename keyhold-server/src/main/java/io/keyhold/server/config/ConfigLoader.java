@@ -47,8 +47,8 @@ public final class ConfigLoader {
             "master_key.pkcs11.slot_list_index", "master_key.pkcs11.pin_env", "master_key.pkcs11.pin_file",
             "master_key.pkcs11.key_label",
             "access.administrators",
-            "audit.durable_reads", "audit.max_queued_records", "audit.syslog_address", "audit.syslog_protocol",
-            "audit.syslog_facility", "audit.syslog_app_name", "audit.syslog_queue_size");
+            "audit.durable_reads", "audit.max_queued_records", "audit.syslog.address", "audit.syslog.protocol",
+            "audit.syslog.facility", "audit.syslog.app_name", "audit.syslog.queue_size");
 
     /** Settings that no longer exist, with what replaces them; setting one stops loading with that hint. */
     private static final Map<String, String> REMOVED = Map.of(
@@ -315,12 +315,12 @@ public final class ConfigLoader {
     private ServerConfig.Audit audit() throws ConfigException {
         boolean durableReads = bool("audit.durable_reads", false);
         int maxQueued = integer("audit.max_queued_records", ServerConfig.Audit.DEFAULT_MAX_QUEUED_RECORDS, 1, 10_000_000);
-        String address = text("audit.syslog_address", null);
+        String address = text("audit.syslog.address", null);
         if (address == null || address.isBlank()) {
-            for (String s : List.of("audit.syslog_protocol", "audit.syslog_facility", "audit.syslog_app_name",
-                    "audit.syslog_queue_size")) {
+            for (String s : List.of("audit.syslog.protocol", "audit.syslog.facility", "audit.syslog.app_name",
+                    "audit.syslog.queue_size")) {
                 if (values.containsKey(s)) {
-                    throw error(s, "is set but audit.syslog_address is not: set the receiver's host:port");
+                    throw error(s, "is set but audit.syslog.address is not: set the receiver's host:port");
                 }
             }
             return new ServerConfig.Audit(durableReads, maxQueued, null);
@@ -337,10 +337,10 @@ public final class ConfigLoader {
             // reported below
         }
         if (host.isEmpty() || port < 1 || port > 65535 || !validAddressLiteral(host)) {
-            throw error("audit.syslog_address", "must be host:port, e.g. syslog.example.net:514 (was \"" + address + "\")");
+            throw error("audit.syslog.address", "must be host:port, e.g. syslog.example.net:514 (was \"" + address + "\")");
         }
-        String protocol = choice("audit.syslog_protocol", "udp", List.of("udp", "tcp"));
-        String facilityText = text("audit.syslog_facility", null);
+        String protocol = choice("audit.syslog.protocol", "udp", List.of("udp", "tcp"));
+        String facilityText = text("audit.syslog.facility", null);
         int facility = ServerConfig.Syslog.DEFAULT_FACILITY;
         if (facilityText != null) {
             String f = facilityText.strip().toLowerCase(Locale.ROOT);
@@ -353,16 +353,16 @@ public final class ConfigLoader {
                 }
             }
             if (facility < 0 || facility > 23) {
-                throw error("audit.syslog_facility", "must be a facility name (auth, authpriv, daemon, local0 to local7,"
+                throw error("audit.syslog.facility", "must be a facility name (auth, authpriv, daemon, local0 to local7,"
                         + " ...) or a number from 0 to 23 (was \"" + facilityText + "\")");
             }
         }
-        String appName = text("audit.syslog_app_name", ServerConfig.Syslog.DEFAULT_APP_NAME).strip();
+        String appName = text("audit.syslog.app_name", ServerConfig.Syslog.DEFAULT_APP_NAME).strip();
         if (appName.isEmpty() || appName.length() > 48 || !appName.chars().allMatch(c -> c >= 33 && c <= 126)) {
-            throw error("audit.syslog_app_name", "must be 1 to 48 printable ASCII characters without spaces (was \""
+            throw error("audit.syslog.app_name", "must be 1 to 48 printable ASCII characters without spaces (was \""
                     + appName + "\")");
         }
-        int queueSize = integer("audit.syslog_queue_size", ServerConfig.Syslog.DEFAULT_QUEUE_SIZE, 1, 10_000_000);
+        int queueSize = integer("audit.syslog.queue_size", ServerConfig.Syslog.DEFAULT_QUEUE_SIZE, 1, 10_000_000);
         return new ServerConfig.Audit(durableReads, maxQueued, new ServerConfig.Syslog(host, port,
                 protocol.equals("tcp") ? ServerConfig.SyslogProtocol.TCP : ServerConfig.SyslogProtocol.UDP, facility,
                 appName, queueSize));

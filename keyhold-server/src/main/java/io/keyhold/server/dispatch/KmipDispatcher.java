@@ -160,6 +160,14 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     }
 
     @Override
+    public byte[] reject(byte[] request, RequestContext context, ResultReason reason, String message) {
+        KmipVersion requested = peekVersion(request).orElse(null);
+        record(context, requested, ResultReasons.forVersion(reason,
+                answerVersion(requested == null ? KmipVersion.V1_0 : requested)));
+        return reject(request, reason, message);
+    }
+
+    @Override
     public byte[] reject(byte[] request, ResultReason reason, String message) {
         RequestMessage m;
         try {
@@ -230,7 +238,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         int count = message.batchItems().size();
         if (settings.maxBatchItems() > 0 && count > settings.maxBatchItems()) {
             LOG.debug("request from {} with {} batch items refused", context.remoteAddress(), count);
-            return messageFailure(version, ResultReason.INVALID_MESSAGE, "batch of " + count
+            return refuse(context, requested, version, ResultReason.INVALID_MESSAGE, "batch of " + count
                     + " items exceeds the limit of " + settings.maxBatchItems() + " items");
         }
 
@@ -344,13 +352,17 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     /** Records a message refused as a whole and answers it; {@code requested} is null when unreadable. */
     private byte[] refuse(RequestContext context, KmipVersion requested, KmipVersion answer, ResultReason reason,
                           String message) {
+        record(context, requested, ResultReasons.forVersion(reason, answer));
+        return messageFailure(answer, reason, message);
+    }
+
+    private void record(RequestContext context, KmipVersion requested, ResultReason reason) {
         try {
-            recorder.refused(context, requested, ResultReasons.forVersion(reason, answer));
+            recorder.refused(context, requested, reason);
         } catch (KmipException | RuntimeException e) {
             LOG.error("audit record of a refused message from {} could not be stored: {}", context.remoteAddress(),
                     Failures.describe(e));
         }
-        return messageFailure(answer, reason, message);
     }
 
     private ResponseBatchItem runItemUnlessCanceled(RequestBatchItem item, KmipVersion version, RequestContext context,

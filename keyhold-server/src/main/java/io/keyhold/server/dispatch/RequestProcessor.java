@@ -33,4 +33,12 @@ public interface RequestProcessor {
     default byte[] reject(byte[] request, ResultReason reason, String message) {
         return failure(reason, message);
     }
+
+    /**
+     * As {@link #reject(byte[], ResultReason, String)}, recording the refusal in the audit log. By default
+     * no record is kept.
+     */
+    default byte[] reject(byte[] request, RequestContext context, ResultReason reason, String message) {
+        return reject(request, reason, message);
+    }
 }

@@ -181,7 +181,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestContext context = new RequestContext(identity, remote, session);
         try {
             workers.execute(() -> {
-                byte[] answer = withinRate ? process(request, context) : overRate(request);
+                byte[] answer = withinRate ? process(request, context) : overRate(request, context);
                 try {
                     ctx.executor().execute(() -> respond(answer));
                 } catch (RejectedExecutionException e) {
@@ -206,9 +206,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private byte[] overRate(byte[] request) {
+    private byte[] overRate(byte[] request, RequestContext context) {
         try {
-            return processor.reject(request, ResultReason.SERVER_LIMIT_EXCEEDED, "more than "
+            return processor.reject(request, context, ResultReason.SERVER_LIMIT_EXCEEDED, "more than "
                     + identityLimits.requestsPerSecond() + " requests per second from this client"
                     + " (limits.requests_per_second_per_identity); try again later");
         } catch (RuntimeException | Error e) {

@@ -58,11 +58,12 @@ class ConfigLoaderAuditTest {
                 audit:
                   durable_reads: true
                   max_queued_records: 500
-                  syslog_address: "[::1]:6514"
-                  syslog_protocol: TCP
-                  syslog_facility: local3
-                  syslog_app_name: kms-prod
-                  syslog_queue_size: 64
+                  syslog:
+                    address: "[::1]:6514"
+                    protocol: TCP
+                    facility: local3
+                    app_name: kms-prod
+                    queue_size: 64
                 """, Map.of());
         assertThat(a).isEqualTo(new ServerConfig.Audit(true, 500, new ServerConfig.Syslog("::1", 6514,
                 ServerConfig.SyslogProtocol.TCP, 19, "kms-prod", 64)));
@@ -79,15 +80,15 @@ class ConfigLoaderAuditTest {
 
     @Test
     void badValues_nameTheSetting() {
-        assertThat(error("audit:\n  syslog_address: logs.example.net\n")).contains("audit.syslog_address", "host:port");
-        assertThat(error("audit:\n  syslog_address: \"h:70000\"\n")).contains("audit.syslog_address");
-        assertThat(error("audit:\n  syslog_address: \"h:514\"\n  syslog_protocol: tls\n"))
-                .contains("audit.syslog_protocol", "udp, tcp");
-        assertThat(error("audit:\n  syslog_address: \"h:514\"\n  syslog_facility: local9\n"))
-                .contains("audit.syslog_facility", "local9");
-        assertThat(error("audit:\n  syslog_address: \"h:514\"\n  syslog_app_name: \"two words\"\n"))
-                .contains("audit.syslog_app_name");
-        assertThat(error("audit:\n  syslog_protocol: tcp\n")).contains("audit.syslog_protocol", "audit.syslog_address");
+        assertThat(error("audit:\n  syslog:\n    address: logs.example.net\n")).contains("audit.syslog.address", "host:port");
+        assertThat(error("audit:\n  syslog:\n    address: \"h:70000\"\n")).contains("audit.syslog.address");
+        assertThat(error("audit:\n  syslog:\n    address: \"h:514\"\n    protocol: tls\n"))
+                .contains("audit.syslog.protocol", "udp, tcp");
+        assertThat(error("audit:\n  syslog:\n    address: \"h:514\"\n    facility: local9\n"))
+                .contains("audit.syslog.facility", "local9");
+        assertThat(error("audit:\n  syslog:\n    address: \"h:514\"\n    app_name: \"two words\"\n"))
+                .contains("audit.syslog.app_name");
+        assertThat(error("audit:\n  syslog:\n    protocol: tcp\n")).contains("audit.syslog.protocol", "audit.syslog.address");
         assertThat(error("audit:\n  max_queued_records: 0\n")).contains("audit.max_queued_records");
         assertThat(error("audit:\n  durable_reads: sometimes\n")).contains("audit.durable_reads");
     }

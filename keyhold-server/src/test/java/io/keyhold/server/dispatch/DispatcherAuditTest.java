@@ -245,6 +245,29 @@ class DispatcherAuditTest {
     }
 
     @Test
+    void batchOverTheItemLimit_andRequestOverTheRate_oneRecordForTheMessage() {
+        try (ServerAssembly.Assembly limited = ServerAssembly.open(store, clock,
+                io.keyhold.server.crypto.CryptoPolicy.DEFAULT, 2)) {
+            byte[] three = DispatcherFixture.encode(header(V14, 3), List.of(request(Operation.QUERY, payload()),
+                    request(Operation.QUERY, payload()), request(Operation.QUERY, payload())));
+            limited.processor().process(three, client);
+            assertThat(records()).hasSize(1);
+            assertThat(last().operation()).isNull();
+            assertThat(last().protocolVersion()).isEqualTo("1.4");
+            assertThat(last().resultReason()).isEqualTo("Invalid Message");
+
+            byte[] one = DispatcherFixture.encode(header(V14, 1), List.of(request(Operation.QUERY, payload())));
+            limited.processor().reject(one, client, ResultReason.SERVER_LIMIT_EXCEEDED, "too many");
+            assertThat(records()).hasSize(2);
+            assertThat(last().operation()).isNull();
+            assertThat(last().resultStatus()).isEqualTo("Operation Failed");
+            assertThat(last().resultReason()).isEqualTo(ResultReasons.forVersion(ResultReason.SERVER_LIMIT_EXCEEDED, V14)
+                    .specName());
+        }
+        assertChainIntact();
+    }
+
+    @Test
     void stopBatch_recordsTheItemsThatRan() {
         send(V14, request(Operation.CREATE, createAes(V14, 256)), request(Operation.GET, withUid(NO_SUCH)),
                 request(Operation.CREATE, createAes(V14, 256)));
