@@ -1,6 +1,8 @@
 package io.keyhold.server;
 
 import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.server.auth.AccessPolicy;
+import io.keyhold.server.auth.PasswordAuthentication;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.dispatch.DispatcherSettings;
@@ -67,7 +69,7 @@ public final class ServerAssembly {
     public static Assembly open(ServerConfig config, Map<String, String> env) {
         MasterKey masterKey = openMasterKey(config.masterKey(), env);
         return open(SqliteObjectStore.open(config.storage().database(), masterKey), Clock.systemUTC(),
-                CryptoPolicy.of(config.crypto().fipsOnly()));
+                CryptoPolicy.of(config.crypto().fipsOnly()), config.access());
     }
 
     /** Opens the PKCS#12 master key, reading its passphrase from the named variable of {@code env} or from its file. */
@@ -108,6 +110,11 @@ public final class ServerAssembly {
 
     /** The dispatcher with every operation, over the given store, using the algorithms the policy allows. */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy) {
+        return open(store, clock, policy, ServerConfig.Access.defaults());
+    }
+
+    /** As {@link #open(ObjectStore, Clock, CryptoPolicy)}, with the access control settings given. */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, ServerConfig.Access access) {
         SecureRandom random = randomFor(policy);
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
@@ -122,7 +129,8 @@ public final class ServerAssembly {
                         ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE,
                         ObjectType.PGP_KEY),
                 d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention());
-        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings);
+        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, AccessPolicy.of(access),
+                new PasswordAuthentication(access.passwordCredentials(), store));
         DueDates dueDates = DueDates.start(store, clock, 1000);
         return new Assembly(store, dispatcher, dueDates, dispatcher);
     }

@@ -101,7 +101,7 @@ final class ReCertifyHandler implements OperationHandler {
             }
             tx.update(Lifecycle.touch(Links.add(current, LinkType.REPLACEMENT_OBJECT_LINK, fresh.uniqueIdentifier()), now));
             if (keyUid.isPresent() && request.isEmpty()) {
-                Optional<StoredObject> publicKey = tx.get(keyUid.get()).filter(k -> k.owner().equals(context.identity().name()));
+                Optional<StoredObject> publicKey = tx.get(keyUid.get()).filter(k -> ManagedObjects.permitted(context, tx, k));
                 if (publicKey.isPresent()) {
                     tx.update(Lifecycle.touch(Links.add(publicKey.get(), LinkType.CERTIFICATE_LINK, fresh.uniqueIdentifier()), now));
                 }

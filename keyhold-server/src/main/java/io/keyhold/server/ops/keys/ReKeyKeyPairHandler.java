@@ -69,7 +69,7 @@ final class ReKeyKeyPairHandler implements OperationHandler {
             Optional<StoredObject> oldPublic = Optional.empty();
             Optional<String> publicUid = KeyAttributes.linked(oldPrivate, LinkType.PUBLIC_KEY_LINK);
             if (publicUid.isPresent()) {
-                oldPublic = tx.get(publicUid.get()).filter(o -> o.owner().equals(context.identity().name())
+                oldPublic = tx.get(publicUid.get()).filter(o -> ManagedObjects.permitted(context, tx, o)
                         && o.objectType() == pub).map(o -> Lifecycle.applyDueDates(o, context.now()));
             }
             List<KmipAttribute> privateAttributes = KeyAttributes.merge(KeyAttributes.merge(

@@ -63,6 +63,9 @@ final class LocateSql {
             terms.add("m.owner = ?");
             params.add(q.owner());
         }
+        if (q.visibleTo() != null) {
+            terms.add(visibility(q.visibleTo(), params));
+        }
         if (q.storage().isEmpty()) {
             terms.add("0");
         } else if (q.storage().size() == 1) {
@@ -72,6 +75,34 @@ final class LocateSql {
             terms.add(term(c, params));
         }
         return terms.isEmpty() ? "1" : String.join(" AND ", terms);
+    }
+
+    /**
+     * The objects a client may see, from indexes only: its own (owner index), those granted by Unique
+     * Identifier (access_grant_grantee, then the uid index), and those granted by Object Group (grantee
+     * index joined to attribute_value_key). Administrators see every client's object.
+     */
+    private static String visibility(LocateQuery.VisibleTo v, List<Object> params) {
+        if (v.administrator()) {
+            return "m.owner <> ''";
+        }
+        StringBuilder grantee = new StringBuilder("((g.grantee_kind = 0 AND g.grantee = ?)");
+        List<Object> granteeParams = new ArrayList<>();
+        granteeParams.add(v.identity());
+        if (!v.groups().isEmpty()) {
+            grantee.append(" OR (g.grantee_kind = 1 AND g.grantee IN (")
+                    .append("?, ".repeat(v.groups().size() - 1)).append("?))");
+            granteeParams.addAll(v.groups().stream().sorted().toList());
+        }
+        grantee.append(")");
+        params.add(v.identity());
+        params.addAll(granteeParams);
+        params.addAll(granteeParams);
+        return "(m.owner = ?"
+                + " OR m.uid IN (SELECT g.target FROM access_grant g WHERE g.target_kind = 0 AND " + grantee + ")"
+                + " OR m.seq IN (SELECT a.seq FROM access_grant g JOIN attribute_value a"
+                + " ON a.name = 'Object Group' AND a.value_key = g.group_key WHERE g.target_kind = 1 AND " + grantee + "))"
+                + " AND m.owner <> ''";
     }
 
     private static String term(LocateQuery.Criterion c, List<Object> params) {
