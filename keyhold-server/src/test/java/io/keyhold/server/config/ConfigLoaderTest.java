@@ -226,7 +226,7 @@ class ConfigLoaderTest {
             limits:\\n  idle_timeout: 0s          | limits.idle_timeout: must be longer than 0
             tls:\\n  legacy_cipher_suites: maybe  | tls.legacy_cipher_suites: must be true or false (was "maybe")
             tls:\\n  protocols: [TLSv1.1]         | tls.protocols: "TLSv1.1" is not supported (expected: TLSv1.3, TLSv1.2)
-            tls:\\n  client_identity: email       | tls.client_identity: must be one of common_name, subject (was "email")
+            tls:\\n  client_identity: email       | tls.client_identity: must be one of common_name, subject, san_email, san_dns, san_uri (was "email")
             logging:\\n  level: loud              | logging.level: must be one of error, warn, info, debug, trace (was "loud")
             """)
     void badSetting_isNamedInOneMessage(String extra, String message) {
