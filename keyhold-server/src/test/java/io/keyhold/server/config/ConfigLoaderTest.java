@@ -319,6 +319,59 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void access_defaults_noAdministratorsNoGroupsCredentialsDisabled() throws Exception {
+        ServerConfig.Access a = load(MINIMAL, Map.of()).access();
+        assertThat(a.administrators()).isEmpty();
+        assertThat(a.groups()).isEmpty();
+        assertThat(a.passwordCredentials()).isEqualTo(ServerConfig.PasswordCredentials.DISABLED);
+    }
+
+    @Test
+    void access_section_isRead() throws Exception {
+        ServerConfig.Access a = load(MINIMAL + """
+                access:
+                  administrators: [root, "O=Example,CN=admin"]
+                  groups:
+                    ops: [alice, bob]
+                    dba: carol
+                  password_credentials: Required
+                """, Map.of()).access();
+        assertThat(a.administrators()).containsExactly("root", "O=Example,CN=admin");
+        assertThat(a.groups()).containsExactly(Map.entry("ops", List.of("alice", "bob")), Map.entry("dba", List.of("carol")));
+        assertThat(a.passwordCredentials()).isEqualTo(ServerConfig.PasswordCredentials.REQUIRED);
+    }
+
+    @Test
+    void access_environment_overridesGroupsAndCredentials() throws Exception {
+        ServerConfig.Access a = load(MINIMAL + "access:\n  groups:\n    old: [x]\n", Map.of(
+                "KEYHOLD_ACCESS_GROUPS", "ops=alice|O=Example,CN=bob; dba=carol",
+                "KEYHOLD_ACCESS_PASSWORD_CREDENTIALS", "accepted")).access();
+        assertThat(a.groups()).containsExactly(Map.entry("ops", List.of("alice", "O=Example,CN=bob")),
+                Map.entry("dba", List.of("carol")));
+        assertThat(a.passwordCredentials()).isEqualTo(ServerConfig.PasswordCredentials.ACCEPTED);
+    }
+
+    @Test
+    void access_badValues_areNamed() {
+        assertThat(error(MINIMAL + "access:\n  password_credentials: sometimes\n", Map.of()))
+                .isEqualTo("access.password_credentials: must be one of disabled, accepted, required (was \"sometimes\")");
+        assertThat(error(MINIMAL + "access:\n  groups: [a, b]\n", Map.of()))
+                .isEqualTo("access.groups: must be a mapping of group name to a list of identities");
+        assertThat(error(MINIMAL + "access:\n  groups:\n    ops: [alice, \"\"]\n", Map.of()))
+                .isEqualTo("access.groups: group ops names an empty identity");
+        assertThat(error(MINIMAL, Map.of("KEYHOLD_ACCESS_GROUPS", "ops")))
+                .isEqualTo("access.groups (from KEYHOLD_ACCESS_GROUPS): \"ops\" must be name=member|member");
+    }
+
+    @Test
+    void clientIdentity_sanModes() throws Exception {
+        for (String mode : List.of("san_email", "san_dns", "san_uri")) {
+            assertThat(load(MINIMAL, Map.of("KEYHOLD_TLS_CLIENT_IDENTITY", mode)).tls().clientIdentity().name())
+                    .isEqualTo(mode.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    @Test
     void host_acceptsAddressesAndNames_refusesBrokenLiterals() throws Exception {
         assertThat(load(MINIMAL + "kmip:\n  host: \"::1\"\n", Map.of()).kmip().host()).isEqualTo("::1");
         assertThat(load(MINIMAL + "kmip:\n  host: kms.example.com\n", Map.of()).kmip().host()).isEqualTo("kms.example.com");
