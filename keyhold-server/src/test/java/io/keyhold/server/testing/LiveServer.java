@@ -17,8 +17,10 @@ public final class LiveServer implements AutoCloseable {
     private final Path directory;
     private final ServerAssembly.Assembly assembly;
     private final KeyholdServer server;
+    private final ServerConfig config;
 
-    private LiveServer(Path directory, ServerAssembly.Assembly assembly, KeyholdServer server) {
+    private LiveServer(Path directory, ServerAssembly.Assembly assembly, KeyholdServer server, ServerConfig config) {
+        this.config = config;
         this.directory = directory;
         this.assembly = assembly;
         this.server = server;
@@ -35,17 +37,32 @@ public final class LiveServer implements AutoCloseable {
 
     /** Starts on the directory's certificates and database, with {@code crypto.fips_only} as given. */
     public static LiveServer start(Path directory, boolean fipsOnly) throws Exception {
+        return start(directory, fipsOnly, ServerConfig.Access.defaults());
+    }
+
+    /** Starts on the directory's certificates and database with these access control settings. */
+    public static LiveServer start(Path directory, ServerConfig.Access access) throws Exception {
+        return start(directory, false, access);
+    }
+
+    private static LiveServer start(Path directory, boolean fipsOnly, ServerConfig.Access access) throws Exception {
         DevPki.ensure(directory);
         DevPki.Layout pki = new DevPki.Layout(directory);
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", 0),
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
                 ServerConfig.Storage.in(directory), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
-                new ServerConfig.Crypto(fipsOnly)).withMasterKey(ServerConfig.MasterKeyStore.development(directory));
+                new ServerConfig.Crypto(fipsOnly)).withMasterKey(ServerConfig.MasterKeyStore.development(directory))
+                .withAccess(access);
         Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
         ServerAssembly.Assembly assembly = ServerAssembly.open(config);
         KeyholdServer server = new KeyholdServer(config, assembly.processor());
         server.start();
-        return new LiveServer(directory, assembly, server);
+        return new LiveServer(directory, assembly, server, config);
+    }
+
+    /** The configuration the server runs with (its database, master key and access settings). */
+    public ServerConfig config() {
+        return config;
     }
 
     public int port() {
