@@ -82,6 +82,15 @@ public final class ManagedObjects {
         }
     }
 
+    /**
+     * The new object as the replacement of {@code replaced} (Re-key, Re-key Key Pair, Re-certify): it belongs
+     * to the replaced object's owner, whoever ran the operation (the owner, a grantee or an administrator).
+     */
+    public static StoredObject replacementOf(StoredObject replaced, StoredObject created) {
+        return created.owner().equals(replaced.owner()) ? created : new StoredObject(created.uniqueIdentifier(),
+                replaced.owner(), created.storageStatus(), created.attributes(), created.object());
+    }
+
     /** The identifier as it may appear in a Result Message: at most 64 printable ASCII characters. */
     public static String printable(String uniqueIdentifier) {
         StringBuilder sb = new StringBuilder();

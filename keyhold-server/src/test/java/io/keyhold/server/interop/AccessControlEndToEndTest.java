@@ -172,6 +172,10 @@ class AccessControlEndToEndTest {
              KmipTestClient c1 = server.client("client1"); KmipTestClient c2 = server.client("client2")) {
             String key = create(c1, name("acl-admin-key"));
             assertThat(located(c2.ok(V14, Operation.LOCATE, locateByName("acl-admin-key")))).containsExactly(key);
+            // a replacement made by the administrator still belongs to the owner of the replaced key
+            String replacement = c2.ok(V14, Operation.RE_KEY, withUid(create(c1))).child(Tag.UNIQUE_IDENTIFIER)
+                    .orElseThrow().textValue();
+            assertThat(c1.ok(V14, Operation.GET, withUid(replacement)).child(Tag.SYMMETRIC_KEY)).isPresent();
             assertThat(c2.ok(V14, Operation.GET, withUid(key)).child(Tag.SYMMETRIC_KEY)).isPresent();
             assertThat(c2.ok(V14, Operation.DESTROY, withUid(key)).child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue())
                     .isEqualTo(key);

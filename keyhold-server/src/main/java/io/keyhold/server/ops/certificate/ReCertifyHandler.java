@@ -66,7 +66,7 @@ final class ReCertifyHandler implements OperationHandler {
                 .orElse(oldCertificate.getSubjectX500Principal());
         PublicKey key = request.map(CertificationRequest::publicKey).orElse(oldCertificate.getPublicKey());
         List<KmipAttribute> client = Issuing.clientAttributes(context, payload);
-        StoredObject issued = issuing.issue(context, subject, key, client);
+        StoredObject issued = ManagedObjects.replacementOf(old, issuing.issue(context, subject, key, client));
         long now = context.now();
         if (offset.isPresent()) {
             long activation = now + offset.get();
