@@ -53,7 +53,7 @@ public final class Users {
         long now = clock.instant().getEpochSecond();
         store.write(tx -> {
             if (!replace && tx.passwordHash(username).isPresent()) {
-                throw new KmipException(ResultReason.OBJECT_ALREADY_EXISTS, "user " + username
+                throw new KmipException(ResultReason.OBJECT_ALREADY_EXISTS, "user " + printable(username)
                         + " already exists (use --replace to set a new password)");
             }
             boolean existed = tx.putUser(username, hash, now);
