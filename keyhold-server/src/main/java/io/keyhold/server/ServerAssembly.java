@@ -1,6 +1,8 @@
 package io.keyhold.server;
 
 import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.server.auth.AccessPolicy;
+import io.keyhold.server.auth.PasswordAuthentication;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.dispatch.DispatcherSettings;
@@ -70,7 +72,8 @@ public final class ServerAssembly {
     public static Assembly open(ServerConfig config, Map<String, String> env) {
         MasterKeyRing ring = openMasterKey(config.masterKey(), env);
         return open(SqliteObjectStore.open(config.storage().database(), ring, SqliteObjectStore.Options.DEFAULTS),
-                Clock.systemUTC(), CryptoPolicy.of(config.crypto().fipsOnly()), config.limits().maxBatchItems());
+                Clock.systemUTC(), CryptoPolicy.of(config.crypto().fipsOnly()), config.limits().maxBatchItems(),
+                config.access());
     }
 
     /**
@@ -123,11 +126,25 @@ public final class ServerAssembly {
 
     /** The dispatcher with every operation, over the given store, using the algorithms the policy allows. */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy) {
-        return open(store, clock, policy, 0);
+        return open(store, clock, policy, 0, ServerConfig.Access.defaults());
     }
 
     /** As {@link #open(ObjectStore, Clock, CryptoPolicy)}, with at most {@code maxBatchItems} per message (0: any). */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems) {
+        return open(store, clock, policy, maxBatchItems, ServerConfig.Access.defaults());
+    }
+
+    /** As {@link #open(ObjectStore, Clock, CryptoPolicy)}, with the access control settings given. */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, ServerConfig.Access access) {
+        return open(store, clock, policy, 0, access);
+    }
+
+    /**
+     * The dispatcher with every operation over the given store: the algorithms the policy allows, at most
+     * {@code maxBatchItems} per message (0: any), and the access control settings given.
+     */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems,
+                                ServerConfig.Access access) {
         SecureRandom random = randomFor(policy);
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
@@ -142,7 +159,8 @@ public final class ServerAssembly {
                         ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE,
                         ObjectType.PGP_KEY),
                 d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention(), maxBatchItems);
-        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings);
+        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, AccessPolicy.of(access),
+                new PasswordAuthentication(access.passwordCredentials(), store));
         DueDates dueDates = DueDates.start(store, clock, 1000);
         return new Assembly(store, dispatcher, dueDates, dispatcher);
     }

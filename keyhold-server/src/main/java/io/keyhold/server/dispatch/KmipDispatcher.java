@@ -19,6 +19,9 @@ import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.auth.AccessPolicy;
+import io.keyhold.server.auth.Identity;
+import io.keyhold.server.auth.PasswordAuthentication;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.server.CancelHandler;
@@ -76,12 +79,26 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final TtlvDecoder decoder = new TtlvDecoder();
     private final MessageEncoder encoder = new MessageEncoder();
+    private final AccessPolicy access;
+    private final PasswordAuthentication authentication;
 
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers) {
         this(store, clock, handlers, DispatcherSettings.defaults());
     }
 
+    /** A dispatcher with the default access policy (owners and stored grants) and credentials ignored. */
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings) {
+        this(store, clock, handlers, settings, AccessPolicy.DEFAULT, PasswordAuthentication.disabled());
+    }
+
+    /**
+     * @param access         who may use which object, handed to every handler
+     * @param authentication how the request header's credentials name the client
+     */
+    public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
+                          AccessPolicy access, PasswordAuthentication authentication) {
+        this.access = java.util.Objects.requireNonNull(access, "access");
+        this.authentication = java.util.Objects.requireNonNull(authentication, "authentication");
         this.store = store;
         this.clock = clock;
         this.settings = settings;
@@ -214,6 +231,14 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             return messageFailure(version, ResultReason.INVALID_MESSAGE, "batch of " + count
                     + " items exceeds the limit of " + settings.maxBatchItems() + " items");
         }
+        try {
+            Identity identity = authentication.identify(context.identity(), header.authentication(), context.remoteAddress());
+            if (!identity.equals(context.identity())) {
+                context = new RequestContext(identity, context.remoteAddress(), context.session());
+            }
+        } catch (KmipException e) {
+            return messageFailure(version, e.reason(), e.getMessage()); // no item runs
+        }
 
         List<ResponseBatchItem> items;
         if (Boolean.TRUE.equals(header.asynchronousIndicator()) && message.batchItems().stream().noneMatch(
@@ -322,7 +347,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private ResponseBatchItem execute(OperationHandler handler, RequestBatchItem item, Integer opField, byte[] ubid,
                                       KmipVersion version, RequestContext context, OperationContext.BatchState batch,
                                       WriteTransaction tx) {
-        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation());
+        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation(), access);
         try {
             if (handler instanceof ItemResultHandler full) {
                 ItemResult r = full.execute(oc, item.payload());

@@ -4,6 +4,7 @@ import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ReadTransaction;
@@ -14,11 +15,15 @@ import io.keyhold.server.store.ValueKeys;
 import io.keyhold.server.store.WriteTransaction;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -27,13 +32,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class InMemoryObjectStore implements ObjectStore {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private static final Comparator<Grant> GRANT_ORDER = Comparator.comparing(Grant::targetKind)
+            .thenComparing(Grant::target).thenComparing(Grant::granteeKind).thenComparing(Grant::grantee)
+            .thenComparing(Grant::operation);
+
     private Map<String, StoredObject> objects = new LinkedHashMap<>();
+    private TreeSet<Grant> grants = new TreeSet<>(GRANT_ORDER);
+    private TreeMap<String, String> users = new TreeMap<>();
 
     @Override
     public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
         lock.readLock().lock();
         try {
-            return work.run(new View(objects));
+            return work.run(new View(objects, grants, users));
         } finally {
             lock.readLock().unlock();
         }
@@ -44,8 +55,12 @@ public final class InMemoryObjectStore implements ObjectStore {
         lock.writeLock().lock();
         try {
             Map<String, StoredObject> copy = new LinkedHashMap<>(objects);
-            T result = work.run(new View(copy));
+            TreeSet<Grant> grantsCopy = new TreeSet<>(grants);
+            TreeMap<String, String> usersCopy = new TreeMap<>(users);
+            T result = work.run(new View(copy, grantsCopy, usersCopy));
             objects = copy;
+            grants = grantsCopy;
+            users = usersCopy;
             return result;
         } finally {
             lock.writeLock().unlock();
@@ -59,9 +74,13 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     private static final class View implements WriteTransaction {
         private final Map<String, StoredObject> objects;
+        private final TreeSet<Grant> grants;
+        private final TreeMap<String, String> users;
 
-        View(Map<String, StoredObject> objects) {
+        View(Map<String, StoredObject> objects, TreeSet<Grant> grants, TreeMap<String, String> users) {
             this.objects = objects;
+            this.grants = grants;
+            this.users = users;
         }
 
         @Override
@@ -77,7 +96,7 @@ public final class InMemoryObjectStore implements ObjectStore {
                 if (query.limit() >= 0 && out.size() >= query.limit()) {
                     break;
                 }
-                if (matches(o, query)) {
+                if (matches(o, query, grants)) {
                     if (skipped < query.offset()) {
                         skipped++;
                     } else {
@@ -90,7 +109,54 @@ public final class InMemoryObjectStore implements ObjectStore {
 
         @Override
         public long count(LocateQuery query) {
-            return objects.values().stream().filter(o -> matches(o, query)).count();
+            return objects.values().stream().filter(o -> matches(o, query, grants)).count();
+        }
+
+        @Override
+        public List<Grant> grantsOn(String uniqueIdentifier, Collection<String> objectGroups) {
+            List<Grant> out = new ArrayList<>();
+            for (Grant g : grants) {
+                if (g.targetKind() == Grant.TargetKind.OBJECT ? g.target().equals(uniqueIdentifier)
+                        : objectGroups.contains(g.target())) {
+                    out.add(g);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<Grant> grants() {
+            return List.copyOf(grants);
+        }
+
+        @Override
+        public Optional<String> passwordHash(String username) {
+            return Optional.ofNullable(users.get(username));
+        }
+
+        @Override
+        public List<String> usernames() {
+            return List.copyOf(users.keySet());
+        }
+
+        @Override
+        public boolean insertGrant(Grant grant, long grantedAt) {
+            return grants.add(grant);
+        }
+
+        @Override
+        public boolean deleteGrant(Grant grant) {
+            return grants.remove(grant);
+        }
+
+        @Override
+        public boolean putUser(String username, String passwordHash, long changedAt) {
+            return users.put(username, passwordHash) != null;
+        }
+
+        @Override
+        public boolean deleteUser(String username) {
+            return users.remove(username) != null;
         }
 
         @Override
@@ -114,8 +180,11 @@ public final class InMemoryObjectStore implements ObjectStore {
         }
     }
 
-    static boolean matches(StoredObject o, LocateQuery q) {
+    static boolean matches(StoredObject o, LocateQuery q, Collection<Grant> grants) {
         if (q.owner() != null && !q.owner().equals(o.owner())) {
+            return false;
+        }
+        if (q.visibleTo() != null && !visible(o, q.visibleTo(), grants)) {
             return false;
         }
         if (!q.storage().contains(o.storageStatus())) {
@@ -127,6 +196,28 @@ public final class InMemoryObjectStore implements ObjectStore {
             }
         }
         return true;
+    }
+
+    /** The same rule as the SQL store's Locate: owner, administrator, or any grant to the identity or its groups. */
+    private static boolean visible(StoredObject o, LocateQuery.VisibleTo v, Collection<Grant> grants) {
+        if (o.owner().isEmpty()) {
+            return false;
+        }
+        if (v.administrator() || o.owner().equals(v.identity())) {
+            return true;
+        }
+        List<String> groups = o.attributes("Object Group").stream()
+                .filter(a -> a.value().type() == ItemType.TEXT_STRING).map(a -> a.value().textValue()).toList();
+        for (Grant g : grants) {
+            boolean target = g.targetKind() == Grant.TargetKind.OBJECT ? g.target().equals(o.uniqueIdentifier())
+                    : groups.contains(g.target());
+            boolean grantee = g.granteeKind() == Grant.GranteeKind.IDENTITY ? g.grantee().equals(v.identity())
+                    : v.groups().contains(g.grantee());
+            if (target && grantee) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean matches(List<KmipAttribute> instances, LocateQuery.Criterion c) {
