@@ -261,7 +261,7 @@ class ConfigLoaderTest {
             kmip:\\n  prot: 1                     | kmip.prot: unknown setting
             kmip:\\n  host: [a, b]                | kmip.host: must be a single value, not a list
             limits:\\n  max-connections: 3        | limits.max-connections: unknown setting (did you mean limits.max_connections?)
-            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key)
+            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key, access, audit)
             limits: 5                             | limits: must be a mapping of settings
             limits:\\n  max_connections: 0        | limits.max_connections: must be a whole number from 1 to 1000000 (was "0")
             limits:\\n  max_message_bytes: 10     | limits.max_message_bytes: must be a whole number from 1024 to 67108864 (was "10")
