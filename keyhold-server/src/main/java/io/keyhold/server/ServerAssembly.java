@@ -2,6 +2,8 @@ package io.keyhold.server;
 
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.server.audit.SyslogForwarder;
+import io.keyhold.server.auth.AccessPolicy;
+import io.keyhold.server.auth.PasswordAuthentication;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.dispatch.DispatcherSettings;
@@ -74,7 +76,8 @@ public final class ServerAssembly {
         SqliteObjectStore.Options options = SqliteObjectStore.Options.DEFAULTS
                 .withMaxQueuedAuditRecords(config.audit().maxQueuedRecords());
         return open(SqliteObjectStore.open(config.storage().database(), ring, options), Clock.systemUTC(),
-                CryptoPolicy.of(config.crypto().fipsOnly()), config.limits().maxBatchItems(), config.audit());
+                CryptoPolicy.of(config.crypto().fipsOnly()), config.limits().maxBatchItems(), config.access(),
+                config.audit());
     }
 
     /**
@@ -127,21 +130,34 @@ public final class ServerAssembly {
 
     /** The dispatcher with every operation, over the given store, using the algorithms the policy allows. */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy) {
-        return open(store, clock, policy, 0);
+        return open(store, clock, policy, 0, ServerConfig.Access.defaults());
     }
 
     /** As {@link #open(ObjectStore, Clock, CryptoPolicy)}, with at most {@code maxBatchItems} per message (0: any). */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems) {
-        return open(store, clock, policy, maxBatchItems, ServerConfig.Audit.defaults());
+        return open(store, clock, policy, maxBatchItems, ServerConfig.Access.defaults());
+    }
+
+    /** As {@link #open(ObjectStore, Clock, CryptoPolicy)}, with the access control settings given. */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, ServerConfig.Access access) {
+        return open(store, clock, policy, 0, access);
     }
 
     /**
-     * The dispatcher with every operation, over the given store, using the algorithms the policy allows, with
-     * at most {@code maxBatchItems} per message (0: any), recording to the store's audit log as {@code audit}
-     * says (and forwarding to syslog if configured).
+     * The dispatcher with every operation over the given store: the algorithms the policy allows, at most
+     * {@code maxBatchItems} per message (0: any), and the access control settings given.
      */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems,
-                                ServerConfig.Audit audit) {
+                                ServerConfig.Access access) {
+        return open(store, clock, policy, maxBatchItems, access, ServerConfig.Audit.defaults());
+    }
+
+    /**
+     * As {@link #open(ObjectStore, Clock, CryptoPolicy, int, ServerConfig.Access)}, recording to the store's
+     * audit log as {@code audit} says (and forwarding to syslog if configured).
+     */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems,
+                                ServerConfig.Access access, ServerConfig.Audit audit) {
         SecureRandom random = randomFor(policy);
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
@@ -156,7 +172,8 @@ public final class ServerAssembly {
                         ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE,
                         ObjectType.PGP_KEY),
                 d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention(), maxBatchItems);
-        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, audit.durableReads());
+        KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, AccessPolicy.of(access),
+                new PasswordAuthentication(access.passwordCredentials(), store), audit.durableReads());
         DueDates dueDates = DueDates.start(store, clock, 1000);
         if (audit.syslog() == null) {
             return new Assembly(store, dispatcher, dueDates, dispatcher);

@@ -26,6 +26,22 @@ public record AuditEvent(Instant time, String identity, String sourceAddress, St
     /** Most identifiers one record lists; a Locate that returns more records the count only beyond these. */
     public static final int MAX_IDENTIFIERS = 32;
 
+    /**
+     * The record of a successful change made outside a KMIP request (for example a grant changed at the
+     * command line), to append with {@link io.keyhold.server.store.WriteTransaction#appendAudit} inside the
+     * change's own transaction.
+     *
+     * @param actor     who made it ("operator alice", "client client1")
+     * @param source    where from ("local" for the command line)
+     * @param operation what it was ("Grant", "Revoke Grant", "Add User")
+     * @param objects   the Unique Identifiers of the objects it concerns (at most {@link #MAX_IDENTIFIERS} kept)
+     */
+    public static AuditEvent change(Instant time, String actor, String source, String operation, List<String> objects) {
+        List<String> distinct = objects.stream().distinct().toList();
+        return new AuditEvent(time.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), actor, source, null, operation,
+                distinct.subList(0, Math.min(distinct.size(), MAX_IDENTIFIERS)), distinct.size(), "Success", null);
+    }
+
     public AuditEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(identity, "identity");

@@ -1,15 +1,18 @@
 package io.keyhold.server.audit;
 
+import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.WriteTransaction;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A transaction that notes, for the item's audit record, every object the handler loads, locates,
- * creates or changes through it. Everything else is passed through unchanged.
+ * creates or changes through it. Everything else is passed through unchanged (a method added to the
+ * transaction interfaces is delegated here too).
  */
 final class ObservedTransaction implements WriteTransaction {
     private final ReadTransaction reads;
@@ -42,6 +45,26 @@ final class ObservedTransaction implements WriteTransaction {
     }
 
     @Override
+    public List<Grant> grantsOn(String uniqueIdentifier, Collection<String> objectGroups) {
+        return reads.grantsOn(uniqueIdentifier, objectGroups);
+    }
+
+    @Override
+    public List<Grant> grants() {
+        return reads.grants();
+    }
+
+    @Override
+    public Optional<String> passwordHash(String username) {
+        return reads.passwordHash(username);
+    }
+
+    @Override
+    public List<String> usernames() {
+        return reads.usernames();
+    }
+
+    @Override
     public void insert(StoredObject object) {
         writable().insert(object);
         item.involved(object.uniqueIdentifier());
@@ -51,6 +74,26 @@ final class ObservedTransaction implements WriteTransaction {
     public void update(StoredObject object) {
         writable().update(object);
         item.involved(object.uniqueIdentifier());
+    }
+
+    @Override
+    public boolean insertGrant(Grant grant, long grantedAt) {
+        return writable().insertGrant(grant, grantedAt);
+    }
+
+    @Override
+    public boolean deleteGrant(Grant grant) {
+        return writable().deleteGrant(grant);
+    }
+
+    @Override
+    public boolean putUser(String username, String passwordHash, long changedAt) {
+        return writable().putUser(username, passwordHash, changedAt);
+    }
+
+    @Override
+    public boolean deleteUser(String username) {
+        return writable().deleteUser(username);
     }
 
     @Override

@@ -3,8 +3,10 @@ package io.keyhold.server.auth;
 import java.util.Objects;
 
 /**
- * Who sent a request: the name taken from the client certificate (its Common Name by default). Objects
- * belong to the identity that created or registered them.
+ * Who sent a request: the name taken from the client certificate ({@code tls.client_identity}: its Common
+ * Name by default), or the username of a valid Username and Password credential
+ * ({@code access.password_credentials}). Objects belong to the identity that created or registered them;
+ * {@link AccessPolicy} decides what other identities may do with them.
  *
  * @param name the identity's name, never empty
  */

@@ -46,7 +46,7 @@ public final class ConfigLoader {
             "master_key.passphrase_file", "master_key.pkcs11.library", "master_key.pkcs11.slot",
             "master_key.pkcs11.slot_list_index", "master_key.pkcs11.pin_env", "master_key.pkcs11.pin_file",
             "master_key.pkcs11.key_label",
-            "access.administrators",
+            "access.administrators", "access.groups", "access.password_credentials",
             "audit.durable_reads", "audit.max_queued_records", "audit.syslog.address", "audit.syslog.protocol",
             "audit.syslog.facility", "audit.syslog.app_name", "audit.syslog.queue_size");
 
@@ -237,9 +237,9 @@ public final class ConfigLoader {
         ServerConfig.TlsProfile profile = choice("tls.profile", "modern", List.of("modern", "compatibility"))
                 .equals("compatibility") ? ServerConfig.TlsProfile.COMPATIBILITY : ServerConfig.TlsProfile.MODERN;
         boolean requireUsage = bool("tls.require_client_auth_usage", false);
-        String identityName = choice("tls.client_identity", "common_name", List.of("common_name", "subject"));
-        ServerConfig.ClientIdentity identity = identityName.equals("subject") ? ServerConfig.ClientIdentity.SUBJECT
-                : ServerConfig.ClientIdentity.COMMON_NAME;
+        String identityName = choice("tls.client_identity", "common_name",
+                List.of("common_name", "subject", "san_email", "san_dns", "san_uri"));
+        ServerConfig.ClientIdentity identity = ServerConfig.ClientIdentity.valueOf(identityName.toUpperCase(Locale.ROOT));
         Duration sessionTimeout = duration("tls.session_timeout", ServerConfig.Tls.DEFAULT_SESSION_TIMEOUT);
         Duration reloadInterval = duration("tls.reload_interval", ServerConfig.Tls.DEFAULT_RELOAD_INTERVAL);
         if (!reloadInterval.isZero() && reloadInterval.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -305,7 +305,73 @@ public final class ConfigLoader {
             }
             administrators.add(n);
         }
-        return new ServerConfig.Access(administrators);
+        String mode = choice("access.password_credentials", "disabled", List.of("disabled", "accepted", "required"));
+        return new ServerConfig.Access(administrators, groups(),
+                ServerConfig.PasswordCredentials.valueOf(mode.toUpperCase(Locale.ROOT)));
+    }
+
+    /**
+     * access.groups: a mapping of group name to a list of member identities; from the environment,
+     * {@code name=member|member;name=member} (identities may contain commas, so lists use | and ;).
+     */
+    private Map<String, List<String>> groups() throws ConfigException {
+        Value v = values.get("access.groups");
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (v.node().isObject()) {
+            for (Map.Entry<String, JsonNode> g : v.node().properties()) {
+                List<String> members = new ArrayList<>();
+                JsonNode list = g.getValue();
+                if (list.isValueNode() && !list.isNull()) {
+                    members.add(list.asText());
+                } else if (list.isArray()) {
+                    for (JsonNode m : list) {
+                        if (!m.isValueNode()) {
+                            throw error("access.groups", "group " + g.getKey() + " must list plain identity names");
+                        }
+                        members.add(m.asText());
+                    }
+                } else if (!list.isNull()) {
+                    throw error("access.groups", "group " + g.getKey() + " must be a list of identities");
+                }
+                addGroup(out, g.getKey(), members);
+            }
+        } else if (v.node().isValueNode()) {
+            for (String part : v.node().asText().split(";")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                int eq = part.indexOf('=');
+                if (eq < 0) {
+                    throw error("access.groups", "\"" + part.strip() + "\" must be name=member|member");
+                }
+                addGroup(out, part.substring(0, eq), List.of(part.substring(eq + 1).split("\\|")));
+            }
+        } else {
+            throw error("access.groups", "must be a mapping of group name to a list of identities");
+        }
+        return out;
+    }
+
+    private void addGroup(Map<String, List<String>> out, String name, List<String> members) throws ConfigException {
+        String n = name.strip();
+        if (n.isEmpty()) {
+            throw error("access.groups", "names an empty group");
+        }
+        if (out.containsKey(n)) {
+            throw error("access.groups", "group " + n + " is defined twice");
+        }
+        List<String> clean = new ArrayList<>();
+        for (String m : members) {
+            String s = m.strip();
+            if (s.isEmpty()) {
+                throw error("access.groups", "group " + n + " names an empty identity");
+            }
+            clean.add(s);
+        }
+        out.put(n, clean);
     }
 
     private static final List<String> SYSLOG_FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog",

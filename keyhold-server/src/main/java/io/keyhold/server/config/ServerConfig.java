@@ -2,7 +2,9 @@ package io.keyhold.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -75,7 +77,13 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         /** The subject's Common Name (exactly one CN is required). */
         COMMON_NAME,
         /** The whole subject distinguished name in RFC 2253 form. */
-        SUBJECT
+        SUBJECT,
+        /** The e-mail (rfc822Name) Subject Alternative Name (exactly one is required). */
+        SAN_EMAIL,
+        /** The DNS name Subject Alternative Name (exactly one is required). */
+        SAN_DNS,
+        /** The URI Subject Alternative Name (exactly one is required). */
+        SAN_URI
     }
 
     /**
@@ -333,6 +341,16 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         }
     }
 
+    /** Whether requests may name their identity with a Username and Password credential (docs/access-control.md). */
+    public enum PasswordCredentials {
+        /** Credentials in the request header are ignored; the certificate names the client. */
+        DISABLED,
+        /** A credential, when present, must be valid and names the client; without one, the certificate does. */
+        ACCEPTED,
+        /** Every request must carry a valid credential, which names the client. */
+        REQUIRED
+    }
+
     /**
      * A PKCS#11 token reached through the JDK's SunPKCS11 provider; its PIN comes from an environment
      * variable or a file (exactly one of the two is set).
@@ -356,13 +374,25 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
     }
 
     /**
-     * Access control.
+     * Access control (docs/access-control.md).
      *
-     * @param administrators identities that may use and manage every object
+     * @param administrators      identities that may use every object and manage every grant
+     * @param groups              identity group name to its member identities, for grants to groups
+     * @param passwordCredentials whether Username and Password credentials name the client
      */
-    public record Access(List<String> administrators) {
+    public record Access(List<String> administrators, Map<String, List<String>> groups,
+                         PasswordCredentials passwordCredentials) {
         public Access {
             administrators = List.copyOf(administrators);
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            groups.forEach((name, members) -> copy.put(name, List.copyOf(members)));
+            groups = java.util.Collections.unmodifiableMap(copy);
+            Objects.requireNonNull(passwordCredentials, "passwordCredentials");
+        }
+
+        /** Administrators only: no groups, credentials disabled. */
+        public Access(List<String> administrators) {
+            this(administrators, Map.of(), PasswordCredentials.DISABLED);
         }
 
         public static Access defaults() {

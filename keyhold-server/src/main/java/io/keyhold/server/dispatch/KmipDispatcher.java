@@ -21,6 +21,9 @@ import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.audit.AuditRecorder;
 import io.keyhold.server.audit.ItemAudit;
+import io.keyhold.server.auth.AccessPolicy;
+import io.keyhold.server.auth.Identity;
+import io.keyhold.server.auth.PasswordAuthentication;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.server.CancelHandler;
@@ -84,21 +87,35 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final AuditRecorder recorder;
     private final TtlvDecoder decoder = new TtlvDecoder();
     private final MessageEncoder encoder = new MessageEncoder();
+    private final AccessPolicy access;
+    private final PasswordAuthentication authentication;
 
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers) {
         this(store, clock, handlers, DispatcherSettings.defaults());
     }
 
+    /** A dispatcher with the default access policy (owners and stored grants) and credentials ignored. */
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings) {
-        this(store, clock, handlers, settings, false);
+        this(store, clock, handlers, settings, AccessPolicy.DEFAULT, PasswordAuthentication.disabled());
     }
 
     /**
-     * A dispatcher whose items that change nothing are answered only once their audit record is durable
-     * when {@code durableAuditReads} is true (audit.durable_reads), or as soon as the record is queued.
+     * @param access         who may use which object, handed to every handler
+     * @param authentication how the request header's credentials name the client
      */
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
-                          boolean durableAuditReads) {
+                          AccessPolicy access, PasswordAuthentication authentication) {
+        this(store, clock, handlers, settings, access, authentication, false);
+    }
+
+    /**
+     * As above; with {@code durableAuditReads} (audit.durable_reads) an item that changes nothing is
+     * answered only once its audit record is durable, otherwise as soon as the record is queued.
+     */
+    public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
+                          AccessPolicy access, PasswordAuthentication authentication, boolean durableAuditReads) {
+        this.access = java.util.Objects.requireNonNull(access, "access");
+        this.authentication = java.util.Objects.requireNonNull(authentication, "authentication");
         this.store = store;
         this.recorder = new AuditRecorder(store, clock, durableAuditReads);
         this.clock = clock;
@@ -240,6 +257,14 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             LOG.debug("request from {} with {} batch items refused", context.remoteAddress(), count);
             return refuse(context, requested, version, ResultReason.INVALID_MESSAGE, "batch of " + count
                     + " items exceeds the limit of " + settings.maxBatchItems() + " items");
+        }
+        try {
+            Identity identity = authentication.identify(context.identity(), header.authentication(), context.remoteAddress());
+            if (!identity.equals(context.identity())) {
+                context = new RequestContext(identity, context.remoteAddress(), context.session());
+            }
+        } catch (KmipException e) {
+            return refuse(context, requested, version, e.reason(), e.getMessage()); // no item runs
         }
 
         List<ResponseBatchItem> items;
@@ -407,7 +432,8 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private ResponseBatchItem execute(OperationHandler handler, RequestBatchItem item, Integer opField, byte[] ubid,
                                       KmipVersion version, RequestContext context, OperationContext.BatchState batch,
                                       WriteTransaction tx, ItemAudit audit) {
-        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation(), audit);
+        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation(), access,
+                audit);
         try {
             if (handler instanceof ItemResultHandler full) {
                 ItemResult r = full.execute(oc, item.payload());

@@ -5,6 +5,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.auth.AccessDenied;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoredObject;
 import java.util.Optional;
@@ -33,8 +34,9 @@ public final class ManagedObjects {
 
     /**
      * The object with this identifier as the client may see it, with due lifecycle dates applied. Objects
-     * of other owners are reported exactly like missing ones (Item Not Found), so their existence is not
-     * revealed.
+     * the client may not use in this operation ({@link io.keyhold.server.auth.AccessPolicy}) are reported
+     * exactly like missing ones (Item Not Found, same message) through {@link AccessDenied}, so their
+     * existence is not revealed.
      */
     public static StoredObject load(OperationContext context, ReadTransaction tx, String uniqueIdentifier)
             throws KmipException {
@@ -48,10 +50,23 @@ public final class ManagedObjects {
     public static Loaded loadWithStored(OperationContext context, ReadTransaction tx, String uniqueIdentifier)
             throws KmipException {
         Optional<StoredObject> found = tx.get(uniqueIdentifier);
-        if (found.isEmpty() || !found.get().owner().equals(context.identity().name())) {
-            throw new KmipException(ResultReason.ITEM_NOT_FOUND, "no object with Unique Identifier " + printable(uniqueIdentifier));
+        String missing = "no object with Unique Identifier " + printable(uniqueIdentifier);
+        if (found.isEmpty()) {
+            throw new KmipException(ResultReason.ITEM_NOT_FOUND, missing);
+        }
+        if (!permitted(context, tx, found.get())) {
+            throw AccessDenied.itemNotFound(missing, uniqueIdentifier);
         }
         return new Loaded(found.get(), Lifecycle.applyDueDates(found.get(), context.now()));
+    }
+
+    /**
+     * Whether the client may use this object in the batch item's operation: for objects found other than
+     * through {@link #load} (linked public keys, wrapping keys, templates), which the caller must then treat
+     * exactly as absent when this is false.
+     */
+    public static boolean permitted(OperationContext context, ReadTransaction tx, StoredObject object) {
+        return context.access().permits(context.identity(), context.operation(), object, tx);
     }
 
     /**
@@ -65,6 +80,15 @@ public final class ManagedObjects {
         public boolean stateChanged() {
             return stored.state() != current.state();
         }
+    }
+
+    /**
+     * The new object as the replacement of {@code replaced} (Re-key, Re-key Key Pair, Re-certify): it belongs
+     * to the replaced object's owner, whoever ran the operation (the owner, a grantee or an administrator).
+     */
+    public static StoredObject replacementOf(StoredObject replaced, StoredObject created) {
+        return created.owner().equals(replaced.owner()) ? created : new StoredObject(created.uniqueIdentifier(),
+                replaced.owner(), created.storageStatus(), created.attributes(), created.object());
     }
 
     /** The identifier as it may appear in a Result Message: at most 64 printable ASCII characters. */

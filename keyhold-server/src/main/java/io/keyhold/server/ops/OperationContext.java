@@ -4,6 +4,7 @@ import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.server.audit.ItemAudit;
+import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.store.ObjectStore;
@@ -30,6 +31,7 @@ public final class OperationContext {
     private final BatchState batch;
     private final WriteTransaction boundTransaction;
     private final Operation operation;
+    private final AccessPolicy access;
     private final ItemAudit audit;
 
     /** A context for a handler run outside the dispatcher (tests), with no operation named. */
@@ -38,16 +40,23 @@ public final class OperationContext {
         this(version, request, clock, store, batch, boundTransaction, null);
     }
 
+    /** A context under the default access policy (owners and stored grants, no administrators or groups). */
     public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
                             WriteTransaction boundTransaction, Operation operation) {
-        this(version, request, clock, store, batch, boundTransaction, operation, ItemAudit.none());
+        this(version, request, clock, store, batch, boundTransaction, operation, AccessPolicy.DEFAULT);
+    }
+
+    public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
+                            WriteTransaction boundTransaction, Operation operation, AccessPolicy access) {
+        this(version, request, clock, store, batch, boundTransaction, operation, access, ItemAudit.none());
     }
 
     /** A context for a batch item run by the dispatcher, recording into {@code audit}. */
     public OperationContext(KmipVersion version, RequestContext request, Clock clock, ObjectStore store, BatchState batch,
-                            WriteTransaction boundTransaction, Operation operation, ItemAudit audit) {
+                            WriteTransaction boundTransaction, Operation operation, AccessPolicy access, ItemAudit audit) {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.operation = operation;
+        this.access = Objects.requireNonNull(access, "access");
         this.version = Objects.requireNonNull(version, "version");
         this.request = Objects.requireNonNull(request, "request");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -73,6 +82,11 @@ public final class OperationContext {
 
     public Identity identity() {
         return request.identity();
+    }
+
+    /** Who may use which object: every object a handler reads or changes is checked against it. */
+    public AccessPolicy access() {
+        return access;
     }
 
     public RequestContext request() {

@@ -6,23 +6,47 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What Locate asks the store for: objects of one owner that satisfy every criterion and have one of the
- * storage statuses, in the order they were stored (oldest first), skipping {@code offset} and returning
- * at most {@code limit} identifiers. The store answers from indexes, never by reading every object.
+ * What Locate asks the store for: objects of one owner, or visible to one client, that satisfy every
+ * criterion and have one of the storage statuses, in the order they were stored (oldest first), skipping
+ * {@code offset} and returning at most {@code limit} identifiers. The store answers from indexes, never by
+ * reading every object.
  *
  * @param owner    only objects of this owner; null for every owner
+ * @param visibleTo only objects this client may see (see {@link VisibleTo}); null for no such restriction
  * @param criteria all must hold
  * @param storage  storage statuses to include (Storage Status Mask)
  * @param offset   identifiers to skip (Offset Items)
  * @param limit    maximum identifiers to return (Maximum Items); negative for no limit
  */
-public record LocateQuery(String owner, List<Criterion> criteria, Set<StorageStatus> storage, int offset, int limit) {
+public record LocateQuery(String owner, VisibleTo visibleTo, List<Criterion> criteria, Set<StorageStatus> storage,
+                          int offset, int limit) {
 
     public LocateQuery {
         criteria = List.copyOf(criteria);
         storage = Set.copyOf(storage);
         if (offset < 0) {
             throw new IllegalArgumentException("offset " + offset + " (expected: >= 0)");
+        }
+    }
+
+    /** A query for the objects of one owner (null: every owner), with no client visibility restriction. */
+    public LocateQuery(String owner, List<Criterion> criteria, Set<StorageStatus> storage, int offset, int limit) {
+        this(owner, null, criteria, storage, offset, limit);
+    }
+
+    /**
+     * The objects a client may see: those it owns, those granted (any operation) to its identity or to one
+     * of its identity groups, by Unique Identifier or by Object Group; for an administrator, every object
+     * of a client (never the server's own objects, whose owner is the empty string).
+     *
+     * @param identity      the client's identity name
+     * @param groups        the identity groups the client belongs to
+     * @param administrator whether the client is an administrator
+     */
+    public record VisibleTo(String identity, Set<String> groups, boolean administrator) {
+        public VisibleTo {
+            Objects.requireNonNull(identity, "identity");
+            groups = Set.copyOf(groups);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.keyhold.server.store;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,4 +15,20 @@ public interface ReadTransaction {
 
     /** How many objects match, ignoring offset and limit (Located Items). */
     long count(LocateQuery query);
+
+    /**
+     * The grants that apply to an object: those naming its Unique Identifier and those naming one of its
+     * Object Groups, to any grantee. Read from the store each time, so a change made by another process is
+     * seen at once.
+     */
+    List<Grant> grantsOn(String uniqueIdentifier, Collection<String> objectGroups);
+
+    /** Every grant, ordered by target kind, target, grantee kind, grantee and operation. */
+    List<Grant> grants();
+
+    /** The stored password hash of a user of Username and Password credentials, if the user exists. */
+    Optional<String> passwordHash(String username);
+
+    /** The users of Username and Password credentials, in name order. */
+    List<String> usernames();
 }

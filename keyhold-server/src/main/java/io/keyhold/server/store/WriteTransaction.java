@@ -15,6 +15,18 @@ public interface WriteTransaction extends ReadTransaction {
     /** Replaces an existing object (attributes, material, storage status; never the owner). */
     void update(StoredObject object);
 
+    /** Stores a grant; false when the same grant was already stored (nothing changes then). */
+    boolean insertGrant(Grant grant, long grantedAt);
+
+    /** Removes a grant; false when there was no such grant. */
+    boolean deleteGrant(Grant grant);
+
+    /** Stores a user's password hash, replacing an existing one; false when the user is new. */
+    boolean putUser(String username, String passwordHash, long changedAt);
+
+    /** Removes a user; false when there was no such user. */
+    boolean deleteUser(String username);
+
     /**
      * Appends an audit record to the chain inside this transaction: it commits with the transaction's
      * changes or vanishes with them (a rolled-back transaction leaves the chain's head unchanged).

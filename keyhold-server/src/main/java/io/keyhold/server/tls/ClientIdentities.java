@@ -3,7 +3,11 @@ package io.keyhold.server.tls;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.config.ServerConfig.ClientIdentity;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
@@ -14,7 +18,11 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 
-/** Takes the client's {@link Identity} from its certificate: the Common Name, or the whole subject. */
+/**
+ * Takes the client's {@link Identity} from its certificate ({@code tls.client_identity}): the Common Name,
+ * the whole subject, or one Subject Alternative Name of a chosen type. A certificate that does not name
+ * exactly one identity of the chosen kind is refused, rather than guessing which of several is meant.
+ */
 final class ClientIdentities {
     private ClientIdentities() {
     }
@@ -28,6 +36,16 @@ final class ClientIdentities {
     }
 
     static Identity of(X509Certificate cert, ClientIdentity mode) throws SSLPeerUnverifiedException {
+        switch (mode) {
+            case SAN_EMAIL:
+                return alternativeName(cert, 1, "e-mail (rfc822Name)");
+            case SAN_DNS:
+                return alternativeName(cert, 2, "DNS name");
+            case SAN_URI:
+                return alternativeName(cert, 6, "URI");
+            default:
+                break;
+        }
         X500Principal subject = cert.getSubjectX500Principal();
         if (mode == ClientIdentity.SUBJECT) {
             String dn = subject.getName(X500Principal.RFC2253);
@@ -53,5 +71,31 @@ final class ClientIdentities {
             throw new SSLPeerUnverifiedException("the client certificate's Common Name is empty");
         }
         return new Identity(cn);
+    }
+
+    /** The only Subject Alternative Name of the given GeneralName type (RFC 5280: 1 email, 2 DNS, 6 URI). */
+    private static Identity alternativeName(X509Certificate cert, int type, String label) throws SSLPeerUnverifiedException {
+        Collection<List<?>> names;
+        try {
+            names = cert.getSubjectAlternativeNames();
+        } catch (CertificateParsingException e) {
+            throw new SSLPeerUnverifiedException("the client certificate's Subject Alternative Names cannot be read");
+        }
+        List<String> found = new ArrayList<>();
+        if (names != null) {
+            for (List<?> entry : names) {
+                if (entry.size() >= 2 && entry.get(0) instanceof Integer t && t == type && entry.get(1) instanceof String v) {
+                    found.add(v);
+                }
+            }
+        }
+        if (found.size() != 1) {
+            throw new SSLPeerUnverifiedException("the client certificate has " + found.size() + " " + label
+                    + " Subject Alternative Names (expected: exactly 1 for tls.client_identity)");
+        }
+        if (found.get(0).isEmpty()) {
+            throw new SSLPeerUnverifiedException("the client certificate's " + label + " Subject Alternative Name is empty");
+        }
+        return new Identity(found.get(0));
     }
 }

@@ -54,6 +54,22 @@ class AuditChainTest {
         assertThat(c).isNotEqualTo(d);
     }
 
+    @Test
+    void change_aSuccessfulChangeWithoutProtocolVersion_identifiersDistinctAndCapped() {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < AuditEvent.MAX_IDENTIFIERS + 5; i++) {
+            many.add("u" + i);
+            many.add("u" + i);
+        }
+        AuditEvent e = AuditEvent.change(Instant.parse("2026-05-01T00:00:00.123456Z"), "operator alice", "local",
+                "Grant", many);
+        assertThat(e.time()).isEqualTo(Instant.parse("2026-05-01T00:00:00.123Z"));
+        assertThat(e.protocolVersion()).isNull();
+        assertThat(e.resultStatus()).isEqualTo("Success");
+        assertThat(e.uniqueIdentifiers()).hasSize(AuditEvent.MAX_IDENTIFIERS).doesNotHaveDuplicates();
+        assertThat(e.objectCount()).isEqualTo(AuditEvent.MAX_IDENTIFIERS + 5);
+    }
+
     private static List<AuditRecord> chain(int n) {
         List<AuditRecord> out = new ArrayList<>();
         AuditChain.Head head = AuditChain.GENESIS;

@@ -261,7 +261,7 @@ class ConfigLoaderTest {
             kmip:\\n  prot: 1                     | kmip.prot: unknown setting
             kmip:\\n  host: [a, b]                | kmip.host: must be a single value, not a list
             limits:\\n  max-connections: 3        | limits.max-connections: unknown setting (did you mean limits.max_connections?)
-            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key)
+            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key, access, audit)
             limits: 5                             | limits: must be a mapping of settings
             limits:\\n  max_connections: 0        | limits.max_connections: must be a whole number from 1 to 1000000 (was "0")
             limits:\\n  max_message_bytes: 10     | limits.max_message_bytes: must be a whole number from 1024 to 67108864 (was "10")
@@ -275,7 +275,7 @@ class ConfigLoaderTest {
             limits:\\n  max_connections_per_identity: x | limits.max_connections_per_identity: must be a whole number from 0 to 1000000 (was "x")
             limits:\\n  requests_per_second_per_identity: -5 | limits.requests_per_second_per_identity: must be a whole number from 0 to 100000000 (was "-5")
             tls:\\n  protocols: [TLSv1.1]         | tls.protocols: "TLSv1.1" is not supported (expected: TLSv1.3, TLSv1.2)
-            tls:\\n  client_identity: email       | tls.client_identity: must be one of common_name, subject (was "email")
+            tls:\\n  client_identity: email       | tls.client_identity: must be one of common_name, subject, san_email, san_dns, san_uri (was "email")
             logging:\\n  level: loud              | logging.level: must be one of error, warn, info, debug, trace (was "loud")
             """)
     void badSetting_isNamedInOneMessage(String extra, String message) {
@@ -390,6 +390,59 @@ class ConfigLoaderTest {
         String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
         for (String setting : ConfigLoader.SETTINGS) {
             assertThat(doc).as(setting).contains("| `" + setting + "` |", "`" + ConfigLoader.environmentVariable(setting) + "`");
+        }
+    }
+
+    @Test
+    void access_defaults_noAdministratorsNoGroupsCredentialsDisabled() throws Exception {
+        ServerConfig.Access a = load(MINIMAL, Map.of()).access();
+        assertThat(a.administrators()).isEmpty();
+        assertThat(a.groups()).isEmpty();
+        assertThat(a.passwordCredentials()).isEqualTo(ServerConfig.PasswordCredentials.DISABLED);
+    }
+
+    @Test
+    void access_section_isRead() throws Exception {
+        ServerConfig.Access a = load(MINIMAL + """
+                access:
+                  administrators: [root, "O=Example,CN=admin"]
+                  groups:
+                    ops: [alice, bob]
+                    dba: carol
+                  password_credentials: Required
+                """, Map.of()).access();
+        assertThat(a.administrators()).containsExactly("root", "O=Example,CN=admin");
+        assertThat(a.groups()).containsExactly(Map.entry("ops", List.of("alice", "bob")), Map.entry("dba", List.of("carol")));
+        assertThat(a.passwordCredentials()).isEqualTo(ServerConfig.PasswordCredentials.REQUIRED);
+    }
+
+    @Test
+    void access_environment_overridesGroupsAndCredentials() throws Exception {
+        ServerConfig.Access a = load(MINIMAL + "access:\n  groups:\n    old: [x]\n", Map.of(
+                "KEYHOLD_ACCESS_GROUPS", "ops=alice|O=Example,CN=bob; dba=carol",
+                "KEYHOLD_ACCESS_PASSWORD_CREDENTIALS", "accepted")).access();
+        assertThat(a.groups()).containsExactly(Map.entry("ops", List.of("alice", "O=Example,CN=bob")),
+                Map.entry("dba", List.of("carol")));
+        assertThat(a.passwordCredentials()).isEqualTo(ServerConfig.PasswordCredentials.ACCEPTED);
+    }
+
+    @Test
+    void access_badValues_areNamed() {
+        assertThat(error(MINIMAL + "access:\n  password_credentials: sometimes\n", Map.of()))
+                .isEqualTo("access.password_credentials: must be one of disabled, accepted, required (was \"sometimes\")");
+        assertThat(error(MINIMAL + "access:\n  groups: [a, b]\n", Map.of()))
+                .isEqualTo("access.groups: must be a mapping of group name to a list of identities");
+        assertThat(error(MINIMAL + "access:\n  groups:\n    ops: [alice, \"\"]\n", Map.of()))
+                .isEqualTo("access.groups: group ops names an empty identity");
+        assertThat(error(MINIMAL, Map.of("KEYHOLD_ACCESS_GROUPS", "ops")))
+                .isEqualTo("access.groups (from KEYHOLD_ACCESS_GROUPS): \"ops\" must be name=member|member");
+    }
+
+    @Test
+    void clientIdentity_sanModes() throws Exception {
+        for (String mode : List.of("san_email", "san_dns", "san_uri")) {
+            assertThat(load(MINIMAL, Map.of("KEYHOLD_TLS_CLIENT_IDENTITY", mode)).tls().clientIdentity().name())
+                    .isEqualTo(mode.toUpperCase(java.util.Locale.ROOT));
         }
     }
 

@@ -21,8 +21,10 @@ public final class LiveServer implements AutoCloseable {
     private final Path directory;
     private final ServerAssembly.Assembly assembly;
     private final KeyholdServer server;
+    private final ServerConfig config;
 
-    private LiveServer(Path directory, ServerAssembly.Assembly assembly, KeyholdServer server) {
+    private LiveServer(Path directory, ServerAssembly.Assembly assembly, KeyholdServer server, ServerConfig config) {
+        this.config = config;
         this.directory = directory;
         this.assembly = assembly;
         this.server = server;
@@ -39,7 +41,12 @@ public final class LiveServer implements AutoCloseable {
 
     /** Starts on the directory's certificates and database, with {@code crypto.fips_only} as given. */
     public static LiveServer start(Path directory, boolean fipsOnly) throws Exception {
-        return start(directory, fipsOnly, null, Map.of(), UnaryOperator.identity());
+        return start(directory, fipsOnly, null, Map.of(), ServerConfig.Access.defaults(), UnaryOperator.identity());
+    }
+
+    /** Starts on the directory's certificates and database with these access control settings. */
+    public static LiveServer start(Path directory, ServerConfig.Access access) throws Exception {
+        return start(directory, false, null, Map.of(), access, UnaryOperator.identity());
     }
 
     /**
@@ -48,7 +55,7 @@ public final class LiveServer implements AutoCloseable {
      */
     public static LiveServer start(Path directory, boolean fipsOnly, ServerConfig.MasterKeyStore masterKey,
             Map<String, String> env) throws Exception {
-        return start(directory, fipsOnly, masterKey, env, UnaryOperator.identity());
+        return start(directory, fipsOnly, masterKey, env, ServerConfig.Access.defaults(), UnaryOperator.identity());
     }
 
     /**
@@ -57,18 +64,19 @@ public final class LiveServer implements AutoCloseable {
      */
     public static LiveServer start(Path directory, boolean fipsOnly, UnaryOperator<ServerConfig> customize)
             throws Exception {
-        return start(directory, fipsOnly, null, Map.of(), customize);
+        return start(directory, fipsOnly, null, Map.of(), ServerConfig.Access.defaults(), customize);
     }
 
     private static LiveServer start(Path directory, boolean fipsOnly, ServerConfig.MasterKeyStore masterKey,
-            Map<String, String> env, UnaryOperator<ServerConfig> customize) throws Exception {
+            Map<String, String> env, ServerConfig.Access access, UnaryOperator<ServerConfig> customize)
+            throws Exception {
         DevPki.ensure(directory);
         DevPki.Layout pki = new DevPki.Layout(directory);
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", 0),
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca())),
                 ServerConfig.Storage.in(directory), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
                 new ServerConfig.Crypto(fipsOnly)).withMasterKey(masterKey != null ? masterKey
-                        : ServerConfig.MasterKeyStore.development(directory));
+                        : ServerConfig.MasterKeyStore.development(directory)).withAccess(access);
         config = customize.apply(config);
         if (masterKey == null) {
             Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
@@ -76,7 +84,12 @@ public final class LiveServer implements AutoCloseable {
         ServerAssembly.Assembly assembly = ServerAssembly.open(config, env);
         KeyholdServer server = new KeyholdServer(config, assembly.processor());
         server.start();
-        return new LiveServer(directory, assembly, server);
+        return new LiveServer(directory, assembly, server, config);
+    }
+
+    /** The configuration the server runs with (its database, master key and access settings). */
+    public ServerConfig config() {
+        return config;
     }
 
     public int port() {

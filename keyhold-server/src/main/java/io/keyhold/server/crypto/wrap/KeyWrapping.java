@@ -16,6 +16,7 @@ import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvEncoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.auth.AccessDenied;
 import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyMaterial;
 import io.keyhold.server.crypto.KeyUse;
@@ -184,9 +185,8 @@ public final class KeyWrapping {
         if (uid.isEmpty()) {
             return Optional.empty();
         }
-        String owner = context.identity().name();
-        boolean mine = context.read(tx -> tx.get(uid.get()).map(o -> o.owner().equals(owner)).orElse(false));
-        return mine ? uid : Optional.empty();
+        boolean usable = context.read(tx -> tx.get(uid.get()).map(o -> ManagedObjects.permitted(context, tx, o)).orElse(false));
+        return usable ? uid : Optional.empty();
     }
 
     /**
@@ -460,9 +460,12 @@ public final class KeyWrapping {
     /** The named key of the caller's, on-line and with its material, without the use checks. */
     static StoredObject find(OperationContext context, ReadTransaction tx, String uid) throws KmipException {
         Optional<StoredObject> found = tx.get(uid);
-        if (found.isEmpty() || !found.get().owner().equals(context.identity().name())) {
-            throw new KmipException(ResultReason.WRAPPING_OBJECT_NOT_FOUND, "no wrapping key with Unique Identifier "
-                    + ManagedObjects.printable(uid));
+        String missing = "no wrapping key with Unique Identifier " + ManagedObjects.printable(uid);
+        if (found.isEmpty()) {
+            throw new KmipException(ResultReason.WRAPPING_OBJECT_NOT_FOUND, missing);
+        }
+        if (!ManagedObjects.permitted(context, tx, found.get())) {
+            throw new AccessDenied(ResultReason.WRAPPING_OBJECT_NOT_FOUND, missing, uid);
         }
         StoredObject key = Lifecycle.applyDueDates(found.get(), context.now());
         if (key.storageStatus() == StorageStatus.ARCHIVED) {

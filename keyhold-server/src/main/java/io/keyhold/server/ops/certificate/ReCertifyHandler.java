@@ -66,7 +66,7 @@ final class ReCertifyHandler implements OperationHandler {
                 .orElse(oldCertificate.getSubjectX500Principal());
         PublicKey key = request.map(CertificationRequest::publicKey).orElse(oldCertificate.getPublicKey());
         List<KmipAttribute> client = Issuing.clientAttributes(context, payload);
-        StoredObject issued = issuing.issue(context, subject, key, client);
+        StoredObject issued = ManagedObjects.replacementOf(old, issuing.issue(context, subject, key, client));
         long now = context.now();
         if (offset.isPresent()) {
             long activation = now + offset.get();
@@ -101,7 +101,7 @@ final class ReCertifyHandler implements OperationHandler {
             }
             tx.update(Lifecycle.touch(Links.add(current, LinkType.REPLACEMENT_OBJECT_LINK, fresh.uniqueIdentifier()), now));
             if (keyUid.isPresent() && request.isEmpty()) {
-                Optional<StoredObject> publicKey = tx.get(keyUid.get()).filter(k -> k.owner().equals(context.identity().name()));
+                Optional<StoredObject> publicKey = tx.get(keyUid.get()).filter(k -> ManagedObjects.permitted(context, tx, k));
                 if (publicKey.isPresent()) {
                     tx.update(Lifecycle.touch(Links.add(publicKey.get(), LinkType.CERTIFICATE_LINK, fresh.uniqueIdentifier()), now));
                 }

@@ -77,7 +77,7 @@ final class ReKeyHandler implements OperationHandler {
             TtlvItem lengthItem = key.lengthItem();
             TtlvItem object = key.toObject(algorithm.enumValue());
             List<TtlvItem> derived = length == null ? List.of(lengthItem) : List.of();
-            StoredObject created = NewObjects.build(context, type, object, attributes, derived);
+            StoredObject created = ManagedObjects.replacementOf(old, NewObjects.build(context, type, object, attributes, derived));
             created = KeyAttributes.withLink(created, LinkType.REPLACED_OBJECT_LINK, old.uniqueIdentifier());
             StoredObject replaced = KeyAttributes.withLink(KeyAttributes.withoutNames(old), LinkType.REPLACEMENT_OBJECT_LINK,
                     created.uniqueIdentifier());

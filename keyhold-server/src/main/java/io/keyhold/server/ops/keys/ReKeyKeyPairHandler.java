@@ -69,7 +69,7 @@ final class ReKeyKeyPairHandler implements OperationHandler {
             Optional<StoredObject> oldPublic = Optional.empty();
             Optional<String> publicUid = KeyAttributes.linked(oldPrivate, LinkType.PUBLIC_KEY_LINK);
             if (publicUid.isPresent()) {
-                oldPublic = tx.get(publicUid.get()).filter(o -> o.owner().equals(context.identity().name())
+                oldPublic = tx.get(publicUid.get()).filter(o -> ManagedObjects.permitted(context, tx, o)
                         && o.objectType() == pub).map(o -> Lifecycle.applyDueDates(o, context.now()));
             }
             List<KmipAttribute> privateAttributes = KeyAttributes.merge(KeyAttributes.merge(
@@ -86,9 +86,9 @@ final class ReKeyKeyPairHandler implements OperationHandler {
             KeyPairSpec spec = CreateKeyPairHandler.spec(context, policy, privateAttributes, publicAttributes);
             CreateKeyPairHandler.Pair created = CreateKeyPairHandler.create(context, keyPairs, spec, privateAttributes,
                     publicAttributes);
-            StoredObject newPrivate = KeyAttributes.withLink(created.privateKey(), LinkType.REPLACED_OBJECT_LINK,
-                    oldPrivate.uniqueIdentifier());
-            StoredObject newPublic = created.publicKey();
+            StoredObject newPrivate = KeyAttributes.withLink(ManagedObjects.replacementOf(oldPrivate, created.privateKey()),
+                    LinkType.REPLACED_OBJECT_LINK, oldPrivate.uniqueIdentifier());
+            StoredObject newPublic = ManagedObjects.replacementOf(oldPrivate, created.publicKey());
             tx.insert(newPrivate);
             tx.update(Lifecycle.touch(KeyAttributes.withLink(KeyAttributes.withoutNames(oldPrivate),
                     LinkType.REPLACEMENT_OBJECT_LINK, newPrivate.uniqueIdentifier()), context.now()));

@@ -94,23 +94,23 @@ final class LocateHandler implements OperationHandler {
             defaultMember = groupMember.get().enumValue() == ObjectGroupMember.GROUP_MEMBER_DEFAULT.value();
         }
 
-        String owner = context.identity().name();
+        LocateQuery.VisibleTo owner = context.access().visibleTo(context.identity());
         List<String> found;
         long total;
         if (defaultMember) {
-            LocateQuery fresh = new LocateQuery(owner, criteria, storage, 0, 1);
+            LocateQuery fresh = new LocateQuery(null, owner, criteria, storage, 0, 1);
             found = context.read(tx -> tx.locate(fresh));
             if (found.isEmpty()) {
                 List<LocateQuery.Criterion> anyMember = new ArrayList<>(criteria.subList(0, criteria.size() - 1));
-                LocateQuery all = new LocateQuery(owner, anyMember, storage, 0, -1);
+                LocateQuery all = new LocateQuery(null, owner, anyMember, storage, 0, -1);
                 found = context.read(tx -> {
                     long n = tx.count(all);
-                    return n == 0 ? List.of() : tx.locate(new LocateQuery(owner, anyMember, storage, (int) (n - 1), 1));
+                    return n == 0 ? List.of() : tx.locate(new LocateQuery(null, owner, anyMember, storage, (int) (n - 1), 1));
                 });
             }
             total = found.size();
         } else {
-            LocateQuery query = new LocateQuery(owner, criteria, storage, skip, limit);
+            LocateQuery query = new LocateQuery(null, owner, criteria, storage, skip, limit);
             boolean counted = context.atLeast(KmipVersion.V1_3) && (maximum.isPresent() || offset.isPresent());
             Page page = context.read(tx -> new Page(tx.locate(query), counted ? tx.count(query) : -1L));
             found = page.ids();

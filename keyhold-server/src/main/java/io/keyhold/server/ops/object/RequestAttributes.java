@@ -69,7 +69,7 @@ public final class RequestAttributes {
      */
     private static List<KmipAttribute> templateAttributes(OperationContext context, ReadTransaction tx, TtlvItem name)
             throws KmipException {
-        LocateQuery query = new LocateQuery(context.identity().name(),
+        LocateQuery query = new LocateQuery(null, context.access().visibleTo(context.identity()),
                 List.of(new LocateQuery.Equals("Name", name),
                         new LocateQuery.Equals("Object Type", TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.TEMPLATE.value()))),
                 Set.of(StorageStatus.ONLINE, StorageStatus.ARCHIVED), 0, 1);

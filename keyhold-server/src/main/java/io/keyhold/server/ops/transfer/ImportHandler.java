@@ -3,6 +3,7 @@ package io.keyhold.server.ops.transfer;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.AttributeMapping;
 import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.server.auth.AccessDenied;
 import io.keyhold.protocol.spec.KeyWrapType;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
@@ -86,14 +87,17 @@ final class ImportHandler implements OperationHandler {
             wrapping.verifyIfHeld(context, object);
         }
         List<TtlvItem> derived = ObjectStructures.inspect(objectType, object, context.version());
-        StoredObject imported = new StoredObject(uid, context.identity().name(), StorageStatus.ONLINE,
-                attributes(context, payload, uid, objectType, derived), object);
+        List<KmipAttribute> importedAttributes = attributes(context, payload, uid, objectType, derived);
+        TtlvItem material = object;
         context.write(tx -> {
             Optional<StoredObject> existing = tx.get(uid);
-            if (existing.isPresent() && !existing.get().owner().equals(context.identity().name())) {
-                throw new KmipException(ResultReason.ITEM_NOT_FOUND, "Unique Identifier " + ManagedObjects.printable(uid)
-                        + " cannot be used for an import");
+            if (existing.isPresent() && !ManagedObjects.permitted(context, tx, existing.get())) {
+                throw AccessDenied.itemNotFound("Unique Identifier " + ManagedObjects.printable(uid)
+                        + " cannot be used for an import", uid);
             }
+            // a replaced object keeps its owner, whoever (owner, grantee, administrator) imports over it
+            StoredObject imported = new StoredObject(uid, existing.map(StoredObject::owner).orElse(context.identity().name()),
+                    StorageStatus.ONLINE, importedAttributes, material);
             if (existing.isPresent() && !replace) {
                 throw new KmipException(ResultReason.OBJECT_ALREADY_EXISTS, "object " + ManagedObjects.printable(uid)
                         + " already exists; set Replace Existing to True to replace it");

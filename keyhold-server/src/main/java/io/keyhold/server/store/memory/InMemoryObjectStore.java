@@ -8,6 +8,7 @@ import io.keyhold.server.audit.AuditChain;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditListener;
 import io.keyhold.server.audit.AuditRecord;
+import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ReadTransaction;
@@ -18,11 +19,15 @@ import io.keyhold.server.store.ValueKeys;
 import io.keyhold.server.store.WriteTransaction;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -31,15 +36,21 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class InMemoryObjectStore implements ObjectStore {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private static final Comparator<Grant> GRANT_ORDER = Comparator.comparing(Grant::targetKind)
+            .thenComparing(Grant::target).thenComparing(Grant::granteeKind).thenComparing(Grant::grantee)
+            .thenComparing(Grant::operation);
+
     private Map<String, StoredObject> objects = new LinkedHashMap<>();
     private List<AuditRecord> audit = List.of();
     private volatile AuditListener listener = AuditListener.NONE;
+    private TreeSet<Grant> grants = new TreeSet<>(GRANT_ORDER);
+    private TreeMap<String, String> users = new TreeMap<>();
 
     @Override
     public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
         lock.readLock().lock();
         try {
-            return work.run(new View(objects));
+            return work.run(new View(objects, grants, users));
         } finally {
             lock.readLock().unlock();
         }
@@ -50,9 +61,13 @@ public final class InMemoryObjectStore implements ObjectStore {
         lock.writeLock().lock();
         try {
             Map<String, StoredObject> copy = new LinkedHashMap<>(objects);
-            View view = new View(copy, new ArrayList<>(audit));
+            TreeSet<Grant> grantsCopy = new TreeSet<>(grants);
+            TreeMap<String, String> usersCopy = new TreeMap<>(users);
+            View view = new View(copy, grantsCopy, usersCopy, new ArrayList<>(audit));
             T result = work.run(view);
             objects = copy;
+            grants = grantsCopy;
+            users = usersCopy;
             List<AuditRecord> added = view.audit.subList(audit.size(), view.audit.size());
             audit = List.copyOf(view.audit);
             if (!added.isEmpty()) {
@@ -96,14 +111,19 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     private static final class View implements WriteTransaction {
         private final Map<String, StoredObject> objects;
+        private final TreeSet<Grant> grants;
+        private final TreeMap<String, String> users;
         private final List<AuditRecord> audit;
 
-        View(Map<String, StoredObject> objects) {
-            this(objects, new ArrayList<>());
+        View(Map<String, StoredObject> objects, TreeSet<Grant> grants, TreeMap<String, String> users) {
+            this(objects, grants, users, new ArrayList<>());
         }
 
-        View(Map<String, StoredObject> objects, List<AuditRecord> audit) {
+        View(Map<String, StoredObject> objects, TreeSet<Grant> grants, TreeMap<String, String> users,
+             List<AuditRecord> audit) {
             this.objects = objects;
+            this.grants = grants;
+            this.users = users;
             this.audit = audit;
         }
 
@@ -128,7 +148,7 @@ public final class InMemoryObjectStore implements ObjectStore {
                 if (query.limit() >= 0 && out.size() >= query.limit()) {
                     break;
                 }
-                if (matches(o, query)) {
+                if (matches(o, query, grants)) {
                     if (skipped < query.offset()) {
                         skipped++;
                     } else {
@@ -141,7 +161,54 @@ public final class InMemoryObjectStore implements ObjectStore {
 
         @Override
         public long count(LocateQuery query) {
-            return objects.values().stream().filter(o -> matches(o, query)).count();
+            return objects.values().stream().filter(o -> matches(o, query, grants)).count();
+        }
+
+        @Override
+        public List<Grant> grantsOn(String uniqueIdentifier, Collection<String> objectGroups) {
+            List<Grant> out = new ArrayList<>();
+            for (Grant g : grants) {
+                if (g.targetKind() == Grant.TargetKind.OBJECT ? g.target().equals(uniqueIdentifier)
+                        : objectGroups.contains(g.target())) {
+                    out.add(g);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<Grant> grants() {
+            return List.copyOf(grants);
+        }
+
+        @Override
+        public Optional<String> passwordHash(String username) {
+            return Optional.ofNullable(users.get(username));
+        }
+
+        @Override
+        public List<String> usernames() {
+            return List.copyOf(users.keySet());
+        }
+
+        @Override
+        public boolean insertGrant(Grant grant, long grantedAt) {
+            return grants.add(grant);
+        }
+
+        @Override
+        public boolean deleteGrant(Grant grant) {
+            return grants.remove(grant);
+        }
+
+        @Override
+        public boolean putUser(String username, String passwordHash, long changedAt) {
+            return users.put(username, passwordHash) != null;
+        }
+
+        @Override
+        public boolean deleteUser(String username) {
+            return users.remove(username) != null;
         }
 
         @Override
@@ -165,8 +232,11 @@ public final class InMemoryObjectStore implements ObjectStore {
         }
     }
 
-    static boolean matches(StoredObject o, LocateQuery q) {
+    static boolean matches(StoredObject o, LocateQuery q, Collection<Grant> grants) {
         if (q.owner() != null && !q.owner().equals(o.owner())) {
+            return false;
+        }
+        if (q.visibleTo() != null && !visible(o, q.visibleTo(), grants)) {
             return false;
         }
         if (!q.storage().contains(o.storageStatus())) {
@@ -178,6 +248,28 @@ public final class InMemoryObjectStore implements ObjectStore {
             }
         }
         return true;
+    }
+
+    /** The same rule as the SQL store's Locate: owner, administrator, or any grant to the identity or its groups. */
+    private static boolean visible(StoredObject o, LocateQuery.VisibleTo v, Collection<Grant> grants) {
+        if (o.owner().isEmpty()) {
+            return false;
+        }
+        if (v.administrator() || o.owner().equals(v.identity())) {
+            return true;
+        }
+        List<String> groups = o.attributes("Object Group").stream()
+                .filter(a -> a.value().type() == ItemType.TEXT_STRING).map(a -> a.value().textValue()).toList();
+        for (Grant g : grants) {
+            boolean target = g.targetKind() == Grant.TargetKind.OBJECT ? g.target().equals(o.uniqueIdentifier())
+                    : groups.contains(g.target());
+            boolean grantee = g.granteeKind() == Grant.GranteeKind.IDENTITY ? g.grantee().equals(v.identity())
+                    : v.groups().contains(g.grantee());
+            if (target && grantee) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean matches(List<KmipAttribute> instances, LocateQuery.Criterion c) {

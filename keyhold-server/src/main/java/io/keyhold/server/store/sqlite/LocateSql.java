@@ -63,6 +63,9 @@ final class LocateSql {
             terms.add("m.owner = ?");
             params.add(q.owner());
         }
+        if (q.visibleTo() != null) {
+            terms.add(visibility(q.visibleTo(), params));
+        }
         if (q.storage().isEmpty()) {
             terms.add("0");
         } else if (q.storage().size() == 1) {
@@ -72,6 +75,35 @@ final class LocateSql {
             terms.add(term(c, params));
         }
         return terms.isEmpty() ? "1" : String.join(" AND ", terms);
+    }
+
+    /**
+     * The objects a client may see, from indexes only: a union of its own objects (owner index), objects
+     * granted by Unique Identifier (access_grant_grantee, then the uid index) and objects granted by Object
+     * Group (access_grant_grantee joined to attribute_value_key), to its identity or to one of its groups;
+     * the outer query then reads objects by primary key. Administrators see every client's object.
+     */
+    private static String visibility(LocateQuery.VisibleTo v, List<Object> params) {
+        if (v.administrator()) {
+            return "m.owner <> ''";
+        }
+        List<String> groups = v.groups().stream().sorted().toList();
+        StringBuilder union = new StringBuilder("SELECT o.seq FROM managed_object o WHERE o.owner = ?");
+        params.add(v.identity());
+        for (int kind = 0; kind <= 1; kind++) {
+            String fromTarget = kind == 0
+                    ? " UNION SELECT o.seq FROM access_grant g JOIN managed_object o ON o.uid = g.target WHERE g.target_kind = 0"
+                    : " UNION SELECT a.seq FROM access_grant g JOIN attribute_value a ON a.name = 'Object Group'"
+                            + " AND a.value_key = g.group_key WHERE g.target_kind = 1";
+            union.append(fromTarget).append(" AND g.grantee_kind = 0 AND g.grantee = ?");
+            params.add(v.identity());
+            if (!groups.isEmpty()) {
+                union.append(fromTarget).append(" AND g.grantee_kind = 1 AND g.grantee IN (")
+                        .append("?, ".repeat(groups.size() - 1)).append("?)");
+                params.addAll(groups);
+            }
+        }
+        return "m.seq IN (" + union + ") AND m.owner <> ''";
     }
 
     private static String term(LocateQuery.Criterion c, List<Object> params) {

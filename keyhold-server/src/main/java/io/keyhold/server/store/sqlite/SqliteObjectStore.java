@@ -131,6 +131,11 @@ public final class SqliteObjectStore implements ObjectStore {
         return open(databaseFile, MasterKeyRing.of(masterKey), options);
     }
 
+    /** As {@link #open(Path, MasterKeyRing, Options)} with default settings. */
+    public static SqliteObjectStore open(Path databaseFile, MasterKeyRing ring) {
+        return open(databaseFile, ring, Options.DEFAULTS);
+    }
+
     /**
      * Opens (creating if absent) the database and brings its schema up to date. Objects are opened with any
      * key of {@code ring} and written under the key the database records as current (the ring's initial key

@@ -3,6 +3,7 @@ package io.keyhold.server.store.sqlite;
 import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditRecord;
+import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoreException;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -165,6 +167,86 @@ final class SqliteTransaction implements WriteTransaction {
             throw e;
         }
         return appended[0];
+    }
+
+    // ---- access control (AccessSql)
+
+    @Override
+    public List<Grant> grantsOn(String uniqueIdentifier, Collection<String> objectGroups) {
+        checkOpen();
+        try {
+            return AccessSql.grantsOn(connection, uniqueIdentifier, objectGroups);
+        } catch (SQLException e) {
+            throw failure("grants of object " + uniqueIdentifier, e);
+        }
+    }
+
+    @Override
+    public List<Grant> grants() {
+        checkOpen();
+        try {
+            return AccessSql.grants(connection);
+        } catch (SQLException e) {
+            throw failure("list of grants", e);
+        }
+    }
+
+    @Override
+    public Optional<String> passwordHash(String username) {
+        checkOpen();
+        try {
+            return AccessSql.passwordHash(connection, username);
+        } catch (SQLException e) {
+            throw failure("read of a user", e);
+        }
+    }
+
+    @Override
+    public List<String> usernames() {
+        checkOpen();
+        try {
+            return AccessSql.usernames(connection);
+        } catch (SQLException e) {
+            throw failure("list of users", e);
+        }
+    }
+
+    @Override
+    public boolean insertGrant(Grant grant, long grantedAt) {
+        checkWritable();
+        try {
+            return AccessSql.insertGrant(connection, grant, grantedAt);
+        } catch (SQLException e) {
+            throw failure("insert of a grant", e);
+        }
+    }
+
+    @Override
+    public boolean deleteGrant(Grant grant) {
+        checkWritable();
+        try {
+            return AccessSql.deleteGrant(connection, grant);
+        } catch (SQLException e) {
+            throw failure("delete of a grant", e);
+        }
+    }
+
+    @Override
+    public boolean putUser(String username, String passwordHash, long changedAt) {
+        checkWritable();
+        boolean[] existed = new boolean[1];
+        atomically("store of a user", () -> existed[0] = AccessSql.putUser(connection, username, passwordHash, changedAt));
+        return existed[0];
+    }
+
+    @Override
+    public boolean deleteUser(String username) {
+        checkWritable();
+        try {
+            return AccessSql.deleteUser(connection, username);
+        } catch (SQLException e) {
+            throw failure("delete of a user", e);
+        }
     }
 
     private interface SqlSteps {

@@ -42,4 +42,20 @@ class ManagedObjectsLoadTest {
                 () -> f.store.read(tx -> ManagedObjects.loadWithStored(f.context(), tx, id)));
         assertThat(e.reason()).isEqualTo(ResultReason.ITEM_NOT_FOUND);
     }
+
+    @Test
+    void load_otherOwner_isAccessDeniedAnsweredExactlyAsMissing() throws Exception {
+        Fixture f = new Fixture(KmipVersion.V2_1);
+        String id = f.createAes();
+        f.client = "someone-else";
+        KmipException denied = catchThrowableOfType(KmipException.class,
+                () -> f.store.read(tx -> ManagedObjects.load(f.context(), tx, id)));
+        KmipException missing = catchThrowableOfType(KmipException.class,
+                () -> f.store.read(tx -> ManagedObjects.load(f.context(), tx, "no-such-id")));
+        assertThat(denied).isInstanceOf(io.keyhold.server.auth.AccessDenied.class);
+        assertThat(missing).isNotInstanceOf(io.keyhold.server.auth.AccessDenied.class);
+        assertThat(denied.reason()).isEqualTo(missing.reason());
+        assertThat(denied.getMessage()).isEqualTo(missing.getMessage().replace("no-such-id", id));
+        assertThat(((io.keyhold.server.auth.AccessDenied) denied).uniqueIdentifier()).isEqualTo(id);
+    }
 }

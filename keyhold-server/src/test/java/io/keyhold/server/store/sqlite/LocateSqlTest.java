@@ -100,4 +100,32 @@ class LocateSqlTest {
         assertThat(steps).anyMatch(s -> s.contains("CORRELATED"))
                 .anyMatch(s -> s.startsWith("SEARCH a USING") && s.contains("seq=?"));
     }
+
+    private static LocateQuery visibleTo(List<LocateQuery.Criterion> criteria) {
+        return new LocateQuery(null, new LocateQuery.VisibleTo("carol", java.util.Set.of("ops", "dba"), false), criteria,
+                EnumSet.of(StorageStatus.ONLINE), 0, 10);
+    }
+
+    @Test
+    void select_visibleToClient_usesOwnerGrantAndGroupIndexes() throws Exception {
+        List<LocateQuery.Criterion> none = List.of(new LocateQuery.NoneOf("State",
+                List.of(TtlvItem.enumeration(Tag.STATE, State.DESTROYED.value()))));
+        for (LocateSql sql : List.of(LocateSql.select(visibleTo(none)), LocateSql.count(visibleTo(none)))) {
+            List<String> steps = plan(sql);
+            for (String step : steps) {
+                if (step.startsWith("SCAN ")) {
+                    assertThat(step).as("plan step in " + steps).contains("USING");
+                }
+            }
+            assertThat(steps).anyMatch(s -> s.contains("managed_object_owner"))
+                    .anyMatch(s -> s.contains("access_grant_grantee"))
+                    .anyMatch(s -> s.contains("attribute_value_key"));
+        }
+    }
+
+    @Test
+    void select_visibleToClientWithCriteria_usesIndexes() throws Exception {
+        List<String> steps = plan(LocateSql.select(visibleTo(nameTypeState(null).criteria())));
+        assertNoFullScan(steps);
+    }
 }
