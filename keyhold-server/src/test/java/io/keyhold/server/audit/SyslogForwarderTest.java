@@ -168,7 +168,8 @@ class SyslogForwarderTest {
             ServerConfig.Audit audit = new ServerConfig.Audit(false, 100,
                     settings(receiver.getLocalPort(), ServerConfig.SyslogProtocol.UDP, 100));
             try (io.keyhold.server.ServerAssembly.Assembly a = io.keyhold.server.ServerAssembly.open(store,
-                    java.time.Clock.systemUTC(), io.keyhold.server.crypto.CryptoPolicy.DEFAULT, 0, audit)) {
+                    java.time.Clock.systemUTC(), io.keyhold.server.crypto.CryptoPolicy.DEFAULT, 0,
+                    ServerConfig.Access.defaults(), audit)) {
                 io.keyhold.protocol.spec.KmipVersion v = io.keyhold.protocol.spec.KmipVersion.V1_4;
                 byte[] request = io.keyhold.server.dispatch.DispatcherFixture.encode(
                         io.keyhold.server.dispatch.DispatcherFixture.header(v, 1),

@@ -153,10 +153,11 @@ class SqliteAuditTest {
 
     @Test
     void chain_continuesAcrossReopen_andTheHeadRowFollowsIt() throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(db(), TestMasterKeys.ephemeral())) {
+        var masterKey = TestMasterKeys.ephemeral();
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             store.appendAudit(List.of(event("Get", "a"), event("Get", "b")), true);
         }
-        try (SqliteObjectStore store = SqliteObjectStore.open(db(), TestMasterKeys.ephemeral())) {
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), masterKey)) {
             store.appendAudit(List.of(event("Locate")), false); // queued; close commits what is queued
         }
         List<AuditRecord> records = stored();
