@@ -268,6 +268,22 @@ class DispatcherAuditTest {
     }
 
     @Test
+    void authenticationFailure_oneRecordForTheMessage() {
+        io.keyhold.server.config.ServerConfig.Access required = new io.keyhold.server.config.ServerConfig.Access(List.of(),
+                java.util.Map.of(), io.keyhold.server.config.ServerConfig.PasswordCredentials.REQUIRED);
+        try (ServerAssembly.Assembly strict = ServerAssembly.open(store, clock, io.keyhold.server.crypto.CryptoPolicy.DEFAULT,
+                required)) {
+            ResponseMessage m = DispatcherFixture.decode(strict.processor().process(DispatcherFixture.encode(header(V14, 1),
+                    List.of(request(Operation.CREATE, createAes(V14, 256)))), client));
+            assertThat(m.batchItems().get(0).resultReason()).isEqualTo(ResultReason.AUTHENTICATION_NOT_SUCCESSFUL.value());
+        }
+        assertThat(records()).hasSize(1);
+        assertThat(last().operation()).isNull();
+        assertThat(last().identity()).isEqualTo("client1");
+        assertThat(last().resultReason()).isEqualTo("Authentication Not Successful");
+    }
+
+    @Test
     void stopBatch_recordsTheItemsThatRan() {
         send(V14, request(Operation.CREATE, createAes(V14, 256)), request(Operation.GET, withUid(NO_SUCH)),
                 request(Operation.CREATE, createAes(V14, 256)));
