@@ -15,6 +15,7 @@ import io.keyhold.protocol.ttlv.TtlvEncoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.auth.Identity;
+import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.store.StoredObject;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +104,63 @@ class ReadsDoNotWriteTest {
             log.scan(r -> operations.add(r.event().operation()));
             assertThat(operations).hasSize(62);
             assertThat(operations.subList(2, 62)).containsOnly("Get", "Get Attributes", "Locate");
+        }
+    }
+
+    @Test
+    void durableReads_answerWaitsForTheRecordsCommit(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("k.db");
+        SqliteObjectStore store = SqliteObjectStore.open(db, TestMasterKeys.ephemeral());
+        CountDownLatch writerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ServerAssembly.Assembly a = ServerAssembly.open(store, Clock.systemUTC(),
+                io.keyhold.server.crypto.CryptoPolicy.DEFAULT, 0, ServerConfig.Access.defaults(),
+                new ServerConfig.Audit(true))) {
+            String uid = call(a, Operation.CREATE, Payloads.createAes(V, 256)).child(Tag.UNIQUE_IDENTIFIER).orElseThrow()
+                    .textValue();
+            call(a, Operation.GET, Payloads.withUid(uid)); // clears Fresh
+            Thread blocker = new Thread(() -> {
+                try {
+                    store.write(tx -> {
+                        writerHeld.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            blocker.start();
+            writerHeld.await();
+            AtomicBoolean answered = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                try {
+                    call(a, Operation.GET, Payloads.withUid(uid));
+                    answered.set(true);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            reader.start();
+            while (reader.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait(); // the Get waits for the commit of its record
+            }
+            assertThat(answered).isFalse();
+            release.countDown();
+            reader.join();
+            blocker.join();
+            assertThat(answered).isTrue();
+        } finally {
+            release.countDown();
+        }
+        try (SqliteAuditLog log = SqliteAuditLog.open(db)) {
+            List<String> operations = new ArrayList<>();
+            log.scan(r -> operations.add(r.event().operation()));
+            assertThat(operations).containsExactly("Create", "Get", "Get");
         }
     }
 }
