@@ -12,6 +12,9 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.audit.AuditChain;
+import io.keyhold.server.audit.AuditVerifier;
+import io.keyhold.server.store.sqlite.SqliteAuditLog;
 import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import io.keyhold.server.testing.ServerMain;
@@ -21,8 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kills the server with SIGKILL in the middle of a Create load over TLS, restarts it on the same data
- * directory and checks that every acknowledged object is there, whole, and that nothing half-written is.
+ * directory and checks that every acknowledged object is there, whole, and that nothing half-written is:
+ * every stored object has exactly one audit record of its Create, and the audit chain verifies.
  */
 class ServerCrashTest {
     private static final KmipVersion V = KmipVersion.V1_2;
@@ -86,6 +93,7 @@ class ServerCrashTest {
         Set<String> acked = new HashSet<>(acknowledged);
         assertThat(acked).hasSizeGreaterThanOrEqualTo(300);
 
+        List<String> stored;
         try (LiveServer restarted = LiveServer.start(dir); KmipTestClient c = restarted.client("client1")) {
             for (String uid : acked) {
                 TtlvItem got = c.ok(V, Operation.GET, withUid(uid));
@@ -94,7 +102,7 @@ class ServerCrashTest {
             }
             TtlvItem all = c.ok(V, Operation.LOCATE, payload(AttributeMapping.toAttribute(KmipAttribute.of(
                     TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value())))));
-            List<String> stored = all.childrenWith(Tag.UNIQUE_IDENTIFIER).stream().map(TtlvItem::textValue).toList();
+            stored = all.childrenWith(Tag.UNIQUE_IDENTIFIER).stream().map(TtlvItem::textValue).toList();
             assertThat(stored).containsAll(acked);
             // at most the requests in flight at the kill (one per writer) committed without their acknowledgement
             assertThat(stored.size() - acked.size()).isBetween(0, writers.size());
@@ -104,5 +112,19 @@ class ServerCrashTest {
                 c.ok(V, Operation.GET, withUid(uid));
             }
         }
+        // every stored object has the record of its Create, committed with it; the chain survived the kill
+        Map<String, Integer> created = new HashMap<>();
+        AuditVerifier verifier = new AuditVerifier();
+        try (SqliteAuditLog log = SqliteAuditLog.open(dir.resolve("keyhold.db"))) {
+            Optional<AuditChain.Head> head = log.scan(r -> {
+                if ("Create".equals(r.event().operation()) && "Success".equals(r.event().resultStatus())) {
+                    r.event().uniqueIdentifiers().forEach(uid -> created.merge(uid, 1, Integer::sum));
+                }
+                return verifier.accept(r);
+            });
+            assertThat(verifier.finish(head).problem()).isEmpty();
+        }
+        assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(stored);
+        assertThat(created.values()).allMatch(n -> n == 1);
     }
 }
