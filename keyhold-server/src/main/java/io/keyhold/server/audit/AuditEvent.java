@@ -38,12 +38,13 @@ public record AuditEvent(Instant time, String identity, String sourceAddress, St
      */
     public static AuditEvent change(Instant time, String actor, String source, String operation, List<String> objects) {
         List<String> distinct = objects.stream().distinct().toList();
-        return new AuditEvent(time.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), actor, source, null, operation,
+        return new AuditEvent(time, actor, source, null, operation,
                 distinct.subList(0, Math.min(distinct.size(), MAX_IDENTIFIERS)), distinct.size(), "Success", null);
     }
 
+    /** The time is kept to the millisecond, as stored and hashed. */
     public AuditEvent {
-        Objects.requireNonNull(time, "time");
+        time = Objects.requireNonNull(time, "time").truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(sourceAddress, "sourceAddress");
         uniqueIdentifiers = List.copyOf(uniqueIdentifiers);
