@@ -175,7 +175,8 @@ final class AuditCommand implements Callable<Integer> {
 
         private static void table(List<AuditRecord> records, PrintWriter out) {
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"SEQ", "TIME", "IDENTITY", "SOURCE", "VERSION", "OPERATION", "STATUS", "REASON", "OBJECTS"});
+            rows.add(new String[] {"SEQ", "TIME", "IDENTITY", "SOURCE", "VERSION", "OPERATION", "STATUS", "REASON",
+                    "OBJECTS", "DETAIL"});
             for (AuditRecord r : records) {
                 AuditEvent e = r.event();
                 String objects = String.join(",", e.uniqueIdentifiers());
@@ -184,7 +185,7 @@ final class AuditCommand implements Callable<Integer> {
                 }
                 rows.add(new String[] {Long.toString(r.sequence()), DateTimeFormatter.ISO_INSTANT.format(e.time()),
                         e.identity(), e.sourceAddress(), dash(e.protocolVersion()), dash(e.operation()), e.resultStatus(),
-                        dash(e.resultReason()), dash(objects.isEmpty() ? null : objects)});
+                        dash(e.resultReason()), dash(objects.isEmpty() ? null : objects), dash(e.detail())});
             }
             int[] width = new int[rows.get(0).length];
             for (String[] row : rows) {
@@ -235,6 +236,7 @@ final class AuditCommand implements Callable<Integer> {
                 g.writeNumberField("object_count", e.objectCount());
                 g.writeStringField("result_status", e.resultStatus());
                 g.writeStringField("result_reason", e.resultReason());
+                g.writeStringField("detail", e.detail());
                 g.writeStringField("previous_hash", HexFormat.of().formatHex(r.previousHash()));
                 g.writeStringField("hash", HexFormat.of().formatHex(r.hash()));
                 g.writeEndObject();

@@ -64,17 +64,18 @@ class AuditCommandTest {
             a.store().appendAudit(List.of(
                     event("2026-01-01T10:00:00Z", "client1", "Create", "Success", null, "key-1"),
                     event("2026-01-01T10:00:01Z", "client1", "Get", "Success", null, "key-1"),
-                    event("2026-01-02T09:00:00Z", "client2", "Get", "Operation Failed", "Item Not Found"),
+                    new AuditEvent(Instant.parse("2026-01-02T09:00:00Z"), "client2", "127.0.0.1:1", "2.1", "Get",
+                            List.of(), 0, "Operation Failed", "Item Not Found", AuditEvent.ACCESS_DENIED),
                     event("2026-01-02T09:30:00Z", "client2", "Locate", "Success", null, "key-1", "key-2"),
                     event("2026-01-03T00:00:00Z", "client1", "Destroy", "Success", null, "key-1"),
                     new AuditEvent(Instant.parse("2026-01-03T00:00:01Z"), "client2", "127.0.0.1:2", null, null, List.of(),
-                            0, "Operation Failed", "Invalid Message")), true);
+                            0, "Operation Failed", "Invalid Message", null)), true);
         }
     }
 
     private static AuditEvent event(String time, String identity, String op, String status, String reason, String... uids) {
         return new AuditEvent(Instant.parse(time), identity, "127.0.0.1:1", "2.1", op, List.of(uids),
-                uids.length + (op.equals("Locate") ? 10 : 0), status, reason);
+                uids.length + (op.equals("Locate") ? 10 : 0), status, reason, null);
     }
 
     private Path database() {
@@ -120,6 +121,20 @@ class AuditCommandTest {
         CliRun r = audit("verify");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("broken at record 4", "changed");
+    }
+
+    @Test
+    void verify_editedOrRemovedDetail_namesTheRecord() throws Exception {
+        sql("UPDATE audit_record SET detail = NULL WHERE sequence = 3");
+        CliRun removed = audit("verify");
+        assertThat(removed.exitCode()).isEqualTo(1);
+        assertThat(removed.stderr()).contains("broken at record 3", "changed");
+
+        sql("UPDATE audit_record SET detail = 'access denied' WHERE sequence = 3",
+                "UPDATE audit_record SET detail = 'access denied' WHERE sequence = 2");
+        CliRun added = audit("verify");
+        assertThat(added.exitCode()).isEqualTo(1);
+        assertThat(added.stderr()).contains("broken at record 2", "changed");
     }
 
     @Test
@@ -188,8 +203,12 @@ class AuditCommandTest {
         assertThat(fourth.get("object_count").asLong()).isEqualTo(12);
         assertThat(fourth.get("result_status").asText()).isEqualTo("Success");
         assertThat(fourth.get("result_reason").isNull()).isTrue();
+        assertThat(fourth.get("detail").isNull()).isTrue();
         assertThat(fourth.get("previous_hash").asText()).isEqualTo(json.readTree(lines[2]).get("hash").asText());
         assertThat(fourth.get("hash").asText()).hasSize(64);
+        JsonNode denied = json.readTree(lines[2]);
+        assertThat(denied.get("result_reason").asText()).isEqualTo("Item Not Found");
+        assertThat(denied.get("detail").asText()).isEqualTo("access denied");
         JsonNode refused = json.readTree(lines[5]);
         assertThat(refused.get("operation").isNull()).isTrue();
         assertThat(refused.get("protocol_version").isNull()).isTrue();
@@ -213,9 +232,11 @@ class AuditCommandTest {
         CliRun r = audit("query", "--identity", "client2");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         String[] lines = r.stdout().split("\n");
-        assertThat(lines[0]).startsWith("SEQ").contains("TIME", "IDENTITY", "OPERATION", "STATUS", "REASON", "OBJECTS");
-        assertThat(lines[1]).contains("2026-01-02T09:00:00Z", "client2", "Get", "Operation Failed", "Item Not Found");
-        assertThat(lines[2]).contains("Locate", "key-1,key-2,... (12 in all)");
+        assertThat(lines[0]).startsWith("SEQ").contains("TIME", "IDENTITY", "OPERATION", "STATUS", "REASON", "OBJECTS")
+                .endsWith("DETAIL");
+        assertThat(lines[1]).contains("2026-01-02T09:00:00Z", "client2", "Get", "Operation Failed", "Item Not Found")
+                .containsPattern(" -\\s+access denied$");
+        assertThat(lines[2]).contains("Locate", "key-1,key-2,... (12 in all)").endsWith(" -");
         assertThat(lines[lines.length - 1]).isEqualTo("3 record(s)");
     }
 

@@ -98,6 +98,7 @@ public final class AuditChain {
             out.writeLong(e.objectCount());
             text(out, e.resultStatus());
             text(out, e.resultReason());
+            text(out, e.detail());
             out.writeInt(previousHash.length);
             out.write(previousHash);
         } catch (IOException impossible) {

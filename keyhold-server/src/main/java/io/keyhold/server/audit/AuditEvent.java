@@ -20,11 +20,22 @@ import java.util.Objects;
  * @param objectCount       how many distinct objects the item loaded or created in all
  * @param resultStatus      the Result Status's specification name ("Success", "Operation Failed")
  * @param resultReason      the Result Reason's specification name, or null on success
+ * @param detail            a short readable note the other fields cannot carry ("access denied" for an object
+ *                          answered as missing because the client may not use it; what a grant or user change
+ *                          did), or null; never a secret, at most {@link #MAX_DETAIL_CHARS} in records the
+ *                          server writes
  */
 public record AuditEvent(Instant time, String identity, String sourceAddress, String protocolVersion, String operation,
-                         List<String> uniqueIdentifiers, long objectCount, String resultStatus, String resultReason) {
+                         List<String> uniqueIdentifiers, long objectCount, String resultStatus, String resultReason,
+                         String detail) {
     /** Most identifiers one record lists; a Locate that returns more records the count only beyond these. */
     public static final int MAX_IDENTIFIERS = 32;
+
+    /** Longest detail one record keeps; a longer one is cut and ends in "...". */
+    public static final int MAX_DETAIL_CHARS = 1024;
+
+    /** The detail of an item refused because the client may not use an object it names (answered as missing). */
+    public static final String ACCESS_DENIED = "access denied";
 
     /**
      * The record of a successful change made outside a KMIP request (for example a grant changed at the
@@ -35,11 +46,23 @@ public record AuditEvent(Instant time, String identity, String sourceAddress, St
      * @param source    where from ("local" for the command line)
      * @param operation what it was ("Grant", "Revoke Grant", "Add User")
      * @param objects   the Unique Identifiers of the objects it concerns (at most {@link #MAX_IDENTIFIERS} kept)
+     * @param detail    what changed, readably ("granted Get on object 1234 to identity client2"); never a
+     *                  password, its hash or key material (at most {@link #MAX_DETAIL_CHARS} kept)
      */
-    public static AuditEvent change(Instant time, String actor, String source, String operation, List<String> objects) {
+    public static AuditEvent change(Instant time, String actor, String source, String operation, List<String> objects,
+                                    String detail) {
         List<String> distinct = objects.stream().distinct().toList();
         return new AuditEvent(time, actor, source, null, operation,
-                distinct.subList(0, Math.min(distinct.size(), MAX_IDENTIFIERS)), distinct.size(), "Success", null);
+                distinct.subList(0, Math.min(distinct.size(), MAX_IDENTIFIERS)), distinct.size(), "Success", null,
+                clipped(detail));
+    }
+
+    /** The detail cut to {@link #MAX_DETAIL_CHARS}, ending in "..." when it was longer. */
+    static String clipped(String detail) {
+        if (detail == null || detail.length() <= MAX_DETAIL_CHARS) {
+            return detail;
+        }
+        return detail.substring(0, MAX_DETAIL_CHARS - 3) + "...";
     }
 
     /** The time is kept to the millisecond, as stored and hashed. */

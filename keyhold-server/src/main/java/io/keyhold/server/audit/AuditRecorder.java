@@ -84,7 +84,7 @@ public final class AuditRecorder {
     public void refused(RequestContext request, KmipVersion version, ResultReason reason) throws KmipException {
         store.appendAudit(List.of(new AuditEvent(now(), request.identity().name(), request.remoteAddress(),
                 version == null ? null : version.toString(), null, List.of(), 0,
-                ResultStatus.OPERATION_FAILED.specName(), reason.specName())), durableReads);
+                ResultStatus.OPERATION_FAILED.specName(), reason.specName(), null)), durableReads);
     }
 
     Instant now() {

@@ -25,6 +25,7 @@ public final class ItemAudit {
     private final Set<String> objects = new LinkedHashSet<>();
     private int committedRecords;
     private boolean pending;
+    private boolean denied;
 
     ItemAudit(AuditRecorder recorder, RequestContext request, String protocolVersion, String operation) {
         this.recorder = recorder;
@@ -77,6 +78,16 @@ public final class ItemAudit {
         return committedRecords > 0;
     }
 
+    /**
+     * The item failed because the client may not use an object it names: it is answered as if the object
+     * were missing, and its record says {@link AuditEvent#ACCESS_DENIED}.
+     */
+    public void denied() {
+        if (this != NONE) {
+            denied = true;
+        }
+    }
+
     void involved(String uniqueIdentifier) {
         if (uniqueIdentifier != null) {
             objects.add(uniqueIdentifier);
@@ -93,6 +104,6 @@ public final class ItemAudit {
             first.add(uid);
         }
         return new AuditEvent(time, request.identity().name(), request.remoteAddress(), protocolVersion, operation,
-                first, objects.size(), status, reason);
+                first, objects.size(), status, reason, denied ? AuditEvent.ACCESS_DENIED : null);
     }
 }

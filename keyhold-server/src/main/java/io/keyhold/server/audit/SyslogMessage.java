@@ -42,6 +42,7 @@ final class SyslogMessage {
         param(sb, "objects", Long.toString(e.objectCount()));
         param(sb, "status", e.resultStatus());
         param(sb, "reason", e.resultReason());
+        param(sb, "detail", e.detail());
         param(sb, "prev", r.previousHashHex());
         param(sb, "hash", r.hashHex());
         sb.append("] ");
@@ -49,6 +50,9 @@ final class SyslogMessage {
                 .append(" from ").append(e.sourceAddress()).append(": ").append(e.resultStatus());
         if (e.resultReason() != null) {
             sb.append(" (").append(e.resultReason()).append(')');
+        }
+        if (e.detail() != null) {
+            sb.append(", ").append(e.detail());
         }
         return sb.toString();
     }

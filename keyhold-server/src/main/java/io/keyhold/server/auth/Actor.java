@@ -11,6 +11,9 @@ public sealed interface Actor {
     /** How the change is attributed in logs and audit records. */
     String describe();
 
+    /** Where the change came from, for its audit record: "local" for the command line, else the client's address. */
+    String source();
+
     /** The operator running a command on the server's database, described by the local account. */
     record Operator(String account) implements Actor {
         public Operator {
@@ -26,17 +29,32 @@ public sealed interface Actor {
         public String describe() {
             return "operator " + account;
         }
+
+        @Override
+        public String source() {
+            return "local";
+        }
     }
 
-    /** An authenticated client, allowed what {@link AccessPolicy#mayManageGrants} allows. */
-    record Client(Identity identity) implements Actor {
+    /**
+     * An authenticated client, allowed what {@link AccessPolicy#mayManageGrants} allows.
+     *
+     * @param sourceAddress the client's address ("127.0.0.1:50312"), as its audit records give it
+     */
+    record Client(Identity identity, String sourceAddress) implements Actor {
         public Client {
             Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(sourceAddress, "sourceAddress");
         }
 
         @Override
         public String describe() {
             return "client " + identity.name();
+        }
+
+        @Override
+        public String source() {
+            return sourceAddress;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.keyhold.server.auth;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.StoredObject;
@@ -73,7 +74,7 @@ public final class Grants {
                     added.add(g);
                 }
             }
-            recordChange(tx, actor, "grant", added);
+            recordChange(tx, actor, Change.GRANT, added);
             return added;
         });
     }
@@ -103,7 +104,7 @@ public final class Grants {
                 throw new KmipException(ResultReason.ITEM_NOT_FOUND, "no such grant on " + describe(target) + " to "
                         + describe(grantee));
             }
-            recordChange(tx, actor, "revoke", removed);
+            recordChange(tx, actor, Change.REVOKE, removed);
             return removed;
         });
     }
@@ -153,14 +154,38 @@ public final class Grants {
 
     /**
      * THE place where a grant or revoke is recorded: called inside the change's own write transaction, after
-     * the change, with the grants actually added or removed. The audit record belongs here, written through
-     * {@code tx} so that it commits or rolls back with the change.
+     * the change, with the grants actually added or removed (all on one target, to one grantee). The audit
+     * record is appended through {@code tx}, so it commits or rolls back with the change; a grant that
+     * already existed changes nothing and gets no record.
      */
-    private void recordChange(WriteTransaction tx, Actor actor, String change, List<Grant> grants) {
-        for (Grant g : grants) {
-            LOG.info("{} by {}: {} on {} {} to {} {}", change, actor.describe(), g.operation(),
-                    g.targetKind() == Grant.TargetKind.OBJECT ? "object" : "object group", g.target(),
-                    g.granteeKind() == Grant.GranteeKind.IDENTITY ? "identity" : "group", g.grantee());
+    private void recordChange(WriteTransaction tx, Actor actor, Change change, List<Grant> grants) {
+        if (grants.isEmpty()) {
+            return;
+        }
+        Grant first = grants.get(0);
+        Target target = new Target(first.targetKind(), first.target());
+        Grantee grantee = new Grantee(first.granteeKind(), first.grantee());
+        String operations = String.join(", ", grants.stream()
+                .map(g -> g.operation().equals(Grant.ALL_OPERATIONS) ? "all operations" : g.operation()).toList());
+        String detail = change.verb + " " + operations + " on " + describe(target) + change.preposition + describe(grantee);
+        LOG.info("{} by {}", detail, actor.describe());
+        tx.appendAudit(AuditEvent.change(clock.instant(), actor.describe(), actor.source(), change.operation,
+                target.kind() == Grant.TargetKind.OBJECT ? List.of(target.name()) : List.of(), detail));
+    }
+
+    /** A change of grants as its audit record names it. */
+    private enum Change {
+        GRANT("Grant", "granted", " to "),
+        REVOKE("Revoke Grant", "revoked", " from ");
+
+        final String operation;
+        final String verb;
+        final String preposition;
+
+        Change(String operation, String verb, String preposition) {
+            this.operation = operation;
+            this.verb = verb;
+            this.preposition = preposition;
         }
     }
 

@@ -2,6 +2,7 @@ package io.keyhold.server.auth;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.WriteTransaction;
 import java.time.Clock;
@@ -57,7 +58,8 @@ public final class Users {
                         + " already exists (use --replace to set a new password)");
             }
             boolean existed = tx.putUser(username, hash, now);
-            recordChange(tx, actor, existed ? "password changed" : "user added", username);
+            recordChange(tx, actor, existed ? "Change Password" : "Add User", existed
+                    ? "password of user " + printable(username) + " changed" : "user " + printable(username) + " added");
             return null;
         });
     }
@@ -73,7 +75,7 @@ public final class Users {
             if (!tx.deleteUser(username)) {
                 throw new KmipException(ResultReason.ITEM_NOT_FOUND, "no user " + printable(username));
             }
-            recordChange(tx, actor, "user removed", username);
+            recordChange(tx, actor, "Remove User", "user " + printable(username) + " removed");
             return null;
         });
     }
@@ -85,11 +87,12 @@ public final class Users {
 
     /**
      * THE place where a user change (added, password changed, removed) is recorded: called inside the
-     * change's own write transaction. The audit record belongs here, written through {@code tx} so that it
-     * commits or rolls back with the change. Never given the password or its hash.
+     * change's own write transaction, whose audit record is appended through {@code tx} so that it commits
+     * or rolls back with the change. Never given the password or its hash.
      */
-    private void recordChange(WriteTransaction tx, Actor actor, String change, String username) {
-        LOG.info("{} by {}: {}", change, actor.describe(), printable(username));
+    private void recordChange(WriteTransaction tx, Actor actor, String operation, String detail) {
+        LOG.info("{} by {}", detail, actor.describe());
+        tx.appendAudit(AuditEvent.change(clock.instant(), actor.describe(), actor.source(), operation, List.of(), detail));
     }
 
     private void checkAllowed(Actor actor) throws KmipException {

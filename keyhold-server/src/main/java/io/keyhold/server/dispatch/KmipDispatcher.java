@@ -21,6 +21,7 @@ import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.audit.AuditRecorder;
 import io.keyhold.server.audit.ItemAudit;
+import io.keyhold.server.auth.AccessDenied;
 import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.auth.PasswordAuthentication;
@@ -446,6 +447,9 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             TtlvItem payload = handler.handle(oc, item.payload());
             return new ResponseBatchItem(opField, ubid, ResultStatus.SUCCESS.value(), null, null, null, payload, null);
         } catch (KmipException e) {
+            if (e instanceof AccessDenied) {
+                audit.denied(); // answered as missing; only the record tells
+            }
             return failed(opField, ubid, e.reason(), e.getMessage(), version);
         } catch (RuntimeException e) {
             String ref = reference();

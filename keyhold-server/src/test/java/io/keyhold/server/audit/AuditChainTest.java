@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class AuditChainTest {
     private static AuditEvent event(String identity, String source, List<String> uids) {
         return new AuditEvent(Instant.ofEpochMilli(1_700_000_000_123L), identity, source, "1.4", "Get", uids, uids.size(),
-                "Success", null);
+                "Success", null, null);
     }
 
     @Test
@@ -32,13 +32,17 @@ class AuditChainTest {
                 AuditChain.hash(2, base, AuditChain.GENESIS_BYTES),
                 AuditChain.hash(1, base, new byte[32]),
                 AuditChain.hash(1, new AuditEvent(base.time().plusMillis(1), "client1", "127.0.0.1:1", "1.4", "Get",
-                        List.of("a"), 1, "Success", null), AuditChain.GENESIS_BYTES),
+                        List.of("a"), 1, "Success", null, null), AuditChain.GENESIS_BYTES),
                 AuditChain.hash(1, new AuditEvent(base.time(), "client1", "127.0.0.1:1", null, "Get", List.of("a"), 1,
-                        "Success", null), AuditChain.GENESIS_BYTES),
+                        "Success", null, null), AuditChain.GENESIS_BYTES),
                 AuditChain.hash(1, new AuditEvent(base.time(), "client1", "127.0.0.1:1", "1.4", "Get", List.of("a"), 2,
-                        "Success", null), AuditChain.GENESIS_BYTES),
+                        "Success", null, null), AuditChain.GENESIS_BYTES),
                 AuditChain.hash(1, new AuditEvent(base.time(), "client1", "127.0.0.1:1", "1.4", "Get", List.of("a"), 1,
-                        "Success", "Item Not Found"), AuditChain.GENESIS_BYTES));
+                        "Success", "Item Not Found", null), AuditChain.GENESIS_BYTES),
+                AuditChain.hash(1, new AuditEvent(base.time(), "client1", "127.0.0.1:1", "1.4", "Get", List.of("a"), 1,
+                        "Success", null, "access denied"), AuditChain.GENESIS_BYTES),
+                AuditChain.hash(1, new AuditEvent(base.time(), "client1", "127.0.0.1:1", "1.4", "Get", List.of("a"), 1,
+                        "Success", null, ""), AuditChain.GENESIS_BYTES));
         for (byte[] v : variants) {
             assertThat(v).isNotEqualTo(h);
         }
@@ -52,6 +56,17 @@ class AuditChainTest {
         byte[] d = AuditChain.hash(1, event("a", "b", List.of("xy")), AuditChain.GENESIS_BYTES);
         assertThat(a).isNotEqualTo(b);
         assertThat(c).isNotEqualTo(d);
+        byte[] e = AuditChain.hash(1, withReasonAndDetail("Item Not Found", "x"), AuditChain.GENESIS_BYTES);
+        byte[] f = AuditChain.hash(1, withReasonAndDetail("Item Not Foundx", null), AuditChain.GENESIS_BYTES);
+        byte[] g = AuditChain.hash(1, withReasonAndDetail("Item Not Found", ""), AuditChain.GENESIS_BYTES);
+        byte[] h = AuditChain.hash(1, withReasonAndDetail("Item Not Found", null), AuditChain.GENESIS_BYTES);
+        assertThat(List.of(e, f, g, h)).as("reason and detail cannot shift into each other; absent is not empty")
+                .extracting(java.util.HexFormat.of()::formatHex).doesNotHaveDuplicates();
+    }
+
+    private static AuditEvent withReasonAndDetail(String reason, String detail) {
+        return new AuditEvent(Instant.ofEpochMilli(1_700_000_000_123L), "a", "b", "1.4", "Get", List.of(), 0,
+                "Operation Failed", reason, detail);
     }
 
     @Test
@@ -62,12 +77,22 @@ class AuditChainTest {
             many.add("u" + i);
         }
         AuditEvent e = AuditEvent.change(Instant.parse("2026-05-01T00:00:00.123456Z"), "operator alice", "local",
-                "Grant", many);
+                "Grant", many, "granted Get on object group g to identity bob");
         assertThat(e.time()).isEqualTo(Instant.parse("2026-05-01T00:00:00.123Z"));
         assertThat(e.protocolVersion()).isNull();
         assertThat(e.resultStatus()).isEqualTo("Success");
         assertThat(e.uniqueIdentifiers()).hasSize(AuditEvent.MAX_IDENTIFIERS).doesNotHaveDuplicates();
         assertThat(e.objectCount()).isEqualTo(AuditEvent.MAX_IDENTIFIERS + 5);
+        assertThat(e.detail()).isEqualTo("granted Get on object group g to identity bob");
+    }
+
+    @Test
+    void change_longDetail_isCutToTheLimitAndSaysSo() {
+        String longDetail = "granted " + "Get, ".repeat(AuditEvent.MAX_DETAIL_CHARS) + "Encrypt";
+        AuditEvent e = AuditEvent.change(Instant.EPOCH, "operator alice", "local", "Grant", List.of(), longDetail);
+        assertThat(e.detail()).hasSize(AuditEvent.MAX_DETAIL_CHARS).startsWith("granted Get, Get").endsWith("...");
+        String fits = "x".repeat(AuditEvent.MAX_DETAIL_CHARS);
+        assertThat(AuditEvent.change(Instant.EPOCH, "a", "local", "Grant", List.of(), fits).detail()).isEqualTo(fits);
     }
 
     private static List<AuditRecord> chain(int n) {

@@ -59,9 +59,9 @@ class SyslogForwarderTest {
         AuditChain.Head head = AuditChain.GENESIS;
         List<AuditRecord> out = new ArrayList<>();
         AuditEvent ok = new AuditEvent(Instant.parse("2026-04-01T10:00:00.250Z"), "client1", "127.0.0.1:5000", "1.4",
-                "Create", List.of("uid-1"), 1, "Success", null);
+                "Create", List.of("uid-1"), 1, "Success", null, null);
         AuditEvent failed = new AuditEvent(Instant.parse("2026-04-01T10:00:01Z"), "cn=\"odd]\\name\"", "127.0.0.1:5001",
-                "2.1", "Get", List.of("uid-2", "uid-3"), 7, "Operation Failed", "Item Not Found");
+                "2.1", "Get", List.of("uid-2", "uid-3"), 7, "Operation Failed", "Item Not Found", "access \"denied\"]");
         for (AuditEvent e : List.of(ok, failed)) {
             AuditRecord r = head.next(e);
             out.add(r);
@@ -90,6 +90,7 @@ class SyslogForwarderTest {
         assertThat(first.all("uid")).containsExactly("uid-1");
         assertThat(first.param("status")).isEqualTo("Success");
         assertThat(first.param("reason")).isNull();
+        assertThat(first.param("detail")).isNull();
         assertThat(first.param("hash")).isEqualTo(sent.get(0).hashHex());
         assertThat(first.param("prev")).isEqualTo(sent.get(0).previousHashHex());
 
@@ -99,6 +100,8 @@ class SyslogForwarderTest {
         assertThat(second.all("uid")).containsExactly("uid-2", "uid-3");
         assertThat(second.param("objects")).isEqualTo("7");
         assertThat(second.param("reason")).isEqualTo("Item Not Found");
+        assertThat(second.param("detail")).isEqualTo("access \"denied\"]");
+        assertThat(second.msg()).endsWith("Operation Failed (Item Not Found), access \"denied\"]");
         assertThat(second.param("prev")).isEqualTo(first.param("hash"));
     }
 

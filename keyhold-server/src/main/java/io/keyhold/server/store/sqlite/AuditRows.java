@@ -50,8 +50,8 @@ final class AuditRows {
     AuditRecord append(Connection c, AuditEvent e) throws SQLException {
         AuditRecord r = head.next(e);
         try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_record (sequence, time_millis, identity,"
-                + " source_address, protocol_version, operation, object_count, result_status, result_reason,"
-                + " previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " source_address, protocol_version, operation, object_count, result_status, result_reason, detail,"
+                + " previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             p.setLong(1, r.sequence());
             p.setLong(2, e.time().toEpochMilli());
             p.setString(3, e.identity());
@@ -61,8 +61,9 @@ final class AuditRows {
             p.setLong(7, e.objectCount());
             p.setString(8, e.resultStatus());
             setText(p, 9, e.resultReason());
-            p.setBytes(10, r.previousHash());
-            p.setBytes(11, r.hash());
+            setText(p, 10, e.detail());
+            p.setBytes(11, r.previousHash());
+            p.setBytes(12, r.hash());
             p.executeUpdate();
         }
         if (!e.uniqueIdentifiers().isEmpty()) {

@@ -24,7 +24,8 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteAuditLog implements AutoCloseable {
     private static final String COLUMNS = "r.sequence, r.time_millis, r.identity, r.source_address, r.protocol_version,"
-            + " r.operation, r.object_count, r.result_status, r.result_reason, r.previous_hash, r.hash";
+            + " r.operation, r.object_count, r.result_status, r.result_reason, r.detail, r.previous_hash,"
+            + " r.hash";
 
     private final Connection connection;
     private final Path file;
@@ -191,11 +192,12 @@ public final class SqliteAuditLog implements AutoCloseable {
             long count = rs.getLong(7);
             String status = rs.getString(8);
             String reason = rs.getString(9);
-            byte[] previous = rs.getBytes(10);
-            byte[] hash = rs.getBytes(11);
+            String detail = rs.getString(10);
+            byte[] previous = rs.getBytes(11);
+            byte[] hash = rs.getBytes(12);
             List<String> uids = new ArrayList<>();
             do {
-                String uid = rs.getString(12);
+                String uid = rs.getString(13);
                 if (uid != null) {
                     uids.add(uid);
                 }
@@ -203,7 +205,7 @@ public final class SqliteAuditLog implements AutoCloseable {
             } while (more && rs.getLong(1) == seq);
             // taken exactly as stored, so that the hash check sees any change
             AuditEvent e = new AuditEvent(Instant.ofEpochMilli(time), nonNull(identity), nonNull(source), version,
-                    operation, uids, count, nonNull(status), reason);
+                    operation, uids, count, nonNull(status), reason, detail);
             return new AuditRecord(seq, e, fixed(previous), fixed(hash));
         }
 

@@ -11,6 +11,7 @@ CREATE TABLE audit_record (
     object_count     INTEGER NOT NULL,           -- distinct objects involved; audit_object lists the first ones
     result_status    TEXT    NOT NULL,
     result_reason    TEXT,
+    detail           TEXT,                       -- a short readable note ("access denied"); never a secret
     previous_hash    BLOB    NOT NULL,           -- the hash of record sequence - 1 (the genesis value for 1)
     hash             BLOB    NOT NULL,
     UNIQUE (previous_hash)                       -- a record has one successor: no fork of the chain

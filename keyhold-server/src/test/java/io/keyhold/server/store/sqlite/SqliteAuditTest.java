@@ -56,7 +56,7 @@ class SqliteAuditTest {
     private static AuditEvent event(String operation, String... uids) {
         // nanoseconds on purpose: the record keeps milliseconds, as stored, so the chain verifies when read back
         return new AuditEvent(Instant.parse("2026-02-01T00:00:00.001999999Z"), "client1", "127.0.0.1:9", "2.1", operation,
-                List.of(uids), uids.length, "Success", null);
+                List.of(uids), uids.length, "Success", null, null);
     }
 
     private List<AuditRecord> stored() {
@@ -167,6 +167,21 @@ class SqliteAuditTest {
         AuditVerifier.Result result = verify();
         assertThat(result.problem()).isEmpty();
         assertThat(result.head()).isEqualTo(AuditChain.Head.of(records.get(2)));
+    }
+
+    @Test
+    void detail_storedAndReadBackAsWritten_absentStaysAbsent_andTheChainVerifies() throws Exception {
+        AuditEvent denied = new AuditEvent(Instant.parse("2026-02-01T00:00:01Z"), "client2", "127.0.0.1:9", "2.1", "Get",
+                List.of("k-1"), 1, "Operation Failed", "Item Not Found", AuditEvent.ACCESS_DENIED);
+        AuditEvent empty = new AuditEvent(Instant.parse("2026-02-01T00:00:02Z"), "client2", "127.0.0.1:9", "2.1", "Get",
+                List.of(), 0, "Success", null, "");
+        try (SqliteObjectStore store = SqliteObjectStore.open(db(), TestMasterKeys.ephemeral())) {
+            store.appendAudit(List.of(denied, event("Get", "k-2"), empty), true);
+        }
+        assertThat(stored()).extracting(r -> r.event().detail()).containsExactly("access denied", null, "");
+        assertThat(stored().get(0).event()).isEqualTo(denied);
+        assertThat(verify().problem()).isEmpty();
+        assertThat(verify().verified()).isEqualTo(3);
     }
 
     @Test
