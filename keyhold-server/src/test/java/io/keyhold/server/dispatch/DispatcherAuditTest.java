@@ -56,8 +56,15 @@ class DispatcherAuditTest {
         return sendWith(header(v, items.length), items);
     }
 
+    private final RequestContext client2 = new RequestContext(new io.keyhold.server.auth.Identity("client2"),
+            "192.0.2.8:40200", new ConnectionSession());
+
     private ResponseMessage sendWith(io.keyhold.protocol.message.RequestHeader h, RequestBatchItem... items) {
-        return DispatcherFixture.decode(assembly.processor().process(DispatcherFixture.encode(h, List.of(items)), client));
+        return sendAs(client, h, items);
+    }
+
+    private ResponseMessage sendAs(RequestContext who, io.keyhold.protocol.message.RequestHeader h, RequestBatchItem... items) {
+        return DispatcherFixture.decode(assembly.processor().process(DispatcherFixture.encode(h, List.of(items)), who));
     }
 
     private static RequestBatchItem request(Operation op, TtlvItem payload) {
@@ -107,6 +114,7 @@ class DispatcherAuditTest {
                     .isEqualTo(ResultStatus.fromValue(r.resultStatus()).orElseThrow().specName());
             assertThat(e.resultReason()).as(op.specName()).isEqualTo(r.resultReason() == null ? null
                     : ResultReason.fromValue(r.resultReason()).orElseThrow().specName());
+            assertThat(e.detail()).as(op.specName() + ": no object of another client is involved").isNull();
             checked++;
         }
         assertThat(checked).isGreaterThan(40);
@@ -221,6 +229,83 @@ class DispatcherAuditTest {
         assertThat(last().resultReason()).isEqualTo("Operation Not Supported");
         assertThat(records()).hasSize(3);
         assertChainIntact();
+    }
+
+    @Test
+    void get_anotherClientsObject_answeredAsMissing_recordSaysAccessDenied() {
+        String uid = create(V14);
+        ResponseBatchItem denied = DispatcherFixture.only(sendAs(client2, header(V14, 1),
+                request(Operation.GET, withUid(uid))));
+        AuditEvent deniedRecord = last();
+        ResponseBatchItem missing = DispatcherFixture.only(sendAs(client2, header(V14, 1),
+                request(Operation.GET, withUid(NO_SUCH))));
+        AuditEvent missingRecord = last();
+
+        assertThat(denied.resultStatus()).isEqualTo(ResultStatus.OPERATION_FAILED.value());
+        assertThat(denied.resultReason()).isEqualTo(ResultReason.ITEM_NOT_FOUND.value());
+        assertThat(denied.resultMessage()).as("the answer does not tell a denial from a missing object")
+                .isEqualTo(missing.resultMessage().replace(NO_SUCH, uid));
+        assertThat(denied.payload()).isEqualTo(missing.payload());
+
+        assertThat(deniedRecord.identity()).isEqualTo("client2");
+        assertThat(deniedRecord.sourceAddress()).isEqualTo("192.0.2.8:40200");
+        assertThat(deniedRecord.operation()).isEqualTo("Get");
+        assertThat(deniedRecord.resultStatus()).isEqualTo("Operation Failed");
+        assertThat(deniedRecord.resultReason()).isEqualTo("Item Not Found");
+        assertThat(deniedRecord.detail()).isEqualTo(AuditEvent.ACCESS_DENIED);
+        assertThat(deniedRecord.uniqueIdentifiers()).containsExactly(uid);
+
+        assertThat(missingRecord.resultReason()).isEqualTo("Item Not Found");
+        assertThat(missingRecord.detail()).isNull();
+        assertThat(missingRecord.uniqueIdentifiers()).isEmpty();
+        assertThat(records()).hasSize(3);
+        assertChainIntact();
+    }
+
+    @Test
+    void destroy_anotherClientsObject_deniedInsideTheWriteTransaction_recordSaysAccessDenied() throws Exception {
+        String uid = create(V14);
+        ResponseBatchItem r = DispatcherFixture.only(sendAs(client2, header(V14, 1),
+                request(Operation.DESTROY, withUid(uid))));
+        assertThat(r.resultReason()).isEqualTo(ResultReason.ITEM_NOT_FOUND.value());
+        boolean present = store.read(tx -> tx.get(uid).isPresent());
+        assertThat(present).isTrue();
+        assertThat(records()).hasSize(2);
+        assertThat(last().operation()).isEqualTo("Destroy");
+        assertThat(last().resultStatus() + "/" + last().resultReason() + "/" + last().detail())
+                .isEqualTo("Operation Failed/Item Not Found/access denied");
+        assertChainIntact();
+    }
+
+    @Test
+    void undoBatch_deniedItem_itsRecordSaysAccessDenied_theUndoneItemsDoNot() {
+        String uid = create(V14);
+        ResponseMessage m = sendAs(client2, DispatcherFixture.header(V14, 2, null, null, null,
+                        BatchErrorContinuationOption.UNDO.value()),
+                request(Operation.CREATE, createAes(V14, 256)), request(Operation.GET, withUid(uid)));
+        assertThat(m.batchItems().get(1).resultReason()).isEqualTo(ResultReason.ITEM_NOT_FOUND.value());
+        assertThat(records().subList(1, records().size())).extracting(r -> r.event().operation() + "/"
+                + r.event().resultStatus() + "/" + r.event().detail())
+                .containsExactly("Create/Operation Undone/null", "Get/Operation Failed/access denied");
+        assertChainIntact();
+    }
+
+    @Test
+    void handlerDeniedInsideItsWrite_recordSaysAccessDenied_andTheChangeIsGone() {
+        try (DispatcherFixture f = new DispatcherFixture(List.of(TestHandlers.handler(Operation.CREATE, (context, p) -> {
+            context.write(tx -> {
+                tx.insert(DispatcherFixture.key("k-3", context.identity().name()));
+                throw io.keyhold.server.auth.AccessDenied.itemNotFound("no object with Unique Identifier k-9", "k-9");
+            });
+            return TtlvItem.structure(Tag.RESPONSE_PAYLOAD);
+        })))) {
+            ResponseBatchItem r = DispatcherFixture.only(f.send(V14, item(Operation.CREATE)));
+            assertThat(r.resultReason()).isEqualTo(ResultReason.ITEM_NOT_FOUND.value());
+            assertThat(r.resultMessage()).isEqualTo("no object with Unique Identifier k-9");
+            assertThat(f.exists("k-3")).isFalse();
+            assertThat(f.store.auditRecords()).extracting(a -> a.event().resultStatus() + "/" + a.event().resultReason()
+                    + "/" + a.event().detail()).containsExactly("Operation Failed/Item Not Found/access denied");
+        }
     }
 
     @Test
