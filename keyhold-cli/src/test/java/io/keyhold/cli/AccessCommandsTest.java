@@ -7,15 +7,18 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ServerAssembly;
+import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.auth.PasswordHashes;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.pki.DevPki;
 import io.keyhold.server.security.Pkcs12MasterKey;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.sqlite.SqliteAuditLog;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,6 +83,33 @@ class AccessCommandsTest {
         return CliRun.run(stdin, all);
     }
 
+    /** Every audit record of the database, in chain order. */
+    private List<AuditEvent> records() {
+        try (SqliteAuditLog log = SqliteAuditLog.open(dir.resolve("data").resolve("keyhold.db"))) {
+            List<AuditEvent> out = new ArrayList<>();
+            log.scan(r -> out.add(r.event()));
+            return out;
+        }
+    }
+
+    private void assertAuditVerifies(int records) {
+        CliRun verify = run("", "audit", "verify");
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(verify.stdout()).contains("verified " + records + " audit record(s)");
+    }
+
+    private static void assertChange(AuditEvent e, String operation, List<String> objects, String detail) {
+        assertThat(e.identity()).isEqualTo("operator " + System.getProperty("user.name"));
+        assertThat(e.sourceAddress()).isEqualTo("local");
+        assertThat(e.protocolVersion()).isNull();
+        assertThat(e.operation()).isEqualTo(operation);
+        assertThat(e.uniqueIdentifiers()).isEqualTo(objects);
+        assertThat(e.objectCount()).isEqualTo(objects.size());
+        assertThat(e.resultStatus()).isEqualTo("Success");
+        assertThat(e.resultReason()).isNull();
+        assertThat(e.detail()).isEqualTo(detail);
+    }
+
     private static void failsWith(CliRun r, int exit, String line) {
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(exit);
         assertThat(r.stderr()).isEqualTo(line + System.lineSeparator());
@@ -108,6 +138,68 @@ class AccessCommandsTest {
                 .containsExactly("revoked Get Attributes on object key-1 to identity client2");
         failsWith(run("", "grant", "remove", "--object", "key-1", "--to", "client2"), 1,
                 "keyhold grant remove: no such grant on object key-1 to identity client2");
+    }
+
+    @Test
+    void grant_addAndRemove_eachLeavesOneAuditRecord_andTheChainVerifies() {
+        assertThat(records()).isEmpty();
+        assertThat(run("", "grant", "add", "--object", "key-1", "--to", "client2", "--operations", "get").exitCode()).isZero();
+        assertThat(records()).hasSize(1);
+        assertChange(records().get(0), "Grant", List.of("key-1"), "granted Get on object key-1 to identity client2");
+
+        assertThat(run("", "grant", "add", "--group", "finance", "--to-group", "ops", "--operations", "all").exitCode())
+                .isZero();
+        assertThat(records()).hasSize(2);
+        assertChange(records().get(1), "Grant", List.of(), "granted all operations on object group finance to group ops");
+
+        assertThat(run("", "grant", "add", "--object", "key-1", "--to", "client2", "--operations", "get").stdout())
+                .startsWith("nothing to do");
+        assertThat(records()).as("a grant that already existed changes nothing").hasSize(2);
+
+        assertThat(run("", "grant", "remove", "--object", "key-1", "--to", "client2").exitCode()).isZero();
+        assertThat(records()).hasSize(3);
+        assertChange(records().get(2), "Revoke Grant", List.of("key-1"), "revoked Get on object key-1 from identity client2");
+        assertAuditVerifies(3);
+    }
+
+    @Test
+    void grant_refused_leavesNoAuditRecordAndNoGrant() {
+        assertThat(run("", "grant", "add", "--object", "nope", "--to", "client2", "--operations", "get").exitCode())
+                .isEqualTo(1);
+        assertThat(run("", "grant", "add", "--object", "key-1", "--to", "client2", "--operations", "teleport").exitCode())
+                .isEqualTo(1);
+        assertThat(run("", "grant", "remove", "--object", "key-1", "--to", "client2").exitCode()).isEqualTo(1);
+        assertThat(run("", "grant", "list").stdout()).isEmpty();
+        assertThat(records()).isEmpty();
+        assertAuditVerifies(0);
+    }
+
+    @Test
+    void user_addReplaceRemove_eachLeavesOneAuditRecord_neverThePasswordOrItsHash() throws Exception {
+        assertThat(run("correct horse battery\n", "user", "add", "svc-backup").exitCode()).isZero();
+        assertThat(records()).hasSize(1);
+        assertChange(records().get(0), "Add User", List.of(), "user svc-backup added");
+
+        assertThat(run("new one\n", "user", "add", "svc-backup", "--replace").exitCode()).isZero();
+        assertThat(records()).hasSize(2);
+        assertChange(records().get(1), "Change Password", List.of(), "password of user svc-backup changed");
+        String hash;
+        try (SqliteObjectStore store = open()) {
+            hash = store.read(tx -> tx.passwordHash("svc-backup")).orElseThrow();
+        }
+
+        assertThat(run("other\n", "user", "add", "svc-backup").exitCode()).isEqualTo(1);
+        assertThat(run("", "user", "remove", "nobody").exitCode()).isEqualTo(1);
+        assertThat(records()).as("refused user changes leave no record").hasSize(2);
+
+        assertThat(run("", "user", "remove", "svc-backup").exitCode()).isZero();
+        assertThat(records()).hasSize(3);
+        assertChange(records().get(2), "Remove User", List.of(), "user svc-backup removed");
+
+        String export = run("", "audit", "export").stdout();
+        assertThat(export.lines()).hasSize(3);
+        assertThat(export).doesNotContain("horse", "new one", "other", hash, "argon2");
+        assertAuditVerifies(3);
     }
 
     @Test
