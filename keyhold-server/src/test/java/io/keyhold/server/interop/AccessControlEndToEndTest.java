@@ -26,6 +26,9 @@ import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ServerAssembly;
+import io.keyhold.server.audit.AuditChain;
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.audit.AuditVerifier;
 import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.auth.Actor;
 import io.keyhold.server.auth.Grants;
@@ -34,13 +37,16 @@ import io.keyhold.server.auth.Users;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.store.Grant.GranteeKind;
 import io.keyhold.server.store.Grant.TargetKind;
+import io.keyhold.server.store.sqlite.SqliteAuditLog;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -118,9 +124,12 @@ class AccessControlEndToEndTest {
 
     @Test
     void otherClientsObject_isAnsweredAsMissing_untilGranted_andAgainAfterRevoke() throws Exception {
+        Path database;
+        String key;
         try (LiveServer server = LiveServer.start(dir);
              KmipTestClient c1 = server.client("client1"); KmipTestClient c2 = server.client("client2")) {
-            String key = create(c1, name("acl-e2e-key"));
+            database = server.config().storage().database();
+            key = create(c1, name("acl-e2e-key"));
 
             answersAsMissing(c2, Operation.GET, key, u -> withUid(u));
             answersAsMissing(c2, Operation.GET_ATTRIBUTES, key, u -> getAttributes(V14, u, "State"));
@@ -144,6 +153,26 @@ class AccessControlEndToEndTest {
             // the owner was never affected
             assertThat(c1.ok(V14, Operation.GET, withUid(key)).child(Tag.SYMMETRIC_KEY)).isPresent();
         }
+        // the grant changes, made by a second store while the server ran, sit in the one chain with the requests
+        List<AuditEvent> records = new ArrayList<>();
+        AuditVerifier verifier = new AuditVerifier();
+        try (SqliteAuditLog log = SqliteAuditLog.open(database)) {
+            Optional<AuditChain.Head> head = log.scan(r -> {
+                records.add(r.event());
+                return verifier.accept(r);
+            });
+            assertThat(verifier.finish(head).problem()).isEmpty();
+        }
+        assertThat(records).filteredOn(e -> "local".equals(e.sourceAddress()))
+                .extracting(e -> e.identity() + "/" + e.operation() + "/" + e.uniqueIdentifiers() + "/" + e.detail())
+                .containsExactly("operator test/Grant/[" + key + "]/granted Get on object " + key + " to identity client2",
+                        "operator test/Revoke Grant/[" + key + "]/revoked Get on object " + key + " from identity client2");
+        List<AuditEvent> notFound = records.stream().filter(e -> "Item Not Found".equals(e.resultReason())).toList();
+        assertThat(notFound).hasSize(14); // 7 denials, each beside a truly missing object
+        assertThat(notFound).filteredOn(e -> e.uniqueIdentifiers().contains(key))
+                .hasSize(7).allSatisfy(e -> assertThat(e.detail()).isEqualTo("access denied"));
+        assertThat(notFound).filteredOn(e -> e.uniqueIdentifiers().isEmpty())
+                .hasSize(7).allSatisfy(e -> assertThat(e.detail()).isNull());
     }
 
     @Test

@@ -43,6 +43,13 @@ class AuditEndToEndTest {
                 c1.ok(V, Operation.GET, withUid(uid));
                 ResponseBatchItem missing = c2.call(V, Operation.DESTROY, withUid("no-such-object"));
                 assertThat(missing.resultReason()).isEqualTo(ResultReason.ITEM_NOT_FOUND.value());
+                // client1's object: answered exactly as a missing one, recorded as denied
+                ResponseBatchItem deniedGet = c2.call(V, Operation.GET, withUid(uid));
+                ResponseBatchItem deniedDestroy = c2.call(V, Operation.DESTROY, withUid(uid));
+                for (ResponseBatchItem denied : List.of(deniedGet, deniedDestroy)) {
+                    assertThat(denied.resultReason()).isEqualTo(ResultReason.ITEM_NOT_FOUND.value());
+                    assertThat(denied.resultMessage()).isEqualTo(missing.resultMessage().replace("no-such-object", uid));
+                }
                 byte[] garbage = {0x42, 0x00, 0x78, 0x01, 0, 0, 0, 8, 0x42, 0x00, 0x77, 0x01, 0, 0, 0, 0};
                 c2.exchange(garbage);
             }
@@ -57,7 +64,7 @@ class AuditEndToEndTest {
             });
         }
         assertThat(verifier.finish(head).problem()).isEmpty();
-        assertThat(records).hasSize(4);
+        assertThat(records).hasSize(6);
 
         AuditEvent create = records.get(0).event();
         assertThat(create.identity()).isEqualTo("client1");
@@ -77,8 +84,15 @@ class AuditEndToEndTest {
         assertThat(destroy.operation()).isEqualTo("Destroy");
         assertThat(destroy.resultStatus()).isEqualTo("Operation Failed");
         assertThat(destroy.resultReason()).isEqualTo("Item Not Found");
+        assertThat(destroy.detail()).as("a missing object is no denial").isNull();
 
-        AuditEvent refused = records.get(3).event();
+        assertThat(records.subList(3, 5)).extracting(r -> r.event().identity() + "/" + r.event().operation() + "/"
+                + r.event().resultReason() + "/" + r.event().detail() + "/" + r.event().uniqueIdentifiers())
+                .containsExactly("client2/Get/Item Not Found/access denied/[" + uid + "]",
+                        "client2/Destroy/Item Not Found/access denied/[" + uid + "]");
+        assertThat(create.detail()).isNull();
+
+        AuditEvent refused = records.get(5).event();
         assertThat(refused.identity()).isEqualTo("client2");
         assertThat(refused.operation()).isNull();
         assertThat(refused.resultReason()).isEqualTo("Invalid Message");

@@ -46,6 +46,19 @@ final class AuditRows {
         return head;
     }
 
+    /**
+     * Takes the head from the database at the start of a write transaction (which holds the write lock),
+     * so that records another process appended since ({@code keyhold grant} and {@code keyhold user} while
+     * the server runs) are continued rather than forked.
+     */
+    void refresh(Connection c) throws SQLException {
+        AuditChain.Head stored = readHead(c);
+        if (!stored.equals(storedHead)) {
+            head = stored;
+            storedHead = stored;
+        }
+    }
+
     /** Inserts the record that follows the head and advances the head. */
     AuditRecord append(Connection c, AuditEvent e) throws SQLException {
         AuditRecord r = head.next(e);

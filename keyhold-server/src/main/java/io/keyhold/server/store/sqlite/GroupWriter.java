@@ -22,9 +22,10 @@ import java.util.function.Consumer;
  * caller: a work that threw gets its own exception back, the others their results; if the commit fails,
  * every work that had succeeded gets a {@link StoreException}.
  *
- * <p>The writer also keeps the audit chain's head ({@link AuditRows}): a work's records advance it, a work
- * rolled back to its savepoint or a group whose commit fails puts it back, and after each commit the
- * {@link AuditListener} learns of the records that became durable.
+ * <p>The writer also keeps the audit chain's head ({@link AuditRows}), taken from the database at the start
+ * of each group (another process may have appended records): a work's records advance it, a work rolled
+ * back to its savepoint or a group whose commit fails puts it back, and after each commit the {@link
+ * AuditListener} learns of the records that became durable.
  */
 final class GroupWriter {
     private static final Pending<Void> STOP = new Pending<>(tx -> null);
@@ -128,6 +129,7 @@ final class GroupWriter {
             s.execute("BEGIN IMMEDIATE");
             try {
                 envelope.useCurrentKey(connection);
+                audit.refresh(connection);
                 for (Pending<?> p : group) {
                     runOne(s, p);
                 }

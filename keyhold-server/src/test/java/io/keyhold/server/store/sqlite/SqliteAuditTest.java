@@ -170,6 +170,26 @@ class SqliteAuditTest {
     }
 
     @Test
+    void twoStoresOnOneDatabase_eachContinuesTheOthersRecords_theChainVerifies() throws Exception {
+        var masterKey = TestMasterKeys.ephemeral();
+        try (SqliteObjectStore server = SqliteObjectStore.open(db(), masterKey)) {
+            server.appendAudit(List.of(event("Get", "a")), true);
+            // a second process on the same file, as keyhold grant while the server runs
+            try (SqliteObjectStore cli = SqliteObjectStore.open(db(), masterKey)) {
+                cli.write(tx -> tx.appendAudit(AuditEvent.change(Instant.EPOCH, "operator ops", "local", "Grant",
+                        List.of("a"), "granted Get on object a to identity client2")));
+            }
+            server.appendAudit(List.of(event("Get", "b")), true);
+            AuditRecord last = server.write(tx -> tx.appendAudit(event("Create", "c")));
+            assertThat(last.sequence()).isEqualTo(4);
+        }
+        assertThat(stored()).extracting(r -> r.event().operation()).containsExactly("Get", "Grant", "Get", "Create");
+        AuditVerifier.Result result = verify();
+        assertThat(result.problem()).isEmpty();
+        assertThat(result.verified()).isEqualTo(4);
+    }
+
+    @Test
     void detail_storedAndReadBackAsWritten_absentStaysAbsent_andTheChainVerifies() throws Exception {
         AuditEvent denied = new AuditEvent(Instant.parse("2026-02-01T00:00:01Z"), "client2", "127.0.0.1:9", "2.1", "Get",
                 List.of("k-1"), 1, "Operation Failed", "Item Not Found", AuditEvent.ACCESS_DENIED);
