@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * What one audit record says about one request batch item (or about a whole message refused before any
  * item ran). It never holds key material, payload contents or passwords: only who, from where, what
- * operation, on which objects and with what result.
+ * operation, on which objects and with what result, and a short note the server writes itself.
  *
  * @param time              when the item finished, to the millisecond
  * @param identity          the authenticated client
