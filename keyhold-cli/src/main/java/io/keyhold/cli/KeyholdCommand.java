@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KeyholdCommand.Version.class,
         description = "Keyhold, a KMIP server, client and toolkit.",
-        subcommands = {DevCommand.class, MasterKeyCommand.class, ServeCommand.class, TtlvCommand.class, GrantCommand.class,
+        subcommands = {DevCommand.class, MasterKeyCommand.class, ServeCommand.class, TtlvCommand.class, ConformanceCommand.class, GrantCommand.class,
                 UserCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {
