@@ -61,7 +61,8 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Option(names = "--fresh-identity",
             description = "Connect with a new client certificate for each file, issued from DIR/ca.key, so that no "
-                    + "file sees the objects another left behind (the server scopes objects by owner).")
+                    + "file sees the objects another left behind (the server scopes objects by owner); a file that "
+                    + "starts with Locate continues the previous file of its profile and version as its client.")
     boolean freshIdentity;
 
     @Option(names = "--encoding", paramLabel = "ENCODING", defaultValue = "ttlv",
@@ -93,7 +94,7 @@ final class ConformanceCommand implements Callable<Integer> {
         ConformanceRun.Connector connector;
         if (freshIdentity) {
             FreshClientIdentities identities = FreshClientIdentities.fromDirectory(certs);
-            connector = file -> TlsKmipConnection.open(identities.next(), host, port, TIMEOUT_MILLIS);
+            connector = file -> TlsKmipConnection.open(identities.forFile(file), host, port, TIMEOUT_MILLIS);
         } else {
             SSLContext tls = ClientTls.fromDirectory(certs, client, (password == null ? "changeit" : password).toCharArray());
             connector = file -> TlsKmipConnection.open(tls, host, port, TIMEOUT_MILLIS);

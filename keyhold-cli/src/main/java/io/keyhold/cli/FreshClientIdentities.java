@@ -22,6 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import io.keyhold.testkit.conformance.VectorFile;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -38,7 +41,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Issues a throw-away client identity (an EC P-256 key and a one-day certificate from the test CA in a
  * {@code keyhold dev} directory) for each vector file, so that objects, names and Locate results one
- * file leaves behind are invisible to the next: the server scopes them by owner. Kept in memory only.
+ * file leaves behind are invisible to the next: the server scopes them by owner. Chained test cases
+ * share one. Kept in memory only.
  */
 final class FreshClientIdentities {
     private static final char[] IN_MEMORY = "in-memory".toCharArray();
@@ -48,6 +52,7 @@ final class FreshClientIdentities {
     private final TrustManagerFactory trust;
     private final SecureRandom random = new SecureRandom();
     private final String run = Long.toHexString(System.currentTimeMillis());
+    private final Map<String, SSLContext> bySeries = new HashMap<>();
     private int issued;
 
     private FreshClientIdentities(X509Certificate ca, PrivateKey caKey, TrustManagerFactory trust) {
@@ -84,6 +89,17 @@ final class FreshClientIdentities {
             throw new IOException("cannot issue client certificates from " + caFile + " and " + keyFile + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The client for a file: a new one, except that a file continuing an earlier one of its series (it
+     * starts by locating what that one created) runs as the client that ran the series so far.
+     */
+    synchronized SSLContext forFile(VectorFile file) throws IOException {
+        SSLContext previous = bySeries.get(file.series());
+        SSLContext ctx = file.continuesEarlierFile() && previous != null ? previous : next();
+        bySeries.put(file.series(), ctx);
+        return ctx;
     }
 
     /** A TLS context for a new client identity, CN "conformance-RUN-N". */

@@ -413,8 +413,9 @@ final class ResponseComparator {
     /** A field's value for a report; key bytes only by their length. */
     static String show(TtlvItem item) {
         return switch (item.type()) {
-            case STRUCTURE -> name(item.tag()) + " (Structure of " + item.children().size() + " fields)";
-            case ENUMERATION -> SPEC.valuesOf(item.tag()).flatMap(d -> d.byValue(item.enumValue()))
+            case STRUCTURE -> name(item.tag()) + item.child(Tag.ATTRIBUTE_NAME).filter(n -> n.type() == ItemType.TEXT_STRING)
+                    .map(n -> " \"" + n.textValue() + "\"").orElse("") + " (Structure of " + item.children().size() + " fields)";
+            case ENUMERATION -> item.tag() == Tag.ATTRIBUTE_REFERENCE ? name(item.enumValue()) : SPEC.valuesOf(item.tag()).flatMap(d -> d.byValue(item.enumValue()))
                     .map(EnumerationValue::normalizedName).orElse(String.format("0x%08X", item.enumValue()));
             case TEXT_STRING -> "\"" + item.textValue() + "\"";
             case BYTE_STRING -> SECRET.contains(item.tag()) ? "[" + item.bytesLength() + " bytes]"

@@ -1,6 +1,7 @@
 package io.keyhold.testkit.conformance;
 
 import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.PaddingMethod;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.CodecException;
@@ -141,6 +142,22 @@ public final class VectorFile {
 
     public String profile() {
         return profile;
+    }
+
+    /**
+     * Whether the file starts by locating objects, which in the chained test cases (TL-M-3, SASED-M-3) an
+     * earlier file of the same profile and version created: such a file must run as the same client as that
+     * one.
+     */
+    public boolean continuesEarlierFile() {
+        return requests.get(0).child(Tag.BATCH_ITEM).flatMap(b -> b.child(Tag.OPERATION))
+                .filter(o -> o.type() == ItemType.ENUMERATION && o.enumValue() == Operation.LOCATE.value()).isPresent();
+    }
+
+    /** The directory, profile and version: the files a chained test case may continue. */
+    public String series() {
+        int slash = name.lastIndexOf('/');
+        return (slash < 0 ? "" : name.substring(0, slash + 1)) + profile + " " + version;
     }
 
     int steps() {
