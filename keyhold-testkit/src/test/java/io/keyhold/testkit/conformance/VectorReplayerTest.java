@@ -270,6 +270,79 @@ class VectorReplayerTest {
         assertThat(server.sent).isEmpty();
     }
 
+    // --- values the server chooses and the client sends back -----------------------------------------------
+
+    private static String op(String kind, String operation, String payload) {
+        boolean request = kind.equals("Request");
+        return "<" + kind + "Message>" + (request ? header("4") : responseHeader("$NOW")) + "<BatchItem>"
+                + "<Operation type=\"Enumeration\" value=\"" + operation + "\"/>"
+                + (request ? "<RequestPayload>" : "<ResultStatus type=\"Enumeration\" value=\"Success\"/><ResponsePayload>")
+                + payload + (request ? "</RequestPayload>" : "</ResponsePayload>") + "</BatchItem></" + kind + "Message>";
+    }
+
+    private static String uid(String value) {
+        return "<UniqueIdentifier type=\"TextString\" value=\"" + value + "\"/>";
+    }
+
+    private static String bytes(String tag, String hex) {
+        return "<" + tag + " type=\"ByteString\" value=\"" + hex + "\"/>";
+    }
+
+    @Test
+    void replay_referenceCiphertextSentBack_isReplacedByTheServersOwn() throws Exception {
+        String referenceCiphertext = "fd912d102dbb482f6f6e91bd57119095";
+        String serverCiphertext = "d9bcce11b0b437b90239552df3a360c9";
+        String plaintext = "01020304050607080910111213141516";
+        String vector = "<KMIP>" + CREATE + createResponse("$NOW", "$UNIQUE_IDENTIFIER_0", "SymmetricKey")
+                + op("Request", "Encrypt", uid("$UNIQUE_IDENTIFIER_0") + bytes("Data", plaintext))
+                + op("Response", "Encrypt", uid("$UNIQUE_IDENTIFIER_0") + bytes("Data", referenceCiphertext))
+                + op("Request", "Decrypt", uid("$UNIQUE_IDENTIFIER_0") + bytes("Data", referenceCiphertext))
+                + op("Response", "Decrypt", uid("$UNIQUE_IDENTIFIER_0") + bytes("Data", plaintext)) + "</KMIP>";
+        Scripted server = new Scripted(goodCreate(),
+                op("Response", "Encrypt", uid("server-id-7") + bytes("Data", serverCiphertext)).replace("$NOW", T_NOW),
+                op("Response", "Decrypt", uid("server-id-7") + bytes("Data", plaintext)).replace("$NOW", T_NOW));
+        FileResult r = new VectorReplayer(Clock.fixed(NOW, ZoneOffset.UTC), 60).replay(vector(vector), server);
+        assertThat(r.passed()).as(r.line()).isTrue();
+        assertThat(payload(server.sent.get(2)).child(Tag.DATA).orElseThrow().bytesValue())
+                .isEqualTo(java.util.HexFormat.of().parseHex(serverCiphertext));
+
+        Scripted wrongPlaintext = new Scripted(goodCreate(),
+                op("Response", "Encrypt", uid("server-id-7") + bytes("Data", serverCiphertext)).replace("$NOW", T_NOW),
+                op("Response", "Decrypt", uid("server-id-7") + bytes("Data", serverCiphertext)).replace("$NOW", T_NOW));
+        FileResult wrong = new VectorReplayer(Clock.fixed(NOW, ZoneOffset.UTC), 60).replay(vector(vector), wrongPlaintext);
+        assertThat(wrong.difference().orElseThrow().path()).isEqualTo("message 3 / ResponseMessage / BatchItem / ResponsePayload / Data");
+    }
+
+    @Test
+    void replay_placeholderFirstUsedInARequest_takesTheLastValueOfItsField() throws Exception {
+        String vector = "<KMIP>" + op("Request", "MAC", uid("k") + bytes("Data", "0102"))
+                + op("Response", "MAC", uid("k") + bytes("MACData", "c911e781"))
+                + op("Request", "MACVerify", uid("k") + bytes("Data", "0102") + bytes("MACData", "$MAC_DATA"))
+                + op("Response", "MACVerify", uid("k") + "<ValidityIndicator type=\"Enumeration\" value=\"Valid\"/>")
+                + "</KMIP>";
+        Scripted server = new Scripted(op("Response", "MAC", uid("k") + bytes("MACData", "c911e781")).replace("$NOW", T_NOW),
+                op("Response", "MACVerify", uid("k") + "<ValidityIndicator type=\"Enumeration\" value=\"Valid\"/>")
+                        .replace("$NOW", T_NOW));
+        FileResult r = new VectorReplayer(Clock.fixed(NOW, ZoneOffset.UTC), 60).replay(vector(vector), server);
+        assertThat(r.passed()).as(r.line()).isTrue();
+        assertThat(payload(server.sent.get(1)).child(Tag.MAC_DATA).orElseThrow().bytesValue())
+                .isEqualTo(new byte[] {(byte) 0xc9, 0x11, (byte) 0xe7, (byte) 0x81});
+    }
+
+    @Test
+    void replay_locateIdentifiersInAnyOrder_pass_butNotAMissingOne() throws Exception {
+        String vector = "<KMIP>" + op("Request", "Locate", "") + op("Response", "Locate", uid("a") + uid("b")) + "</KMIP>";
+        assertThat(replay(vector, op("Response", "Locate", uid("b") + uid("a")).replace("$NOW", T_NOW)).passed()).isTrue();
+        FileResult missing = replay(vector, op("Response", "Locate", uid("b")).replace("$NOW", T_NOW));
+        assertThat(missing.difference().orElseThrow().toString()).endsWith("UniqueIdentifier[0]: expected \"a\", got missing");
+        FileResult extra = replay(vector, op("Response", "Locate", uid("b") + uid("a") + uid("c")).replace("$NOW", T_NOW));
+        assertThat(extra.passed()).isFalse();
+    }
+
+    private static TtlvItem payload(TtlvItem request) {
+        return request.child(Tag.BATCH_ITEM).orElseThrow().child(Tag.REQUEST_PAYLOAD).orElseThrow();
+    }
+
     // --- plumbing ----------------------------------------------------------------------------------------
 
     private VectorFile vector(String xml) throws Exception {
