@@ -9,6 +9,7 @@ import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -93,9 +94,8 @@ final class ResponseComparator {
         private final Window window;
         private final List<TtlvItem> requestItems;
         private final Optional<TtlvItem> requestHeader;
-        private int batchIndex;
-
         private final int step;
+        private int batchIndex;
 
         Run(Bindings bindings, Window window, TtlvItem request, int step) {
             this.bindings = bindings;
@@ -184,7 +184,7 @@ final class ResponseComparator {
         private Optional<Difference> ordered(List<TtlvItem> e, List<TtlvItem> a, String path, Item ctx) {
             for (int i = 0; i < Math.max(e.size(), a.size()); i++) {
                 if (i >= a.size()) {
-                    return diff(childPath(path, e, i), show(e.get(i)), "missing");
+                    return diff(childPath(path, e, i), shown(e.get(i)), "missing");
                 }
                 if (i >= e.size()) {
                     return diff(childPath(path, a, i), "nothing (no further field)", show(a.get(i)));
@@ -295,7 +295,7 @@ final class ResponseComparator {
                 return Optional.empty();
             }
             boolean same = b.get().type() == a.type() && (a.type() == ItemType.BYTE_STRING
-                    ? java.util.Arrays.equals(b.get().bytesValue(), a.bytesValue()) : b.get().textValue().equals(a.textValue()));
+                    ? Arrays.equals(b.get().bytesValue(), a.bytesValue()) : b.get().textValue().equals(a.textValue()));
             return same ? Optional.empty() : diff(path, placeholder + " = " + show(b.get()), show(a));
         }
 
@@ -330,7 +330,7 @@ final class ResponseComparator {
             }
             byte[] want = e.bytesValue();
             if (vector.requestsHold(want, step) || !serverChosen(e.tag(), ctx)) {
-                return java.util.Arrays.equals(want, a.bytesValue()) ? Optional.empty() : diff(path, shown(e), show(a));
+                return Arrays.equals(want, a.bytesValue()) ? Optional.empty() : diff(path, shown(e), show(a));
             }
             if (want.length != a.bytesLength()) {
                 return diff(path, want.length + " bytes (server-chosen value)", a.bytesLength() + " bytes");
