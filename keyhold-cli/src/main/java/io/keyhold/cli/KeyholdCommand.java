@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KeyholdCommand.Version.class,
         description = "Keyhold, a KMIP server, client and toolkit.",
-        subcommands = {DevCommand.class, MasterKeyCommand.class, ServeCommand.class, TtlvCommand.class, GrantCommand.class,
-                UserCommand.class, AuditCommand.class,
+        subcommands = {DevCommand.class, ServeCommand.class, TtlvCommand.class, MasterKeyCommand.class,
+                GrantCommand.class, UserCommand.class, AuditCommand.class, ConformanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {
     private final InputStream in;
