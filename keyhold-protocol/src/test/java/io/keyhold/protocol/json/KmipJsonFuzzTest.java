@@ -6,14 +6,12 @@ import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target: arbitrary text (the input bytes as UTF-8) through the KMIP JSON reader. Rejection must be
  * a {@link CodecException}; every message that reads must survive TTLV, JSON and XML round trips ({@link
  * CodecOracle}). Seeds: {@code KmipJsonFuzzTestInputs/read/}. See docs/fuzzing.md.
  */
-@Timeout(10)
 class KmipJsonFuzzTest {
 
     @FuzzTest(maxDuration = "40s")

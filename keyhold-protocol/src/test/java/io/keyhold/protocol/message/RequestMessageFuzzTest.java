@@ -6,7 +6,6 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.testing.CodecOracle;
 import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.TtlvItem;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target: TTLV bytes that decode are mapped to a {@link RequestMessage}. A tree that is no valid
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Timeout;
  * maps must map again, from its own {@link RequestMessage#toTtlv()}, to the same tree. Seeds: {@code
  * RequestMessageFuzzTestInputs/from/} (request messages of the OASIS vectors). See docs/fuzzing.md.
  */
-@Timeout(10)
 class RequestMessageFuzzTest {
 
     @FuzzTest(maxDuration = "40s")

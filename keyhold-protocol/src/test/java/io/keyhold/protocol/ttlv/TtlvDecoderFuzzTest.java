@@ -2,7 +2,6 @@ package io.keyhold.protocol.ttlv;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.keyhold.protocol.testing.CodecOracle;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target: arbitrary bytes through the binary TTLV decoder. Rejection must be a {@link
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
  * round trips ({@link CodecOracle}). Seeds: {@code TtlvDecoderFuzzTestInputs/decode/} (request messages
  * of the OASIS vectors). See docs/fuzzing.md.
  */
-@Timeout(10)
 class TtlvDecoderFuzzTest {
 
     @FuzzTest(maxDuration = "40s")

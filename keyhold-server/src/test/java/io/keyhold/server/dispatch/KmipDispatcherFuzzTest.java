@@ -13,7 +13,6 @@ import io.keyhold.server.store.memory.InMemoryObjectStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target: arbitrary bytes as a request to the dispatcher with every operation ({@link
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.Timeout;
  * message (an unexpected exception in the server: every bad request deserves a precise Result Reason).
  * Seeds: {@code KmipDispatcherFuzzTestInputs/process/}. See docs/fuzzing.md.
  */
-@Timeout(20)
 class KmipDispatcherFuzzTest {
     private static final int MAX_INPUT_BYTES = 64 * 1024;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
