@@ -104,7 +104,8 @@ class SecretsInLogsTest {
             org.slf4j.LoggerFactory.getLogger("io.keyhold.server.planted").trace("planted key {}",
                     java.util.HexFormat.of().formatHex(aesKey));
             org.slf4j.LoggerFactory.getLogger("io.keyhold.server.planted").debug("planted failure", new IllegalStateException("x"));
-            List<String> planted = log.lines().subList(captured.size(), log.lines().size());
+            List<String> all = log.lines();
+            List<String> planted = all.subList(captured.size(), all.size());
             assertThat(scan("planted log", String.join("", planted)))
                     .anyMatch(f -> f.startsWith("registered AES key found"))
                     .anyMatch(f -> f.startsWith("stack trace frame"));
