@@ -282,18 +282,27 @@ class SecretsInLogsTest {
                         TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, KeyFormatType.RAW.value()),
                         TtlvItem.structure(Tag.KEY_VALUE, TtlvItem.text(Tag.KEY_MATERIAL, PASSWORD))))));
         call(V21, Operation.GET, payload(TtlvItem.bytes(Tag.UNIQUE_IDENTIFIER, aesKey)));
-        // key material that does not fit its algorithm or format
-        call(V21, Operation.REGISTER, payload(TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()),
-                attributes(V21, List.of(usageMask(12))), symmetricKey(Arrays.copyOf(aesKey, 31), CryptographicAlgorithm.AES)));
-        call(V14, Operation.REGISTER, payload(TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.PRIVATE_KEY.value()),
-                attributes(V14, List.of(usageMask(1))), TtlvItem.structure(Tag.PRIVATE_KEY,
-                        keyBlock(KeyFormatType.PKCS_8, Arrays.copyOf(rsa.getPrivate().getEncoded(), 300), CryptographicAlgorithm.RSA))));
-        call(V21, Operation.REGISTER, payload(TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.PRIVATE_KEY.value()),
-                attributes(V21, List.of(usageMask(1))), TtlvItem.structure(Tag.PRIVATE_KEY,
-                        keyBlock(KeyFormatType.X_509, rsa.getPrivate().getEncoded(), CryptographicAlgorithm.RSA))));
-        call(V21, Operation.REGISTER, payload(TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()),
-                attributes(V21, List.of(usageMask(12))), TtlvItem.structure(Tag.SYMMETRIC_KEY,
-                        keyBlock(KeyFormatType.PKCS_8, aesKey, CryptographicAlgorithm.AES))));
+        // key material that does not fit its algorithm or format; what Register accepts is then used, so that
+        // the material is parsed (and may fail) on the way
+        TtlvItem pss = params(TtlvItem.enumeration(Tag.PADDING_METHOD, PaddingMethod.PSS.value()),
+                TtlvItem.enumeration(Tag.HASHING_ALGORITHM, HashingAlgorithm.SHA_256.value()));
+        String shortAes = tryRegister(V21, ObjectType.SYMMETRIC_KEY, symmetricKey(Arrays.copyOf(aesKey, 31),
+                CryptographicAlgorithm.AES), 0x0C);
+        use(shortAes, Operation.ENCRYPT, payload(uid(shortAes), data(PLAINTEXT)));
+        String truncatedRsa = tryRegister(V14, ObjectType.PRIVATE_KEY, TtlvItem.structure(Tag.PRIVATE_KEY,
+                keyBlock(KeyFormatType.PKCS_8, Arrays.copyOf(rsa.getPrivate().getEncoded(), 300), CryptographicAlgorithm.RSA)),
+                CryptographicUsageMask.SIGN.value());
+        use(truncatedRsa, Operation.SIGN, payload(uid(truncatedRsa), pss, data(PLAINTEXT)));
+        use(truncatedRsa, Operation.GET, payload(uid(truncatedRsa), format(KeyFormatType.TRANSPARENT_RSA_PRIVATE_KEY)));
+        String rsaAsX509 = tryRegister(V21, ObjectType.PRIVATE_KEY, TtlvItem.structure(Tag.PRIVATE_KEY,
+                keyBlock(KeyFormatType.X_509, rsa.getPrivate().getEncoded(), CryptographicAlgorithm.RSA)),
+                CryptographicUsageMask.SIGN.value());
+        use(rsaAsX509, Operation.SIGN, payload(uid(rsaAsX509), pss, data(PLAINTEXT)));
+        use(rsaAsX509, Operation.GET, payload(uid(rsaAsX509), format(KeyFormatType.PKCS_1)));
+        String aesAsPkcs8 = tryRegister(V21, ObjectType.SYMMETRIC_KEY, TtlvItem.structure(Tag.SYMMETRIC_KEY,
+                keyBlock(KeyFormatType.PKCS_8, aesKey, CryptographicAlgorithm.AES)), 0x0C);
+        use(aesAsPkcs8, Operation.ENCRYPT, payload(uid(aesAsPkcs8), data(PLAINTEXT)));
+        use(aesAsPkcs8, Operation.GET, payload(uid(aesAsPkcs8), format(KeyFormatType.RAW)));
         // crypto failures
         TtlvItem gcm = params(TtlvItem.enumeration(Tag.BLOCK_CIPHER_MODE, BlockCipherMode.GCM.value()));
         call(V21, Operation.DECRYPT, payload(uid(aes), gcm, data(PLAINTEXT), iv(new byte[12]),
@@ -380,6 +389,25 @@ class SecretsInLogsTest {
         List<KmipAttribute> a = new ArrayList<>(List.of(usageMask(usage)));
         a.addAll(List.of(more));
         return created(ok(v, Operation.REGISTER, payload(TtlvItem.enumeration(Tag.OBJECT_TYPE, type.value()), attributes(v, a), object)));
+    }
+
+    /** Register that may fail (then null), activating what it accepts. */
+    private String tryRegister(KmipVersion v, ObjectType type, TtlvItem object, int usage) throws Exception {
+        ResponseBatchItem item = call(v, Operation.REGISTER, payload(TtlvItem.enumeration(Tag.OBJECT_TYPE, type.value()),
+                attributes(v, List.of(usageMask(usage))), object));
+        if (item.resultStatus() != 0) {
+            return null;
+        }
+        String id = created(item.payload());
+        call(V21, Operation.ACTIVATE, withUid(id));
+        return id;
+    }
+
+    /** An operation on an object that Register may have refused (then nothing is sent). */
+    private void use(String id, Operation op, TtlvItem payload) throws Exception {
+        if (id != null) {
+            call(V21, op, payload);
+        }
     }
 
     private TtlvItem ok(KmipVersion v, Operation op, TtlvItem payload) throws Exception {
