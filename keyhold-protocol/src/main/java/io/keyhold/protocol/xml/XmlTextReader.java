@@ -18,7 +18,7 @@ import javax.xml.stream.XMLStreamReader;
  * internal entity is ever expanded), no namespaces, comments and processing instructions skipped.
  * Elements carry only {@code type} and {@code value} attributes ({@code tag} too on {@code <TTLV>}); text
  * between elements must be white space. The nesting depth is checked while reading, before any tree is
- * built.
+ * built; like binary TTLV it counts Structures, so a Structure at the limit may hold primitive items.
  */
 final class XmlTextReader {
     /** Roots that hold several messages rather than being an item themselves. */
@@ -92,8 +92,11 @@ final class XmlTextReader {
                         }
                     }
                     String path = open.isEmpty() ? name : open.peek().path + "/" + name;
-                    if (open.size() + 1 > maxDepth) {
-                        throw new CodecException(path + " (" + position(r) + "): nesting depth " + (open.size() + 1)
+                    // Depth counts Structures, as in binary TTLV and JSON: a Structure at the limit may still
+                    // hold primitive items. An element below that makes its parent a Structure too deep.
+                    if (open.size() > maxDepth) {
+                        Builder parent = open.peek();
+                        throw new CodecException(parent.path + " (" + parent.position + "): nesting depth " + open.size()
                                 + " (expected: <= " + maxDepth + ")");
                     }
                     open.push(start(r, name, path));

@@ -330,6 +330,21 @@ class KmipXmlTest {
     }
 
     @Test
+    void read_primitiveInStructureAtTheLimit_isAccepted() throws Exception {
+        // depth counts Structures, as in binary TTLV: what TtlvDecoder(…, 2) accepts, XML with limit 2 reads back
+        KmipXml shallow = new KmipXml(SpecTable.get(), 1000, 2);
+        TtlvItem atLimit = TtlvItem.structure(Tag.REQUEST_MESSAGE, TtlvItem.structure(Tag.BATCH_ITEM,
+                TtlvItem.integer(Tag.BATCH_COUNT, 1)));
+
+        assertThat(shallow.read(shallow.write(atLimit))).isEqualTo(atLimit);
+        assertThatThrownBy(() -> shallow.read("<RequestMessage><BatchItem><RequestPayload><BatchCount type=\"Integer\" value=\"1\"/>"
+                + "</RequestPayload></BatchItem></RequestMessage>"))
+                .isInstanceOf(CodecException.class)
+                .hasMessageStartingWith("RequestMessage/BatchItem/RequestPayload (line 1")
+                .hasMessageEndingWith("nesting depth 3 (expected: <= 2)");
+    }
+
+    @Test
     void read_deeplyNestedDefaultLimit_isRejectedWithoutStackOverflow() {
         String doc = "<Attributes>".repeat(100_000) + "</Attributes>".repeat(100_000);
 

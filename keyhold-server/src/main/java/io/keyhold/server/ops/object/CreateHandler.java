@@ -2,10 +2,12 @@ package io.keyhold.server.ops.object;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.CryptoPolicy;
@@ -26,6 +28,8 @@ import java.util.Optional;
  * 1.x): key pairs are Create Key Pair's, the rest is registered.
  */
 final class CreateHandler implements OperationHandler {
+    private static final VersionRules RULES = VersionRules.standard();
+
     private final SecureRandom random;
     private final CryptoPolicy policy;
 
@@ -51,6 +55,12 @@ final class CreateHandler implements OperationHandler {
         TtlvItem algorithm = NewObjects.clientValue(client, "Cryptographic Algorithm", ItemType.ENUMERATION)
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, "Cryptographic Algorithm is missing"));
         Optional<TtlvItem> length = NewObjects.clientValue(client, "Cryptographic Length", ItemType.INTEGER);
+        Optional<CryptographicAlgorithm> known = CryptographicAlgorithm.fromValue(algorithm.enumValue());
+        if (known.isPresent() && !RULES.hasValue(CryptographicAlgorithm.SPEC_NAME, known.get().value(), context.version())) {
+            // stored, the key could not be returned in the request's version: Get would fail to encode it
+            throw new KmipException(ResultReason.INVALID_FIELD, "Cryptographic Algorithm " + known.get().specName()
+                    + " does not exist in KMIP " + context.version());
+        }
         policy.requireNewKey(algorithm.enumValue(), length.map(TtlvItem::intValue).orElse(null), null);
         SymmetricKeys.Generated key = SymmetricKeys.generate(algorithm.enumValue(),
                 length.map(TtlvItem::intValue).orElse(null), random);
