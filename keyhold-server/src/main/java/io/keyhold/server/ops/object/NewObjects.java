@@ -24,8 +24,8 @@ import java.util.UUID;
  * A new managed object with the attributes the server maintains (KMIP 1.4 section 3, 2.1 section 4):
  * Unique Identifier (a random UUID), Object Type, the attributes read from the material, the client's
  * attributes, State (Pre-Active, or Active at once when the Activation Date has come), Initial Date, Last
- * Change Date, Original Creation Date, Digest (SHA-256 of the material) and Fresh. Attributes the request's
- * version does not define are left out.
+ * Change Date, Original Creation Date, Digest (SHA-256 of the material in its default Key Format Type) and
+ * Fresh. Attributes the request's version does not define are left out.
  */
 public final class NewObjects {
     private static final VersionRules RULES = VersionRules.standard();
@@ -95,8 +95,12 @@ public final class NewObjects {
         return objectType != ObjectType.OPAQUE_OBJECT.value() || version.compareTo(KmipVersion.V2_0) >= 0;
     }
 
-    /** Digest: Hashing Algorithm SHA-256, Digest Value, and the Key Format Type of keys (1.1 and later). */
-    static Optional<TtlvItem> digest(TtlvItem object, KmipVersion version) {
+    /**
+     * Digest: Hashing Algorithm SHA-256, Digest Value over the material in the default Key Format Type of the
+     * object's type, and that Key Format Type for keys (1.1 and later).
+     */
+    static Optional<TtlvItem> digest(TtlvItem stored, KmipVersion version) {
+        TtlvItem object = ObjectStructures.inDefaultFormat(stored);
         Optional<byte[]> digest = ObjectStructures.digestValue(object);
         if (digest.isEmpty()) {
             return Optional.empty();
