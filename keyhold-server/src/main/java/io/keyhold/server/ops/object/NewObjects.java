@@ -29,8 +29,8 @@ import java.util.UUID;
  * attributes, State (Pre-Active, or Active at once when the Activation Date has come), Initial Date, Last
  * Change Date, Original Creation Date, Digest (SHA-256 of the material in its default Key Format Type),
  * Fresh, Lease Time (the lease Obtain Lease grants), Sensitive / Extractable defaults with Always Sensitive and
- * Never Extractable, and Short Unique Identifier (SHA-256 of the Unique Identifier). Attributes the request's
- * version does not define are left out.
+ * Never Extractable, Key Format Type (the format the key is kept in) and Short Unique Identifier (SHA-256 of
+ * the Unique Identifier). Attributes the request's version does not define are left out.
  */
 public final class NewObjects {
     private static final VersionRules RULES = VersionRules.standard();
@@ -82,6 +82,10 @@ public final class NewObjects {
         }
         if (objectType != ObjectType.TEMPLATE.value() && AttributeRules.rule("Sensitive").appliesTo(objectType)) {
             addProtectionFlags(attributes, client, version);
+        }
+        if (version.isTwoOrLater()) { // the tag exists in 1.x too, but only as a Key Block field
+            ObjectStructures.keyFormatType(object).ifPresent(f ->
+                    attributes.add(KmipAttribute.of(TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, f))));
         }
         addIfDefined(attributes, TtlvItem.bytes(Tag.SHORT_UNIQUE_IDENTIFIER,
                 KeyMaterial.sha256(uid.getBytes(StandardCharsets.UTF_8))), version);

@@ -145,7 +145,7 @@ public final class ObjectStructures {
 
     /**
      * The object with its key material in the default Key Format Type of its type, over which the Digest is
-     * computed (KMIP 1.4 sections 3.17 and 9.1.3.2.3, 2.1 section 4.13): PKCS#1 for RSA Private and Public
+     * computed (KMIP 1.4 section 3.17, 2.1 section 4): PKCS#1 for RSA Private and Public
      * Keys, Raw for Symmetric Keys. Any other object, a wrapped key, or one that does not convert is used
      * as stored.
      */

@@ -66,6 +66,19 @@ class ServerMaintainedAttributesTest {
     }
 
     @Test
+    void keyFormatTypeAttribute_isTheStoredFormat_fromTwoZeroOnly() throws Exception {
+        Fixture two = new Fixture(KmipVersion.V2_0);
+        String uid = two.register(ObjectType.PRIVATE_KEY, key(Tag.PRIVATE_KEY, KeyFormatType.PKCS_8,
+                rsa.getPrivate().getEncoded()), mask(1));
+        assertThat(two.stored(uid).attribute("Key Format Type").orElseThrow().value().enumValue())
+                .isEqualTo(KeyFormatType.PKCS_8.value());
+        assertThat(two.stored(two.createAes()).attribute("Key Format Type").orElseThrow().value().enumValue())
+                .isEqualTo(KeyFormatType.RAW.value());
+        Fixture one = new Fixture(KmipVersion.V1_4);
+        assertThat(one.stored(one.createAes()).attribute("Key Format Type")).isEmpty();
+    }
+
+    @Test
     void create_withClientFlags_recordsThemInAlwaysSensitiveAndNeverExtractable() throws Exception {
         Fixture f = new Fixture(KmipVersion.V1_4);
         StoredObject key = f.stored(f.createAes(TtlvItem.bool(Tag.SENSITIVE, true), TtlvItem.bool(Tag.EXTRACTABLE, false)));
