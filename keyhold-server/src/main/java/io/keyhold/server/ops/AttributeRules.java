@@ -74,8 +74,8 @@ public final class AttributeRules {
     private static final Set<ObjectType> ASYMMETRIC = EnumSet.of(ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY,
             ObjectType.TEMPLATE, ObjectType.PGP_KEY);
     private static final Set<ObjectType> CERTIFICATES = EnumSet.of(ObjectType.CERTIFICATE, ObjectType.PGP_KEY);
-    private static final Set<ObjectType> SYMMETRIC = EnumSet.of(ObjectType.SYMMETRIC_KEY, ObjectType.SPLIT_KEY,
-            ObjectType.TEMPLATE);
+    private static final Set<ObjectType> USAGE_PERIOD = EnumSet.of(ObjectType.SYMMETRIC_KEY, ObjectType.SPLIT_KEY,
+            ObjectType.TEMPLATE, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY);
 
     private static final Map<String, Rule> RULES = new HashMap<>();
 
@@ -111,8 +111,10 @@ public final class AttributeRules {
         server("State", false, CRYPTO, e);
         server("Initial Date", false, ALL, d);
         client("Activation Date", false, false, CRYPTO, d);
-        client("Process Start Date", false, false, SYMMETRIC, d);
-        client("Protect Stop Date", false, false, SYMMETRIC, d);
+        // the tables name symmetric keys only, but the OASIS test case CS-AC-M-8 (1.2 to 2.1) registers a
+        // Private and a Public Key with both dates and expects Sign and Signature Verify to honour them
+        client("Process Start Date", false, false, USAGE_PERIOD, d);
+        client("Protect Stop Date", false, false, USAGE_PERIOD, d);
         client("Deactivation Date", false, false, CRYPTO, d);
         server("Destroy Date", false, ALL, d);
         server("Compromise Occurrence Date", false, CRYPTO, d);

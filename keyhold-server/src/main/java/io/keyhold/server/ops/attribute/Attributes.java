@@ -80,16 +80,31 @@ final class Attributes {
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, c);
     }
 
-    /** The object with the new attribute list and Last Change Date set to now. */
+    /**
+     * The object with the new attribute list and Last Change Date set to now. Always Sensitive turns False
+     * once Sensitive is not True, and Never Extractable once Extractable is not False (KMIP 1.4 section 3,
+     * 2.1 section 4): both say what held for the object's whole life.
+     */
     static StoredObject changed(StoredObject o, List<KmipAttribute> attributes, long now) {
+        boolean sensitive = flag(attributes, "Sensitive", false);
+        boolean extractable = flag(attributes, "Extractable", true);
         List<KmipAttribute> out = new ArrayList<>(attributes.size() + 1);
         for (KmipAttribute a : attributes) {
-            if (!a.name().equals(LAST_CHANGE_DATE)) {
+            if (a.name().equals("Always Sensitive") && !sensitive) {
+                out.add(new KmipAttribute(a.name(), a.index(), TtlvItem.bool(a.value().tag(), false)));
+            } else if (a.name().equals("Never Extractable") && extractable) {
+                out.add(new KmipAttribute(a.name(), a.index(), TtlvItem.bool(a.value().tag(), false)));
+            } else if (!a.name().equals(LAST_CHANGE_DATE)) {
                 out.add(a);
             }
         }
         out.add(new KmipAttribute(LAST_CHANGE_DATE, 0, TtlvItem.dateTime(Tag.LAST_CHANGE_DATE, now)));
         return o.withAttributes(out);
+    }
+
+    private static boolean flag(List<KmipAttribute> attributes, String name, boolean absent) {
+        return attributes.stream().filter(a -> a.name().equals(name) && a.value().type() == ItemType.BOOLEAN)
+                .map(a -> a.value().booleanValue()).findFirst().orElse(absent);
     }
 
     /** The instance of the name with this 1.x index. */

@@ -11,10 +11,13 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.KeyMaterial;
+import io.keyhold.server.ops.AttributeRules;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +27,10 @@ import java.util.UUID;
  * A new managed object with the attributes the server maintains (KMIP 1.4 section 3, 2.1 section 4):
  * Unique Identifier (a random UUID), Object Type, the attributes read from the material, the client's
  * attributes, State (Pre-Active, or Active at once when the Activation Date has come), Initial Date, Last
- * Change Date, Original Creation Date, Digest (SHA-256 of the material) and Fresh. Attributes the request's
- * version does not define are left out.
+ * Change Date, Original Creation Date, Digest (SHA-256 of the material in its default Key Format Type),
+ * Fresh, Lease Time (the lease Obtain Lease grants), Sensitive / Extractable defaults with Always Sensitive and
+ * Never Extractable, Key Format Type (the format the key is kept in) and Short Unique Identifier (SHA-256 of
+ * the Unique Identifier). Attributes the request's version does not define are left out.
  */
 public final class NewObjects {
     private static final VersionRules RULES = VersionRules.standard();
@@ -72,6 +77,18 @@ public final class NewObjects {
         if (hasState(objectType, version)) {
             addIfDefined(attributes, TtlvItem.bool(Tag.FRESH, true), version);
         }
+        if (hasState(objectType, version) && AttributeRules.rule("Lease Time").appliesTo(objectType)) {
+            attributes.add(KmipAttribute.of(TtlvItem.interval(Tag.LEASE_TIME, ObjectOperations.DEFAULT_LEASE_SECONDS)));
+        }
+        if (objectType != ObjectType.TEMPLATE.value() && AttributeRules.rule("Sensitive").appliesTo(objectType)) {
+            addProtectionFlags(attributes, client, version);
+        }
+        if (version.isTwoOrLater()) { // the tag exists in 1.x too, but only as a Key Block field
+            ObjectStructures.keyFormatType(object).ifPresent(f ->
+                    attributes.add(KmipAttribute.of(TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, f))));
+        }
+        addIfDefined(attributes, TtlvItem.bytes(Tag.SHORT_UNIQUE_IDENTIFIER,
+                KeyMaterial.sha256(uid.getBytes(StandardCharsets.UTF_8))), version);
         StoredObject stored = new StoredObject(uid, context.identity().name(), StorageStatus.ONLINE, indexed(attributes), object);
         return Lifecycle.applyDueDates(stored, now);
     }
@@ -95,8 +112,12 @@ public final class NewObjects {
         return objectType != ObjectType.OPAQUE_OBJECT.value() || version.compareTo(KmipVersion.V2_0) >= 0;
     }
 
-    /** Digest: Hashing Algorithm SHA-256, Digest Value, and the Key Format Type of keys (1.1 and later). */
-    static Optional<TtlvItem> digest(TtlvItem object, KmipVersion version) {
+    /**
+     * Digest: Hashing Algorithm SHA-256, Digest Value over the material in the default Key Format Type of the
+     * object's type, and that Key Format Type for keys (1.1 and later).
+     */
+    static Optional<TtlvItem> digest(TtlvItem stored, KmipVersion version) {
+        TtlvItem object = ObjectStructures.inDefaultFormat(stored);
         Optional<byte[]> digest = ObjectStructures.digestValue(object);
         if (digest.isEmpty()) {
             return Optional.empty();
@@ -110,6 +131,24 @@ public final class NewObjects {
             c.add(TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, format.get()));
         }
         return Optional.of(TtlvItem.structure(Tag.DIGEST, c));
+    }
+
+    /**
+     * Sensitive (default False) and Extractable (default True) unless the client set them, with Always
+     * Sensitive and Never Extractable recording their values at creation (KMIP 1.4 section 3, 2.1 section 4);
+     * a later change keeps those two up to date.
+     */
+    private static void addProtectionFlags(List<KmipAttribute> attributes, List<KmipAttribute> client, KmipVersion version) {
+        boolean sensitive = clientValue(client, "Sensitive", ItemType.BOOLEAN).map(TtlvItem::booleanValue).orElse(false);
+        boolean extractable = clientValue(client, "Extractable", ItemType.BOOLEAN).map(TtlvItem::booleanValue).orElse(true);
+        if (clientValue(client, "Sensitive", ItemType.BOOLEAN).isEmpty()) {
+            addIfDefined(attributes, TtlvItem.bool(Tag.SENSITIVE, sensitive), version);
+        }
+        if (clientValue(client, "Extractable", ItemType.BOOLEAN).isEmpty()) {
+            addIfDefined(attributes, TtlvItem.bool(Tag.EXTRACTABLE, extractable), version);
+        }
+        addIfDefined(attributes, TtlvItem.bool(Tag.ALWAYS_SENSITIVE, sensitive), version);
+        addIfDefined(attributes, TtlvItem.bool(Tag.NEVER_EXTRACTABLE, !extractable), version);
     }
 
     /** The client's attribute value of the given type, if it gave one. */

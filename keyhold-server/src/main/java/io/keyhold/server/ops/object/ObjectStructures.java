@@ -2,6 +2,7 @@ package io.keyhold.server.ops.object;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.message.AttributeMapping;
+import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
@@ -10,6 +11,7 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.KeyMaterial;
+import io.keyhold.server.crypto.format.KeyFormats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -139,6 +141,34 @@ public final class ObjectStructures {
         }
         return object.child(Tag.CERTIFICATE_VALUE).or(() -> object.child(Tag.OPAQUE_DATA_VALUE))
                 .filter(v -> v.type() == ItemType.BYTE_STRING).map(v -> KeyMaterial.sha256(v.bytesValue()));
+    }
+
+    /**
+     * The object with its key material in the default Key Format Type of its type, over which the Digest is
+     * computed (KMIP 1.4 section 3.17, 2.1 section 4): PKCS#1 for RSA Private and Public
+     * Keys, Raw for Symmetric Keys. Any other object, a wrapped key, or one that does not convert is used
+     * as stored.
+     */
+    static TtlvItem inDefaultFormat(TtlvItem object) {
+        Optional<TtlvItem> block = object.child(Tag.KEY_BLOCK);
+        if (block.isEmpty() || block.get().child(Tag.KEY_WRAPPING_DATA).isPresent()) {
+            return object;
+        }
+        boolean rsa = block.get().child(Tag.CRYPTOGRAPHIC_ALGORITHM).filter(a -> a.type() == ItemType.ENUMERATION)
+                .map(a -> a.enumValue() == CryptographicAlgorithm.RSA.value()).orElse(false);
+        int wanted;
+        if ((object.tag() == Tag.PRIVATE_KEY || object.tag() == Tag.PUBLIC_KEY) && rsa) {
+            wanted = KeyFormatType.PKCS_1.value();
+        } else if (object.tag() == Tag.SYMMETRIC_KEY) {
+            wanted = KeyFormatType.RAW.value();
+        } else {
+            return object;
+        }
+        try {
+            return KeyFormats.convert(object, wanted);
+        } catch (KmipException e) {
+            return object;
+        }
     }
 
     static Optional<Integer> keyFormatType(TtlvItem object) {

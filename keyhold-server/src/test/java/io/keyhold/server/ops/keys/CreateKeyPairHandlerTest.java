@@ -71,9 +71,19 @@ class CreateKeyPairHandlerTest {
             assertThat(o.attribute("Initial Date").orElseThrow().value().dateTimeValue()).isEqualTo(KeysFixture.T0);
             assertThat(o.attribute("Last Change Date").orElseThrow().value().dateTimeValue()).isEqualTo(KeysFixture.T0);
             assertThat(o.attribute("Unique Identifier").orElseThrow().value().textValue()).isEqualTo(o.uniqueIdentifier());
-            TtlvItem digest = o.attribute("Digest").orElseThrow().value();
+        }
+        // the Digest is over the default Key Format Type of RSA keys, PKCS#1, whatever format the key is kept in
+        byte[] privatePkcs1 = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(KeysFixture.material(priv))
+                .parsePrivateKey().toASN1Primitive().getEncoded();
+        byte[] publicPkcs1 = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(KeysFixture.material(pub))
+                .getPublicKeyData().getBytes();
+        for (Object[] each : new Object[][] {{priv, privatePkcs1}, {pub, publicPkcs1}}) {
+            TtlvItem digest = ((StoredObject) each[0]).attribute("Digest").orElseThrow().value();
             assertThat(digest.child(Tag.DIGEST_VALUE).orElseThrow().bytesValue())
-                    .isEqualTo(MessageDigest.getInstance("SHA-256").digest(KeysFixture.material(o)));
+                    .isEqualTo(MessageDigest.getInstance("SHA-256").digest((byte[]) each[1]));
+            if (version.compareTo(KmipVersion.V1_1) >= 0) {
+                assertThat(digest.child(Tag.KEY_FORMAT_TYPE).orElseThrow().enumValue()).isEqualTo(KeyFormatType.PKCS_1.value());
+            }
         }
         assertThat(priv.attribute("Name").orElseThrow().value().child(Tag.NAME_VALUE).orElseThrow().textValue()).isEqualTo("pair-private");
         assertThat(pub.attribute("Name").orElseThrow().value().child(Tag.NAME_VALUE).orElseThrow().textValue()).isEqualTo("pair-public");
