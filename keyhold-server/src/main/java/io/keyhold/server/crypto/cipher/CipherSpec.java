@@ -5,8 +5,8 @@ import io.keyhold.protocol.spec.ResultReason;
 import java.util.Objects;
 
 /**
- * How to encrypt or decrypt: algorithm, mode, padding, AEAD tag length, OAEP hashes and who supplies the
- * IV. Immutable and validated when made ({@link #of}): an instance is always a combination {@link Ciphers}
+ * How to encrypt or decrypt: algorithm, mode, padding, AEAD tag length, OAEP hashes and label and who
+ * supplies the IV. Immutable and validated when made ({@link #of}): an instance is always a combination {@link Ciphers}
  * can run.
  */
 public final class CipherSpec {
@@ -66,9 +66,10 @@ public final class CipherSpec {
     private final Hash mgfHash;
     private final boolean serverIv;
     private final int ivLengthBytes;
+    private final byte[] oaepLabel;
 
     private CipherSpec(Algorithm algorithm, Mode mode, Padding padding, int tagLengthBytes, Hash oaepHash, Hash mgfHash,
-                       boolean serverIv, int ivLengthBytes) {
+                       boolean serverIv, int ivLengthBytes, byte[] oaepLabel) {
         this.algorithm = algorithm;
         this.mode = mode;
         this.padding = padding;
@@ -77,6 +78,7 @@ public final class CipherSpec {
         this.mgfHash = mgfHash;
         this.serverIv = serverIv;
         this.ivLengthBytes = ivLengthBytes;
+        this.oaepLabel = oaepLabel;
     }
 
     /**
@@ -167,7 +169,22 @@ public final class CipherSpec {
                 throw bad("IV Length " + ivBytes * 8 + " bits (expected: 64 to 1024 for GCM)");
             }
         }
-        return new CipherSpec(algorithm, mode, padding, tag, oaepHash, mgfHash, serverIv, ivBytes);
+        return new CipherSpec(algorithm, mode, padding, tag, oaepHash, mgfHash, serverIv, ivBytes, EMPTY);
+    }
+
+    /**
+     * This specification with an OAEP label (the KMIP P Source, PKCS #1 section 7.1's L), which binds the
+     * ciphertext to it: decrypting needs the same label. An empty label is the PKCS #1 default.
+     *
+     * @throws KmipException Bad Cryptographic Parameters when a non-empty label is given without OAEP padding
+     */
+    public CipherSpec withOaepLabel(byte[] label) throws KmipException {
+        Objects.requireNonNull(label, "label");
+        if (padding != Padding.OAEP && label.length > 0) {
+            throw bad("a P Source (OAEP label) is given with padding " + padding + " (expected: OAEP)");
+        }
+        return new CipherSpec(algorithm, mode, padding, tagLengthBytes, oaepHash, mgfHash, serverIv, ivLengthBytes,
+                label.clone());
     }
 
     /** The only IV length the mode accepts, or 0 when several are allowed (GCM) or none is used. */
@@ -179,6 +196,8 @@ public final class CipherSpec {
             default -> 0;
         };
     }
+
+    private static final byte[] EMPTY = new byte[0];
 
     private static KmipException bad(String message) {
         return new KmipException(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, message);
@@ -265,21 +284,28 @@ public final class CipherSpec {
         return mgfHash;
     }
 
+    /** The OAEP label (P Source); empty by default. */
+    byte[] oaepLabel() {
+        return oaepLabel.clone();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof CipherSpec s && s.algorithm == algorithm && s.mode == mode && s.padding == padding
                 && s.tagLengthBytes == tagLengthBytes && s.oaepHash == oaepHash && s.mgfHash == mgfHash
-                && s.serverIv == serverIv && s.ivLengthBytes == ivLengthBytes;
+                && s.serverIv == serverIv && s.ivLengthBytes == ivLengthBytes && java.util.Arrays.equals(s.oaepLabel, oaepLabel);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(algorithm, mode, padding, tagLengthBytes, oaepHash, mgfHash, serverIv, ivLengthBytes);
+        return Objects.hash(algorithm, mode, padding, tagLengthBytes, oaepHash, mgfHash, serverIv, ivLengthBytes,
+                java.util.Arrays.hashCode(oaepLabel));
     }
 
     @Override
     public String toString() {
         return algorithm + "/" + mode + "/" + padding + (tagLengthBytes > 0 ? ", tag " + tagLengthBytes + " bytes" : "")
-                + (oaepHash != null ? ", OAEP " + oaepHash + " MGF1 " + mgfHash : "") + (serverIv ? ", random IV" : "");
+                + (oaepHash != null ? ", OAEP " + oaepHash + " MGF1 " + mgfHash : "")
+                + (oaepLabel.length > 0 ? ", label " + oaepLabel.length + " bytes" : "") + (serverIv ? ", random IV" : "");
     }
 }
