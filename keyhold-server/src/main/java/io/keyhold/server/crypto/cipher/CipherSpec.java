@@ -152,6 +152,8 @@ public final class CipherSpec {
             if (mode == Mode.GCM && (tag < 12 || tag > 16)) {
                 throw bad("Tag Length " + tagLengthBytes + " (expected: 12 to 16 bytes for GCM)");
             }
+            // RFC 8439 (section 2.8) and its RFC 5116 registration fix the Poly1305 tag at 16 octets; a
+            // truncated tag is not part of AEAD_CHACHA20_POLY1305, so it is refused rather than compared in part
             if (mode == Mode.AEAD && tag != 16) {
                 throw bad("Tag Length " + tagLengthBytes + " (expected: 16 bytes for ChaCha20-Poly1305)");
             }

@@ -113,5 +113,7 @@ class CipherParametersTest {
                 CryptographicAlgorithm.DES3.value())), AES);
         fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.CBC)), CryptographicAlgorithm.CHACHA20POLY1305.value());
         fails(ResultReason.INVALID_MESSAGE, params(TtlvItem.integer(Tag.BLOCK_CIPHER_MODE, 1)), AES);
+        fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.AEAD), TtlvItem.integer(Tag.TAG_LENGTH, 12)),
+                CryptographicAlgorithm.CHACHA20POLY1305.value());
     }
 }
