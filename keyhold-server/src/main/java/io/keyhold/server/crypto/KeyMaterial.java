@@ -113,6 +113,11 @@ public final class KeyMaterial {
         }
     }
 
+    /** The Cryptographic Length in the object's Key Block, if any. */
+    public static Optional<Integer> length(StoredObject object) throws KmipException {
+        return keyBlock(object).child(Tag.CRYPTOGRAPHIC_LENGTH).map(TtlvItem::intValue);
+    }
+
     /** The Cryptographic Algorithm value in the object's Key Block, if any. */
     public static Optional<Integer> algorithm(StoredObject object) throws KmipException {
         return keyBlock(object).child(Tag.CRYPTOGRAPHIC_ALGORITHM).map(TtlvItem::enumValue);

@@ -29,6 +29,7 @@ import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.server.CancelHandler;
 import io.keyhold.server.ops.server.DiscoverVersionsHandler;
+import io.keyhold.server.ops.server.InteropHandler;
 import io.keyhold.server.ops.server.LogHandler;
 import io.keyhold.server.ops.server.PingHandler;
 import io.keyhold.server.ops.server.PollHandler;
@@ -141,7 +142,8 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 new PollHandler(async),
                 new CancelHandler(async),
                 new LogHandler(),
-                new PingHandler());
+                new PingHandler(),
+                new InteropHandler());
         for (OperationHandler h : builtIn) {
             this.handlers.putIfAbsent(h.operation().value(), h);
         }

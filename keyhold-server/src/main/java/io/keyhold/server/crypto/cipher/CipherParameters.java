@@ -28,8 +28,8 @@ import java.util.function.IntFunction;
  * and MGF1 with SHA-1 (the PKCS #1 defaults). Within given parameters an absent Block Cipher Mode takes the
  * same default, an absent Padding Method means None for symmetric ciphers (as the OASIS test cases
  * CS-BC-M-1 and CS-BC-M-4 expect of ECB) and OAEP for RSA.
- * Counter Length other than 128 bits, Fixed Field Length, Invocation Field Length, Initial Counter Value and a
- * non-empty P Source are refused as unsupported.
+ * A P Source is the OAEP label (ignored, like the OAEP hashes, with another padding). Counter Length other
+ * than 128 bits, Fixed Field Length, Invocation Field Length and Initial Counter Value are refused as unsupported.
  */
 public final class CipherParameters {
     private CipherParameters() {}
@@ -92,10 +92,9 @@ public final class CipherParameters {
                         + " is not supported; send the whole IV/Counter/Nonce instead");
             }
         }
-        if (p.child(Tag.P_SOURCE).filter(s -> s.type() != ItemType.BYTE_STRING || s.bytesValue().length > 0).isPresent()) {
-            throw unsupported("an OAEP P Source (label) is not supported");
-        }
-        return CipherSpec.of(algorithm, m, padding, tagBytes, oaep, mgfHash, randomIv, ivBits / 8);
+        byte[] label = field(p, Tag.P_SOURCE, ItemType.BYTE_STRING).map(TtlvItem::bytesValue).orElse(new byte[0]);
+        CipherSpec spec = CipherSpec.of(algorithm, m, padding, tagBytes, oaep, mgfHash, randomIv, ivBits / 8);
+        return padding == Padding.OAEP ? spec.withOaepLabel(label) : spec;
     }
 
     /**

@@ -5,8 +5,8 @@ import io.keyhold.protocol.spec.ResultReason;
 import java.util.Objects;
 
 /**
- * How to encrypt or decrypt: algorithm, mode, padding, AEAD tag length, OAEP hashes and who supplies the
- * IV. Immutable and validated when made ({@link #of}): an instance is always a combination {@link Ciphers}
+ * How to encrypt or decrypt: algorithm, mode, padding, AEAD tag length, OAEP hashes and label and who
+ * supplies the IV. Immutable and validated when made ({@link #of}): an instance is always a combination {@link Ciphers}
  * can run.
  */
 public final class CipherSpec {
@@ -66,9 +66,10 @@ public final class CipherSpec {
     private final Hash mgfHash;
     private final boolean serverIv;
     private final int ivLengthBytes;
+    private final byte[] oaepLabel;
 
     private CipherSpec(Algorithm algorithm, Mode mode, Padding padding, int tagLengthBytes, Hash oaepHash, Hash mgfHash,
-                       boolean serverIv, int ivLengthBytes) {
+                       boolean serverIv, int ivLengthBytes, byte[] oaepLabel) {
         this.algorithm = algorithm;
         this.mode = mode;
         this.padding = padding;
@@ -77,6 +78,7 @@ public final class CipherSpec {
         this.mgfHash = mgfHash;
         this.serverIv = serverIv;
         this.ivLengthBytes = ivLengthBytes;
+        this.oaepLabel = oaepLabel;
     }
 
     /**
@@ -150,6 +152,8 @@ public final class CipherSpec {
             if (mode == Mode.GCM && (tag < 12 || tag > 16)) {
                 throw bad("Tag Length " + tagLengthBytes + " (expected: 12 to 16 bytes for GCM)");
             }
+            // RFC 8439 (section 2.8) and its RFC 5116 registration fix the Poly1305 tag at 16 octets; a
+            // truncated tag is not part of AEAD_CHACHA20_POLY1305, so it is refused rather than compared in part
             if (mode == Mode.AEAD && tag != 16) {
                 throw bad("Tag Length " + tagLengthBytes + " (expected: 16 bytes for ChaCha20-Poly1305)");
             }
@@ -167,7 +171,22 @@ public final class CipherSpec {
                 throw bad("IV Length " + ivBytes * 8 + " bits (expected: 64 to 1024 for GCM)");
             }
         }
-        return new CipherSpec(algorithm, mode, padding, tag, oaepHash, mgfHash, serverIv, ivBytes);
+        return new CipherSpec(algorithm, mode, padding, tag, oaepHash, mgfHash, serverIv, ivBytes, EMPTY);
+    }
+
+    /**
+     * This specification with an OAEP label (the KMIP P Source, PKCS #1 section 7.1's L), which binds the
+     * ciphertext to it: decrypting needs the same label. An empty label is the PKCS #1 default.
+     *
+     * @throws KmipException Bad Cryptographic Parameters when a non-empty label is given without OAEP padding
+     */
+    public CipherSpec withOaepLabel(byte[] label) throws KmipException {
+        Objects.requireNonNull(label, "label");
+        if (padding != Padding.OAEP && label.length > 0) {
+            throw bad("a P Source (OAEP label) is given with padding " + padding + " (expected: OAEP)");
+        }
+        return new CipherSpec(algorithm, mode, padding, tagLengthBytes, oaepHash, mgfHash, serverIv, ivLengthBytes,
+                label.clone());
     }
 
     /** The only IV length the mode accepts, or 0 when several are allowed (GCM) or none is used. */
@@ -179,6 +198,8 @@ public final class CipherSpec {
             default -> 0;
         };
     }
+
+    private static final byte[] EMPTY = new byte[0];
 
     private static KmipException bad(String message) {
         return new KmipException(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, message);
@@ -265,21 +286,28 @@ public final class CipherSpec {
         return mgfHash;
     }
 
+    /** The OAEP label (P Source); empty by default. */
+    byte[] oaepLabel() {
+        return oaepLabel.clone();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof CipherSpec s && s.algorithm == algorithm && s.mode == mode && s.padding == padding
                 && s.tagLengthBytes == tagLengthBytes && s.oaepHash == oaepHash && s.mgfHash == mgfHash
-                && s.serverIv == serverIv && s.ivLengthBytes == ivLengthBytes;
+                && s.serverIv == serverIv && s.ivLengthBytes == ivLengthBytes && java.util.Arrays.equals(s.oaepLabel, oaepLabel);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(algorithm, mode, padding, tagLengthBytes, oaepHash, mgfHash, serverIv, ivLengthBytes);
+        return Objects.hash(algorithm, mode, padding, tagLengthBytes, oaepHash, mgfHash, serverIv, ivLengthBytes,
+                java.util.Arrays.hashCode(oaepLabel));
     }
 
     @Override
     public String toString() {
         return algorithm + "/" + mode + "/" + padding + (tagLengthBytes > 0 ? ", tag " + tagLengthBytes + " bytes" : "")
-                + (oaepHash != null ? ", OAEP " + oaepHash + " MGF1 " + mgfHash : "") + (serverIv ? ", random IV" : "");
+                + (oaepHash != null ? ", OAEP " + oaepHash + " MGF1 " + mgfHash : "")
+                + (oaepLabel.length > 0 ? ", label " + oaepLabel.length + " bytes" : "") + (serverIv ? ", random IV" : "");
     }
 }

@@ -193,7 +193,7 @@ public final class Ciphers {
             case CBC, CTR, AEAD -> new IvParameterSpec(iv);
             case STREAM -> chaCha20(iv);
             case NONE -> spec.padding() == Padding.OAEP ? new OAEPParameterSpec(spec.oaepHash().jcaName, "MGF1",
-                    new MGF1ParameterSpec(spec.mgfHash().jcaName), PSource.PSpecified.DEFAULT) : null;
+                    new MGF1ParameterSpec(spec.mgfHash().jcaName), new PSource.PSpecified(spec.oaepLabel())) : null;
             default -> null;
         };
     }

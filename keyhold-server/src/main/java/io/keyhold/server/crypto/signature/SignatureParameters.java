@@ -22,7 +22,8 @@ import java.util.Optional;
  * Hashing Algorithm). Otherwise the key's algorithm names the scheme, Padding Method PSS selects RSASSA-PSS and
  * PKCS1 v1.5 or no padding selects RSASSA-PKCS1-v1_5, and Hashing Algorithm the hash. PSS defaults: the
  * maximum salt length the key allows (modulus bytes - hash length - 2, as the OASIS test cases CS-AC-M-1/2 and
- * PyKMIP use), MGF1 with the message hash. Ed25519 and Ed448 take no hash (PureEdDSA).
+ * PyKMIP use), MGF1 with the message hash. ECDSA without a hash uses the one matching the curve's size (SHA-256
+ * for P-256 and secp256k1, SHA-384 for P-384, SHA-512 for P-521). Ed25519 and Ed448 take no hash (PureEdDSA).
  *
  * @param scheme      the signature scheme
  * @param hash        the message hash; null for EdDSA
@@ -109,7 +110,7 @@ public record SignatureParameters(Scheme scheme, HashFunction hash, int saltLeng
      * The parameters for this key: from the request's Cryptographic Parameters when given, else from the key's
      * Cryptographic Parameters attribute, else the key's algorithm alone (enough for Ed25519 and Ed448).
      *
-     * @throws KmipException Missing Data when RSA or ECDSA has no hash; Bad Cryptographic Parameters when they
+     * @throws KmipException Missing Data when RSA has no hash (or ECDSA, with a key of unknown length); Bad Cryptographic Parameters when they
      *                       contradict the key or each other; Unsupported Cryptographic Parameters for a scheme,
      *                       hash or mask generator not offered here
      */
@@ -162,6 +163,9 @@ public record SignatureParameters(Scheme scheme, HashFunction hash, int saltLeng
             }
             return new SignatureParameters(scheme, null, 0, null);
         }
+        if (hash == null && scheme == Scheme.ECDSA) {
+            hash = ecdsaDefaultHash(key).orElse(null);
+        }
         if (hash == null) {
             throw new KmipException(ResultReason.MISSING_DATA, "Cryptographic Parameters must name a Hashing Algorithm"
                     + " or a Digital Signature Algorithm to sign with this " + keyAlgorithm.jca + " key");
@@ -181,6 +185,20 @@ public record SignatureParameters(Scheme scheme, HashFunction hash, int saltLeng
             throw new KmipException(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, "Salt Length " + salt + " (expected: >= 0)");
         }
         return new SignatureParameters(scheme, hash, salt, mgfHash);
+    }
+
+    /**
+     * The hash ECDSA uses when none is named: the one matching the curve's size (SHA-256 up to 256 bits,
+     * SHA-384 up to 384, else SHA-512), as FIPS 186-5 and SP 800-57 pair them so the hash is never the weaker
+     * part; empty when the key's length is not known.
+     */
+    static Optional<HashFunction> ecdsaDefaultHash(StoredObject key) throws KmipException {
+        Optional<Integer> bits = key.attribute("Cryptographic Length").map(a -> a.value().intValue());
+        if (bits.isEmpty()) {
+            bits = KeyMaterial.length(key);
+        }
+        return bits.filter(b -> b > 0)
+                .map(b -> b <= 256 ? HashFunction.SHA_256 : b <= 384 ? HashFunction.SHA_384 : HashFunction.SHA_512);
     }
 
     private static Scheme schemeOf(int dsa) throws KmipException {

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
 /**
  * Query (KMIP 1.4 section 4.25, 2.1 section 6.1): what the server does, answered truthfully and
  * minimally in the request's version. Operations are the registered handlers that exist in the version;
- * objects are the configured object types; Server Information names the vendor "Keyhold" (and in 2.x the
- * server name and version). Application namespaces, extensions, attestation types, validations, profiles,
+ * objects are the configured object types; Server Information names the vendor "Keyhold" and adds a Server
+ * Information structure: in 2.x with the server name and version, in 1.x empty (its content is vendor-specific). Application namespaces, extensions, attestation types, validations, profiles,
  * client registration methods, defaults and storage protection masks: the server declares none, so those
  * functions add nothing. RNGs: none declared. Capabilities: no streaming, no attestation, asynchronous
  * requests, batch Undo and Continue.
@@ -80,6 +80,10 @@ public final class QueryHandler implements OperationHandler {
                         TtlvItem.text(Tag.SERVER_NAME, settings.serverName()),
                         TtlvItem.text(Tag.SERVER_VERSION, settings.serverVersion()),
                         TtlvItem.text(Tag.PRODUCT_NAME, VENDOR)));
+            } else {
+                // 1.x defines no fields of its own for Server Information (its content is vendor-specific)
+                // and Keyhold has no extension tags to put in it: the structure is there, empty
+                out.add(TtlvItem.structure(Tag.SERVER_INFORMATION));
             }
         }
         if (functions.contains(QueryFunction.QUERY_CAPABILITIES) && RULES.hasTag(Tag.CAPABILITY_INFORMATION, v)) {

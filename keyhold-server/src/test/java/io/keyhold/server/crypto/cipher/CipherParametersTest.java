@@ -74,6 +74,21 @@ class CipherParametersTest {
                 .isEqualTo("RSA/NONE/OAEP, OAEP SHA_1 MGF1 SHA_1");
     }
 
+    @Test
+    void rsaOaep_pSourceIsTheLabel_andIgnoredWithPkcs1() throws Exception {
+        byte[] label = "Kilroy was here".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int rsa = CryptographicAlgorithm.RSA.value();
+        CipherSpec s = CipherParameters.resolve(null, params(padding(PaddingMethod.OAEP),
+                TtlvItem.bytes(Tag.P_SOURCE, label)), rsa);
+        assertThat(s.oaepLabel()).isEqualTo(label);
+        assertThat(s).isNotEqualTo(CipherParameters.resolve(null, params(padding(PaddingMethod.OAEP)), rsa));
+        assertThat(s.toString()).endsWith("label 15 bytes");
+        CipherSpec pkcs1 = CipherParameters.resolve(params(padding(PaddingMethod.PKCS1_V1_5), TtlvItem.bytes(Tag.P_SOURCE, label)),
+                null, rsa);
+        assertThat(pkcs1.oaepLabel()).isEmpty();
+        fails(ResultReason.INVALID_MESSAGE, params(padding(PaddingMethod.OAEP), TtlvItem.text(Tag.P_SOURCE, "label")), rsa);
+    }
+
     private static void fails(ResultReason reason, TtlvItem p, int algorithm) {
         try {
             CipherParameters.resolve(p, null, algorithm);
@@ -98,5 +113,7 @@ class CipherParametersTest {
                 CryptographicAlgorithm.DES3.value())), AES);
         fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.CBC)), CryptographicAlgorithm.CHACHA20POLY1305.value());
         fails(ResultReason.INVALID_MESSAGE, params(TtlvItem.integer(Tag.BLOCK_CIPHER_MODE, 1)), AES);
+        fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.AEAD), TtlvItem.integer(Tag.TAG_LENGTH, 12)),
+                CryptographicAlgorithm.CHACHA20POLY1305.value());
     }
 }

@@ -285,6 +285,23 @@ class CiphersTest {
     }
 
     @Test
+    void rsa_oaepWithLabel_matchesTheJdkAndNeedsTheSameLabelToDecrypt() throws Exception {
+        StoredObject priv = TestKeys.asymmetric(ObjectType.PRIVATE_KEY, KeyFormatType.PKCS_8, rsa.getPrivate().getEncoded());
+        byte[] label = "Kilroy was here".getBytes(StandardCharsets.US_ASCII);
+        byte[] secret = hex("00112233445566778899aabbccddeeff");
+        CipherSpec labelled = CipherSpec.of(Algorithm.RSA, Mode.NONE, Padding.OAEP, 0, Hash.SHA_384, Hash.SHA_256, false, 0)
+                .withOaepLabel(label);
+        javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPPadding");
+        jdk.init(javax.crypto.Cipher.ENCRYPT_MODE, rsa.getPublic(), new javax.crypto.spec.OAEPParameterSpec("SHA-384", "MGF1",
+                java.security.spec.MGF1ParameterSpec.SHA256, new javax.crypto.spec.PSource.PSpecified(label)));
+        byte[] byJdk = jdk.doFinal(secret);
+        assertThat(CIPHERS.decrypt(priv, labelled, byJdk, null, null, null).data()).isEqualTo(secret);
+        CipherSpec unlabelled = CipherSpec.of(Algorithm.RSA, Mode.NONE, Padding.OAEP, 0, Hash.SHA_384, Hash.SHA_256, false, 0);
+        fails(ResultReason.CRYPTOGRAPHIC_FAILURE, () -> CIPHERS.decrypt(priv, unlabelled, byJdk, null, null, null));
+        fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, () -> spec(Algorithm.RSA, Mode.NONE, Padding.PKCS1_V1_5).withOaepLabel(label));
+    }
+
+    @Test
     void rsa_wrongObjectType_isInvalidObjectType() throws Exception {
         StoredObject priv = TestKeys.asymmetric(ObjectType.PRIVATE_KEY, KeyFormatType.PKCS_8, rsa.getPrivate().getEncoded());
         fails(ResultReason.INVALID_OBJECT_TYPE, () -> CIPHERS.encrypt(priv, spec(Algorithm.RSA, Mode.NONE, Padding.OAEP),

@@ -216,6 +216,29 @@ class SignaturesTest {
                 .isEqualTo(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS);
     }
 
+    @ParameterizedTest
+    @CsvSource({"secp256r1, 256, SHA_256, SHA256withECDSA", "secp384r1, 384, SHA_384, SHA384withECDSA",
+            "secp521r1, 521, SHA_512, SHA512withECDSA"})
+    void resolve_ecdsaWithoutHash_takesTheHashMatchingTheCurve(String curve, int bits, HashFunction expected, String jca)
+            throws Exception {
+        KeyPair kp = TestKeys.ec(curve);
+        io.keyhold.protocol.message.KmipAttribute length = io.keyhold.protocol.message.KmipAttribute.of(
+                TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, bits));
+        StoredObject key = TestKeys.privateKey("priv", kp.getPrivate().getEncoded(), CryptographicAlgorithm.EC,
+                CryptographicUsageMask.SIGN.value(), State.ACTIVE, length);
+        SignatureParameters p = SignatureParameters.resolve(Optional.of(parameters(TtlvItem.enumeration(
+                Tag.CRYPTOGRAPHIC_ALGORITHM, CryptographicAlgorithm.ECDSA.value()))), key);
+        assertThat(p.scheme()).isEqualTo(SignatureParameters.Scheme.ECDSA);
+        assertThat(p.hash()).isEqualTo(expected);
+        byte[] sig = sign(key, p, MESSAGE);
+        Signature v = Signature.getInstance(jca);
+        v.initVerify(kp.getPublic());
+        v.update(MESSAGE);
+        assertThat(v.verify(sig)).as("an independent " + jca + " accepts the signature").isTrue();
+        StoredObject unknownLength = priv(kp, CryptographicAlgorithm.EC);
+        assertThat(reason(Optional.empty(), unknownLength)).as("no length: no default").isEqualTo(ResultReason.MISSING_DATA);
+    }
+
     private static ResultReason reason(Optional<TtlvItem> params, StoredObject key) {
         KmipException e = catchThrowableOfType(KmipException.class, () -> SignatureParameters.resolve(params, key));
         assertThat(e).as("resolve must fail").isNotNull();

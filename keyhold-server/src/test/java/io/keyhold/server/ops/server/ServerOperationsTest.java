@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyhold.protocol.message.ResponseBatchItem;
 import io.keyhold.protocol.message.ResponseMessage;
+import io.keyhold.protocol.spec.InteropFunction;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
@@ -92,10 +93,10 @@ class ServerOperationsTest {
     }
 
     @Test
-    void query_serverInformation_namesTheVendor() {
+    void query_serverInformation_namesTheVendorAndAlwaysHasTheStructure() {
         ResponseBatchItem r11 = query(KmipVersion.V1_1, QueryFunction.QUERY_SERVER_INFORMATION);
         assertThat(r11.payload().child(Tag.VENDOR_IDENTIFICATION).orElseThrow().textValue()).isEqualTo("Keyhold");
-        assertThat(r11.payload().child(Tag.SERVER_INFORMATION)).isEmpty();
+        assertThat(r11.payload().child(Tag.SERVER_INFORMATION).orElseThrow().children()).isEmpty();
         ResponseBatchItem r21 = query(KmipVersion.V2_1, QueryFunction.QUERY_SERVER_INFORMATION);
         TtlvItem info = r21.payload().child(Tag.SERVER_INFORMATION).orElseThrow();
         assertThat(info.child(Tag.SERVER_NAME).orElseThrow().textValue()).isEqualTo("Keyhold");
@@ -165,5 +166,63 @@ class ServerOperationsTest {
     void log_sanitize_replacesControlCharactersAndTruncates() {
         assertThat(LogHandler.sanitize("a\nb\u0000c")).isEqualTo("a?b?c");
         assertThat(LogHandler.sanitize("x".repeat(5000))).hasSize(LogHandler.MAX_CHARS + 1);
+    }
+
+    private ResponseBatchItem interop(KmipVersion v, InteropFunction function, String id) {
+        return only(f.send(v, item(Operation.INTEROP, TtlvItem.enumeration(Tag.INTEROP_FUNCTION, function.value()),
+                TtlvItem.text(Tag.INTEROP_IDENTIFIER, id))));
+    }
+
+    @Test
+    void interop_beginThenEnd_succeedsWithEmptyPayload() {
+        ResponseBatchItem begin = interop(KmipVersion.V2_1, InteropFunction.BEGIN, "BL-M-1-21");
+        assertThat(status(begin)).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(begin.payload().children()).isEmpty();
+        ResponseBatchItem end = interop(KmipVersion.V2_1, InteropFunction.END, "BL-M-1-21");
+        assertThat(status(end)).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(end.payload().children()).isEmpty();
+    }
+
+    @Test
+    void interop_endWithoutBegin_failsInvalidField() {
+        assertThat(reason(interop(KmipVersion.V2_0, InteropFunction.END, "never-begun"))).isEqualTo(ResultReason.INVALID_FIELD);
+        interop(KmipVersion.V2_0, InteropFunction.BEGIN, "twice");
+        interop(KmipVersion.V2_0, InteropFunction.END, "twice");
+        assertThat(reason(interop(KmipVersion.V2_0, InteropFunction.END, "twice"))).isEqualTo(ResultReason.INVALID_FIELD);
+    }
+
+    @Test
+    void interop_reset_closesEveryOpenTestCase() {
+        interop(KmipVersion.V2_1, InteropFunction.BEGIN, "a");
+        interop(KmipVersion.V2_1, InteropFunction.BEGIN, "b");
+        assertThat(status(interop(KmipVersion.V2_1, InteropFunction.RESET, "a"))).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(reason(interop(KmipVersion.V2_1, InteropFunction.END, "b"))).isEqualTo(ResultReason.INVALID_FIELD);
+    }
+
+    @Test
+    void interop_badFields_areRefused() {
+        assertThat(reason(only(f.send(KmipVersion.V2_1, item(Operation.INTEROP,
+                TtlvItem.text(Tag.INTEROP_IDENTIFIER, "x")))))).isEqualTo(ResultReason.INVALID_MESSAGE);
+        assertThat(reason(only(f.send(KmipVersion.V2_1, item(Operation.INTEROP,
+                TtlvItem.enumeration(Tag.INTEROP_FUNCTION, 9), TtlvItem.text(Tag.INTEROP_IDENTIFIER, "x"))))))
+                .isEqualTo(ResultReason.INVALID_FIELD);
+        assertThat(reason(interop(KmipVersion.V1_4, InteropFunction.BEGIN, "x"))).isEqualTo(ResultReason.OPERATION_NOT_SUPPORTED);
+    }
+
+    @Test
+    void interop_keepsAtMostMaxOpenTestCases() throws Exception {
+        InteropHandler h = new InteropHandler(2);
+        DispatcherFixture small = new DispatcherFixture(List.of(h));
+        try {
+            for (String id : List.of("one", "two", "three")) {
+                small.send(KmipVersion.V2_1, item(Operation.INTEROP, TtlvItem.enumeration(Tag.INTEROP_FUNCTION,
+                        InteropFunction.BEGIN.value()), TtlvItem.text(Tag.INTEROP_IDENTIFIER, id)));
+            }
+            assertThat(h.isOpen("one")).isFalse();
+            assertThat(h.isOpen("two")).isTrue();
+            assertThat(h.isOpen("three")).isTrue();
+        } finally {
+            small.close();
+        }
     }
 }
