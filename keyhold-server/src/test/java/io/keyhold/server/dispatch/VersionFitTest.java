@@ -159,4 +159,18 @@ class VersionFitTest {
 
         assertThat(status(only(send(KmipVersion.V2_1, item(Operation.GET, uid))))).isEqualTo(ResultStatus.SUCCESS);
     }
+
+    @Test
+    void answerWithTagOfNewerVersion_failsTheItemClearly_whileSuchATagInARequestIsLeftToTheHandler() throws Exception {
+        VersionFit fit = new VersionFit(DispatcherFixture.RULES);
+        TtlvItem payload = TtlvItem.structure(Tag.RESPONSE_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, "1"),
+                TtlvItem.bytes(Tag.SHORT_UNIQUE_IDENTIFIER, new byte[32]));
+
+        assertThat(fit.responseOutside(payload, KmipVersion.V1_4)).hasValueSatisfying(e -> {
+            assertThat(e.reason()).isEqualTo(ResultReason.ILLEGAL_OPERATION);
+            assertThat(e.getMessage()).contains("Short Unique Identifier").contains("1.4");
+        });
+        assertThat(fit.responseOutside(payload, KmipVersion.V2_1)).isEmpty();
+        fit.requireRequestWithin(TtlvItem.structure(Tag.REQUEST_PAYLOAD, payload.children()), KmipVersion.V1_4);
+    }
 }
