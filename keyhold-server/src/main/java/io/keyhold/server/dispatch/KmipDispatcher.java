@@ -79,6 +79,7 @@ import org.slf4j.LoggerFactory;
 public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmipDispatcher.class);
     private static final VersionRules RULES = VersionRules.standard();
+    private static final VersionFit FIT = new VersionFit(RULES);
 
     private final ObjectStore store;
     private final Clock clock;
@@ -438,15 +439,18 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation(), access,
                 audit);
         try {
+            FIT.requireRequestWithin(item.payload(), version);
             if (handler instanceof ItemResultHandler full) {
                 ItemResult r = full.execute(oc, item.payload());
                 if (r.status() == ResultStatus.OPERATION_FAILED) {
                     return failed(opField, ubid, r.reason(), r.message(), version);
                 }
+                requireAnswerWithin(r.payload(), version);
                 return new ResponseBatchItem(opField, ubid, r.status().value(), null, null,
                         r.asynchronousCorrelationValue(), r.payload(), null);
             }
             TtlvItem payload = handler.handle(oc, item.payload());
+            requireAnswerWithin(payload, version);
             return new ResponseBatchItem(opField, ubid, ResultStatus.SUCCESS.value(), null, null, null, payload, null);
         } catch (KmipException e) {
             if (e instanceof AccessDenied) {
@@ -458,6 +462,14 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             LOG.error("{} from {} failed, reference {}: {}", handler.operation().specName(), context.identity(), ref,
                     Failures.describe(e));
             return ResponseBatchItem.failure(opField, ubid, ResultReason.GENERAL_FAILURE, genericMessage(ref));
+        }
+    }
+
+    /** A payload the version cannot carry fails its item here, instead of failing the whole response's encoding. */
+    private static void requireAnswerWithin(TtlvItem payload, KmipVersion version) throws KmipException {
+        Optional<KmipException> outside = FIT.responseOutside(payload, version);
+        if (outside.isPresent()) {
+            throw outside.get();
         }
     }
 

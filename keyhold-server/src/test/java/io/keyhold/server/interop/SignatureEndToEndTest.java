@@ -83,7 +83,12 @@ class SignatureEndToEndTest {
     }
 
     private void signAndVerify(KeyPair kp, CryptographicAlgorithm alg, TtlvItem... params) throws Exception {
-        for (KmipVersion v : List.of(KmipVersion.V1_4, KmipVersion.V2_1)) {
+        signAndVerify(List.of(KmipVersion.V1_4, KmipVersion.V2_1), kp, alg, params);
+    }
+
+    private void signAndVerify(List<KmipVersion> versions, KeyPair kp, CryptographicAlgorithm alg, TtlvItem... params)
+            throws Exception {
+        for (KmipVersion v : versions) {
             String priv = registerActive(v, ObjectType.PRIVATE_KEY, KeyFormatType.PKCS_8, kp.getPrivate().getEncoded(), alg,
                     CryptographicUsageMask.SIGN);
             String pub = registerActive(v, ObjectType.PUBLIC_KEY, KeyFormatType.X_509, kp.getPublic().getEncoded(), alg,
@@ -132,7 +137,23 @@ class SignatureEndToEndTest {
 
     @Test
     void ed25519_signThenVerify() throws Exception {
-        signAndVerify(KeyPairGenerator.getInstance("Ed25519").generateKeyPair(), CryptographicAlgorithm.ED25519);
+        signAndVerify(List.of(KmipVersion.V2_0, KmipVersion.V2_1), KeyPairGenerator.getInstance("Ed25519").generateKeyPair(),
+                CryptographicAlgorithm.ED25519);
+    }
+
+    @Test
+    void ed25519_registerIn14_isInvalidField() throws Exception {
+        // Ed25519 is a KMIP 2.0 Cryptographic Algorithm: a 1.4 client could not even read the key back
+        KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        TtlvItem object = TtlvItem.structure(Tag.PRIVATE_KEY, TtlvItem.structure(Tag.KEY_BLOCK,
+                TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, KeyFormatType.PKCS_8.value()),
+                TtlvItem.structure(Tag.KEY_VALUE, TtlvItem.bytes(Tag.KEY_MATERIAL, kp.getPrivate().getEncoded())),
+                TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, CryptographicAlgorithm.ED25519.value())));
+        ResponseBatchItem r = c.call(KmipVersion.V1_4, Operation.REGISTER, payload(TtlvItem.enumeration(Tag.OBJECT_TYPE,
+                ObjectType.PRIVATE_KEY.value()), attributes(KmipVersion.V1_4,
+                List.of(usageMask(CryptographicUsageMask.SIGN.value()))), object));
+        fails(r, ResultReason.INVALID_FIELD);
+        assertThat(r.resultMessage()).contains("Ed25519").contains("1.4");
     }
 
     @Test
