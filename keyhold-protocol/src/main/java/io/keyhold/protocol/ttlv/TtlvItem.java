@@ -141,8 +141,15 @@ public final class TtlvItem {
         return (List<TtlvItem>) value;
     }
 
-    /** The first child with this tag, if this is a structure holding one. */
+    /**
+     * The first child with this tag, if this is a structure holding one; empty for a primitive item, so that
+     * a request with a primitive where a structure belongs reads as one lacking the field (and is answered as
+     * such) rather than failing the server.
+     */
     public Optional<TtlvItem> child(int childTag) {
+        if (type != ItemType.STRUCTURE) {
+            return Optional.empty();
+        }
         for (TtlvItem c : children()) {
             if (c.tag == childTag) {
                 return Optional.of(c);
@@ -151,9 +158,12 @@ public final class TtlvItem {
         return Optional.empty();
     }
 
-    /** Every child with this tag, in order. */
+    /** Every child with this tag, in order; none for a primitive item (see {@link #child}). */
     public List<TtlvItem> childrenWith(int childTag) {
         List<TtlvItem> out = new ArrayList<>();
+        if (type != ItemType.STRUCTURE) {
+            return out;
+        }
         for (TtlvItem c : children()) {
             if (c.tag == childTag) {
                 out.add(c);

@@ -60,4 +60,13 @@ class TtlvItemTest {
         assertThatThrownBy(() -> TtlvItem.text(0x420020, "x").intValue()).isInstanceOf(IllegalStateException.class)
                 .hasMessage("item 0x420020 is a TextString, not a Integer");
     }
+
+    @Test
+    void childOfAPrimitive_isNone_butItsChildrenAreStillAnError() {
+        TtlvItem bytes = TtlvItem.bytes(0x420040, new byte[] {1, 2});
+        assertThat(bytes.child(0x42004C)).isEmpty();
+        assertThat(bytes.childrenWith(0x42004C)).isEmpty();
+        assertThatThrownBy(bytes::children).isInstanceOf(IllegalStateException.class)
+                .hasMessage("item 0x420040 is a ByteString, not a Structure");
+    }
 }
