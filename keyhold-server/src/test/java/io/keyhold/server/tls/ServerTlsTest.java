@@ -37,6 +37,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServerTlsTest {
+
+    /**
+     * The JDK reads {@code jdk.tls.disabledAlgorithms} once, at the first TLS use in the process. A server on
+     * the compatibility profile enables the legacy suites before that; this class starts modern servers
+     * first, so it does the same for its own JVM, as a server started on the compatibility profile would.
+     */
+    @org.junit.jupiter.api.BeforeAll
+    static void enableLegacySuitesBeforeAnyTls() {
+        LegacySuites.enable();
+    }
     private final StubProcessor processor = new StubProcessor();
     private KeyholdServer server;
 
