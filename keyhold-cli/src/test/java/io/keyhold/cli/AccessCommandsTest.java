@@ -10,8 +10,6 @@ import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.auth.PasswordHashes;
 import io.keyhold.server.config.ServerConfig;
-import io.keyhold.server.pki.DevPki;
-import io.keyhold.server.security.Pkcs12MasterKey;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.sqlite.SqliteAuditLog;
@@ -42,24 +40,12 @@ class AccessCommandsTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        DevPki.ensure(pkiDir);
-        Pkcs12MasterKey.createForDevelopment(pkiDir.resolve("master-key.p12"), pkiDir.resolve("master-key.pass"));
+        DevConfigFiles.ensurePkiAndMasterKey(pkiDir);
     }
 
     @BeforeEach
     void configAndObject() throws Exception {
-        config = Files.writeString(dir.resolve("keyhold.yaml"), """
-                tls:
-                  certificate: %s
-                  private_key: %s
-                  trusted_cas: [%s]
-                storage:
-                  data_dir: data
-                master_key:
-                  keystore: %s
-                  passphrase_file: %s
-                """.formatted(pkiDir.resolve("server.pem"), pkiDir.resolve("server.key"), pkiDir.resolve("ca.pem"),
-                pkiDir.resolve("master-key.p12"), pkiDir.resolve("master-key.pass")));
+        config = DevConfigFiles.write(dir, pkiDir);
         try (SqliteObjectStore store = open()) {
             store.write(tx -> {
                 tx.insert(new StoredObject("key-1", "client1", StorageStatus.ONLINE, List.of(

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.config.ConfigLoader;
-import io.keyhold.server.pki.DevPki;
-import io.keyhold.server.security.Pkcs12MasterKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,24 +40,12 @@ class AuditCommandTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        DevPki.ensure(pkiDir);
-        Pkcs12MasterKey.createForDevelopment(pkiDir.resolve("master-key.p12"), pkiDir.resolve("master-key.pass"));
+        DevConfigFiles.ensurePkiAndMasterKey(pkiDir);
     }
 
     @BeforeEach
     void sixRecords() throws Exception {
-        config = Files.writeString(dir.resolve("keyhold.yaml"), """
-                tls:
-                  certificate: %s
-                  private_key: %s
-                  trusted_cas: [%s]
-                storage:
-                  data_dir: data
-                master_key:
-                  keystore: %s
-                  passphrase_file: %s
-                """.formatted(pkiDir.resolve("server.pem"), pkiDir.resolve("server.key"), pkiDir.resolve("ca.pem"),
-                pkiDir.resolve("master-key.p12"), pkiDir.resolve("master-key.pass")));
+        config = DevConfigFiles.write(dir, pkiDir);
         try (ServerAssembly.Assembly a = ServerAssembly.open(ConfigLoader.load(config, Map.of()), Map.of())) {
             a.store().appendAudit(List.of(
                     event("2026-01-01T10:00:00Z", "client1", "Create", "Success", null, "key-1"),
