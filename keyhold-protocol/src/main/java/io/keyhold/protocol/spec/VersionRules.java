@@ -88,7 +88,7 @@ public final class VersionRules {
     /** Everything in the tree that is unknown, vendor-defined or newer than the version. */
     public List<Finding> check(TtlvItem item, KmipVersion version) {
         List<Finding> out = new ArrayList<>();
-        walk(item, null, "", version, out);
+        walk(item, null, null, version, out);
         return out;
     }
 
@@ -104,21 +104,31 @@ public final class VersionRules {
         }
     }
 
-    private void walk(TtlvItem item, TagDefinition valueContext, String parentPath, KmipVersion version, List<Finding> out) {
+    /**
+     * Where an item sits, as its parent's path and its own name; the text form is built only for a finding,
+     * since every message the server sends or reads is walked and most have none.
+     */
+    private record ItemPath(ItemPath parent, String name) {
+        @Override
+        public String toString() {
+            return parent == null ? name : parent + "/" + name;
+        }
+    }
+
+    private void walk(TtlvItem item, TagDefinition valueContext, ItemPath parentPath, KmipVersion version, List<Finding> out) {
         Optional<TagDefinition> def = table.tag(item.tag());
-        String name = def.isPresent() ? def.get().name() : item.tagHex();
-        String path = parentPath.isEmpty() ? name : parentPath + "/" + name;
+        ItemPath path = new ItemPath(parentPath, def.isPresent() ? def.get().name() : item.tagHex());
         if (def.isEmpty()) {
             if (SpecTable.isExtensionTag(item.tag())) {
-                out.add(new Finding(Kind.VENDOR_TAG, path, "vendor extension tag"));
+                out.add(new Finding(Kind.VENDOR_TAG, path.toString(), "vendor extension tag"));
             } else {
-                out.add(new Finding(Kind.UNKNOWN_TAG, path, "tag unknown to KMIP 1.0-2.1"));
+                out.add(new Finding(Kind.UNKNOWN_TAG, path.toString(), "tag unknown to KMIP 1.0-2.1"));
             }
         } else if (!def.get().versions().contains(version)) {
-            out.add(new Finding(Kind.TAG_NOT_IN_VERSION, path, "tag exists in KMIP " + def.get().versions() + " only"));
+            out.add(new Finding(Kind.TAG_NOT_IN_VERSION, path.toString(), "tag exists in KMIP " + def.get().versions() + " only"));
         }
         if (!hasItemType(item.type(), version)) {
-            out.add(new Finding(Kind.ITEM_TYPE_NOT_IN_VERSION, path, item.type().xmlName() + " does not exist in KMIP " + version));
+            out.add(new Finding(Kind.ITEM_TYPE_NOT_IN_VERSION, path.toString(), item.type().xmlName() + " does not exist in KMIP " + version));
         }
         TagDefinition valueDef = item.tag() == Tag.ATTRIBUTE_VALUE && valueContext != null ? valueContext : def.orElse(null);
         switch (item.type()) {
@@ -142,14 +152,14 @@ public final class VersionRules {
                 .orElse(null);
     }
 
-    private void checkEnumeration(int value, TagDefinition def, String path, KmipVersion version, List<Finding> out) {
+    private void checkEnumeration(int value, TagDefinition def, ItemPath path, KmipVersion version, List<Finding> out) {
         if (def == null || def.valuesFrom().isEmpty()) {
             return;
         }
         if (def.takesTagValues()) {
             Optional<TagDefinition> named = table.tag(value);
             if (named.isPresent() && !named.get().versions().contains(version)) {
-                out.add(new Finding(Kind.VALUE_NOT_IN_VERSION, path, "tag " + named.get().name() + " exists in KMIP "
+                out.add(new Finding(Kind.VALUE_NOT_IN_VERSION, path.toString(), "tag " + named.get().name() + " exists in KMIP "
                         + named.get().versions() + " only"));
             }
             return;
@@ -161,15 +171,15 @@ public final class VersionRules {
         Optional<EnumerationValue> known = e.get().byValue(value);
         if (known.isEmpty()) {
             boolean extension = EnumerationDefinition.isExtensionValue(value);
-            out.add(new Finding(extension ? Kind.EXTENSION_VALUE : Kind.UNKNOWN_VALUE, path,
+            out.add(new Finding(extension ? Kind.EXTENSION_VALUE : Kind.UNKNOWN_VALUE, path.toString(),
                     String.format("%s value 0x%08X is %s", e.get().name(), value, extension ? "an extension" : "unknown")));
         } else if (valueIn(e.get(), value, version).isEmpty()) {
-            out.add(new Finding(Kind.VALUE_NOT_IN_VERSION, path, e.get().name() + " " + known.get().name() + " exists in KMIP "
+            out.add(new Finding(Kind.VALUE_NOT_IN_VERSION, path.toString(), e.get().name() + " " + known.get().name() + " exists in KMIP "
                     + known.get().versions() + " only"));
         }
     }
 
-    private void checkMask(int value, TagDefinition def, String path, KmipVersion version, List<Finding> out) {
+    private void checkMask(int value, TagDefinition def, ItemPath path, KmipVersion version, List<Finding> out) {
         if (def == null || def.valuesFrom().isEmpty()) {
             return;
         }
@@ -184,12 +194,12 @@ public final class VersionRules {
             }
             unknownBits &= ~bit.value();
             if (!bit.versions().contains(version)) {
-                out.add(new Finding(Kind.VALUE_NOT_IN_VERSION, path, e.get().name() + " bit " + bit.name() + " exists in KMIP "
+                out.add(new Finding(Kind.VALUE_NOT_IN_VERSION, path.toString(), e.get().name() + " bit " + bit.name() + " exists in KMIP "
                         + bit.versions() + " only"));
             }
         }
         if (unknownBits != 0) {
-            out.add(new Finding(Kind.UNKNOWN_VALUE, path, String.format("%s bits 0x%08X are unknown", e.get().name(), unknownBits)));
+            out.add(new Finding(Kind.UNKNOWN_VALUE, path.toString(), String.format("%s bits 0x%08X are unknown", e.get().name(), unknownBits)));
         }
     }
 }
