@@ -53,6 +53,10 @@ public final class MasterKeyRotation implements AutoCloseable {
     private final ObjectEnvelope envelope;
     private final String databaseName;
 
+    private static final int SQLITE_BUSY = 5;
+    /** Busy timeouts waited for the write lock before a batch gives up. */
+    private static final int BEGIN_ATTEMPTS = 6;
+
     private MasterKeyRotation(Connection connection, MasterKeyRing ring, String databaseName) {
         this.connection = connection;
         this.ring = ring;
@@ -266,7 +270,7 @@ public final class MasterKeyRotation implements AutoCloseable {
 
     private <T> T inTransaction(SqlWork<T> work) {
         try (Statement s = connection.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
+            beginImmediate(s);
             try {
                 T result = work.run();
                 s.execute("COMMIT");
@@ -281,6 +285,23 @@ public final class MasterKeyRotation implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw SqliteTransaction.failure("master key rotation in " + databaseName, e);
+        }
+    }
+
+    /**
+     * Takes the write lock. A busy server can take the lock again as soon as it commits, so one busy timeout
+     * may pass without a turn for the rotation; nothing has started yet, so asking again is safe.
+     */
+    private static void beginImmediate(Statement s) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s.execute("BEGIN IMMEDIATE");
+                return;
+            } catch (SQLException e) {
+                if ((e.getErrorCode() & 0xff) != SQLITE_BUSY || attempt == BEGIN_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
     }
 
