@@ -75,7 +75,7 @@ public final class AttributeRules {
             ObjectType.TEMPLATE, ObjectType.PGP_KEY);
     private static final Set<ObjectType> CERTIFICATES = EnumSet.of(ObjectType.CERTIFICATE, ObjectType.PGP_KEY);
     private static final Set<ObjectType> USAGE_PERIOD = EnumSet.of(ObjectType.SYMMETRIC_KEY, ObjectType.SPLIT_KEY,
-            ObjectType.TEMPLATE, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY);
+            ObjectType.TEMPLATE, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SECRET_DATA);
 
     private static final Map<String, Rule> RULES = new HashMap<>();
 
@@ -94,7 +94,8 @@ public final class AttributeRules {
         creation("Cryptographic Length", false, CRYPTO, i);
         client("Cryptographic Parameters", true, true, KEYS, s);
         creation("Cryptographic Domain Parameters", false, ASYMMETRIC, s);
-        server("Certificate Type", false, CERTIFICATES, e);
+        // a client may state it at Register (OASIS BL-M-10, 2.1); it must match the certificate's own type
+        creation("Certificate Type", false, CERTIFICATES, e);
         server("Certificate Length", false, CERTIFICATES, i);
         server("X.509 Certificate Identifier", false, CERTIFICATES, s);
         server("X.509 Certificate Subject", false, CERTIFICATES, s);
@@ -112,7 +113,8 @@ public final class AttributeRules {
         server("Initial Date", false, ALL, d);
         client("Activation Date", false, false, CRYPTO, d);
         // the tables name symmetric keys only, but the OASIS test case CS-AC-M-8 (1.2 to 2.1) registers a
-        // Private and a Public Key with both dates and expects Sign and Signature Verify to honour them
+        // Private and a Public Key with both dates and expects Sign and Signature Verify to honour them, and
+        // BL-M-4 (2.1) registers Secret Data with a Protect Stop Date and locates it by that date
         client("Process Start Date", false, false, USAGE_PERIOD, d);
         client("Protect Stop Date", false, false, USAGE_PERIOD, d);
         client("Deactivation Date", false, false, CRYPTO, d);
@@ -122,7 +124,8 @@ public final class AttributeRules {
         server("Revocation Reason", false, CRYPTO, s);
         server("Archive Date", false, ALL, d);
         client("Object Group", true, true, ALL, t);
-        server("Fresh", false, ALL, b);
+        // a client registering material it never gave out may say so (OASIS BL-M-13, 2.1)
+        creation("Fresh", false, ALL, b);
         client("Link", true, true, ALL, s);
         client("Application Specific Information", true, true, ALL, s);
         client("Contact Information", false, true, ALL, t);

@@ -124,10 +124,14 @@ class KeysEndToEndTest {
         String privateId = created.children().get(0).textValue();
         String publicId = created.children().get(1).textValue();
 
-        byte[] pkcs8 = keyMaterial(c.ok(v, Operation.GET, withUid(privateId)), ObjectType.PRIVATE_KEY, Tag.PRIVATE_KEY,
-                KeyFormatType.PKCS_8);
-        byte[] spki = keyMaterial(c.ok(v, Operation.GET, withUid(publicId)), ObjectType.PUBLIC_KEY, Tag.PUBLIC_KEY,
-                KeyFormatType.X_509);
+        // RSA pairs are kept in PKCS#1, the others in PKCS#8 and X.509; Get converts when asked
+        boolean rsa = jca.equals("RSA");
+        assertThat(keyMaterial(c.ok(v, Operation.GET, withUid(privateId)), ObjectType.PRIVATE_KEY, Tag.PRIVATE_KEY,
+                rsa ? KeyFormatType.PKCS_1 : KeyFormatType.PKCS_8)).isNotEmpty();
+        byte[] pkcs8 = keyMaterial(c.ok(v, Operation.GET, getIn(privateId, KeyFormatType.PKCS_8)), ObjectType.PRIVATE_KEY,
+                Tag.PRIVATE_KEY, KeyFormatType.PKCS_8);
+        byte[] spki = keyMaterial(c.ok(v, Operation.GET, getIn(publicId, KeyFormatType.X_509)), ObjectType.PUBLIC_KEY,
+                Tag.PUBLIC_KEY, KeyFormatType.X_509);
         KeyFactory kf = KeyFactory.getInstance(jca);
         PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(spki));
@@ -216,6 +220,11 @@ class KeysEndToEndTest {
             ResponseBatchItem item = other.call(V21, Operation.DERIVE_KEY, derive);
             assertThat(item.resultReason()).isEqualTo(ResultReason.ITEM_NOT_FOUND.value());
         }
+    }
+
+    private static TtlvItem getIn(String id, KeyFormatType format) {
+        return TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, id),
+                TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, format.value()));
     }
 
     private static byte[] keyMaterial(TtlvItem get, ObjectType type, int tag, KeyFormatType format) {

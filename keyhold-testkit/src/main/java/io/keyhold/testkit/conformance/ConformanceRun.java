@@ -56,6 +56,7 @@ public final class ConformanceRun {
     public List<FileResult> run(Path vectors, Consumer<FileResult> onEachFile) throws IOException {
         Path base = Files.isDirectory(vectors) ? vectors : vectors.getParent() == null ? Path.of(".") : vectors.getParent();
         List<FileResult> results = new ArrayList<>();
+        java.util.Map<String, VectorFile> lastOfSeries = new java.util.HashMap<>();
         for (Path file : files(vectors)) {
             String name = base.relativize(file).toString().replace('\\', '/');
             VectorFile vector;
@@ -74,6 +75,10 @@ public final class ConformanceRun {
             }
             if (!versions.isEmpty() && !versions.contains(vector.version())) {
                 continue;
+            }
+            VectorFile earlier = lastOfSeries.put(vector.series(), vector);
+            if (earlier != null && vector.continuesEarlierFile()) {
+                vector.inheritRequestTimes(earlier);
             }
             FileResult r;
             try (KmipConnection c = connector.open(vector)) {

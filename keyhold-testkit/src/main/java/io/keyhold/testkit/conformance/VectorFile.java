@@ -183,6 +183,15 @@ public final class VectorFile {
     }
 
     /** Whether this time (POSIX seconds) appears as a literal in the requests up to this step. */
+    /**
+     * Takes on the times the requests of {@code earlier} sent, as if sent before this file's first step: a file
+     * that continues an earlier one of its series (TL-M-3 locates what TL-M-2 registered) gets back the dates
+     * that file's client set, and those must come back exactly.
+     */
+    public void inheritRequestTimes(VectorFile earlier) {
+        earlier.requestTimes.keySet().forEach(t -> requestTimes.put(t, -1));
+    }
+
     boolean requestsHoldTime(long epochSeconds, int uptoStep) {
         Integer first = requestTimes.get(epochSeconds);
         return first != null && first <= uptoStep;

@@ -5,6 +5,7 @@ import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.format.KeyFormats;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -15,10 +16,12 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Generates key pairs with the JDK's providers and returns them as KMIP object structures: the Private
- * Key with a PKCS#8 Key Block, the Public Key with an X.509 (SubjectPublicKeyInfo) Key Block, each with
- * the Cryptographic Algorithm and Length of the {@link KeyPairSpec}. RSA keys use the public exponent
- * 65537; EC keys the named curve (secp256r1, secp384r1, secp521r1).
+ * Generates key pairs with the JDK's providers and returns them as KMIP object structures, each with the
+ * Cryptographic Algorithm and Length of the {@link KeyPairSpec}. RSA keys use the public exponent 65537 and
+ * are kept in PKCS#1 (RSAPrivateKey and RSAPublicKey), the default Key Format Type KMIP gives RSA keys (KMIP
+ * 1.4 section 3.17, 2.1 section 4.13, and what the OASIS asymmetric key profiles expect); other private keys
+ * are kept in PKCS#8 and public keys in X.509 (SubjectPublicKeyInfo). EC keys use the named curve
+ * (secp256r1, secp384r1, secp521r1). Get converts to any other format a client asks for.
  */
 public final class KeyPairs {
     private final SecureRandom random;
@@ -61,6 +64,10 @@ public final class KeyPairs {
         TtlvItem privateKey = TtlvItem.structure(Tag.PRIVATE_KEY, keyBlock(KeyFormatType.PKCS_8, pkcs8, spec));
         TtlvItem publicKey = TtlvItem.structure(Tag.PUBLIC_KEY, keyBlock(KeyFormatType.X_509, spki, spec));
         Arrays.fill(pkcs8, (byte) 0);
+        if (spec.family() == KeyPairSpec.Family.RSA) {
+            privateKey = KeyFormats.convert(privateKey, KeyFormatType.PKCS_1.value());
+            publicKey = KeyFormats.convert(publicKey, KeyFormatType.PKCS_1.value());
+        }
         return new Generated(privateKey, publicKey);
     }
 

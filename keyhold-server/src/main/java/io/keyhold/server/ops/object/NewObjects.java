@@ -34,6 +34,8 @@ import java.util.UUID;
  */
 public final class NewObjects {
     private static final VersionRules RULES = VersionRules.standard();
+    /** Attributes read from the material that a client may also state, but only with the same value. */
+    private static final java.util.Set<String> MUST_MATCH_OBJECT = java.util.Set.of("Cryptographic Algorithm", "Certificate Type");
 
     private NewObjects() {}
 
@@ -61,7 +63,7 @@ public final class NewObjects {
             Optional<KmipAttribute> given = client.stream().filter(c -> c.name().equals(a.name())).findFirst();
             if (given.isEmpty()) {
                 attributes.add(a);
-            } else if (a.name().equals("Cryptographic Algorithm") && !given.get().value().equals(d)) {
+            } else if (MUST_MATCH_OBJECT.contains(a.name()) && !given.get().value().equals(d)) {
                 throw new KmipException(ResultReason.INVALID_FIELD, "attribute " + a.name()
                         + " differs from the value in the object itself");
             }
@@ -74,7 +76,7 @@ public final class NewObjects {
         attributes.add(KmipAttribute.of(TtlvItem.dateTime(Tag.LAST_CHANGE_DATE, now)));
         addIfDefined(attributes, TtlvItem.dateTime(Tag.ORIGINAL_CREATION_DATE, now), version);
         digest(object, version).ifPresent(d -> attributes.add(KmipAttribute.of(d)));
-        if (hasState(objectType, version)) {
+        if (hasState(objectType, version) && clientValue(client, "Fresh", ItemType.BOOLEAN).isEmpty()) {
             addIfDefined(attributes, TtlvItem.bool(Tag.FRESH, true), version);
         }
         if (hasState(objectType, version) && AttributeRules.rule("Lease Time").appliesTo(objectType)) {

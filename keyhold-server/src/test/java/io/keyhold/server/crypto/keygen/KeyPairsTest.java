@@ -50,7 +50,7 @@ class KeyPairsTest {
 
     @ParameterizedTest
     @MethodSource("supported")
-    void generate_everyFamily_storesLoadablePkcs8AndSpkiThatBelongTogether(CryptographicAlgorithm alg, Integer bits,
+    void generate_everyFamily_storesRsaInPkcs1AndOthersInPkcs8AndSpki_thatBelongTogether(CryptographicAlgorithm alg, Integer bits,
             RecommendedCurve curve, String jca, int expectedBits) throws Exception {
         boolean agreement = jca.startsWith("X");
         KeyPairSpec spec = KeyPairSpec.of(V21, alg.value(), bits, curve == null ? null : curve.value(),
@@ -62,8 +62,15 @@ class KeyPairsTest {
         TtlvItem publicBlock = g.publicKey().child(Tag.KEY_BLOCK).orElseThrow();
         assertThat(g.privateKey().tag()).isEqualTo(Tag.PRIVATE_KEY);
         assertThat(g.publicKey().tag()).isEqualTo(Tag.PUBLIC_KEY);
-        assertThat(privateBlock.child(Tag.KEY_FORMAT_TYPE).orElseThrow().enumValue()).isEqualTo(KeyFormatType.PKCS_8.value());
-        assertThat(publicBlock.child(Tag.KEY_FORMAT_TYPE).orElseThrow().enumValue()).isEqualTo(KeyFormatType.X_509.value());
+        boolean isRsa = jca.equals("RSA");
+        assertThat(privateBlock.child(Tag.KEY_FORMAT_TYPE).orElseThrow().enumValue())
+                .isEqualTo(isRsa ? KeyFormatType.PKCS_1.value() : KeyFormatType.PKCS_8.value());
+        assertThat(publicBlock.child(Tag.KEY_FORMAT_TYPE).orElseThrow().enumValue())
+                .isEqualTo(isRsa ? KeyFormatType.PKCS_1.value() : KeyFormatType.X_509.value());
+        privateBlock = io.keyhold.server.crypto.format.KeyFormats.convert(g.privateKey(), KeyFormatType.PKCS_8.value())
+                .child(Tag.KEY_BLOCK).orElseThrow();
+        publicBlock = io.keyhold.server.crypto.format.KeyFormats.convert(g.publicKey(), KeyFormatType.X_509.value())
+                .child(Tag.KEY_BLOCK).orElseThrow();
         assertThat(privateBlock.child(Tag.CRYPTOGRAPHIC_ALGORITHM).orElseThrow().enumValue()).isEqualTo(alg.value());
         assertThat(publicBlock.child(Tag.CRYPTOGRAPHIC_LENGTH).orElseThrow().intValue()).isEqualTo(expectedBits);
 

@@ -72,11 +72,11 @@ class CreateKeyPairHandlerTest {
             assertThat(o.attribute("Last Change Date").orElseThrow().value().dateTimeValue()).isEqualTo(KeysFixture.T0);
             assertThat(o.attribute("Unique Identifier").orElseThrow().value().textValue()).isEqualTo(o.uniqueIdentifier());
         }
-        // the Digest is over the default Key Format Type of RSA keys, PKCS#1, whatever format the key is kept in
-        byte[] privatePkcs1 = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(KeysFixture.material(priv))
-                .parsePrivateKey().toASN1Primitive().getEncoded();
-        byte[] publicPkcs1 = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(KeysFixture.material(pub))
-                .getPublicKeyData().getBytes();
+        // RSA keys are kept in PKCS#1, the default Key Format Type of RSA keys, which the Digest is over
+        byte[] privatePkcs1 = KeysFixture.material(priv);
+        byte[] publicPkcs1 = KeysFixture.material(pub);
+        org.bouncycastle.asn1.pkcs.RSAPrivateKey.getInstance(privatePkcs1);
+        org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(publicPkcs1);
         for (Object[] each : new Object[][] {{priv, privatePkcs1}, {pub, publicPkcs1}}) {
             TtlvItem digest = ((StoredObject) each[0]).attribute("Digest").orElseThrow().value();
             assertThat(digest.child(Tag.DIGEST_VALUE).orElseThrow().bytesValue())
@@ -92,9 +92,9 @@ class CreateKeyPairHandlerTest {
         assertThat(links(priv, LinkType.PUBLIC_KEY_LINK)).containsExactly(ids[1]);
         assertThat(links(pub, LinkType.PRIVATE_KEY_LINK)).containsExactly(ids[0]);
         assertThat(priv.object().child(Tag.KEY_BLOCK).orElseThrow().child(Tag.KEY_FORMAT_TYPE).orElseThrow().enumValue())
-                .isEqualTo(KeyFormatType.PKCS_8.value());
+                .isEqualTo(KeyFormatType.PKCS_1.value());
         assertThat(pub.object().child(Tag.KEY_BLOCK).orElseThrow().child(Tag.KEY_FORMAT_TYPE).orElseThrow().enumValue())
-                .isEqualTo(KeyFormatType.X_509.value());
+                .isEqualTo(KeyFormatType.PKCS_1.value());
         assertBelongTogether("RSA", KeyMaterial.privateKey(priv, "RSA"), KeyMaterial.publicKey(pub, "RSA"));
     }
 

@@ -217,4 +217,35 @@ class RegisterHandlerTest {
         f.fails(ResultReason.PERMISSION_DENIED, Operation.REGISTER, payload(objectType(ObjectType.SYMMETRIC_KEY),
                 f.attributes(TtlvItem.dateTime(Tag.INITIAL_DATE, 5)), Fixture.rawKey(new byte[16], CryptographicAlgorithm.AES, 128)));
     }
+
+    @Test
+    void register_certificateTypeStatedByTheClient_mustMatchTheCertificate() throws Exception {
+        Fixture f = new Fixture(KmipVersion.V2_1);
+        TtlvItem x509 = TtlvItem.structure(Tag.CERTIFICATE, TtlvItem.enumeration(Tag.CERTIFICATE_TYPE, 1),
+                TtlvItem.bytes(Tag.CERTIFICATE_VALUE, certificate));
+        String id = f.register(ObjectType.CERTIFICATE, x509, TtlvItem.enumeration(Tag.CERTIFICATE_TYPE, 1));
+        assertThat(f.stored(id).attributes("Certificate Type")).hasSize(1);
+        f.fails(ResultReason.INVALID_FIELD, Operation.REGISTER, payload(objectType(ObjectType.CERTIFICATE),
+                f.attributes(TtlvItem.enumeration(Tag.CERTIFICATE_TYPE, 2)), x509));
+    }
+
+    @Test
+    void register_freshStatedByTheClient_isKept_andNotDuplicated() throws Exception {
+        Fixture f = new Fixture(KmipVersion.V2_1);
+        String id = f.register(ObjectType.SYMMETRIC_KEY, Fixture.rawKey(new byte[16], CryptographicAlgorithm.AES, 128),
+                TtlvItem.bool(Tag.FRESH, false));
+        assertThat(f.stored(id).attributes("Fresh")).hasSize(1);
+        assertThat(f.stored(id).attribute("Fresh").orElseThrow().value().booleanValue()).isFalse();
+        assertThat(io.keyhold.server.ops.AttributeRules.rule("Fresh").clientModifiable()).isFalse();
+    }
+
+    @Test
+    void register_secretDataWithProtectStopDate_isAccepted() throws Exception {
+        Fixture f = new Fixture(KmipVersion.V2_1);
+        String id = f.register(ObjectType.SECRET_DATA, TtlvItem.structure(Tag.SECRET_DATA,
+                TtlvItem.enumeration(Tag.SECRET_DATA_TYPE, 1), keyBlock(1, TtlvItem.structure(Tag.KEY_VALUE,
+                        TtlvItem.bytes(Tag.KEY_MATERIAL, "password".getBytes(java.nio.charset.StandardCharsets.US_ASCII))))),
+                TtlvItem.dateTime(Tag.PROTECT_STOP_DATE, 949327200L));
+        assertThat(f.stored(id).attribute("Protect Stop Date").orElseThrow().value().dateTimeValue()).isEqualTo(949327200L);
+    }
 }
