@@ -24,9 +24,12 @@ public final class AccessDenied extends KmipException {
         this.uniqueIdentifier = uniqueIdentifier;
     }
 
-    /** The denial answered as Item Not Found with the given missing-object message. */
-    public static AccessDenied itemNotFound(String missingMessage, String uniqueIdentifier) {
-        return new AccessDenied(ResultReason.ITEM_NOT_FOUND, missingMessage, uniqueIdentifier);
+    /**
+     * The denial answered as a missing object: Object Not Found (KMIP 2.x; the dispatcher answers 1.x clients
+     * with Item Not Found) with the given missing-object message.
+     */
+    public static AccessDenied objectNotFound(String missingMessage, String uniqueIdentifier) {
+        return new AccessDenied(ResultReason.OBJECT_NOT_FOUND, missingMessage, uniqueIdentifier);
     }
 
     /** The Unique Identifier of the object that was refused. */

@@ -193,12 +193,12 @@ public final class Grants {
         Optional<StoredObject> object = target.kind() == Grant.TargetKind.OBJECT
                 ? tx.get(target.name()).filter(o -> !o.owner().isEmpty()) : Optional.empty();
         if (target.kind() == Grant.TargetKind.OBJECT && object.isEmpty()) {
-            throw new KmipException(ResultReason.ITEM_NOT_FOUND, "no object with Unique Identifier " + printable(target.name()));
+            throw new KmipException(ResultReason.OBJECT_NOT_FOUND, "no object with Unique Identifier " + printable(target.name()));
         }
         if (actor instanceof Actor.Client client && !policy.mayManageGrants(client.identity(), target.kind(), object)) {
             if (target.kind() == Grant.TargetKind.OBJECT && !policy.permits(client.identity(), Optional.empty(), object.get(), tx)) {
                 // an object the client cannot see is answered as missing
-                throw AccessDenied.itemNotFound("no object with Unique Identifier " + printable(target.name()), target.name());
+                throw AccessDenied.objectNotFound("no object with Unique Identifier " + printable(target.name()), target.name());
             }
             throw new KmipException(ResultReason.PERMISSION_DENIED, client.identity().name()
                     + " may not manage grants on " + describe(target) + " (owner or administrator only)");

@@ -104,6 +104,12 @@ public final class AttributeRules {
         server("Certificate Subject", false, CERTIFICATES, s);
         server("Certificate Issuer", false, CERTIFICATES, s);
         server("Digital Signature Algorithm", true, CERTIFICATES, e);
+        // the Certificate Attributes of KMIP 1.4 and 2.x: the name components of the certificate
+        for (String part : new String[] {"CN", "O", "OU", "Email", "C", "ST", "L", "UID", "Serial Number", "Title", "DC",
+                "DN Qualifier"}) {
+            server("Certificate Subject " + part, true, CERTIFICATES, t);
+            server("Certificate Issuer " + part, true, CERTIFICATES, t);
+        }
         server("Digest", true, ALL, s);
         client("Operation Policy Name", false, true, ALL, t);
         creation("Cryptographic Usage Mask", false, CRYPTO, i);

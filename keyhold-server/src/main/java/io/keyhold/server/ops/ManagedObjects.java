@@ -35,7 +35,7 @@ public final class ManagedObjects {
     /**
      * The object with this identifier as the client may see it, with due lifecycle dates applied. Objects
      * the client may not use in this operation ({@link io.keyhold.server.auth.AccessPolicy}) are reported
-     * exactly like missing ones (Item Not Found, same message) through {@link AccessDenied}, so their
+     * exactly like missing ones (Object Not Found, which 1.x answers as Item Not Found; same message) through {@link AccessDenied}, so their
      * existence is not revealed.
      */
     public static StoredObject load(OperationContext context, ReadTransaction tx, String uniqueIdentifier)
@@ -52,10 +52,10 @@ public final class ManagedObjects {
         Optional<StoredObject> found = tx.get(uniqueIdentifier);
         String missing = "no object with Unique Identifier " + printable(uniqueIdentifier);
         if (found.isEmpty()) {
-            throw new KmipException(ResultReason.ITEM_NOT_FOUND, missing);
+            throw new KmipException(ResultReason.OBJECT_NOT_FOUND, missing);
         }
         if (!permitted(context, tx, found.get())) {
-            throw AccessDenied.itemNotFound(missing, uniqueIdentifier);
+            throw AccessDenied.objectNotFound(missing, uniqueIdentifier);
         }
         return new Loaded(found.get(), Lifecycle.applyDueDates(found.get(), context.now()));
     }

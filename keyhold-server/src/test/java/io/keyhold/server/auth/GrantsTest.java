@@ -101,11 +101,11 @@ class GrantsTest {
     }
 
     @Test
-    void grant_unknownOrServerObject_isItemNotFound() throws Exception {
+    void grant_unknownOrServerObject_isObjectNotFound() throws Exception {
         assertThat(failure(() -> grants.grant(operator, new Grants.Target(TargetKind.OBJECT, "nope"), bob, Set.of("get")))
-                .reason()).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+                .reason()).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
         assertThat(failure(() -> grants.grant(operator, new Grants.Target(TargetKind.OBJECT, "ca"), bob, Set.of("get")))
-                .reason()).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+                .reason()).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
         assertThat(grants.list(Optional.empty(), Optional.empty())).isEmpty();
         assertThat(records()).as("a refused change leaves no record").isEmpty();
     }
@@ -132,7 +132,7 @@ class GrantsTest {
         KmipException byOutsider = failure(() -> grants.grant(client("carol"), k1,
                 new Grants.Grantee(GranteeKind.IDENTITY, "carol"), Set.of("get")));
         assertThat(byOutsider).isInstanceOf(AccessDenied.class);
-        assertThat(byOutsider.reason()).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+        assertThat(byOutsider.reason()).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
         assertThat(grants.list(Optional.empty(), Optional.empty())).hasSize(1);
         assertThat(records()).extracting(AuditEvent::detail).containsExactly("granted all operations on object k1 to identity bob");
     }

@@ -295,7 +295,7 @@ class DispatcherAuditTest {
         try (DispatcherFixture f = new DispatcherFixture(List.of(TestHandlers.handler(Operation.CREATE, (context, p) -> {
             context.write(tx -> {
                 tx.insert(DispatcherFixture.key("k-3", context.identity().name()));
-                throw io.keyhold.server.auth.AccessDenied.itemNotFound("no object with Unique Identifier k-9", "k-9");
+                throw io.keyhold.server.auth.AccessDenied.objectNotFound("no object with Unique Identifier k-9", "k-9");
             });
             return TtlvItem.structure(Tag.RESPONSE_PAYLOAD);
         })))) {

@@ -218,7 +218,7 @@ class KeysEndToEndTest {
 
         try (KmipTestClient other = server.client("client2")) {
             ResponseBatchItem item = other.call(V21, Operation.DERIVE_KEY, derive);
-            assertThat(item.resultReason()).isEqualTo(ResultReason.ITEM_NOT_FOUND.value());
+            assertThat(item.resultReason()).isEqualTo(ResultReason.OBJECT_NOT_FOUND.value());
         }
     }
 

@@ -228,7 +228,7 @@ class OperationsEndToEndTest {
         c.ok(V21, Operation.DESTROY, withUid(uid));
         fails(c.call(V21, Operation.GET, withUid(uid)), ResultReason.OBJECT_DESTROYED);
         fails(c.call(V14, Operation.GET, withUid(uid)), ResultReason.ITEM_NOT_FOUND);
-        fails(c.call(V21, Operation.DESTROY, withUid(NO_SUCH)), ResultReason.ITEM_NOT_FOUND);
+        fails(c.call(V21, Operation.DESTROY, withUid(NO_SUCH)), ResultReason.OBJECT_NOT_FOUND);
         // metadata stays after the material is erased
         TtlvItem after = c.ok(V21, Operation.GET_ATTRIBUTES, getAttributes(V21, uid, "State"));
         assertThat(after.child(Tag.ATTRIBUTES).orElseThrow().child(Tag.STATE).orElseThrow().enumValue())
@@ -246,8 +246,8 @@ class OperationsEndToEndTest {
         fails(c.call(V21, Operation.OBTAIN_LEASE, withUid(uid)), ResultReason.OBJECT_ARCHIVED);
         c.ok(V21, Operation.RECOVER, withUid(uid));
         c.ok(V21, Operation.GET, withUid(uid));
-        fails(c.call(V21, Operation.ARCHIVE, withUid(NO_SUCH)), ResultReason.ITEM_NOT_FOUND);
-        fails(c.call(V21, Operation.RECOVER, withUid(otherOwnersKey())), ResultReason.ITEM_NOT_FOUND);
+        fails(c.call(V21, Operation.ARCHIVE, withUid(NO_SUCH)), ResultReason.OBJECT_NOT_FOUND);
+        fails(c.call(V21, Operation.RECOVER, withUid(otherOwnersKey())), ResultReason.OBJECT_NOT_FOUND);
     }
 
     @Test

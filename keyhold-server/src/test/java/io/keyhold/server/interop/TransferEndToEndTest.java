@@ -155,8 +155,8 @@ class TransferEndToEndTest {
             try (KmipTestClient other = server.client("client2")) {
                 List<TtlvItem> replace = new ArrayList<>(importFields);
                 replace.add(1, TtlvItem.bool(Tag.REPLACE_EXISTING, true));
-                fails(other.call(v, Operation.IMPORT, payload(replace.toArray(new TtlvItem[0]))), ResultReason.ITEM_NOT_FOUND);
-                fails(other.call(v, Operation.EXPORT, withUid(newUid)), ResultReason.ITEM_NOT_FOUND);
+                fails(other.call(v, Operation.IMPORT, payload(replace.toArray(new TtlvItem[0]))), v.isTwoOrLater() ? ResultReason.OBJECT_NOT_FOUND : ResultReason.ITEM_NOT_FOUND);
+                fails(other.call(v, Operation.EXPORT, withUid(newUid)), v.isTwoOrLater() ? ResultReason.OBJECT_NOT_FOUND : ResultReason.ITEM_NOT_FOUND);
             }
         }
         TtlvItem ops = c.ok(V14, Operation.QUERY, payload(TtlvItem.enumeration(Tag.QUERY_FUNCTION,

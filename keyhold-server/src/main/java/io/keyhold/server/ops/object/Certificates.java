@@ -10,6 +10,12 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import java.io.ByteArrayInputStream;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -24,8 +30,10 @@ import java.util.Map;
  * The attributes the server derives from a registered X.509 certificate (KMIP 1.4 sections 3.6-3.9 and
  * 3.38-3.41, 2.1 sections 4.8-4.10, 4.60-4.62): Certificate Type and Length, the X.509 Certificate
  * Identifier, Subject and Issuer (1.1 and later), the 1.x Certificate Identifier, Subject and Issuer
- * (where the version still has them), Digital Signature Algorithm, and the Cryptographic Algorithm and
- * Length of its public key.
+ * (where the version still has them), the Certificate Attributes of 1.4 and later (Certificate Subject CN,
+ * O, OU, Email, C, ST, L, UID, Serial Number, Title, DC and DN Qualifier, and the same of the issuer: one
+ * instance per name component of that kind, in the order of the name), Digital Signature Algorithm, and the
+ * Cryptographic Algorithm and Length of its public key.
  */
 public final class Certificates {
     private static final VersionRules RULES = VersionRules.standard();
@@ -92,6 +100,8 @@ public final class Certificates {
         add(out, TtlvItem.structure(Tag.CERTIFICATE_ISSUER, withAlternatives(
                 TtlvItem.text(Tag.CERTIFICATE_ISSUER_DISTINGUISHED_NAME, issuer), Tag.CERTIFICATE_ISSUER_ALTERNATIVE_NAME,
                 alternativeNames(issuerAlternatives(x509)))), version);
+        nameComponents(out, subjectDn, SUBJECT_COMPONENTS, version);
+        nameComponents(out, issuerDn, ISSUER_COMPONENTS, version);
         DigitalSignatureAlgorithm signature = SIGNATURES.get(x509.getSigAlgOID());
         if (signature != null && RULES.hasValue(DigitalSignatureAlgorithm.SPEC_NAME, signature.value(), version)) {
             add(out, TtlvItem.enumeration(Tag.DIGITAL_SIGNATURE_ALGORITHM, signature.value()), version);
@@ -106,6 +116,36 @@ public final class Certificates {
             out.add(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, ec.getParams().getCurve().getField().getFieldSize()));
         }
         return out;
+    }
+
+    /** Name component kinds (X.520 and RFC 4519 attribute types) and the attribute tags that carry them. */
+    private static final Map<ASN1ObjectIdentifier, Integer> SUBJECT_COMPONENTS = Map.ofEntries(
+            Map.entry(BCStyle.CN, Tag.CERTIFICATE_SUBJECT_CN), Map.entry(BCStyle.O, Tag.CERTIFICATE_SUBJECT_O),
+            Map.entry(BCStyle.OU, Tag.CERTIFICATE_SUBJECT_OU), Map.entry(BCStyle.EmailAddress, Tag.CERTIFICATE_SUBJECT_EMAIL),
+            Map.entry(BCStyle.C, Tag.CERTIFICATE_SUBJECT_C), Map.entry(BCStyle.ST, Tag.CERTIFICATE_SUBJECT_ST),
+            Map.entry(BCStyle.L, Tag.CERTIFICATE_SUBJECT_L), Map.entry(BCStyle.UID, Tag.CERTIFICATE_SUBJECT_UID),
+            Map.entry(BCStyle.SERIALNUMBER, Tag.CERTIFICATE_SUBJECT_SERIAL_NUMBER), Map.entry(BCStyle.T, Tag.CERTIFICATE_SUBJECT_TITLE),
+            Map.entry(BCStyle.DC, Tag.CERTIFICATE_SUBJECT_DC), Map.entry(BCStyle.DN_QUALIFIER, Tag.CERTIFICATE_SUBJECT_DN_QUALIFIER));
+    private static final Map<ASN1ObjectIdentifier, Integer> ISSUER_COMPONENTS = Map.ofEntries(
+            Map.entry(BCStyle.CN, Tag.CERTIFICATE_ISSUER_CN), Map.entry(BCStyle.O, Tag.CERTIFICATE_ISSUER_O),
+            Map.entry(BCStyle.OU, Tag.CERTIFICATE_ISSUER_OU), Map.entry(BCStyle.EmailAddress, Tag.CERTIFICATE_ISSUER_EMAIL),
+            Map.entry(BCStyle.C, Tag.CERTIFICATE_ISSUER_C), Map.entry(BCStyle.ST, Tag.CERTIFICATE_ISSUER_ST),
+            Map.entry(BCStyle.L, Tag.CERTIFICATE_ISSUER_L), Map.entry(BCStyle.UID, Tag.CERTIFICATE_ISSUER_UID),
+            Map.entry(BCStyle.SERIALNUMBER, Tag.CERTIFICATE_ISSUER_SERIAL_NUMBER), Map.entry(BCStyle.T, Tag.CERTIFICATE_ISSUER_TITLE),
+            Map.entry(BCStyle.DC, Tag.CERTIFICATE_ISSUER_DC), Map.entry(BCStyle.DN_QUALIFIER, Tag.CERTIFICATE_ISSUER_DN_QUALIFIER));
+
+    /** One attribute per name component the table knows, as text, in the order of the DER name. */
+    private static void nameComponents(List<TtlvItem> out, byte[] derName, Map<ASN1ObjectIdentifier, Integer> tags,
+            KmipVersion version) {
+        X500Name name = X500Name.getInstance(derName);
+        for (RDN rdn : name.getRDNs()) {
+            for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+                Integer tag = tags.get(atv.getType());
+                if (tag != null) {
+                    add(out, TtlvItem.text(tag, IETFUtils.valueToString(atv.getValue())), version);
+                }
+            }
+        }
     }
 
     private static void add(List<TtlvItem> out, TtlvItem attribute, KmipVersion version) {

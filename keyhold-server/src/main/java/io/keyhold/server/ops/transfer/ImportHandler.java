@@ -92,7 +92,7 @@ final class ImportHandler implements OperationHandler {
         context.write(tx -> {
             Optional<StoredObject> existing = tx.get(uid);
             if (existing.isPresent() && !ManagedObjects.permitted(context, tx, existing.get())) {
-                throw AccessDenied.itemNotFound("Unique Identifier " + ManagedObjects.printable(uid)
+                throw AccessDenied.objectNotFound("Unique Identifier " + ManagedObjects.printable(uid)
                         + " cannot be used for an import", uid);
             }
             // a replaced object keeps its owner, whoever (owner, grantee, administrator) imports over it

@@ -150,8 +150,8 @@ class AttributeOperationsTest {
     }
 
     @Test
-    void getAttributeList_unknownObject_failsItemNotFound() {
-        assertThat(reason(send(KmipVersion.V2_1, Operation.GET_ATTRIBUTE_LIST, uid("nope")))).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+    void getAttributeList_unknownObject_failsObjectNotFound() {
+        assertThat(reason(send(KmipVersion.V2_1, Operation.GET_ATTRIBUTE_LIST, uid("nope")))).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
     }
 
     // ---- Add Attribute

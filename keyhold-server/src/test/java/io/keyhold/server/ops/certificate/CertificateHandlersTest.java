@@ -193,7 +193,7 @@ class CertificateHandlersTest {
         certifyPkcs10(f, TestPki.RSA);
         StoredObject ca = f.caCertificate();
         assertThat(f.objectsOf("")).hasSize(2);
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.GET, payload(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, ca.uniqueIdentifier())));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.GET, payload(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, ca.uniqueIdentifier())));
         // the reserved owner "" is one no client can have
         assertThatThrownBy(() -> new Identity("")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -238,11 +238,11 @@ class CertificateHandlersTest {
     }
 
     @Test
-    void reCertify_notACertificate_isInvalidObjectType_andMissingObject_isItemNotFound() throws Exception {
+    void reCertify_notACertificate_isInvalidObjectType_andMissingObject_isObjectNotFound() throws Exception {
         CertFixture f = new CertFixture(KmipVersion.V2_1);
         String key = registerPublicKey(f, TestPki.RSA);
         f.fails(ResultReason.INVALID_OBJECT_TYPE, Operation.RE_CERTIFY, payload(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, key)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.RE_CERTIFY, payload(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, "nope")));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.RE_CERTIFY, payload(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, "nope")));
     }
 
     private static TtlvItem certificateItem(byte[] der) {

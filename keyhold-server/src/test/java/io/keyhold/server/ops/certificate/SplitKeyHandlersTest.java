@@ -208,7 +208,7 @@ class SplitKeyHandlersTest {
         f.fails(ResultReason.MISSING_DATA, Operation.CREATE_SPLIT_KEY, payload(type(ObjectType.SYMMETRIC_KEY), uid(base)));
         f.fails(ResultReason.INVALID_OBJECT_TYPE, Operation.CREATE_SPLIT_KEY, createSplit(type(ObjectType.CERTIFICATE),
                 uid(base), split(3, 2, SplitKeyMethod.POLYNOMIAL_SHARING_GF_2_8)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.CREATE_SPLIT_KEY, createSplit(type(ObjectType.SYMMETRIC_KEY),
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.CREATE_SPLIT_KEY, createSplit(type(ObjectType.SYMMETRIC_KEY),
                 uid("missing"), split(3, 2, SplitKeyMethod.POLYNOMIAL_SHARING_GF_2_8)));
         // joining something that is not a Split Key, or parts of two different splits
         f.fails(ResultReason.INVALID_OBJECT_TYPE, Operation.JOIN_SPLIT_KEY, join(f, List.of(base)));
@@ -220,6 +220,6 @@ class SplitKeyHandlersTest {
         f.fails(ResultReason.INVALID_FIELD, Operation.JOIN_SPLIT_KEY, join(f, List.of(a.get(0), a.get(0))));
         // another owner's parts are not found
         f.client = "client2";
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.JOIN_SPLIT_KEY, join(f, a));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.JOIN_SPLIT_KEY, join(f, a));
     }
 }

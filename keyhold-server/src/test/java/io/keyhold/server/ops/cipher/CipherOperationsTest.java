@@ -232,9 +232,9 @@ class CipherOperationsTest {
         CipherFixture f = new CipherFixture(KmipVersion.V2_1);
         String key = f.symmetricKey(OASIS_KEY, CryptographicAlgorithm.AES, ENCRYPT_DECRYPT);
         f.fails(ResultReason.MISSING_DATA, Operation.ENCRYPT, uid(key));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.ENCRYPT, uid("no-such-key"), data(new byte[1]));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.ENCRYPT, uid("no-such-key"), data(new byte[1]));
         f.client = "client2";
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.ENCRYPT, uid(key), data(new byte[1]));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.ENCRYPT, uid(key), data(new byte[1]));
         f.client = "client1";
         StoredObject stored = f.stored(key);
         f.store.write(tx -> {

@@ -135,7 +135,7 @@ class DeriveKeyHandlerTest {
                 method(DerivationMethod.NIST800_108_DPI), pbkdf2Params("s", 1), template));
         f.fails(ResultReason.FEATURE_NOT_SUPPORTED, Operation.DERIVE_KEY, payload(type(ObjectType.SYMMETRIC_KEY), uid(base),
                 uid(base), method(DerivationMethod.PBKDF2), pbkdf2Params("s", 1), template));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.DERIVE_KEY, payload(type(ObjectType.SYMMETRIC_KEY), uid("missing"),
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.DERIVE_KEY, payload(type(ObjectType.SYMMETRIC_KEY), uid("missing"),
                 method(DerivationMethod.PBKDF2), pbkdf2Params("s", 1), template));
         String noDerive = password(f, "pw", CryptographicUsageMask.ENCRYPT.value());
         f.fails(ResultReason.INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK, Operation.DERIVE_KEY, payload(type(ObjectType.SYMMETRIC_KEY),

@@ -115,7 +115,7 @@ class ReKeyHandlerTest {
     @MethodSource("versions")
     void reKey_failures_haveExactReasons(KmipVersion version) throws Exception {
         KeysFixture f = new KeysFixture(version);
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.RE_KEY, payload(uid("no-such-key")));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.RE_KEY, payload(uid("no-such-key")));
         String[] pair = KeysFixture.pairIds(f.run(Operation.CREATE_KEY_PAIR, f.createKeyPair(
                 new KmipAttribute[] {algorithm(CryptographicAlgorithm.EC), length(256)}, new KmipAttribute[0], new KmipAttribute[0])));
         f.fails(version.isTwoOrLater() ? ResultReason.INVALID_OBJECT_TYPE : ResultReason.INVALID_FIELD, Operation.RE_KEY,
@@ -124,7 +124,7 @@ class ReKeyHandlerTest {
         f.fails(ResultReason.INVALID_FIELD, Operation.RE_KEY,
                 payload(uid(aes), f.template(algorithm(CryptographicAlgorithm.DES3))));
         f.client = "client2";
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.RE_KEY, payload(uid(aes)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.RE_KEY, payload(uid(aes)));
         f.client = "client1";
         f.run(Operation.DESTROY, payload(uid(aes)));
         f.fails(version.isTwoOrLater() ? ResultReason.OBJECT_DESTROYED : ResultReason.ITEM_NOT_FOUND, Operation.RE_KEY,

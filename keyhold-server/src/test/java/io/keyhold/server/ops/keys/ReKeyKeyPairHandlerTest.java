@@ -111,7 +111,7 @@ class ReKeyKeyPairHandlerTest {
     @MethodSource("versions")
     void reKeyKeyPair_failures_haveExactReasons(KmipVersion version) throws Exception {
         KeysFixture f = new KeysFixture(version);
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.RE_KEY_KEY_PAIR, payload(privateUid("missing")));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.RE_KEY_KEY_PAIR, payload(privateUid("missing")));
         String[] pair = pairIds(f.run(Operation.CREATE_KEY_PAIR, f.createKeyPair(
                 of(algorithm(CryptographicAlgorithm.RSA), length(2048)), of(), of())));
         f.fails(version.isTwoOrLater() ? ResultReason.INVALID_OBJECT_TYPE : ResultReason.INVALID_FIELD,

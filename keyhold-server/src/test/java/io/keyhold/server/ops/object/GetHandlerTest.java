@@ -116,12 +116,12 @@ class GetHandlerTest {
     }
 
     @Test
-    void get_otherOwnersKey_isItemNotFound() throws Exception {
+    void get_otherOwnersKey_isObjectNotFound() throws Exception {
         Fixture f = new Fixture(KmipVersion.V1_2);
         String id = f.createAes();
         f.client = "client2";
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.GET, payload(uid(id)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.GET, payload(uid("no-such-object")));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.GET, payload(uid(id)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.GET, payload(uid("no-such-object")));
     }
 
     @Test

@@ -49,13 +49,13 @@ class LifecycleHandlersTest {
         f.run(Operation.ACTIVATE, payload(uid(id)));
         f.fails(ResultReason.PERMISSION_DENIED, Operation.ACTIVATE, payload(uid(id)));
         f.client = "client2";
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.ACTIVATE, payload(uid(id)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.REVOKE, payload(uid(id), reason(1)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.DESTROY, payload(uid(id)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.ARCHIVE, payload(uid(id)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.RECOVER, payload(uid(id)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.CHECK, payload(uid(id)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.OBTAIN_LEASE, payload(uid(id)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.ACTIVATE, payload(uid(id)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.REVOKE, payload(uid(id), reason(1)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.DESTROY, payload(uid(id)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.ARCHIVE, payload(uid(id)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.RECOVER, payload(uid(id)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.CHECK, payload(uid(id)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.OBTAIN_LEASE, payload(uid(id)));
     }
 
     @Test
@@ -154,7 +154,7 @@ class LifecycleHandlersTest {
         f.run(Operation.RECOVER, payload(uid(id)));
         assertThat(f.stored(id).storageStatus()).isEqualTo(StorageStatus.ONLINE);
         f.run(Operation.ACTIVATE, payload(uid(id)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.ARCHIVE, payload(uid("missing")));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.ARCHIVE, payload(uid("missing")));
     }
 
     @Test

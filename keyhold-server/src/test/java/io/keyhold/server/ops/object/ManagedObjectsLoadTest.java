@@ -34,13 +34,13 @@ class ManagedObjectsLoadTest {
     }
 
     @Test
-    void loadWithStored_otherOwner_isItemNotFound() throws Exception {
+    void loadWithStored_otherOwner_isObjectNotFound() throws Exception {
         Fixture f = new Fixture(KmipVersion.V2_1);
         String id = f.createAes();
         f.client = "someone-else";
         KmipException e = catchThrowableOfType(KmipException.class,
                 () -> f.store.read(tx -> ManagedObjects.loadWithStored(f.context(), tx, id)));
-        assertThat(e.reason()).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+        assertThat(e.reason()).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
     }
 
     @Test

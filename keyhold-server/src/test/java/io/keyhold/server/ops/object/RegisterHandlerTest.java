@@ -248,4 +248,20 @@ class RegisterHandlerTest {
                 TtlvItem.dateTime(Tag.PROTECT_STOP_DATE, 949327200L));
         assertThat(f.stored(id).attribute("Protect Stop Date").orElseThrow().value().dateTimeValue()).isEqualTo(949327200L);
     }
+
+    @Test
+    void register_certificate_from14_carriesTheNameComponentsAsCertificateAttributes() throws Exception {
+        TtlvItem x509 = TtlvItem.structure(Tag.CERTIFICATE, TtlvItem.enumeration(Tag.CERTIFICATE_TYPE, 1),
+                TtlvItem.bytes(Tag.CERTIFICATE_VALUE, certificate));
+        for (KmipVersion v : new KmipVersion[] {KmipVersion.V1_4, KmipVersion.V2_1}) {
+            Fixture f = new Fixture(v);
+            StoredObject stored = f.stored(f.register(ObjectType.CERTIFICATE, x509));
+            assertThat(stored.attribute("Certificate Subject CN").orElseThrow().value().textValue()).isEqualTo("keyhold test");
+            assertThat(stored.attribute("Certificate Subject O").orElseThrow().value().textValue()).isEqualTo("Keyhold");
+            assertThat(stored.attribute("Certificate Issuer CN").orElseThrow().value().textValue()).isEqualTo("keyhold test");
+            assertThat(stored.attribute("Certificate Subject OU")).isEmpty();
+        }
+        Fixture old = new Fixture(KmipVersion.V1_3);
+        assertThat(old.stored(old.register(ObjectType.CERTIFICATE, x509)).attribute("Certificate Subject CN")).isEmpty();
+    }
 }

@@ -317,7 +317,7 @@ class SignatureHandlersTest {
         // another owner's key does not exist for this client
         StoredObject foreign = TestKeys.privateKey("foreign", kp.getPrivate().getEncoded(), ec, SIGN, State.ACTIVE);
         put(new StoredObject("foreign", "client2", foreign.storageStatus(), foreign.attributes(), foreign.object()));
-        assertThat(fails(Operation.SIGN, with(new TtlvItem[]{uid("foreign")}, with(p, data(MESSAGE))))).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+        assertThat(fails(Operation.SIGN, with(new TtlvItem[]{uid("foreign")}, with(p, data(MESSAGE))))).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
         // wrong algorithm for the key is an error; wrong hash is Invalid
         assertThat(fails(Operation.SIGN, uid(priv), parameters(TtlvItem.enumeration(Tag.DIGITAL_SIGNATURE_ALGORITHM,
                 DigitalSignatureAlgorithm.SHA_256_WITH_RSA_ENCRYPTION.value())), data(MESSAGE))).isEqualTo(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS);

@@ -86,10 +86,10 @@ class ImportExportTest {
         assertThat(f.stored(id).object()).isEqualTo(f.stored(other).object());
 
         f.client = "client2";
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.IMPORT, importPayload(f, id, exportedOther,
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.IMPORT, importPayload(f, id, exportedOther,
                 TtlvItem.bool(Tag.REPLACE_EXISTING, true)));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.IMPORT, importPayload(f, id, exportedOther));
-        f.fails(ResultReason.ITEM_NOT_FOUND, Operation.EXPORT, payload(uid(id)));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.IMPORT, importPayload(f, id, exportedOther));
+        f.fails(ResultReason.OBJECT_NOT_FOUND, Operation.EXPORT, payload(uid(id)));
         assertThat(f.stored(id).owner()).isEqualTo("client1");
     }
 
