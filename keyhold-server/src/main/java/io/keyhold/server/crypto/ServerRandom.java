@@ -26,7 +26,7 @@ import java.util.UUID;
  * the process. Its mechanism is the JDK's: Hash_DRBG with SHA-256 unless the {@code securerandom.drbg.config}
  * security property chooses HMAC_DRBG or CTR_DRBG. One instance serves the whole process; it is thread-safe.
  *
- * <p>{@link #describe(SecureRandom)} reads the RNG Parameters (KMIP 1.4 section 2.1.18, 2.1 section 7.x)
+ * <p>{@link #describe(SecureRandom)} reads the RNG Parameters (KMIP 1.4 section 2.1.18, 2.1 section 7)
  * from a generator instance itself, so what the server reports in the Random Number Generator attribute
  * (KMIP 1.4 section 3.44, 2.1 section 4.50) and in Query RNGs is the generator it uses: RNG Algorithm DRBG,
  * DRBG Algorithm Hash, HMAC or CTR, the Hashing Algorithm (Hash, HMAC) or the Cryptographic Algorithm and

@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  *       Attribute Value under that name, 2.x Random Number Generator) and RNG Parameters in a Query answer
  *       describe the server's own generator, so any well-formed RNG Parameters pass: a structure whose first
  *       field is an RNG Algorithm Enumeration and whose fields are all RNG Parameters fields of their types,
- *       each once (KMIP 1.4 section 2.1.18, 2.1 section 7.x);</li>
+ *       each once (KMIP 1.4 section 2.1.18, 2.1 section 7);</li>
  *   <li>RNG Seed: the Data Length the server accepted may be anything from 0 to the length of the Data sent
  *       (KMIP 1.4 section 4.36, 2.1 section 6.1: how much seed it uses is the server's choice).</li>
  * </ul>
@@ -62,7 +62,7 @@ final class ResponseComparator {
             Operation.DERIVE_KEY.value(), Operation.RE_KEY.value(), Operation.RE_KEY_KEY_PAIR.value(),
             Operation.CREATE_SPLIT_KEY.value(), Operation.JOIN_SPLIT_KEY.value(), Operation.CERTIFY.value());
 
-    /** The fields of RNG Parameters (KMIP 1.4 section 2.1.18, 2.1 section 7.x), RNG Algorithm first. */
+    /** The fields of RNG Parameters (KMIP 1.4 section 2.1.18, 2.1 section 7), RNG Algorithm first. */
     private static final Set<Integer> RNG_FIELDS = Set.of(Tag.RNG_ALGORITHM, Tag.CRYPTOGRAPHIC_ALGORITHM,
             Tag.CRYPTOGRAPHIC_LENGTH, Tag.HASHING_ALGORITHM, Tag.DRBG_ALGORITHM, Tag.RECOMMENDED_CURVE,
             Tag.FIPS186_VARIATION, Tag.PREDICTION_RESISTANCE);

@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the server keeps objects, as KMIP 2.x Protection Storage Masks say it (KMIP 2.1 section 4.x
+ * Where the server keeps objects, as KMIP 2.x Protection Storage Masks say it (KMIP 2.1 section 4
  * Protection Storage Mask attribute, the Protection Storage Masks request fields of Create, Create Key Pair,
  * Register, Re-key and Re-key Key Pair).
  *
- * <p>Keyhold protects every object in software: the key material is encrypted at rest under the master key
- * by the server process itself, with no hardware module holding it. Its storage is therefore
+ * <p>Keyhold protects every object in software: the server process itself holds the key material, and the
+ * database store encrypts each object at rest under a data key wrapped by the master key; no hardware module
+ * holds object keys (a PKCS#11 module may hold the master key only). Its storage is therefore
  * {@link ProtectionStorageMask#SOFTWARE}, and every new object gets the attribute Protection Storage Mask =
  * Software (2.0 and later). A request's Protection Storage Masks list the permissible selections; each mask
  * names acceptable kinds of storage, so a mask with the Software bit can be met. When none of them can,

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Quantum Safe attribute (KMIP 2.0/2.1 section 4.x, Quantum Safe Server profile): a client may ask for a
+ * The Quantum Safe attribute (KMIP 2.0 and 2.1 section 4, Quantum Safe Server profile): a client may ask for a
  * new object to be quantum safe; the server creates it only when it is. Shor's algorithm breaks every
  * public-key algorithm KMIP 2.1 names (RSA, DSA, DH, EC), and Grover's halves the strength of symmetric keys,
  * so only symmetric keys of at least 256 bits of AES, Camellia, ChaCha20 or an HMAC qualify (128 bits of

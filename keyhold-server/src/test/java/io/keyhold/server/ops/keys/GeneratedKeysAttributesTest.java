@@ -95,6 +95,11 @@ class GeneratedKeysAttributesTest {
         assertThat(f.stored(old).attribute("Random Number Generator").orElseThrow().value()).isEqualTo(x931);
         String created = uidOf(f.run(Operation.RE_KEY, payload(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, old))));
         assertServerGenerator(f.stored(created));
+        assertThat(f.stored(created).attribute("Protection Storage Mask").orElseThrow().value().intValue())
+                .isEqualTo(ProtectionStorageMask.SOFTWARE.value());
+        f.fails(ResultReason.PROTECTION_STORAGE_UNAVAILABLE, Operation.RE_KEY, payload(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, created),
+                TtlvItem.structure(Tag.PROTECTION_STORAGE_MASKS, TtlvItem.integer(Tag.PROTECTION_STORAGE_MASK,
+                        ProtectionStorageMask.HARDWARE.value()))));
     }
 
     @Test
