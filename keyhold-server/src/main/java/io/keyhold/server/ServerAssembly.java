@@ -6,6 +6,7 @@ import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.auth.PasswordAuthentication;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.crypto.CryptoPolicy;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.dispatch.DispatcherSettings;
 import io.keyhold.server.dispatch.KmipDispatcher;
 import io.keyhold.server.dispatch.RequestProcessor;
@@ -32,7 +33,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -192,18 +192,12 @@ public final class ServerAssembly {
     }
 
     /**
-     * The server's generator: the platform default, or under FIPS the JDK's SP 800-90A DRBG (Hash_DRBG with
-     * SHA-256 unless the {@code securerandom.drbg.config} security property says otherwise).
+     * The server's generator, whatever the policy: the JDK's SP 800-90A DRBG of security strength 256 (see
+     * {@link ServerRandom}; Hash_DRBG with SHA-256 unless the {@code securerandom.drbg.config} security property
+     * says otherwise), which new objects and Query RNGs describe.
      */
     static SecureRandom randomFor(CryptoPolicy policy) {
-        if (!policy.fipsOnly()) {
-            return new SecureRandom();
-        }
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no DRBG SecureRandom (SP 800-90A), which crypto.fips_only needs", e);
-        }
+        return ServerRandom.get();
     }
 
     /** This machine's name for syslog's HOSTNAME, or "-" when it has none. */

@@ -35,7 +35,14 @@ import java.util.regex.Pattern;
  *   <li>lists the specification does not order: the attributes of Get Attributes and the names of Get
  *       Attribute List (every expected one present, nothing else when the request named them), the
  *       identifiers of Locate; Query answers, which list what a server supports, only need the kinds of
- *       field the vector shows.</li>
+ *       field the vector shows;</li>
+ *   <li>the server's random number generator: the value of a Random Number Generator attribute (1.x
+ *       Attribute Value under that name, 2.x Random Number Generator) and RNG Parameters in a Query answer
+ *       describe the server's own generator, so any well-formed RNG Parameters pass: a structure whose first
+ *       field is an RNG Algorithm Enumeration and whose fields are all RNG Parameters fields of their types,
+ *       each once (KMIP 1.4 section 2.1.18, 2.1 section 7);</li>
+ *   <li>RNG Seed: the Data Length the server accepted may be anything from 0 to the length of the Data sent
+ *       (KMIP 1.4 section 4.36, 2.1 section 6.1: how much seed it uses is the server's choice).</li>
  * </ul>
  *
  * Result Status, Result Reason, enumerations, lengths and every other field are exact.
@@ -54,6 +61,12 @@ final class ResponseComparator {
     private static final Set<Integer> GENERATING = Set.of(Operation.CREATE.value(), Operation.CREATE_KEY_PAIR.value(),
             Operation.DERIVE_KEY.value(), Operation.RE_KEY.value(), Operation.RE_KEY_KEY_PAIR.value(),
             Operation.CREATE_SPLIT_KEY.value(), Operation.JOIN_SPLIT_KEY.value(), Operation.CERTIFY.value());
+
+    /** The fields of RNG Parameters (KMIP 1.4 section 2.1.18, 2.1 section 7), RNG Algorithm first. */
+    private static final Set<Integer> RNG_FIELDS = Set.of(Tag.RNG_ALGORITHM, Tag.CRYPTOGRAPHIC_ALGORITHM,
+            Tag.CRYPTOGRAPHIC_LENGTH, Tag.HASHING_ALGORITHM, Tag.DRBG_ALGORITHM, Tag.RECOMMENDED_CURVE,
+            Tag.FIPS186_VARIATION, Tag.PREDICTION_RESISTANCE);
+    private static final String RNG_ATTRIBUTE = "Random Number Generator";
 
     private final VectorFile vector;
     private final long toleranceSeconds;
@@ -112,6 +125,9 @@ final class ResponseComparator {
             if (a.type() != e.type()) {
                 return diff(path, e.type().xmlName(), a.type().xmlName() + " " + show(a));
             }
+            if (e.tag() == Tag.DATA_LENGTH && ctx != null && ctx.operation() == Operation.RNG_SEED.value()) {
+                return seedAccepted(a, path, ctx);
+            }
             return switch (e.type()) {
                 case STRUCTURE -> structure(e, a, path, ctx);
                 case TEXT_STRING -> text(e, a, path);
@@ -123,6 +139,18 @@ final class ResponseComparator {
         }
 
         private Optional<Difference> structure(TtlvItem e, TtlvItem a, String path, Item ctx) {
+            if (e.tag() == Tag.RANDOM_NUMBER_GENERATOR) {
+                return rngParameters(a, path);
+            }
+            if (e.tag() == Tag.ATTRIBUTE && isRngAttribute(e) && isRngAttribute(a)) {
+                Optional<Difference> d = ordered(withoutValue(e), withoutValue(a), path, ctx);
+                if (d.isPresent()) {
+                    return d;
+                }
+                Optional<TtlvItem> value = a.child(Tag.ATTRIBUTE_VALUE);
+                return value.isEmpty() ? diff(path + " / " + name(Tag.ATTRIBUTE_VALUE), "RNG Parameters", "missing")
+                        : rngParameters(value.get(), path + " / " + name(Tag.ATTRIBUTE_VALUE));
+            }
             if (e.tag() == Tag.BATCH_ITEM) {
                 ctx = itemContext(e);
                 List<TtlvItem> actual = a.children();
@@ -254,6 +282,9 @@ final class ResponseComparator {
 
         /** Whether two structures start with the same field (an Attribute with the same Attribute Name). */
         private boolean sameFirstField(TtlvItem e, TtlvItem a) {
+            if (e.tag() == Tag.RANDOM_NUMBER_GENERATOR) {
+                return true; // single-valued, and its fields are the server's: the one there is the one compared
+            }
             if (!e.isStructure() || !a.isStructure() || e.children().isEmpty() || a.children().isEmpty()) {
                 return false;
             }
@@ -264,14 +295,70 @@ final class ResponseComparator {
             return same;
         }
 
-        /** Query: each kind of field the vector shows must be there at least once; values are the server's. */
+        /**
+         * Query: each kind of field the vector shows must be there at least once; values are the server's
+         * (RNG Parameters must be well formed).
+         */
         private Optional<Difference> kinds(TtlvItem e, TtlvItem a, String path) {
             for (TtlvItem c : e.children()) {
                 if (a.child(c.tag()).isEmpty()) {
                     return diff(path + " / " + name(c.tag()), "at least one " + name(c.tag()), "none");
                 }
+                if (c.tag() == Tag.RNG_PARAMETERS) {
+                    List<TtlvItem> given = a.childrenWith(Tag.RNG_PARAMETERS);
+                    for (int i = 0; i < given.size(); i++) {
+                        Optional<Difference> d = rngParameters(given.get(i), childPath(path, a.children(),
+                                a.children().indexOf(given.get(i))));
+                        if (d.isPresent()) {
+                            return d;
+                        }
+                    }
+                }
             }
             return Optional.empty();
+        }
+
+        /**
+         * The server's generator, described as RNG Parameters: a structure whose first field is the RNG
+         * Algorithm Enumeration and whose every field is an RNG Parameters field of its type, once.
+         */
+        private Optional<Difference> rngParameters(TtlvItem a, String path) {
+            String want = "RNG Parameters (the server's generator)";
+            if (!a.isStructure()) {
+                return diff(path, want, a.type().xmlName() + " " + show(a));
+            }
+            List<TtlvItem> fields = a.children();
+            if (fields.isEmpty() || fields.get(0).tag() != Tag.RNG_ALGORITHM || fields.get(0).type() != ItemType.ENUMERATION) {
+                return diff(path + " / " + name(Tag.RNG_ALGORITHM), want + " starting with an RNG Algorithm Enumeration",
+                        fields.isEmpty() ? "missing" : name(fields.get(0).tag()) + " " + show(fields.get(0)));
+            }
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (TtlvItem f : fields) {
+                String at = path + " / " + name(f.tag());
+                if (!RNG_FIELDS.contains(f.tag())) {
+                    return diff(at, "only RNG Parameters fields", show(f));
+                }
+                if (!seen.add(f.tag())) {
+                    return diff(at, "one " + name(f.tag()), "a second one");
+                }
+                Optional<ItemType> type = SPEC.tag(f.tag()).map(TagDefinition::itemTypes)
+                        .filter(t -> !t.isEmpty()).map(t -> t.get(0));
+                if (type.isPresent() && f.type() != type.get()) {
+                    return diff(at, type.get().xmlName(), f.type().xmlName() + " " + show(f));
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** RNG Seed's Data Length: an Integer from 0 to the length of the Data the request sent. */
+        private Optional<Difference> seedAccepted(TtlvItem a, String path, Item ctx) {
+            int sent = ctx.requestPayload() == null ? 0 : ctx.requestPayload().child(Tag.DATA)
+                    .filter(d -> d.type() == ItemType.BYTE_STRING).map(TtlvItem::bytesLength).orElse(0);
+            String want = "an Integer from 0 to " + sent + " (the seed accepted, of " + sent + " bytes sent)";
+            if (a.type() != ItemType.INTEGER) {
+                return diff(path, want, a.type().xmlName() + " " + show(a));
+            }
+            return a.intValue() >= 0 && a.intValue() <= sent ? Optional.empty() : diff(path, want, show(a));
         }
 
         private Optional<Difference> text(TtlvItem e, TtlvItem a, String path) {
@@ -384,6 +471,16 @@ final class ResponseComparator {
                 }
             }
         }
+    }
+
+    /** Whether an Attribute structure (1.x) is named Random Number Generator. */
+    private static boolean isRngAttribute(TtlvItem attribute) {
+        return attribute.isStructure() && attribute.child(Tag.ATTRIBUTE_NAME).filter(n -> n.type() == ItemType.TEXT_STRING)
+                .map(n -> n.textValue().replaceAll("\\s+", " ").equals(RNG_ATTRIBUTE)).orElse(false);
+    }
+
+    private static List<TtlvItem> withoutValue(TtlvItem attribute) {
+        return attribute.children().stream().filter(c -> c.tag() != Tag.ATTRIBUTE_VALUE).toList();
     }
 
     private static Optional<Difference> diff(String path, String expected, String actual) {

@@ -339,6 +339,120 @@ class VectorReplayerTest {
         assertThat(extra.passed()).isFalse();
     }
 
+    // --- the server's random number generator and RNG Seed ------------------------------------------------
+
+    private static final String X931 = "<RNGAlgorithm type=\"Enumeration\" value=\"ANSIX9_31\"/>"
+            + "<CryptographicAlgorithm type=\"Enumeration\" value=\"AES\"/><CryptographicLength type=\"Integer\" value=\"256\"/>";
+    private static final String HASH_DRBG = "<RNGAlgorithm type=\"Enumeration\" value=\"DRBG\"/>"
+            + "<HashingAlgorithm type=\"Enumeration\" value=\"SHA_256\"/><DRBGAlgorithm type=\"Enumeration\" value=\"Hash\"/>"
+            + "<PredictionResistance type=\"Boolean\" value=\"false\"/>";
+    private static final String STATE = "<State type=\"Enumeration\" value=\"PreActive\"/>";
+
+    private static String rng2x(String fields) {
+        return "<Attributes>" + STATE + "<RandomNumberGenerator>" + fields + "</RandomNumberGenerator></Attributes>";
+    }
+
+    private static String rng1x(String value) {
+        return "<Attribute>" + name("Random Number Generator") + value + "</Attribute>";
+    }
+
+    private FileResult replayRng2x(String answerFields) throws Exception {
+        String vector = "<KMIP>" + op("Request", "GetAttributes", uid("id-1")) + op("Response", "GetAttributes", uid("id-1")
+                + rng2x(X931)) + "</KMIP>";
+        return replay(vector, op("Response", "GetAttributes", uid("id-1") + rng2x(answerFields)).replace("$NOW", T_NOW));
+    }
+
+    @Test
+    void replay_randomNumberGenerator2x_isTheServersOwn_whenWellFormed() throws Exception {
+        assertThat(replayRng2x(HASH_DRBG).passed()).as("another generator, well described").isTrue();
+        assertThat(replayRng2x(X931).passed()).isTrue();
+
+        FileResult noAlgorithm = replayRng2x(HASH_DRBG.replace("<RNGAlgorithm type=\"Enumeration\" value=\"DRBG\"/>", ""));
+        assertThat(noAlgorithm.difference().orElseThrow().path()).endsWith("Attributes / RandomNumberGenerator / RNGAlgorithm");
+        assertThat(noAlgorithm.difference().orElseThrow().actual()).startsWith("HashingAlgorithm");
+
+        FileResult algorithmNotFirst = replayRng2x("<DRBGAlgorithm type=\"Enumeration\" value=\"Hash\"/>"
+                + "<RNGAlgorithm type=\"Enumeration\" value=\"DRBG\"/>");
+        assertThat(algorithmNotFirst.passed()).isFalse();
+
+        FileResult foreignField = replayRng2x(HASH_DRBG + "<CryptographicUsageMask type=\"Integer\" value=\"Encrypt\"/>");
+        assertThat(foreignField.difference().orElseThrow().path()).endsWith("RandomNumberGenerator / CryptographicUsageMask");
+        assertThat(foreignField.difference().orElseThrow().expected()).isEqualTo("only RNG Parameters fields");
+
+        FileResult twice = replayRng2x(HASH_DRBG + "<DRBGAlgorithm type=\"Enumeration\" value=\"HMAC\"/>");
+        assertThat(twice.difference().orElseThrow().actual()).isEqualTo("a second one");
+
+        FileResult wrongType = replayRng2x("<RNGAlgorithm type=\"Enumeration\" value=\"DRBG\"/>"
+                + "<PredictionResistance type=\"Integer\" value=\"1\"/>");
+        assertThat(wrongType.difference().orElseThrow().expected()).isEqualTo("Boolean");
+
+        FileResult empty = replayRng2x("");
+        assertThat(empty.difference().orElseThrow().actual()).isEqualTo("missing");
+
+        String vector = "<KMIP>" + op("Request", "GetAttributes", uid("id-1")) + op("Response", "GetAttributes", uid("id-1")
+                + rng2x(X931)) + "</KMIP>";
+        FileResult missing = replay(vector, op("Response", "GetAttributes", uid("id-1") + "<Attributes>" + STATE
+                + "</Attributes>").replace("$NOW", T_NOW));
+        assertThat(missing.difference().orElseThrow().path()).endsWith("Attributes / RandomNumberGenerator");
+        assertThat(missing.difference().orElseThrow().actual()).isEqualTo("missing");
+    }
+
+    @Test
+    void replay_randomNumberGenerator1x_isTheServersOwn_whenWellFormed() throws Exception {
+        String expected = rng1x("<AttributeValue>" + X931 + "</AttributeValue>");
+        String vector = "<KMIP>" + getAttributes("Request", name("State"), name("Random Number Generator"))
+                + getAttributes("Response", attribute("State", "Enumeration", "PreActive"), expected) + "</KMIP>";
+        String state = attribute("State", "Enumeration", "PreActive");
+        assertThat(replay(vector, getAttributes("Response", rng1x("<AttributeValue>" + HASH_DRBG + "</AttributeValue>"),
+                state).replace("$NOW", T_NOW)).passed()).isTrue();
+
+        FileResult text = replay(vector, getAttributes("Response", state,
+                rng1x("<AttributeValue type=\"TextString\" value=\"DRBG\"/>")).replace("$NOW", T_NOW));
+        assertThat(text.difference().orElseThrow().path()).endsWith("Attribute[1] / AttributeValue");
+        assertThat(text.difference().orElseThrow().actual()).startsWith("TextString");
+
+        FileResult noAlgorithm = replay(vector, getAttributes("Response", state, rng1x("<AttributeValue>"
+                + "<DRBGAlgorithm type=\"Enumeration\" value=\"Hash\"/></AttributeValue>")).replace("$NOW", T_NOW));
+        assertThat(noAlgorithm.difference().orElseThrow().path()).endsWith("Attribute[1] / AttributeValue / RNGAlgorithm");
+
+        FileResult missing = replay(vector, getAttributes("Response", state).replace("$NOW", T_NOW));
+        assertThat(missing.difference().orElseThrow().path()).endsWith("ResponsePayload / Attribute[1]");
+        assertThat(missing.difference().orElseThrow().actual()).isEqualTo("missing");
+    }
+
+    @Test
+    void replay_queryRngs_acceptsTheServersGenerator_butNotABrokenOne() throws Exception {
+        String request = op("Request", "Query", "<QueryFunction type=\"Enumeration\" value=\"QueryRNGs\"/>");
+        String vector = "<KMIP>" + request + op("Response", "Query", "<RNGParameters>" + X931 + "</RNGParameters>") + "</KMIP>";
+        assertThat(replay(vector, op("Response", "Query", "<RNGParameters>" + HASH_DRBG + "</RNGParameters>")
+                .replace("$NOW", T_NOW)).passed()).isTrue();
+        FileResult broken = replay(vector, op("Response", "Query", "<RNGParameters>"
+                + "<HashingAlgorithm type=\"Enumeration\" value=\"SHA_256\"/></RNGParameters>").replace("$NOW", T_NOW));
+        assertThat(broken.difference().orElseThrow().path()).endsWith("ResponsePayload / RNGParameters / RNGAlgorithm");
+        FileResult none = replay(vector, op("Response", "Query", "").replace("$NOW", T_NOW));
+        assertThat(none.difference().orElseThrow().toString()).endsWith("expected at least one RNGParameters, got none");
+    }
+
+    @Test
+    void replay_rngSeedDataLength_mayBeAnythingUpToTheSeedSent() throws Exception {
+        String seed = "0102030405060708091011121314151617181920212223242526272829303132";
+        String vector = "<KMIP>" + op("Request", "RNGSeed", bytes("Data", seed))
+                + op("Response", "RNGSeed", "<DataLength type=\"Integer\" value=\"16\"/>") + "</KMIP>";
+        for (int accepted : new int[] {0, 16, 32}) {
+            assertThat(replay(vector, op("Response", "RNGSeed", "<DataLength type=\"Integer\" value=\"" + accepted + "\"/>")
+                    .replace("$NOW", T_NOW)).passed()).as("%d of 32 bytes", accepted).isTrue();
+        }
+        FileResult more = replay(vector, op("Response", "RNGSeed", "<DataLength type=\"Integer\" value=\"33\"/>")
+                .replace("$NOW", T_NOW));
+        assertThat(more.difference().orElseThrow().toString()).isEqualTo("message 1 / ResponseMessage / BatchItem / "
+                + "ResponsePayload / DataLength: expected an Integer from 0 to 32 (the seed accepted, of 32 bytes sent), got 33");
+        FileResult negative = replay(vector, op("Response", "RNGSeed", "<DataLength type=\"Integer\" value=\"-1\"/>")
+                .replace("$NOW", T_NOW));
+        assertThat(negative.passed()).isFalse();
+        FileResult missing = replay(vector, op("Response", "RNGSeed", "").replace("$NOW", T_NOW));
+        assertThat(missing.difference().orElseThrow().actual()).isEqualTo("missing");
+    }
+
     private static TtlvItem payload(TtlvItem request) {
         return request.child(Tag.BATCH_ITEM).orElseThrow().child(Tag.REQUEST_PAYLOAD).orElseThrow();
     }

@@ -12,6 +12,7 @@ import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.KeyMaterial;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.crypto.split.SecretSharing;
 import io.keyhold.server.crypto.split.Share;
 import io.keyhold.server.crypto.split.SplitParameters;
@@ -42,14 +43,19 @@ import java.util.Optional;
  * <p>Links: part k has a Previous Link to part k-1 and a Next Link to part k+1; when an existing object is
  * split, each part has a Parent Link to it and it gets a Child Link to each part. Polynomial Sharing
  * GF (2^16) is Feature Not Supported.
+ *
+ * <p>Every part is made with the server's generator (the shares are random), so each gets the Random Number
+ * Generator attribute.
  */
 final class CreateSplitKeyHandler implements OperationHandler {
     private final SecureRandom random;
     private final CryptoPolicy policy;
+    private final Optional<TtlvItem> rngParameters;
 
     CreateSplitKeyHandler(SecureRandom random, CryptoPolicy policy) {
         this.random = Objects.requireNonNull(random, "random");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.rngParameters = ServerRandom.describe(random);
     }
 
     @Override
@@ -137,7 +143,7 @@ final class CreateSplitKeyHandler implements OperationHandler {
                 List<TtlvItem> derived = new ArrayList<>();
                 algorithm.ifPresent(derived::add);
                 derived.add(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, lengthBits));
-                built.add(NewObjects.build(context, ObjectType.SPLIT_KEY.value(), object, client, derived));
+                built.add(NewObjects.build(context, ObjectType.SPLIT_KEY.value(), object, client, derived, rngParameters));
             }
         } finally {
             shares.forEach(Share::erase);

@@ -21,6 +21,7 @@ import io.keyhold.server.store.StoredObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Create Key Pair (KMIP 1.4 section 4.2, 2.1 section 6.1.10): generates an RSA, EC (P-256, P-384, P-521),
@@ -35,10 +36,12 @@ import java.util.Objects;
 final class CreateKeyPairHandler implements OperationHandler {
     private final KeyPairs keyPairs;
     private final CryptoPolicy policy;
+    private final Optional<TtlvItem> rngParameters;
 
-    CreateKeyPairHandler(KeyPairs keyPairs, CryptoPolicy policy) {
+    CreateKeyPairHandler(KeyPairs keyPairs, CryptoPolicy policy, Optional<TtlvItem> rngParameters) {
         this.keyPairs = Objects.requireNonNull(keyPairs, "keyPairs");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.rngParameters = Objects.requireNonNull(rngParameters, "rngParameters");
     }
 
     @Override
@@ -48,6 +51,7 @@ final class CreateKeyPairHandler implements OperationHandler {
 
     @Override
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
+        KeyAttributes.checkPairStorage(context, payload);
         int priv = ObjectType.PRIVATE_KEY.value();
         int pub = ObjectType.PUBLIC_KEY.value();
         List<List<KmipAttribute>> read = context.read(tx -> List.of(
@@ -60,7 +64,7 @@ final class CreateKeyPairHandler implements OperationHandler {
         List<KmipAttribute> privateAttributes = read.get(0);
         List<KmipAttribute> publicAttributes = read.get(1);
         KeyPairSpec spec = spec(context, policy, privateAttributes, publicAttributes);
-        Pair pair = create(context, keyPairs, spec, privateAttributes, publicAttributes);
+        Pair pair = create(context, keyPairs, rngParameters, spec, privateAttributes, publicAttributes);
         context.write(tx -> {
             tx.insert(pair.privateKey());
             tx.insert(pair.publicKey());
@@ -93,8 +97,11 @@ final class CreateKeyPairHandler implements OperationHandler {
         return spec;
     }
 
-    /** Generates the pair and builds both objects with their attributes and Links (not stored yet). */
-    static Pair create(OperationContext context, KeyPairs keyPairs, KeyPairSpec spec, List<KmipAttribute> privateAttributes,
+    /**
+     * Generates the pair and builds both objects with their attributes and Links (not stored yet); both get
+     * the Random Number Generator attribute {@code rngParameters} describes (the generator of {@code keyPairs}).
+     */
+    static Pair create(OperationContext context, KeyPairs keyPairs, Optional<TtlvItem> rngParameters, KeyPairSpec spec, List<KmipAttribute> privateAttributes,
                        List<KmipAttribute> publicAttributes) throws KmipException {
         KeyPairs.Generated generated = keyPairs.generate(spec);
         List<TtlvItem> derived = new ArrayList<>();
@@ -104,9 +111,9 @@ final class CreateKeyPairHandler implements OperationHandler {
                 TtlvItem.enumeration(Tag.RECOMMENDED_CURVE, c.value()))));
         // the length the spec settled on (256 given for a 255-bit curve is recorded as 255)
         StoredObject privateKey = NewObjects.build(context, ObjectType.PRIVATE_KEY.value(), generated.privateKey(),
-                withoutLength(privateAttributes), derived);
+                withoutLength(privateAttributes), derived, rngParameters);
         StoredObject publicKey = NewObjects.build(context, ObjectType.PUBLIC_KEY.value(), generated.publicKey(),
-                withoutLength(publicAttributes), derived);
+                withoutLength(publicAttributes), derived, rngParameters);
         return new Pair(KeyAttributes.withLink(privateKey, LinkType.PUBLIC_KEY_LINK, publicKey.uniqueIdentifier()),
                 KeyAttributes.withLink(publicKey, LinkType.PRIVATE_KEY_LINK, privateKey.uniqueIdentifier()));
     }

@@ -11,6 +11,7 @@ import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ops.AttributeRules;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.object.Payloads;
+import io.keyhold.server.ops.object.ProtectionStorage;
 import io.keyhold.server.ops.object.RequestAttributes;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoredObject;
@@ -53,6 +54,21 @@ final class KeyAttributes {
         }
         TtlvItem renamed = TtlvItem.structure(twoX ? Tag.ATTRIBUTES : Tag.TEMPLATE_ATTRIBUTE, given.get().children());
         return RequestAttributes.read(context, tx, TtlvItem.structure(Tag.REQUEST_PAYLOAD, renamed), objectType);
+    }
+
+    /**
+     * Checks the 2.x Common, Private and Public Protection Storage Masks of a Create Key Pair or Re-key Key
+     * Pair request against the server's storage (see {@link ProtectionStorage}).
+     *
+     * @throws KmipException Protection Storage Unavailable, Private or Public Protection Storage Unavailable
+     */
+    static void checkPairStorage(OperationContext context, TtlvItem payload) throws KmipException {
+        ProtectionStorage.checkRequest(context, payload, Tag.COMMON_PROTECTION_STORAGE_MASKS,
+                ResultReason.PROTECTION_STORAGE_UNAVAILABLE);
+        ProtectionStorage.checkRequest(context, payload, Tag.PRIVATE_PROTECTION_STORAGE_MASKS,
+                ResultReason.PRIVATE_PROTECTION_STORAGE_UNAVAILABLE);
+        ProtectionStorage.checkRequest(context, payload, Tag.PUBLIC_PROTECTION_STORAGE_MASKS,
+                ResultReason.PUBLIC_PROTECTION_STORAGE_UNAVAILABLE);
     }
 
     /** {@code base} overridden by {@code own}: single-valued attributes replaced, multi-valued ones added. */

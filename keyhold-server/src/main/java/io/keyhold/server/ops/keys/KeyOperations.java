@@ -1,6 +1,7 @@
 package io.keyhold.server.ops.keys;
 
 import io.keyhold.server.crypto.CryptoPolicy;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.crypto.keygen.KeyPairs;
 import io.keyhold.server.ops.OperationHandler;
 import java.security.SecureRandom;
@@ -31,9 +32,9 @@ public final class KeyOperations {
         Objects.requireNonNull(policy, "policy");
         KeyPairs keyPairs = new KeyPairs(random);
         return List.of(
-                new CreateKeyPairHandler(keyPairs, policy),
+                new CreateKeyPairHandler(keyPairs, policy, ServerRandom.describe(random)),
                 new ReKeyHandler(random, policy),
-                new ReKeyKeyPairHandler(keyPairs, policy),
+                new ReKeyKeyPairHandler(keyPairs, policy, ServerRandom.describe(random)),
                 new DeriveKeyHandler(policy));
     }
 }

@@ -10,6 +10,7 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.CryptoPolicy;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.ManagedObjects;
 import io.keyhold.server.ops.OperationContext;
@@ -22,6 +23,7 @@ import io.keyhold.server.store.StoredObject;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Re-key (KMIP 1.4 section 4.4, 2.1 section 6.1.43): a replacement Symmetric Key with fresh random material
@@ -37,10 +39,12 @@ import java.util.Objects;
 final class ReKeyHandler implements OperationHandler {
     private final SecureRandom random;
     private final CryptoPolicy policy;
+    private final Optional<TtlvItem> rngParameters;
 
     ReKeyHandler(SecureRandom random, CryptoPolicy policy) {
         this.random = Objects.requireNonNull(random, "random");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.rngParameters = ServerRandom.describe(random);
     }
 
     @Override
@@ -77,7 +81,7 @@ final class ReKeyHandler implements OperationHandler {
             TtlvItem lengthItem = key.lengthItem();
             TtlvItem object = key.toObject(algorithm.enumValue());
             List<TtlvItem> derived = length == null ? List.of(lengthItem) : List.of();
-            StoredObject created = ManagedObjects.replacementOf(old, NewObjects.build(context, type, object, attributes, derived));
+            StoredObject created = ManagedObjects.replacementOf(old, NewObjects.build(context, type, object, attributes, derived, rngParameters));
             created = KeyAttributes.withLink(created, LinkType.REPLACED_OBJECT_LINK, old.uniqueIdentifier());
             StoredObject replaced = KeyAttributes.withLink(KeyAttributes.withoutNames(old), LinkType.REPLACEMENT_OBJECT_LINK,
                     created.uniqueIdentifier());

@@ -36,10 +36,12 @@ import java.util.Optional;
 final class ReKeyKeyPairHandler implements OperationHandler {
     private final KeyPairs keyPairs;
     private final CryptoPolicy policy;
+    private final Optional<TtlvItem> rngParameters;
 
-    ReKeyKeyPairHandler(KeyPairs keyPairs, CryptoPolicy policy) {
+    ReKeyKeyPairHandler(KeyPairs keyPairs, CryptoPolicy policy, Optional<TtlvItem> rngParameters) {
         this.keyPairs = Objects.requireNonNull(keyPairs, "keyPairs");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.rngParameters = Objects.requireNonNull(rngParameters, "rngParameters");
     }
 
     @Override
@@ -52,6 +54,7 @@ final class ReKeyKeyPairHandler implements OperationHandler {
         Optional<TtlvItem> field = Payloads.optional(payload, Tag.PRIVATE_KEY_UNIQUE_IDENTIFIER, ItemType.TEXT_STRING);
         String uid = field.isPresent() ? field.get().textValue() : context.idPlaceholder().orElseThrow(() -> new KmipException(
                 ResultReason.ITEM_NOT_FOUND, "no Private Key Unique Identifier given and no ID Placeholder set"));
+        KeyAttributes.checkPairStorage(context, payload);
         Long offset = KeyAttributes.offset(payload);
         int priv = ObjectType.PRIVATE_KEY.value();
         int pub = ObjectType.PUBLIC_KEY.value();
@@ -84,7 +87,7 @@ final class ReKeyKeyPairHandler implements OperationHandler {
                     KeyAttributes.read(context, tx, payload, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES, pub)),
                     KeyAttributes.read(context, tx, payload, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES, pub));
             KeyPairSpec spec = CreateKeyPairHandler.spec(context, policy, privateAttributes, publicAttributes);
-            CreateKeyPairHandler.Pair created = CreateKeyPairHandler.create(context, keyPairs, spec, privateAttributes,
+            CreateKeyPairHandler.Pair created = CreateKeyPairHandler.create(context, keyPairs, rngParameters, spec, privateAttributes,
                     publicAttributes);
             StoredObject newPrivate = KeyAttributes.withLink(ManagedObjects.replacementOf(oldPrivate, created.privateKey()),
                     LinkType.REPLACED_OBJECT_LINK, oldPrivate.uniqueIdentifier());

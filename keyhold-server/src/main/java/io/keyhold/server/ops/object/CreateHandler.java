@@ -11,6 +11,7 @@ import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.CryptoPolicy;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.store.StoredObject;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * Algorithm and Length (see {@link SymmetricKeys}) with the attributes of the 1.x Template-Attribute (and
  * the Templates it names) or the 2.x Attributes, and stores it as a Raw Key Block. Answers Object Type,
  * then Unique Identifier; the optional 1.x Template-Attribute of implicitly set attributes is not sent.
- * Sets the ID Placeholder. Other object types are refused (Invalid Object Type in 2.x, Invalid Field in
+ * The key gets the Random Number Generator attribute of the server's generator. Sets the ID Placeholder. Other object types are refused (Invalid Object Type in 2.x, Invalid Field in
  * 1.x): key pairs are Create Key Pair's, the rest is registered.
  */
 final class CreateHandler implements OperationHandler {
@@ -32,10 +33,12 @@ final class CreateHandler implements OperationHandler {
 
     private final SecureRandom random;
     private final CryptoPolicy policy;
+    private final Optional<TtlvItem> rngParameters;
 
     CreateHandler(SecureRandom random, CryptoPolicy policy) {
         this.random = Objects.requireNonNull(random, "random");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.rngParameters = ServerRandom.describe(random);
     }
 
     @Override
@@ -67,7 +70,7 @@ final class CreateHandler implements OperationHandler {
         TtlvItem lengthItem = key.lengthItem();
         TtlvItem object = key.toObject(algorithm.enumValue());
         List<TtlvItem> derived = length.isPresent() ? List.of() : List.of(lengthItem);
-        StoredObject stored = NewObjects.build(context, objectType, object, client, derived);
+        StoredObject stored = NewObjects.build(context, objectType, object, client, derived, rngParameters);
         context.write(tx -> {
             tx.insert(stored);
             return null;

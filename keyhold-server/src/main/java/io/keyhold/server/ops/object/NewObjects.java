@@ -12,6 +12,7 @@ import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.crypto.KeyMaterial;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.ops.AttributeRules;
 import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.OperationContext;
@@ -30,12 +31,16 @@ import java.util.UUID;
  * Change Date, Original Creation Date, Digest (SHA-256 of the material in its default Key Format Type),
  * Fresh, Lease Time (the lease Obtain Lease grants), Sensitive / Extractable defaults with Always Sensitive and
  * Never Extractable, Key Format Type (the format the key is kept in) and Short Unique Identifier (SHA-256 of
- * the Unique Identifier). Attributes the request's version does not define are left out.
+ * the Unique Identifier), Protection Storage Mask (Software: see {@link ProtectionStorage}), and for
+ * generated material Random Number Generator (the server's generator). A Quantum Safe value of True the
+ * object cannot honour is refused (see {@link QuantumSafety}). Attributes the request's version does not
+ * define are left out.
  */
 public final class NewObjects {
     private static final VersionRules RULES = VersionRules.standard();
     /** Attributes read from the material that a client may also state, but only with the same value. */
     private static final java.util.Set<String> MUST_MATCH_OBJECT = java.util.Set.of("Cryptographic Algorithm", "Certificate Type");
+    private static final String RANDOM_NUMBER_GENERATOR = "Random Number Generator";
 
     private NewObjects() {}
 
@@ -45,7 +50,23 @@ public final class NewObjects {
      */
     public static StoredObject build(OperationContext context, int objectType, TtlvItem object, List<KmipAttribute> client,
                               List<TtlvItem> derived) throws KmipException {
+        return build(context, objectType, object, client, derived, Optional.empty());
+    }
+
+    /**
+     * As {@link #build(OperationContext, int, TtlvItem, List, List)}, for an object whose material the server
+     * generated with the generator {@code rngParameters} describes (see {@link ServerRandom#describe}): it gets
+     * the Random Number Generator attribute (KMIP 1.4 section 3.44, 2.1 section 4.50) in the versions that
+     * define it, replacing any value the client gave or the replaced object had, since this is the generator
+     * that made it. Empty: the generator cannot be described, and the attribute is left out.
+     */
+    public static StoredObject build(OperationContext context, int objectType, TtlvItem object, List<KmipAttribute> client,
+                              List<TtlvItem> derived, Optional<TtlvItem> rngParameters) throws KmipException {
         KmipVersion version = context.version();
+        client = ProtectionStorage.withoutRequestedMask(client, version);
+        if (rngParameters.isPresent()) {
+            client = client.stream().filter(a -> !a.name().equals(RANDOM_NUMBER_GENERATOR)).toList();
+        }
         long now = context.now();
         String uid = UUID.randomUUID().toString();
         List<KmipAttribute> attributes = new ArrayList<>();
@@ -69,6 +90,9 @@ public final class NewObjects {
             }
         }
         attributes.addAll(client);
+        rngParameters.ifPresent(p -> addIfDefined(attributes, ServerRandom.attribute(p), version));
+        addIfDefined(attributes, ProtectionStorage.mask(), version);
+        QuantumSafety.check(attributes, objectType, version);
         if (hasState(objectType, version)) {
             attributes.add(KmipAttribute.of(TtlvItem.enumeration(Tag.STATE, State.PRE_ACTIVE.value())));
         }

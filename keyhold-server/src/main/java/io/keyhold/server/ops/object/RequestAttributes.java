@@ -37,9 +37,14 @@ public final class RequestAttributes {
 
     private RequestAttributes() {}
 
-    /** The checked, indexed attributes of the payload's Template-Attribute (1.x) or Attributes (2.x). */
+    /**
+     * The checked, indexed attributes of the payload's Template-Attribute (1.x) or Attributes (2.x). The
+     * payload's 2.x Protection Storage Masks, if any, must allow the server's storage (see
+     * {@link ProtectionStorage}: Protection Storage Unavailable otherwise).
+     */
     public static List<KmipAttribute> read(OperationContext context, ReadTransaction tx, TtlvItem payload, int objectType)
             throws KmipException {
+        ProtectionStorage.checkRequest(context, payload, Tag.PROTECTION_STORAGE_MASKS, ResultReason.PROTECTION_STORAGE_UNAVAILABLE);
         List<KmipAttribute> given;
         if (context.atLeast(KmipVersion.V2_0)) {
             Optional<TtlvItem> attributes = Payloads.optional(payload, Tag.ATTRIBUTES, ItemType.STRUCTURE);

@@ -10,12 +10,15 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.VersionRules;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.dispatch.DispatcherSettings;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
+import io.keyhold.server.ops.object.ProtectionStorage;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -24,8 +27,10 @@ import java.util.function.Supplier;
  * minimally in the request's version. Operations are the registered handlers that exist in the version;
  * objects are the configured object types; Server Information names the vendor "Keyhold" and adds a Server
  * Information structure: in 2.x with the server name and version, in 1.x empty (its content is vendor-specific). Application namespaces, extensions, attestation types, validations, profiles,
- * client registration methods, defaults and storage protection masks: the server declares none, so those
- * functions add nothing. RNGs: none declared. Capabilities: no streaming, no attestation, asynchronous
+ * client registration methods and defaults: the server declares none, so those functions add nothing.
+ * Storage protection masks (2.x): Software, the storage of every object (see {@link ProtectionStorage}).
+ * RNGs (1.3 and later): the RNG Parameters of the server's generator (see {@link ServerRandom}), the one that
+ * generates every key. Capabilities: no streaming, no attestation, asynchronous
  * requests, batch Undo and Continue.
  */
 public final class QueryHandler implements OperationHandler {
@@ -34,10 +39,18 @@ public final class QueryHandler implements OperationHandler {
 
     private final DispatcherSettings settings;
     private final Supplier<Set<Operation>> operations;
+    private final Optional<TtlvItem> rngParameters;
 
+    /** Reports the server's generator ({@link ServerRandom#parameters()}) for Query RNGs. */
     public QueryHandler(DispatcherSettings settings, Supplier<Set<Operation>> operations) {
+        this(settings, operations, ServerRandom.parameters());
+    }
+
+    /** @param rngParameters the RNG Parameters Query RNGs reports (empty: none) */
+    public QueryHandler(DispatcherSettings settings, Supplier<Set<Operation>> operations, Optional<TtlvItem> rngParameters) {
         this.settings = settings;
         this.operations = operations;
+        this.rngParameters = rngParameters;
     }
 
     @Override
@@ -86,6 +99,9 @@ public final class QueryHandler implements OperationHandler {
                 out.add(TtlvItem.structure(Tag.SERVER_INFORMATION));
             }
         }
+        if (functions.contains(QueryFunction.QUERY_RNGS) && RULES.hasTag(Tag.RNG_PARAMETERS, v)) {
+            rngParameters.ifPresent(out::add);
+        }
         if (functions.contains(QueryFunction.QUERY_CAPABILITIES) && RULES.hasTag(Tag.CAPABILITY_INFORMATION, v)) {
             List<TtlvItem> c = new ArrayList<>();
             c.add(TtlvItem.bool(Tag.STREAMING_CAPABILITY, false));
@@ -96,6 +112,10 @@ public final class QueryHandler implements OperationHandler {
                 c.add(TtlvItem.bool(Tag.BATCH_CONTINUE_CAPABILITY, true));
             }
             out.add(TtlvItem.structure(Tag.CAPABILITY_INFORMATION, c));
+        }
+        if (functions.contains(QueryFunction.QUERY_STORAGE_PROTECTION_MASKS) && RULES.hasTag(Tag.PROTECTION_STORAGE_MASKS, v)) {
+            out.add(TtlvItem.structure(Tag.PROTECTION_STORAGE_MASKS,
+                    TtlvItem.integer(Tag.PROTECTION_STORAGE_MASK, ProtectionStorage.SERVER_STORAGE)));
         }
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, out);
     }

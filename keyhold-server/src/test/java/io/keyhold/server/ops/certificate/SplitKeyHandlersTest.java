@@ -14,6 +14,7 @@ import io.keyhold.protocol.spec.SecretDataType;
 import io.keyhold.protocol.spec.SplitKeyMethod;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.store.StoredObject;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -178,6 +179,22 @@ class SplitKeyHandlersTest {
         assertThat(one).hasSize(16).isEqualTo(two);
         f.fails(ResultReason.MISSING_DATA, Operation.CREATE_SPLIT_KEY, createSplit(type(ObjectType.SYMMETRIC_KEY),
                 split(3, 2, SplitKeyMethod.POLYNOMIAL_SHARING_GF_2_8)));
+    }
+
+    @Test
+    void createSplitKey_partsCarryTheServersGenerator_theJoinedKeyDoesNot() throws Exception {
+        CertFixture f = new CertFixture(KmipVersion.V2_1);
+        for (io.keyhold.server.ops.OperationHandler h : CertificateOperations.handlers(ServerRandom.get())) {
+            f.handlers.put(h.operation(), h);
+        }
+        List<String> parts = uids(f.run(Operation.CREATE_SPLIT_KEY, createSplit(type(ObjectType.SYMMETRIC_KEY),
+                uid(registerAes(f)), split(3, 2, SplitKeyMethod.POLYNOMIAL_SHARING_GF_2_8), f.attributes())));
+        for (String part : parts) {
+            assertThat(f.stored(part).attribute("Random Number Generator").orElseThrow().value())
+                    .isEqualTo(ServerRandom.attribute(ServerRandom.parameters().orElseThrow()));
+        }
+        StoredObject joined = f.stored(f.runUid(Operation.JOIN_SPLIT_KEY, join(f, parts.subList(0, 2))));
+        assertThat(joined.attribute("Random Number Generator")).isEmpty();
     }
 
     @Test

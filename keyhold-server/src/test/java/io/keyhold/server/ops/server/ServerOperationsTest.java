@@ -12,11 +12,14 @@ import io.keyhold.protocol.spec.InteropFunction;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.ProtectionStorageMask;
 import io.keyhold.protocol.spec.QueryFunction;
+import io.keyhold.protocol.spec.RngAlgorithm;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.dispatch.DispatcherFixture;
 import java.util.Arrays;
 import java.util.List;
@@ -126,10 +129,29 @@ class ServerOperationsTest {
     void query_functionsWithNothingToDeclare_answerEmptyPayload() {
         ResponseBatchItem r = query(KmipVersion.V1_4, QueryFunction.QUERY_APPLICATION_NAMESPACES,
                 QueryFunction.QUERY_EXTENSION_LIST, QueryFunction.QUERY_EXTENSION_MAP, QueryFunction.QUERY_ATTESTATION_TYPES,
-                QueryFunction.QUERY_RNGS, QueryFunction.QUERY_VALIDATIONS, QueryFunction.QUERY_PROFILES,
+                QueryFunction.QUERY_VALIDATIONS, QueryFunction.QUERY_PROFILES,
                 QueryFunction.QUERY_CLIENT_REGISTRATION_METHODS);
         assertThat(status(r)).isEqualTo(ResultStatus.SUCCESS);
         assertThat(r.payload().children()).isEmpty();
+    }
+
+    @Test
+    void query_rngs_reportsTheServersGenerator_from13() {
+        for (KmipVersion v : List.of(KmipVersion.V1_3, KmipVersion.V1_4, KmipVersion.V2_0, KmipVersion.V2_1)) {
+            ResponseBatchItem r = query(v, QueryFunction.QUERY_RNGS);
+            assertThat(status(r)).isEqualTo(ResultStatus.SUCCESS);
+            assertThat(r.payload().children()).as("%s", v).containsExactly(ServerRandom.parameters().orElseThrow());
+        }
+        TtlvItem rng = ServerRandom.parameters().orElseThrow();
+        assertThat(rng.child(Tag.RNG_ALGORITHM).orElseThrow().enumValue()).isEqualTo(RngAlgorithm.DRBG.value());
+        assertThat(reason(query(KmipVersion.V1_2, QueryFunction.QUERY_RNGS))).isEqualTo(ResultReason.INVALID_FIELD);
+    }
+
+    @Test
+    void query_storageProtectionMasks_reportsSoftware() {
+        ResponseBatchItem r = query(KmipVersion.V2_1, QueryFunction.QUERY_STORAGE_PROTECTION_MASKS);
+        assertThat(r.payload().children()).containsExactly(TtlvItem.structure(Tag.PROTECTION_STORAGE_MASKS,
+                TtlvItem.integer(Tag.PROTECTION_STORAGE_MASK, ProtectionStorageMask.SOFTWARE.value())));
     }
 
     @Test
