@@ -70,6 +70,15 @@ public final class Tickets {
     public static final Limits DEFAULT_LIMITS = new Limits(Duration.ofHours(1), Duration.ofHours(8), 10_000, 100);
 
     /**
+     * The default limits with another longest lease ({@code access.ticket_max_lease}); the default lease
+     * stays one hour, or that longest lease when shorter.
+     */
+    public static Limits limitsWithMaxLease(Duration maxLease) {
+        Duration defaultLease = maxLease.compareTo(DEFAULT_LIMITS.defaultLease()) < 0 ? maxLease : DEFAULT_LIMITS.defaultLease();
+        return new Limits(defaultLease, maxLease, DEFAULT_LIMITS.maxTickets(), DEFAULT_LIMITS.maxPerIdentity());
+    }
+
+    /**
      * What a Login or Delegated Login asks for.
      *
      * @param leaseTime      Lease Time: how long the ticket should work

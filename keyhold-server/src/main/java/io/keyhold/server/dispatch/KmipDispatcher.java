@@ -124,12 +124,19 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
      */
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
                           AccessPolicy access, PasswordAuthentication authentication, boolean durableAuditReads) {
+        this(store, clock, handlers, settings, access, authentication, durableAuditReads, Tickets.DEFAULT_LIMITS);
+    }
+
+    /** As above, with the limits of the tickets of Login and Delegated Login ({@code access.ticket_max_lease}). */
+    public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
+                          AccessPolicy access, PasswordAuthentication authentication, boolean durableAuditReads,
+                          Tickets.Limits ticketLimits) {
         this.access = java.util.Objects.requireNonNull(access, "access");
         this.authentication = java.util.Objects.requireNonNull(authentication, "authentication");
         this.store = store;
         this.recorder = new AuditRecorder(store, clock, durableAuditReads);
         this.clock = clock;
-        this.tickets = new Tickets(clock);
+        this.tickets = new Tickets(clock, new java.security.SecureRandom(), ticketLimits);
         this.settings = settings;
         this.async = new AsyncResults(settings.asyncMaxOutstanding(), settings.asyncRetention(), clock);
         AtomicInteger threadNumber = new AtomicInteger();

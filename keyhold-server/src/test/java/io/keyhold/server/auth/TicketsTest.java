@@ -97,6 +97,14 @@ class TicketsTest {
     }
 
     @Test
+    void limitsWithMaxLease_capsTheDefaultLeaseToo() {
+        assertThat(Tickets.limitsWithMaxLease(Duration.ofHours(2)))
+                .isEqualTo(new Tickets.Limits(Duration.ofHours(1), Duration.ofHours(2), 10_000, 100));
+        assertThat(Tickets.limitsWithMaxLease(Duration.ofMinutes(5)))
+                .isEqualTo(new Tickets.Limits(Duration.ofMinutes(5), Duration.ofMinutes(5), 10_000, 100));
+    }
+
+    @Test
     void lease_notAfter_capsTheLease() throws Exception {
         Tickets.Issued t = tickets.issue(alice, lease(Duration.ofMinutes(50)), TicketRights.UNRESTRICTED,
                 Optional.of(T0.plusSeconds(90)));

@@ -27,6 +27,7 @@ import io.keyhold.protocol.spec.TicketType;
 import io.keyhold.protocol.spec.UsageLimitsUnit;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ServerAssembly;
+import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.store.memory.InMemoryObjectStore;
 import io.keyhold.server.testing.LogCapture;
@@ -232,6 +233,26 @@ class TicketOperationsTest {
         ok(client2, credential(capped), Operation.QUERY, payload());
         clock.advance(Duration.ofHours(7)); // eight hours: the longest lease
         refused(client2, capped);
+    }
+
+    @Test
+    void ticketMaxLease_fromTheConfiguration_capsTheLease() throws Exception {
+        ServerConfig.Access access = new ServerConfig.Access(List.of(), java.util.Map.of(),
+                ServerConfig.PasswordCredentials.DISABLED, Duration.ofMinutes(2));
+        try (ServerAssembly.Assembly configured = ServerAssembly.open(new InMemoryObjectStore(), clock,
+                io.keyhold.server.crypto.CryptoPolicy.DEFAULT, access)) {
+            RequestHeader header = new RequestHeader(V21, null, null, null, null, null, List.of(), null, null, null, null, 1);
+            TtlvItem ticket = ticketOf(only(decode(configured.processor().process(encode(header, List.of(
+                    RequestBatchItem.of(Operation.LOGIN, payload(TtlvItem.interval(Tag.LEASE_TIME, 3600))))), client1)))
+                    .payload());
+            RequestHeader withTicket = new RequestHeader(V21, null, null, null, null, null, List.of(), credential(ticket), null,
+                    null, null, 1);
+            byte[] query = encode(withTicket, List.of(RequestBatchItem.of(Operation.QUERY, payload())));
+            clock.advance(Duration.ofSeconds(119));
+            assertThat(status(only(decode(configured.processor().process(query, client2))))).isEqualTo(ResultStatus.SUCCESS);
+            clock.advance(Duration.ofSeconds(1));
+            refusedWholeMessage(decode(configured.processor().process(query, client2)));
+        }
     }
 
     @Test
