@@ -4,6 +4,7 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.server.audit.SyslogForwarder;
 import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.auth.PasswordAuthentication;
+import io.keyhold.server.auth.Tickets;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.ServerRandom;
@@ -173,7 +174,8 @@ public final class ServerAssembly {
                         ObjectType.PGP_KEY),
                 d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention(), maxBatchItems);
         KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, AccessPolicy.of(access),
-                new PasswordAuthentication(access.passwordCredentials(), store), audit.durableReads());
+                new PasswordAuthentication(access.passwordCredentials(), store), audit.durableReads(),
+                Tickets.limitsWithMaxLease(access.ticketMaxLease()));
         DueDates dueDates = DueDates.start(store, clock, 1000);
         if (audit.syslog() == null) {
             return new Assembly(store, dispatcher, dueDates, dispatcher);

@@ -39,6 +39,7 @@ public final class AccessPolicy {
 
     private final Set<String> administrators;
     private final Map<String, Set<String>> groupsOfMember;
+    private final TicketRights within;
 
     /**
      * @param administrators identities that may use and manage every object
@@ -54,6 +55,21 @@ public final class AccessPolicy {
         }
         byMember.replaceAll((m, s) -> Set.copyOf(s));
         this.groupsOfMember = Map.copyOf(byMember);
+        this.within = TicketRights.UNRESTRICTED;
+    }
+
+    private AccessPolicy(AccessPolicy base, TicketRights within) {
+        this.administrators = base.administrators;
+        this.groupsOfMember = base.groupsOfMember;
+        this.within = within;
+    }
+
+    /**
+     * This policy for a request authenticated by a ticket: what it permits, and only where the ticket's
+     * rights allow it (a Delegated Login). Locate is not narrowed to the ticket's objects.
+     */
+    public AccessPolicy within(TicketRights rights) {
+        return rights.restricted() ? new AccessPolicy(this, rights) : this;
     }
 
     /** The policy of the configuration's {@code access} section. */
@@ -76,7 +92,7 @@ public final class AccessPolicy {
      */
     public boolean permits(Identity who, Optional<Operation> operation, StoredObject object, ReadTransaction tx) {
         Objects.requireNonNull(who, "who");
-        if (object.owner().isEmpty()) {
+        if (object.owner().isEmpty() || !within.allows(operation, object)) {
             return false;
         }
         if (object.owner().equals(who.name()) || isAdministrator(who)) {

@@ -24,11 +24,19 @@ import org.slf4j.LoggerFactory;
  * <p>Every failure is Authentication Not Successful with the same message, whether the user is unknown or
  * the password wrong, so that the answer does not tell which names exist; the server log says which. The
  * password is never logged, and its characters are erased once checked.
+ *
+ * <p>A Credential of type Ticket (KMIP 2.0/2.1 section 2.1.2: its Credential Value holds the Ticket of a
+ * Login or Delegated Login) names the ticket's identity, within the ticket's rights, whatever
+ * {@code access.password_credentials} says: the ticket was issued to an identity that authenticated. One
+ * Ticket credential alone decides; with a second Ticket or a Username and Password credential the message
+ * is refused as ambiguous. An unknown, logged out, expired or used up ticket is refused like a wrong
+ * password, with one message for every cause; the ticket value is never logged.
  */
 public final class PasswordAuthentication {
     private static final Logger LOG = LoggerFactory.getLogger(PasswordAuthentication.class);
     static final String REFUSED = "authentication failed: the Username and Password credential was not accepted";
     static final String MISSING = "authentication required: send a Username and Password credential";
+    static final String TICKET_REFUSED = "authentication failed: the Ticket credential was not accepted";
 
     private final PasswordCredentials mode;
     private final ObjectStore store;
@@ -51,6 +59,66 @@ public final class PasswordAuthentication {
     }
 
     /**
+     * The request's authentication.
+     *
+     * @param identity the identity the request acts as
+     * @param ticket   the ticket that authenticated it, if one did
+     */
+    public record Authenticated(Identity identity, Optional<TicketSession> ticket) {
+        public Authenticated {
+            Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(ticket, "ticket");
+        }
+    }
+
+    /**
+     * The identity of the request as {@link #identify} gives it, unless a Credential of type Ticket is sent:
+     * then the ticket's identity and session, the request counted against the ticket's Request Count.
+     *
+     * @param tickets the server's tickets
+     * @throws KmipException Authentication Not Successful: a ticket that is not alive, more than one
+     *                       credential naming the client, or as for {@link #identify}
+     */
+    public Authenticated authenticate(Identity certificate, TtlvItem authentication, String remoteAddress, Tickets tickets)
+            throws KmipException {
+        Objects.requireNonNull(tickets, "tickets");
+        List<TtlvItem> ticketCredentials = credentials(authentication, CredentialType.TICKET);
+        if (ticketCredentials.isEmpty()) {
+            return new Authenticated(identify(certificate, authentication, remoteAddress), Optional.empty());
+        }
+        if (ticketCredentials.size() > 1 || !credentials(authentication, CredentialType.USERNAME_AND_PASSWORD).isEmpty()) {
+            LOG.info("Refused a request from {} ({}): a Ticket credential together with {} other credential(s) naming the client",
+                    certificate, remoteAddress, credentials(authentication, CredentialType.USERNAME_AND_PASSWORD).size()
+                            + ticketCredentials.size() - 1);
+            throw new KmipException(ResultReason.AUTHENTICATION_NOT_SUCCESSFUL, TICKET_REFUSED);
+        }
+        Optional<TtlvItem> value = ticketCredentials.get(0).child(Tag.CREDENTIAL_VALUE).filter(TtlvItem::isStructure);
+        // the Credential Value holds the Ticket; a Credential Value holding the Ticket's fields is read the same way
+        Optional<byte[]> ticketValue = value.flatMap(v -> v.childrenWith(Tag.TICKET).size() == 1
+                ? Tickets.ticketValue(v.childrenWith(Tag.TICKET).get(0))
+                : Tickets.ticketValue(TtlvItem.structure(Tag.TICKET, v.children())));
+        if (ticketValue.isEmpty()) {
+            LOG.info("Refused a request from {} ({}): the Ticket credential holds no Ticket of Ticket Type Login",
+                    certificate, remoteAddress);
+            throw new KmipException(ResultReason.AUTHENTICATION_NOT_SUCCESSFUL, TICKET_REFUSED);
+        }
+        Optional<TicketSession> session = tickets.redeem(ticketValue.get());
+        if (session.isEmpty()) {
+            LOG.info("Refused a request from {} ({}): its Ticket credential is not a live ticket", certificate, remoteAddress);
+            throw new KmipException(ResultReason.AUTHENTICATION_NOT_SUCCESSFUL, TICKET_REFUSED);
+        }
+        return new Authenticated(session.get().identity(), session);
+    }
+
+    private static List<TtlvItem> credentials(TtlvItem authentication, CredentialType type) {
+        return authentication == null ? List.of()
+                : authentication.childrenWith(Tag.CREDENTIAL).stream()
+                        .filter(c -> c.isStructure() && c.child(Tag.CREDENTIAL_TYPE).filter(t -> t.type() == ItemType.ENUMERATION)
+                                .map(TtlvItem::enumValue).orElse(-1) == type.value())
+                        .toList();
+    }
+
+    /**
      * The identity of the request: the credential's username when a valid one is sent, else the
      * certificate's identity (unless credentials are required).
      *
@@ -63,11 +131,7 @@ public final class PasswordAuthentication {
         if (mode == PasswordCredentials.DISABLED) {
             return certificate;
         }
-        List<TtlvItem> credentials = authentication == null ? List.of()
-                : authentication.childrenWith(Tag.CREDENTIAL).stream()
-                        .filter(c -> c.isStructure() && c.child(Tag.CREDENTIAL_TYPE).filter(t -> t.type() == ItemType.ENUMERATION)
-                                .map(TtlvItem::enumValue).orElse(-1) == CredentialType.USERNAME_AND_PASSWORD.value())
-                        .toList();
+        List<TtlvItem> credentials = credentials(authentication, CredentialType.USERNAME_AND_PASSWORD);
         if (credentials.isEmpty()) {
             if (mode == PasswordCredentials.REQUIRED) {
                 LOG.info("Refused a request from {} ({}): no Username and Password credential", certificate, remoteAddress);

@@ -46,7 +46,7 @@ public final class ConfigLoader {
             "master_key.passphrase_file", "master_key.pkcs11.library", "master_key.pkcs11.slot",
             "master_key.pkcs11.slot_list_index", "master_key.pkcs11.pin_env", "master_key.pkcs11.pin_file",
             "master_key.pkcs11.key_label",
-            "access.administrators", "access.groups", "access.password_credentials",
+            "access.administrators", "access.groups", "access.password_credentials", "access.ticket_max_lease",
             "audit.durable_reads", "audit.max_queued_records", "audit.syslog.address", "audit.syslog.protocol",
             "audit.syslog.facility", "audit.syslog.app_name", "audit.syslog.queue_size");
 
@@ -306,8 +306,13 @@ public final class ConfigLoader {
             administrators.add(n);
         }
         String mode = choice("access.password_credentials", "disabled", List.of("disabled", "accepted", "required"));
+        Duration ticketMaxLease = duration("access.ticket_max_lease", ServerConfig.Access.DEFAULT_TICKET_MAX_LEASE);
+        if (ticketMaxLease.compareTo(Duration.ofSeconds(1)) < 0 || ticketMaxLease.compareTo(Duration.ofDays(30)) > 0) {
+            throw error("access.ticket_max_lease", "must be from 1s to 720h (was \"" + text("access.ticket_max_lease", "").strip()
+                    + "\")");
+        }
         return new ServerConfig.Access(administrators, groups(),
-                ServerConfig.PasswordCredentials.valueOf(mode.toUpperCase(Locale.ROOT)));
+                ServerConfig.PasswordCredentials.valueOf(mode.toUpperCase(Locale.ROOT)), ticketMaxLease);
     }
 
     /**

@@ -379,15 +379,28 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
      * @param administrators      identities that may use every object and manage every grant
      * @param groups              identity group name to its member identities, for grants to groups
      * @param passwordCredentials whether Username and Password credentials name the client
+     * @param ticketMaxLease      the longest lease of a ticket of Login or Delegated Login
      */
     public record Access(List<String> administrators, Map<String, List<String>> groups,
-                         PasswordCredentials passwordCredentials) {
+                         PasswordCredentials passwordCredentials, Duration ticketMaxLease) {
+        /** Eight hours. */
+        public static final Duration DEFAULT_TICKET_MAX_LEASE = Duration.ofHours(8);
+
         public Access {
             administrators = List.copyOf(administrators);
             Map<String, List<String>> copy = new LinkedHashMap<>();
             groups.forEach((name, members) -> copy.put(name, List.copyOf(members)));
             groups = java.util.Collections.unmodifiableMap(copy);
             Objects.requireNonNull(passwordCredentials, "passwordCredentials");
+            Objects.requireNonNull(ticketMaxLease, "ticketMaxLease");
+            if (ticketMaxLease.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("ticketMaxLease " + ticketMaxLease + " (expected: at least 1 second)");
+            }
+        }
+
+        /** The longest ticket lease at its default. */
+        public Access(List<String> administrators, Map<String, List<String>> groups, PasswordCredentials passwordCredentials) {
+            this(administrators, groups, passwordCredentials, DEFAULT_TICKET_MAX_LEASE);
         }
 
         /** Administrators only: no groups, credentials disabled. */

@@ -23,14 +23,18 @@ import io.keyhold.server.audit.AuditRecorder;
 import io.keyhold.server.audit.ItemAudit;
 import io.keyhold.server.auth.AccessDenied;
 import io.keyhold.server.auth.AccessPolicy;
-import io.keyhold.server.auth.Identity;
 import io.keyhold.server.auth.PasswordAuthentication;
+import io.keyhold.server.auth.TicketSession;
+import io.keyhold.server.auth.Tickets;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.server.CancelHandler;
+import io.keyhold.server.ops.server.DelegatedLoginHandler;
 import io.keyhold.server.ops.server.DiscoverVersionsHandler;
 import io.keyhold.server.ops.server.InteropHandler;
 import io.keyhold.server.ops.server.LogHandler;
+import io.keyhold.server.ops.server.LoginHandler;
+import io.keyhold.server.ops.server.LogoutHandler;
 import io.keyhold.server.ops.server.PingHandler;
 import io.keyhold.server.ops.server.PollHandler;
 import io.keyhold.server.ops.server.QueryHandler;
@@ -73,8 +77,10 @@ import org.slf4j.LoggerFactory;
  * change (see {@link OperationContext#write}); the items of an Undo batch get theirs in the batch's
  * transaction, and after a rollback each gets a record of its final outcome on its own.
  *
- * <p>The server-level operations (Discover Versions, Query, Poll, Cancel, Log, Ping) are added by the
- * dispatcher itself, since they answer from its own state; pass the object and attribute handlers.
+ * <p>The server-level operations (Discover Versions, Query, Poll, Cancel, Log, Ping, and Login, Logout and
+ * Delegated Login over the dispatcher's {@link Tickets}) are added by the dispatcher itself, since they
+ * answer from its own state; pass the object and attribute handlers. A request authenticated by a ticket
+ * runs as the ticket's identity, each item only where the ticket's rights allow it ({@link TicketSession}).
  */
 public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmipDispatcher.class);
@@ -92,6 +98,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final MessageEncoder encoder = new MessageEncoder();
     private final AccessPolicy access;
     private final PasswordAuthentication authentication;
+    private final Tickets tickets;
 
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers) {
         this(store, clock, handlers, DispatcherSettings.defaults());
@@ -117,11 +124,19 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
      */
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
                           AccessPolicy access, PasswordAuthentication authentication, boolean durableAuditReads) {
+        this(store, clock, handlers, settings, access, authentication, durableAuditReads, Tickets.DEFAULT_LIMITS);
+    }
+
+    /** As above, with the limits of the tickets of Login and Delegated Login ({@code access.ticket_max_lease}). */
+    public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
+                          AccessPolicy access, PasswordAuthentication authentication, boolean durableAuditReads,
+                          Tickets.Limits ticketLimits) {
         this.access = java.util.Objects.requireNonNull(access, "access");
         this.authentication = java.util.Objects.requireNonNull(authentication, "authentication");
         this.store = store;
         this.recorder = new AuditRecorder(store, clock, durableAuditReads);
         this.clock = clock;
+        this.tickets = new Tickets(clock, new java.security.SecureRandom(), ticketLimits);
         this.settings = settings;
         this.async = new AsyncResults(settings.asyncMaxOutstanding(), settings.asyncRetention(), clock);
         AtomicInteger threadNumber = new AtomicInteger();
@@ -144,7 +159,10 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 new CancelHandler(async),
                 new LogHandler(),
                 new PingHandler(),
-                new InteropHandler());
+                new InteropHandler(),
+                new LoginHandler(tickets),
+                new LogoutHandler(tickets),
+                new DelegatedLoginHandler(tickets));
         for (OperationHandler h : builtIn) {
             this.handlers.putIfAbsent(h.operation().value(), h);
         }
@@ -157,6 +175,11 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             Operation.fromValue(v).ifPresent(out::add);
         }
         return out;
+    }
+
+    /** The tickets of Login and Delegated Login, in this server's memory. */
+    public Tickets tickets() {
+        return tickets;
     }
 
     /** The store of background results (for tests and monitoring). */
@@ -263,9 +286,11 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                     + " items exceeds the limit of " + settings.maxBatchItems() + " items");
         }
         try {
-            Identity identity = authentication.identify(context.identity(), header.authentication(), context.remoteAddress());
-            if (!identity.equals(context.identity())) {
-                context = new RequestContext(identity, context.remoteAddress(), context.session());
+            PasswordAuthentication.Authenticated who = authentication.authenticate(context.identity(),
+                    header.authentication(), context.remoteAddress(), tickets);
+            if (!who.identity().equals(context.identity()) || who.ticket().isPresent()) {
+                context = new RequestContext(who.identity(), context.remoteAddress(), context.session(),
+                        who.ticket().orElse(null));
             }
         } catch (KmipException e) {
             return refuse(context, requested, version, e.reason(), e.getMessage()); // no item runs
@@ -436,10 +461,15 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private ResponseBatchItem execute(OperationHandler handler, RequestBatchItem item, Integer opField, byte[] ubid,
                                       KmipVersion version, RequestContext context, OperationContext.BatchState batch,
                                       WriteTransaction tx, ItemAudit audit) {
-        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation(), access,
-                audit);
+        Optional<TicketSession> ticket = context.ticketSession();
+        OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation(),
+                ticket.isPresent() ? access.within(ticket.get().rights()) : access, audit);
         try {
             FIT.requireRequestWithin(item.payload(), version);
+            Optional<KmipException> refused = ticket.flatMap(t -> t.refusal(handler.operation()));
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
             if (handler instanceof ItemResultHandler full) {
                 ItemResult r = full.execute(oc, item.payload());
                 if (r.status() == ResultStatus.OPERATION_FAILED) {

@@ -113,4 +113,69 @@ class PasswordAuthenticationTest {
         store.write(tx -> tx.deleteUser("alice"));
         refused(auth, authentication(credential("alice", "s3cret")));
     }
+
+    // ---- Ticket credentials
+
+    private final Tickets tickets = new Tickets(java.time.Clock.systemUTC());
+
+    private TtlvItem ticketCredential(byte[] value) {
+        return TtlvItem.structure(Tag.CREDENTIAL, TtlvItem.enumeration(Tag.CREDENTIAL_TYPE, CredentialType.TICKET.value()),
+                TtlvItem.structure(Tag.CREDENTIAL_VALUE, Tickets.ticket(value)));
+    }
+
+    private byte[] ticketOf(String identity) throws Exception {
+        return tickets.issue(new Identity(identity), Tickets.Terms.NONE, TicketRights.UNRESTRICTED,
+                java.util.Optional.empty()).value();
+    }
+
+    private KmipException ticketRefused(PasswordAuthentication auth, TtlvItem authentication) {
+        KmipException e = catchThrowableOfType(KmipException.class,
+                () -> auth.authenticate(certificate, authentication, "127.0.0.1:1", tickets));
+        assertThat(e).isNotNull();
+        assertThat(e.reason()).isEqualTo(ResultReason.AUTHENTICATION_NOT_SUCCESSFUL);
+        assertThat(e.getMessage()).isEqualTo(PasswordAuthentication.TICKET_REFUSED);
+        return e;
+    }
+
+    @Test
+    void ticket_namesItsIdentity_inEveryMode() throws Exception {
+        for (PasswordCredentials m : PasswordCredentials.values()) {
+            PasswordAuthentication auth = m == PasswordCredentials.DISABLED ? PasswordAuthentication.disabled() : mode(m);
+            PasswordAuthentication.Authenticated who = auth.authenticate(certificate,
+                    authentication(ticketCredential(ticketOf("bob"))), "a", tickets);
+            assertThat(who.identity()).as(m.name()).isEqualTo(new Identity("bob"));
+            assertThat(who.ticket()).isPresent();
+        }
+    }
+
+    @Test
+    void noTicket_isIdentifyAsBefore() throws Exception {
+        PasswordAuthentication.Authenticated who = mode(PasswordCredentials.ACCEPTED).authenticate(certificate,
+                authentication(credential("alice", "s3cret")), "a", tickets);
+        assertThat(who.identity()).isEqualTo(new Identity("alice"));
+        assertThat(who.ticket()).isEmpty();
+        assertThat(PasswordAuthentication.disabled().authenticate(certificate, null, "a", tickets).identity())
+                .isEqualTo(certificate);
+    }
+
+    @Test
+    void ticket_credentialValueHoldingTheTicketFields_isReadToo() throws Exception {
+        TtlvItem flat = TtlvItem.structure(Tag.CREDENTIAL, TtlvItem.enumeration(Tag.CREDENTIAL_TYPE, CredentialType.TICKET.value()),
+                TtlvItem.structure(Tag.CREDENTIAL_VALUE, Tickets.ticket(ticketOf("bob")).children()));
+        assertThat(PasswordAuthentication.disabled().authenticate(certificate, authentication(flat), "a", tickets).identity())
+                .isEqualTo(new Identity("bob"));
+    }
+
+    @Test
+    void ticket_unknownOrAmbiguousOrEmpty_isRefusedWithOneMessage() throws Exception {
+        PasswordAuthentication auth = mode(PasswordCredentials.ACCEPTED);
+        ticketRefused(auth, authentication(ticketCredential(new byte[32])));
+        ticketRefused(auth, authentication(ticketCredential(ticketOf("bob")), ticketCredential(ticketOf("bob"))));
+        ticketRefused(auth, authentication(ticketCredential(ticketOf("bob")), credential("alice", "s3cret")));
+        ticketRefused(auth, authentication(TtlvItem.structure(Tag.CREDENTIAL,
+                TtlvItem.enumeration(Tag.CREDENTIAL_TYPE, CredentialType.TICKET.value()))));
+        byte[] gone = ticketOf("bob");
+        tickets.logout(gone);
+        ticketRefused(PasswordAuthentication.disabled(), authentication(ticketCredential(gone)));
+    }
 }

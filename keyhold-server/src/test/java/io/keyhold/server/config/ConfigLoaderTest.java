@@ -427,6 +427,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void access_ticketMaxLease_defaultFileAndEnvironment() throws Exception {
+        assertThat(load(MINIMAL, Map.of()).access().ticketMaxLease()).isEqualTo(java.time.Duration.ofHours(8));
+        assertThat(load(MINIMAL + "access:\n  ticket_max_lease: 30m\n", Map.of()).access().ticketMaxLease())
+                .isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(load(MINIMAL, Map.of("KEYHOLD_ACCESS_TICKET_MAX_LEASE", "2h")).access().ticketMaxLease())
+                .isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(error(MINIMAL + "access:\n  ticket_max_lease: 500ms\n", Map.of()))
+                .isEqualTo("access.ticket_max_lease: must be from 1s to 720h (was \"500ms\")");
+        assertThat(error(MINIMAL + "access:\n  ticket_max_lease: 721h\n", Map.of()))
+                .isEqualTo("access.ticket_max_lease: must be from 1s to 720h (was \"721h\")");
+    }
+
+    @Test
     void access_badValues_areNamed() {
         assertThat(error(MINIMAL + "access:\n  password_credentials: sometimes\n", Map.of()))
                 .isEqualTo("access.password_credentials: must be one of disabled, accepted, required (was \"sometimes\")");
