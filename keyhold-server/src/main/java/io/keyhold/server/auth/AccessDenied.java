@@ -14,7 +14,7 @@ public final class AccessDenied extends KmipException {
     private final String uniqueIdentifier;
 
     /**
-     * @param reason           the reason a missing object gets at this place (Item Not Found, or Wrapping
+     * @param reason           the reason a missing object gets at this place (Object Not Found, or Wrapping
      *                         Object Not Found for a wrapping key)
      * @param missingMessage   the message a missing object gets at this place
      * @param uniqueIdentifier the object refused

@@ -60,7 +60,7 @@ public final class Grants {
      * Grants the operations (specification names, or {@link Grant#ALL_OPERATIONS}) on the target to the
      * grantee; returns the grants that were new.
      *
-     * @throws KmipException Item Not Found for an unknown object, Permission Denied when the actor may not
+     * @throws KmipException Object Not Found for an unknown object, Permission Denied when the actor may not
      *                       manage grants on the target, Invalid Field for empty names
      */
     public List<Grant> grant(Actor actor, Target target, Grantee grantee, Set<String> operations) throws KmipException {

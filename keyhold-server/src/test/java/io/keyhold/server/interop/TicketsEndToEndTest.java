@@ -64,7 +64,7 @@ class TicketsEndToEndTest {
         try (LiveServer server = LiveServer.start(dir);
              KmipTestClient c1 = server.client("client1"); KmipTestClient c2 = server.client("client2")) {
             String key = c1.ok(V21, Operation.CREATE, createAes(V21, 256)).child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
-            fails(c2.call(V21, Operation.GET, withUid(key)), ResultReason.ITEM_NOT_FOUND);
+            fails(c2.call(V21, Operation.GET, withUid(key)), ResultReason.OBJECT_NOT_FOUND);
 
             TtlvItem ticket = c1.ok(V21, Operation.LOGIN, payload(TtlvItem.interval(Tag.LEASE_TIME, 600),
                     TtlvItem.integer(Tag.REQUEST_COUNT, 10))).child(Tag.TICKET).orElseThrow();
@@ -91,7 +91,7 @@ class TicketsEndToEndTest {
 
             assertThat(withTicket(c2, ticket, Operation.GET, withUid(key)).resultStatus()).isEqualTo(ResultStatus.SUCCESS.value());
             fails(withTicket(c2, ticket, Operation.DESTROY, withUid(key)), ResultReason.PERMISSION_DENIED);
-            fails(withTicket(c2, ticket, Operation.GET, withUid(other)), ResultReason.ITEM_NOT_FOUND);
+            fails(withTicket(c2, ticket, Operation.GET, withUid(other)), ResultReason.OBJECT_NOT_FOUND);
             c1.ok(V21, Operation.GET, withUid(key));
         }
     }

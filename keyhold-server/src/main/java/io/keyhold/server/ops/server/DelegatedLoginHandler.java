@@ -48,14 +48,14 @@ public final class DelegatedLoginHandler implements OperationHandler {
                     String missing = "object " + uid + " of the Rights does not exist";
                     Optional<StoredObject> found = tx.get(uid);
                     if (found.isEmpty()) {
-                        throw new KmipException(ResultReason.ITEM_NOT_FOUND, missing);
+                        throw new KmipException(ResultReason.OBJECT_NOT_FOUND, missing);
                     }
                     boolean usable = right.operations().isEmpty()
                             ? context.access().permits(context.identity(), Optional.empty(), found.get(), tx)
                             : right.operations().stream().anyMatch(op ->
                                     context.access().permits(context.identity(), Optional.of(op), found.get(), tx));
                     if (!usable) {
-                        throw AccessDenied.itemNotFound(missing, uid);
+                        throw AccessDenied.objectNotFound(missing, uid);
                     }
                 }
             }

@@ -159,7 +159,7 @@ class TicketOperationsTest {
     void login_ticketActsAsTheLoginIdentity_fromAnotherConnection() {
         String key = createKey();
         TtlvItem ticket = login(client1);
-        assertThat(reason(call(client2, null, Operation.GET, withUid(key)))).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+        assertThat(reason(call(client2, null, Operation.GET, withUid(key)))).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
         TtlvItem got = ok(client2, credential(ticket), Operation.GET, withUid(key));
         assertThat(got.child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue()).isEqualTo(key);
         // what the ticket creates belongs to the ticket's identity
@@ -310,7 +310,7 @@ class TicketOperationsTest {
         // an object of the delegating identity outside the Rights is answered as missing
         ResponseBatchItem outside = call(client2, credential(ticket), Operation.GET, withUid(other));
         ResponseBatchItem missing = call(client2, credential(ticket), Operation.GET, withUid("no-such-object"));
-        assertThat(reason(outside)).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+        assertThat(reason(outside)).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
         assertThat(outside.resultMessage()).isEqualTo(missing.resultMessage().replace("no-such-object", other));
         // the key is still there: Destroy never ran
         ok(client1, null, Operation.GET, withUid(key));
@@ -322,7 +322,7 @@ class TicketOperationsTest {
         String plain = createKey();
         TtlvItem ticket = delegate(client1, right(List.of(Operation.GET), List.of(), List.of("finance")));
         ok(client2, credential(ticket), Operation.GET, withUid(finance));
-        assertThat(reason(call(client2, credential(ticket), Operation.GET, withUid(plain)))).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+        assertThat(reason(call(client2, credential(ticket), Operation.GET, withUid(plain)))).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
     }
 
     @Test
@@ -332,11 +332,11 @@ class TicketOperationsTest {
                 .textValue();
         ResponseBatchItem r = call(client1, null, Operation.DELEGATED_LOGIN, payload(TtlvItem.structure(Tag.RIGHTS,
                 right(List.of(Operation.GET), List.of(theirs), List.of()))));
-        assertThat(reason(r)).isEqualTo(ResultReason.ITEM_NOT_FOUND);
+        assertThat(reason(r)).isEqualTo(ResultReason.OBJECT_NOT_FOUND);
         // a Right naming every object still cannot reach another identity's object
         TtlvItem everything = delegate(client1, right(List.of(Operation.GET), List.of(), List.of()));
         assertThat(reason(call(client2, credential(everything), Operation.GET, withUid(theirs))))
-                .isEqualTo(ResultReason.ITEM_NOT_FOUND);
+                .isEqualTo(ResultReason.OBJECT_NOT_FOUND);
     }
 
     @Test
