@@ -27,13 +27,21 @@ import io.keyhold.server.auth.Identity;
 import io.keyhold.server.auth.PasswordAuthentication;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
+import io.keyhold.server.ops.pkcs11.Pkcs11Handler;
 import io.keyhold.server.ops.server.CancelHandler;
+import io.keyhold.server.ops.server.CreationRules;
 import io.keyhold.server.ops.server.DiscoverVersionsHandler;
+import io.keyhold.server.ops.server.GetConstraintsHandler;
 import io.keyhold.server.ops.server.InteropHandler;
 import io.keyhold.server.ops.server.LogHandler;
 import io.keyhold.server.ops.server.PingHandler;
 import io.keyhold.server.ops.server.PollHandler;
+import io.keyhold.server.ops.server.ProcessHandler;
+import io.keyhold.server.ops.server.QueryAsynchronousRequestsHandler;
 import io.keyhold.server.ops.server.QueryHandler;
+import io.keyhold.server.ops.server.SetConstraintsHandler;
+import io.keyhold.server.ops.server.SetDefaultsHandler;
+import io.keyhold.server.ops.server.SetEndpointRoleHandler;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.WriteTransaction;
 import java.nio.ByteBuffer;
@@ -73,8 +81,11 @@ import org.slf4j.LoggerFactory;
  * change (see {@link OperationContext#write}); the items of an Undo batch get theirs in the batch's
  * transaction, and after a rollback each gets a record of its final outcome on its own.
  *
- * <p>The server-level operations (Discover Versions, Query, Poll, Cancel, Log, Ping) are added by the
- * dispatcher itself, since they answer from its own state; pass the object and attribute handlers.
+ * <p>The server-level operations (Discover Versions, Query, Poll, Cancel, Log, Ping, Interop, Set Endpoint
+ * Role, Set Defaults, Set and Get Constraints, Query Asynchronous Requests, Process, PKCS#11) are added by
+ * the dispatcher itself, since they answer from its own state; pass the object and attribute handlers. The
+ * Object Defaults and Constraints ({@link CreationRules}) are handed to every connection, for Create,
+ * Create Key Pair and Register to apply.
  */
 public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmipDispatcher.class);
@@ -92,6 +103,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final MessageEncoder encoder = new MessageEncoder();
     private final AccessPolicy access;
     private final PasswordAuthentication authentication;
+    private final CreationRules creationRules = new CreationRules();
 
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers) {
         this(store, clock, handlers, DispatcherSettings.defaults());
@@ -144,7 +156,14 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 new CancelHandler(async),
                 new LogHandler(),
                 new PingHandler(),
-                new InteropHandler());
+                new InteropHandler(),
+                new SetEndpointRoleHandler(),
+                new SetDefaultsHandler(creationRules),
+                new SetConstraintsHandler(creationRules),
+                new GetConstraintsHandler(creationRules),
+                new QueryAsynchronousRequestsHandler(async),
+                new ProcessHandler(async),
+                new Pkcs11Handler(settings.serverVersion()));
         for (OperationHandler h : builtIn) {
             this.handlers.putIfAbsent(h.operation().value(), h);
         }
@@ -166,6 +185,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
 
     @Override
     public byte[] process(byte[] request, RequestContext context) {
+        context.session().values().putIfAbsent(CreationRules.SESSION_KEY, creationRules);
         try {
             return processMessage(request, context);
         } catch (RuntimeException | Error e) {
