@@ -140,16 +140,15 @@ public final class Pkcs11Handler implements OperationHandler {
         }
     }
 
-    /** Major and minor of a version such as "1.4.0" or "1.4-SNAPSHOT"; 0.0 when unreadable. */
+    /** Major and minor of a version such as "1.4.0" or "1.4-SNAPSHOT" (0 for what cannot be read). */
     static int[] libraryVersion(String version) {
         String[] parts = version == null ? new String[0] : version.split("[.-]");
         int[] v = new int[2];
         for (int i = 0; i < 2 && i < parts.length; i++) {
-            try {
-                v[i] = Math.min(255, Math.max(0, Integer.parseInt(parts[i])));
-            } catch (NumberFormatException e) {
-                return new int[2];
+            if (!parts[i].matches("\\d{1,3}")) {
+                break; // "SNAPSHOT", "dev": the numbers read so far
             }
+            v[i] = Math.min(255, Integer.parseInt(parts[i]));
         }
         return v;
     }
