@@ -1,12 +1,15 @@
 package io.keyhold.server.dispatch;
 
 import io.keyhold.protocol.spec.CancellationResult;
+import io.keyhold.protocol.spec.ProcessingStage;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,6 +57,18 @@ public final class AsyncResults {
         return e != null && e.owner.equals(owner) ? Optional.of(e) : Optional.empty();
     }
 
+    /** The items of this owner still kept (queued, running, or finished and not yet forgotten), oldest first. */
+    public synchronized List<Entry> ownedBy(String owner) {
+        purgeExpired();
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.owner.equals(owner)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     /** Number of items kept. */
     public synchronized int size() {
         purgeExpired();
@@ -91,6 +106,15 @@ public final class AsyncResults {
         /** The final result, or empty while the item is queued or running. */
         public synchronized Optional<ItemResult> result() {
             return Optional.ofNullable(result);
+        }
+
+        /** Where the item is: queued (Submitted), running (In Process), or finished or canceled (Completed). */
+        public synchronized ProcessingStage stage() {
+            return switch (state) {
+                case QUEUED -> ProcessingStage.SUBMITTED;
+                case RUNNING -> ProcessingStage.IN_PROCESS;
+                case DONE, CANCELED -> ProcessingStage.COMPLETED;
+            };
         }
 
         /** Marks the item running; false when it was canceled first. */

@@ -28,16 +28,24 @@ import io.keyhold.server.auth.TicketSession;
 import io.keyhold.server.auth.Tickets;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
+import io.keyhold.server.ops.pkcs11.Pkcs11Handler;
 import io.keyhold.server.ops.server.CancelHandler;
+import io.keyhold.server.ops.server.CreationRules;
 import io.keyhold.server.ops.server.DelegatedLoginHandler;
 import io.keyhold.server.ops.server.DiscoverVersionsHandler;
+import io.keyhold.server.ops.server.GetConstraintsHandler;
 import io.keyhold.server.ops.server.InteropHandler;
 import io.keyhold.server.ops.server.LogHandler;
 import io.keyhold.server.ops.server.LoginHandler;
 import io.keyhold.server.ops.server.LogoutHandler;
 import io.keyhold.server.ops.server.PingHandler;
 import io.keyhold.server.ops.server.PollHandler;
+import io.keyhold.server.ops.server.ProcessHandler;
+import io.keyhold.server.ops.server.QueryAsynchronousRequestsHandler;
 import io.keyhold.server.ops.server.QueryHandler;
+import io.keyhold.server.ops.server.SetConstraintsHandler;
+import io.keyhold.server.ops.server.SetDefaultsHandler;
+import io.keyhold.server.ops.server.SetEndpointRoleHandler;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.WriteTransaction;
 import java.nio.ByteBuffer;
@@ -77,10 +85,13 @@ import org.slf4j.LoggerFactory;
  * change (see {@link OperationContext#write}); the items of an Undo batch get theirs in the batch's
  * transaction, and after a rollback each gets a record of its final outcome on its own.
  *
- * <p>The server-level operations (Discover Versions, Query, Poll, Cancel, Log, Ping, and Login, Logout and
- * Delegated Login over the dispatcher's {@link Tickets}) are added by the dispatcher itself, since they
- * answer from its own state; pass the object and attribute handlers. A request authenticated by a ticket
- * runs as the ticket's identity, each item only where the ticket's rights allow it ({@link TicketSession}).
+ * <p>The server-level operations (Discover Versions, Query, Poll, Cancel, Log, Ping, Interop, Set Endpoint
+ * Role, Set Defaults, Set and Get Constraints, Query Asynchronous Requests, Process, PKCS#11, and Login,
+ * Logout and Delegated Login over the dispatcher's {@link Tickets}) are added by the dispatcher itself,
+ * since they answer from its own state; pass the object and attribute handlers. A request authenticated by
+ * a ticket runs as the ticket's identity, each item only where the ticket's rights allow it
+ * ({@link TicketSession}). The Object Defaults and Constraints ({@link CreationRules}) are handed to every
+ * connection, for Create, Create Key Pair and Register to apply.
  */
 public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmipDispatcher.class);
@@ -99,6 +110,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final AccessPolicy access;
     private final PasswordAuthentication authentication;
     private final Tickets tickets;
+    private final CreationRules creationRules = new CreationRules();
 
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers) {
         this(store, clock, handlers, DispatcherSettings.defaults());
@@ -162,7 +174,14 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 new InteropHandler(),
                 new LoginHandler(tickets),
                 new LogoutHandler(tickets),
-                new DelegatedLoginHandler(tickets));
+                new DelegatedLoginHandler(tickets),
+                new SetEndpointRoleHandler(),
+                new SetDefaultsHandler(creationRules),
+                new SetConstraintsHandler(creationRules),
+                new GetConstraintsHandler(creationRules),
+                new QueryAsynchronousRequestsHandler(async),
+                new ProcessHandler(async),
+                new Pkcs11Handler(settings.serverVersion()));
         for (OperationHandler h : builtIn) {
             this.handlers.putIfAbsent(h.operation().value(), h);
         }
@@ -189,6 +208,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
 
     @Override
     public byte[] process(byte[] request, RequestContext context) {
+        context.session().values().putIfAbsent(CreationRules.SESSION_KEY, creationRules);
         try {
             return processMessage(request, context);
         } catch (RuntimeException | Error e) {

@@ -15,6 +15,7 @@ import io.keyhold.server.crypto.keygen.KeyPairSpec;
 import io.keyhold.server.crypto.keygen.KeyPairs;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
+import io.keyhold.server.ops.server.CreationRules;
 import io.keyhold.server.ops.object.NewObjects;
 import io.keyhold.server.ops.object.Payloads;
 import io.keyhold.server.store.StoredObject;
@@ -61,8 +62,8 @@ final class CreateKeyPairHandler implements OperationHandler {
                 KeyAttributes.merge(
                         KeyAttributes.read(context, tx, payload, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES, pub),
                         KeyAttributes.read(context, tx, payload, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES, pub))));
-        List<KmipAttribute> privateAttributes = read.get(0);
-        List<KmipAttribute> publicAttributes = read.get(1);
+        List<KmipAttribute> privateAttributes = CreationRules.apply(context, priv, read.get(0), List.of());
+        List<KmipAttribute> publicAttributes = CreationRules.apply(context, pub, read.get(1), List.of());
         KeyPairSpec spec = spec(context, policy, privateAttributes, publicAttributes);
         Pair pair = create(context, keyPairs, rngParameters, spec, privateAttributes, publicAttributes);
         context.write(tx -> {

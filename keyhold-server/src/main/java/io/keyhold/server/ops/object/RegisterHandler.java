@@ -13,6 +13,7 @@ import io.keyhold.server.crypto.CryptoPolicy;
 import io.keyhold.server.crypto.wrap.KeyWrapping;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
+import io.keyhold.server.ops.server.CreationRules;
 import io.keyhold.server.store.StoredObject;
 import java.security.SecureRandom;
 import java.util.List;
@@ -57,7 +58,8 @@ final class RegisterHandler implements OperationHandler {
             object = wrapping.unwrapIfHeld(context, object);
         }
         List<TtlvItem> derived = ObjectStructures.inspect(objectType, object, context.version());
-        List<KmipAttribute> client = context.read(tx -> RequestAttributes.read(context, tx, payload, objectType));
+        List<KmipAttribute> client = CreationRules.apply(context, objectType,
+                context.read(tx -> RequestAttributes.read(context, tx, payload, objectType)), derived);
         StoredObject stored = NewObjects.build(context, objectType, object, client, derived);
         context.write(tx -> {
             tx.insert(stored);

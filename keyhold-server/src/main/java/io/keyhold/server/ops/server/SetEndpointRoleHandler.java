@@ -1,0 +1,38 @@
+package io.keyhold.server.ops.server;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.spec.EndpointRole;
+import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.ops.OperationHandler;
+
+/**
+ * Set Endpoint Role (KMIP 2.0/2.1 section 6.1): the client declares the role it takes on the connection.
+ * Keyhold only ever acts as the server of its clients and sends no server-to-client operations, so a
+ * client declaring the Client role is accepted (nothing changes), and one declaring the Server role, which
+ * would turn this server into the client of the connection, is refused with Feature Not Supported. An
+ * Endpoint Role the enumeration does not have is an Invalid Field. The response payload is empty.
+ */
+public final class SetEndpointRoleHandler implements OperationHandler {
+
+    @Override
+    public Operation operation() {
+        return Operation.SET_ENDPOINT_ROLE;
+    }
+
+    @Override
+    public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
+        int value = Payloads.required(payload, Tag.ENDPOINT_ROLE, ItemType.ENUMERATION).enumValue();
+        EndpointRole role = EndpointRole.fromValue(value).orElseThrow(() -> new KmipException(ResultReason.INVALID_FIELD,
+                String.format("Endpoint Role 0x%08X is not Client or Server", value)));
+        if (role == EndpointRole.SERVER) {
+            throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED,
+                    "this server acts only as a server: it cannot take the client role on a connection");
+        }
+        return TtlvItem.structure(Tag.RESPONSE_PAYLOAD);
+    }
+}
