@@ -33,15 +33,15 @@ public final class AsyncResults {
         this.clock = clock;
     }
 
-    /** Registers a new pending item, or returns empty when the limit is reached. */
-    synchronized Optional<Entry> register(String owner) {
+    /** Registers a new pending item of the operation, or returns empty when the limit is reached. */
+    synchronized Optional<Entry> register(String owner, int operation) {
         purgeExpired();
         if (entries.size() >= maxEntries) {
             return Optional.empty();
         }
         byte[] acv = new byte[16];
         RANDOM.nextBytes(acv);
-        Entry e = new Entry(owner, acv);
+        Entry e = new Entry(owner, acv, operation, clock.instant());
         entries.put(HexFormat.of().formatHex(acv), e);
         return Optional.of(e);
     }
@@ -90,17 +90,48 @@ public final class AsyncResults {
     public final class Entry {
         private final String owner;
         private final byte[] correlationValue;
+        private final int operation;
+        private final java.time.Instant submitted;
         private State state = State.QUEUED;
         private ItemResult result;
         private Long finishedAtMillis;
 
-        private Entry(String owner, byte[] correlationValue) {
+        private Entry(String owner, byte[] correlationValue, int operation, java.time.Instant submitted) {
             this.owner = owner;
             this.correlationValue = correlationValue;
+            this.operation = operation;
+            this.submitted = submitted;
         }
 
         public byte[] correlationValue() {
             return correlationValue.clone();
+        }
+
+        /** The Operation of the batch item (its enumeration value). */
+        public int operation() {
+            return operation;
+        }
+
+        /** When the request was accepted. */
+        public java.time.Instant submitted() {
+            return submitted;
+        }
+
+        /**
+         * Waits until the item is finished or canceled, at most {@code timeout}; true when it is.
+         *
+         * @throws InterruptedException when the waiting thread is interrupted
+         */
+        public synchronized boolean awaitCompletion(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (result == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
         }
 
         /** The final result, or empty while the item is queued or running. */
@@ -131,6 +162,7 @@ public final class AsyncResults {
                 result = r;
                 state = State.DONE;
                 finishedAtMillis = clock.millis();
+                notifyAll();
             }
         }
 
@@ -141,6 +173,7 @@ public final class AsyncResults {
                     state = State.CANCELED;
                     result = canceledResult;
                     finishedAtMillis = clock.millis();
+                    notifyAll();
                     return CancellationResult.CANCELED;
                 }
                 case RUNNING -> {

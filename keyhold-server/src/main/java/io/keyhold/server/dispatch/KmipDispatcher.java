@@ -536,7 +536,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                                                       RequestContext context, BatchErrorContinuationOption onError) {
         List<AsyncResults.Entry> entries = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            Optional<AsyncResults.Entry> e = async.register(context.identity().name());
+            Optional<AsyncResults.Entry> e = async.register(context.identity().name(), items.get(i).operationValue());
             if (e.isEmpty()) {
                 entries.forEach(async::remove);
                 LOG.warn("asynchronous result limit reached; answering {} synchronously", context.identity());

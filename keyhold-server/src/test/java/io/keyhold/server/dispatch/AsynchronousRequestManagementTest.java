@@ -17,6 +17,7 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -55,12 +56,24 @@ class AsynchronousRequestManagementTest {
         return new byte[][] {running, queued};
     }
 
-    private List<byte[]> pending(RequestContext who, KmipVersion v) {
+    /** The client's requests as Query Asynchronous Requests lists them: correlation value and Processing Stage. */
+    private List<Map.Entry<String, ProcessingStage>> listed(RequestContext who, KmipVersion v) {
         ResponseBatchItem r = only(f.sendAs(who, header(v, 1), item(Operation.QUERY_ASYNCHRONOUS_REQUESTS)));
         assertThat(status(r)).isEqualTo(ResultStatus.SUCCESS);
-        assertThat(r.payload().children()).hasSize(1);
-        TtlvItem values = r.payload().child(Tag.ASYNCHRONOUS_CORRELATION_VALUES).orElseThrow();
-        return values.childrenWith(Tag.ASYNCHRONOUS_CORRELATION_VALUE).stream().map(TtlvItem::bytesValue).toList();
+        List<Map.Entry<String, ProcessingStage>> out = new java.util.ArrayList<>();
+        for (TtlvItem request : r.payload().children()) {
+            assertThat(request.tag()).isEqualTo(Tag.ASYNCHRONOUS_REQUEST);
+            assertThat(request.children()).extracting(TtlvItem::tag).containsExactly(Tag.ASYNCHRONOUS_CORRELATION_VALUE,
+                    Tag.OPERATION, Tag.SUBMISSION_DATE, Tag.PROCESSING_STAGE);
+            assertThat(request.child(Tag.OPERATION).orElseThrow().enumValue()).isEqualTo(Operation.GET.value());
+            out.add(Map.entry(java.util.HexFormat.of().formatHex(request.child(Tag.ASYNCHRONOUS_CORRELATION_VALUE).orElseThrow().bytesValue()),
+                    ProcessingStage.fromValue(request.child(Tag.PROCESSING_STAGE).orElseThrow().enumValue()).orElseThrow()));
+        }
+        return out;
+    }
+
+    private static Map.Entry<String, ProcessingStage> at(byte[] acv, ProcessingStage stage) {
+        return Map.entry(java.util.HexFormat.of().formatHex(acv), stage);
     }
 
     private ResponseBatchItem process(RequestContext who, TtlvItem... payload) {
@@ -83,15 +96,17 @@ class AsynchronousRequestManagementTest {
     }
 
     @Test
-    void queryAsynchronousRequests_listsTheClientsPendingRequests_oldestFirst() throws Exception {
-        assertThat(pending(f.client1, KmipVersion.V2_1)).isEmpty();
+    void queryAsynchronousRequests_listsTheClientsRequests_oldestFirst_withTheirStages() throws Exception {
+        assertThat(listed(f.client1, KmipVersion.V2_1)).isEmpty();
         byte[][] acvs = runningAndQueued();
-        assertThat(pending(f.client1, KmipVersion.V2_1)).containsExactly(acvs[0], acvs[1]);
-        assertThat(pending(DispatcherFixture.context("client2"), KmipVersion.V2_1)).as("another identity's").isEmpty();
+        assertThat(listed(f.client1, KmipVersion.V2_1)).containsExactly(at(acvs[0], ProcessingStage.IN_PROCESS),
+                at(acvs[1], ProcessingStage.SUBMITTED));
+        assertThat(listed(DispatcherFixture.context("client2"), KmipVersion.V2_1)).as("another identity's").isEmpty();
         release.countDown();
         awaitDone(acvs[0]);
         awaitDone(acvs[1]);
-        assertThat(pending(f.client1, KmipVersion.V2_1)).as("finished requests are not pending").isEmpty();
+        assertThat(listed(f.client1, KmipVersion.V2_1)).as("finished, their results kept for Poll")
+                .containsExactly(at(acvs[0], ProcessingStage.COMPLETED), at(acvs[1], ProcessingStage.COMPLETED));
     }
 
     @Test
@@ -101,32 +116,26 @@ class AsynchronousRequestManagementTest {
     }
 
     @Test
-    void process_acknowledgesAQueuedRequestOnce() throws Exception {
+    void process_answersOnceTheQueuedRequestHasRun_andPollThenHasItsResult() throws Exception {
         byte[][] acvs = runningAndQueued();
-        ResponseBatchItem ok = process(f.client1, acv(acvs[1]));
-        assertThat(status(ok)).isEqualTo(ResultStatus.SUCCESS);
-        assertThat(ok.payload().children()).containsExactly(acv(acvs[1]),
-                TtlvItem.enumeration(Tag.PROCESSING_STAGE, ProcessingStage.SUBMITTED.value()));
-        ResponseBatchItem again = process(f.client1, acv(acvs[1]));
-        assertThat(reason(again)).isEqualTo(ResultReason.DUPLICATE_PROCESS_REQUEST);
-        assertThat(again.resultMessage()).isEqualTo("processing of this asynchronous request was already requested");
+        java.util.concurrent.CompletableFuture<ResponseBatchItem> processed =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> process(f.client1, acv(acvs[1])));
+        Thread.sleep(200);
+        assertThat(processed).as("waits for the request").isNotDone();
         release.countDown();
-        awaitDone(acvs[1]);
+        ResponseBatchItem ok = processed.get(10, TimeUnit.SECONDS);
+        assertThat(status(ok)).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(ok.payload().children()).isEmpty();
         ResponseBatchItem poll = only(f.send(KmipVersion.V2_1, item(Operation.POLL, acv(acvs[1]))));
-        assertThat(status(poll)).as("the request ran as usual").isEqualTo(ResultStatus.SUCCESS);
+        assertThat(status(poll)).as("the next Poll returns the result").isEqualTo(ResultStatus.SUCCESS);
     }
 
     @Test
-    void process_ofARunningOrFinishedRequest_isADuplicate() throws Exception {
+    void process_ofAFinishedRequest_answersAtOnce() throws Exception {
         byte[][] acvs = runningAndQueued();
-        ResponseBatchItem running = process(f.client1, acv(acvs[0]));
-        assertThat(reason(running)).isEqualTo(ResultReason.DUPLICATE_PROCESS_REQUEST);
-        assertThat(running.resultMessage()).isEqualTo("the asynchronous request is already in process");
         release.countDown();
-        awaitDone(acvs[0]);
-        ResponseBatchItem done = process(f.client1, acv(acvs[0]));
-        assertThat(reason(done)).isEqualTo(ResultReason.DUPLICATE_PROCESS_REQUEST);
-        assertThat(done.resultMessage()).isEqualTo("the asynchronous request is already completed");
+        awaitDone(acvs[1]);
+        assertThat(status(process(f.client1, acv(acvs[1])))).isEqualTo(ResultStatus.SUCCESS);
     }
 
     @Test
@@ -141,6 +150,7 @@ class AsynchronousRequestManagementTest {
                 .isEqualTo(ResultReason.INVALID_MESSAGE);
         assertThat(reason(only(f.send(KmipVersion.V2_0, item(Operation.PROCESS, acv(acvs[1]))))))
                 .isEqualTo(ResultReason.OPERATION_NOT_SUPPORTED);
+        release.countDown();
         assertThat(status(process(f.client1, acv(acvs[1])))).as("the failures changed nothing").isEqualTo(ResultStatus.SUCCESS);
     }
 }

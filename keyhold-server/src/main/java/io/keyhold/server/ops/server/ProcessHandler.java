@@ -2,7 +2,6 @@ package io.keyhold.server.ops.server;
 
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.Operation;
-import io.keyhold.protocol.spec.ProcessingStage;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.ItemType;
@@ -10,29 +9,30 @@ import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.dispatch.AsyncResults;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
-import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.time.Duration;
 
 /**
- * Process (KMIP 2.1 section 6.1): the client asks the server to process one of its asynchronous requests
- * that is still waiting, named by its Asynchronous Correlation Value. Keyhold queues every asynchronous
- * request for processing as soon as it arrives and needs no separate go-ahead, so Process confirms the
- * request will be processed: a request still Submitted (queued) is acknowledged with its correlation
- * value and Processing Stage. A request already In Process or Completed, or one a Process request was
- * already acknowledged for, is a Duplicate Process Request; a correlation value this client does not hold
- * is an Invalid Asynchronous Correlation Value. The result itself is collected with Poll.
+ * Process (KMIP 2.1 section 6.1): turns one of the client's asynchronous requests, named by its
+ * Asynchronous Correlation Value, into a synchronous one: the server processes it as though it had not been
+ * submitted asynchronously, and the next Poll returns its result. Keyhold's background executor starts every
+ * queued request as soon as a thread is free, so Process waits until the request has finished (or was
+ * canceled) and answers with an empty payload. A correlation value the client does not hold is an Invalid
+ * Asynchronous Correlation Value; a request still unfinished after {@link #LONGEST_WAIT} is a General
+ * Failure that leaves it running, so Poll collects it later.
  */
 public final class ProcessHandler implements OperationHandler {
-    static final int MAX_REMEMBERED = 4096;
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
 
     private final AsyncResults results;
-    /** Correlation values a Process request was acknowledged for (bounded; the oldest is forgotten first). */
-    private final Set<String> acknowledged = new LinkedHashSet<>();
+    private final Duration longestWait;
 
     public ProcessHandler(AsyncResults results) {
+        this(results, LONGEST_WAIT);
+    }
+
+    public ProcessHandler(AsyncResults results, Duration longestWait) {
         this.results = results;
+        this.longestWait = longestWait;
     }
 
     @Override
@@ -46,26 +46,17 @@ public final class ProcessHandler implements OperationHandler {
         AsyncResults.Entry entry = results.find(context.identity().name(), acv)
                 .orElseThrow(() -> new KmipException(ResultReason.INVALID_ASYNCHRONOUS_CORRELATION_VALUE,
                         "no asynchronous request with this Asynchronous Correlation Value"));
-        ProcessingStage stage = entry.stage();
-        if (stage != ProcessingStage.SUBMITTED) {
-            throw new KmipException(ResultReason.DUPLICATE_PROCESS_REQUEST,
-                    "the asynchronous request is already " + stage.specName().toLowerCase(java.util.Locale.ROOT));
+        boolean finished;
+        try {
+            finished = entry.awaitCompletion(longestWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
         }
-        String key = HexFormat.of().formatHex(acv);
-        synchronized (acknowledged) {
-            if (acknowledged.contains(key)) {
-                throw new KmipException(ResultReason.DUPLICATE_PROCESS_REQUEST,
-                        "processing of this asynchronous request was already requested");
-            }
-            if (acknowledged.size() >= MAX_REMEMBERED) {
-                Iterator<String> oldest = acknowledged.iterator();
-                oldest.next();
-                oldest.remove();
-            }
-            acknowledged.add(key);
+        if (!finished) {
+            throw new KmipException(ResultReason.GENERAL_FAILURE, "the asynchronous request did not finish within "
+                    + longestWait.toSeconds() + " s; collect its result with Poll");
         }
-        return TtlvItem.structure(Tag.RESPONSE_PAYLOAD,
-                TtlvItem.bytes(Tag.ASYNCHRONOUS_CORRELATION_VALUE, acv),
-                TtlvItem.enumeration(Tag.PROCESSING_STAGE, stage.value()));
+        return TtlvItem.structure(Tag.RESPONSE_PAYLOAD);
     }
 }

@@ -11,11 +11,11 @@ import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.ops.OperationHandler;
 
 /**
- * Set Endpoint Role (KMIP 2.0/2.1 section 6.1): the client declares the role it takes on the connection.
- * Keyhold only ever acts as the server of its clients and sends no server-to-client operations, so a
- * client declaring the Client role is accepted (nothing changes), and one declaring the Server role, which
- * would turn this server into the client of the connection, is refused with Feature Not Supported. An
- * Endpoint Role the enumeration does not have is an Invalid Field. The response payload is empty.
+ * Set Endpoint Role (KMIP 2.0 and 2.1 section 6.1): the client asks the server to take the given role on the
+ * connection; the response carries the role the server applies. Taking the Client role would reverse the
+ * connection, the server then sending requests to the client; Keyhold sends no server-to-client operations,
+ * so Endpoint Role Server is accepted (the server stays what it is) and Endpoint Role Client is refused with
+ * Feature Not Supported. A value the enumeration does not have is an Invalid Field.
  */
 public final class SetEndpointRoleHandler implements OperationHandler {
 
@@ -29,10 +29,10 @@ public final class SetEndpointRoleHandler implements OperationHandler {
         int value = Payloads.required(payload, Tag.ENDPOINT_ROLE, ItemType.ENUMERATION).enumValue();
         EndpointRole role = EndpointRole.fromValue(value).orElseThrow(() -> new KmipException(ResultReason.INVALID_FIELD,
                 String.format("Endpoint Role 0x%08X is not Client or Server", value)));
-        if (role == EndpointRole.SERVER) {
+        if (role == EndpointRole.CLIENT) {
             throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED,
                     "this server acts only as a server: it cannot take the client role on a connection");
         }
-        return TtlvItem.structure(Tag.RESPONSE_PAYLOAD);
+        return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, TtlvItem.enumeration(Tag.ENDPOINT_ROLE, role.value()));
     }
 }

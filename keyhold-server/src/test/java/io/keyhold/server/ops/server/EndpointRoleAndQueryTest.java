@@ -44,13 +44,14 @@ class EndpointRoleAndQueryTest {
     }
 
     @Test
-    void handler_clientRole_isAccepted_withAnEmptyPayload() throws KmipException {
-        assertThat(handle(KmipVersion.V2_0, role(EndpointRole.CLIENT.value()))).isEqualTo(TtlvItem.structure(Tag.RESPONSE_PAYLOAD));
+    void handler_serverRole_isAccepted_andAnswered() throws KmipException {
+        assertThat(handle(KmipVersion.V2_0, role(EndpointRole.SERVER.value())))
+                .isEqualTo(TtlvItem.structure(Tag.RESPONSE_PAYLOAD, role(EndpointRole.SERVER.value())));
     }
 
     @Test
-    void handler_serverRole_isFeatureNotSupported() {
-        assertThatThrownBy(() -> handle(KmipVersion.V2_1, role(EndpointRole.SERVER.value())))
+    void handler_clientRole_isFeatureNotSupported() {
+        assertThatThrownBy(() -> handle(KmipVersion.V2_1, role(EndpointRole.CLIENT.value())))
                 .isInstanceOfSatisfying(KmipException.class, e -> assertThat(e.reason()).isEqualTo(ResultReason.FEATURE_NOT_SUPPORTED))
                 .hasMessage("this server acts only as a server: it cannot take the client role on a connection");
     }
@@ -64,10 +65,10 @@ class EndpointRoleAndQueryTest {
 
     @Test
     void setEndpointRole_throughTheDispatcher() {
-        ResponseBatchItem client = only(f.send(KmipVersion.V2_0, item(Operation.SET_ENDPOINT_ROLE, role(EndpointRole.CLIENT.value()))));
-        assertThat(status(client)).isEqualTo(ResultStatus.SUCCESS);
-        assertThat(client.payload().children()).isEmpty();
-        assertThat(reason(only(f.send(KmipVersion.V2_1, item(Operation.SET_ENDPOINT_ROLE, role(EndpointRole.SERVER.value()))))))
+        ResponseBatchItem server = only(f.send(KmipVersion.V2_0, item(Operation.SET_ENDPOINT_ROLE, role(EndpointRole.SERVER.value()))));
+        assertThat(status(server)).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(server.payload().children()).containsExactly(role(EndpointRole.SERVER.value()));
+        assertThat(reason(only(f.send(KmipVersion.V2_1, item(Operation.SET_ENDPOINT_ROLE, role(EndpointRole.CLIENT.value()))))))
                 .isEqualTo(ResultReason.FEATURE_NOT_SUPPORTED);
         assertThat(reason(only(f.send(KmipVersion.V2_1, item(Operation.SET_ENDPOINT_ROLE)))))
                 .as("Endpoint Role missing").isEqualTo(ResultReason.INVALID_MESSAGE);
