@@ -126,7 +126,9 @@ public final class KeyUse {
         long needed = byteUnits ? bytes : uses;
         long remaining = left.get().longValue();
         if (needed > remaining) {
-            throw new KmipException(ResultReason.USAGE_LIMIT_EXCEEDED, "the object's Usage Limits allow " + remaining
+            // Permission Denied in every version, as the OASIS test case CS-BC-M-7 (1.3 to 2.1) answers a
+            // cryptographic operation beyond the limits; the message says which limit
+            throw new KmipException(ResultReason.PERMISSION_DENIED, "the object's Usage Limits allow " + remaining
                     + (byteUnits ? " more bytes" : " more uses") + "; this request needs " + needed);
         }
         if (needed == 0) {

@@ -95,7 +95,7 @@ class KeyUseTest {
         StoredObject twice = store.write(tx -> KeyUse.consumeUsage(tx, once, 1, 500, NOW));
         assertThat(count()).isZero();
         KmipException e = catchThrowableOfType(KmipException.class, () -> store.write(tx -> KeyUse.consumeUsage(tx, twice, 1, 0, NOW)));
-        assertThat(e.reason()).isEqualTo(ResultReason.USAGE_LIMIT_EXCEEDED);
+        assertThat(e.reason()).isEqualTo(ResultReason.PERMISSION_DENIED);
         assertThat(e.getMessage()).isEqualTo("the object's Usage Limits allow 0 more uses; this request needs 1");
     }
 
@@ -105,7 +105,7 @@ class KeyUseTest {
         StoredObject after = store.write(tx -> KeyUse.consumeUsage(tx, o, 1, 32, NOW));
         assertThat(count()).isEqualTo(8);
         KmipException e = catchThrowableOfType(KmipException.class, () -> store.write(tx -> KeyUse.consumeUsage(tx, after, 1, 9, NOW)));
-        assertThat(e.reason()).isEqualTo(ResultReason.USAGE_LIMIT_EXCEEDED);
+        assertThat(e.reason()).isEqualTo(ResultReason.PERMISSION_DENIED);
         assertThat(count()).as("a refused use stores nothing").isEqualTo(8);
     }
 }

@@ -149,13 +149,13 @@ public final class CipherSpec {
         int tag = 0;
         if (mode.authenticated()) {
             tag = tagLengthBytes == 0 ? DEFAULT_TAG_BYTES : tagLengthBytes;
-            if (mode == Mode.GCM && (tag < 12 || tag > 16)) {
-                throw bad("Tag Length " + tagLengthBytes + " (expected: 12 to 16 bytes for GCM)");
-            }
-            // RFC 8439 (section 2.8) and its RFC 5116 registration fix the Poly1305 tag at 16 octets; a
-            // truncated tag is not part of AEAD_CHACHA20_POLY1305, so it is refused rather than compared in part
-            if (mode == Mode.AEAD && tag != 16) {
-                throw bad("Tag Length " + tagLengthBytes + " (expected: 16 bytes for ChaCha20-Poly1305)");
+            // 12 to 16 bytes: NIST SP 800-38D's GCM tags of 96 bits and more; ChaCha20-Poly1305's 16-byte tag
+            // (RFC 8439), or its first 12 to 15 bytes, which the OASIS test case CS-BC-M-CHACHA20POLY1305-1
+            // decrypts with. Any other length is a General Failure, the Result Reason the OASIS test cases
+            // CS-BC-M-GCM-1 and CS-BC-M-CHACHA20POLY1305-1 give it.
+            if ((mode == Mode.GCM || mode == Mode.AEAD) && (tag < 12 || tag > 16)) {
+                throw new KmipException(ResultReason.GENERAL_FAILURE, "Tag Length " + tagLengthBytes + " (expected: 12 to 16 bytes for "
+                        + (mode == Mode.GCM ? "GCM" : "ChaCha20-Poly1305") + ")");
             }
         }
         if (!mode.usesIv() && (serverIv || ivLengthBytes != 0)) {

@@ -27,11 +27,19 @@ public final class CipherStream implements Streams.State {
     private final Cipher cipher;
     private final boolean encrypt;
     private final byte[] generatedIv;
+    /** For a ChaCha20-Poly1305 decryption with a tag shorter than 16 bytes; else null. */
+    private final TruncatedAeadTag truncatedTag;
     private ByteArrayOutputStream held;
     private long totalBytes;
     private boolean closed;
 
     CipherStream(String uniqueIdentifier, CipherSpec spec, Cipher cipher, boolean encrypt, byte[] generatedIv) {
+        this(uniqueIdentifier, spec, cipher, encrypt, generatedIv, null);
+    }
+
+    CipherStream(String uniqueIdentifier, CipherSpec spec, Cipher cipher, boolean encrypt, byte[] generatedIv,
+                 TruncatedAeadTag truncatedTag) {
+        this.truncatedTag = truncatedTag;
         this.uniqueIdentifier = uniqueIdentifier;
         this.spec = spec;
         this.cipher = cipher;
@@ -123,7 +131,10 @@ public final class CipherStream implements Streams.State {
             return new CipherResult(out, generatedIv, null);
         }
         int t = spec.tagLengthBytes();
-        return new CipherResult(Arrays.copyOf(out, out.length - t), generatedIv, Arrays.copyOfRange(out, out.length - t, out.length));
+        // ChaCha20-Poly1305 always computes the whole 16-byte tag; a shorter Tag Length keeps its first bytes
+        int whole = spec.mode() == Mode.AEAD ? 16 : t;
+        return new CipherResult(Arrays.copyOf(out, out.length - whole), generatedIv,
+                Arrays.copyOfRange(out, out.length - whole, out.length - whole + t));
     }
 
     private CipherResult finishDecrypt(byte[] data, byte[] tag) throws KmipException {
@@ -136,6 +147,14 @@ public final class CipherStream implements Streams.State {
             if (tag.length != spec.tagLengthBytes()) {
                 throw new KmipException(ResultReason.INVALID_FIELD, "Authenticated Encryption Tag is " + tag.length
                         + " bytes (expected: " + spec.tagLengthBytes() + ", the Tag Length)");
+            }
+            if (truncatedTag != null) {
+                byte[] ciphertext = Ciphers.concat(held.toByteArray(), data);
+                try {
+                    return new CipherResult(truncatedTag.decrypt(ciphertext, tag, spec), null, null);
+                } finally {
+                    Arrays.fill(ciphertext, (byte) 0);
+                }
             }
             input = Ciphers.concat(Ciphers.concat(held.toByteArray(), data), tag);
         } else if (tag != null) {

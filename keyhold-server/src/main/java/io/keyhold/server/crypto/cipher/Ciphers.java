@@ -168,7 +168,9 @@ public final class Ciphers {
         } catch (InvalidAlgorithmParameterException e) {
             throw new KmipException(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, "the parameters are not accepted for " + spec);
         }
-        return new CipherStream(uid, spec, cipher, encrypt, generated);
+        TruncatedAeadTag truncated = !encrypt && spec.mode() == Mode.AEAD && spec.tagLengthBytes() < 16
+                ? new TruncatedAeadTag(k, iv, aad) : null;
+        return new CipherStream(uid, spec, cipher, encrypt, generated, truncated);
     }
 
     private static void checkIvLength(CipherSpec spec, byte[] iv) throws KmipException {

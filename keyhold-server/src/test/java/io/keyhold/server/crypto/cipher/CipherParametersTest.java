@@ -105,7 +105,7 @@ class CipherParametersTest {
         fails(ResultReason.UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.CBC), padding(PaddingMethod.ANSI_X9_23)), AES);
         fails(ResultReason.UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.CTR), TtlvItem.integer(Tag.COUNTER_LENGTH, 32)), AES);
         fails(ResultReason.UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS, null, CryptographicAlgorithm.HMAC_SHA256.value());
-        fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.GCM), TtlvItem.integer(Tag.TAG_LENGTH, 1)), AES);
+        fails(ResultReason.GENERAL_FAILURE, params(mode(BlockCipherMode.GCM), TtlvItem.integer(Tag.TAG_LENGTH, 1)), AES);
         fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.GCM), padding(PaddingMethod.PKCS5)), AES);
         fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(padding(PaddingMethod.OAEP)), AES);
         fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.ECB), TtlvItem.bool(Tag.RANDOM_IV, true)), AES);
@@ -113,7 +113,7 @@ class CipherParametersTest {
                 CryptographicAlgorithm.DES3.value())), AES);
         fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.CBC)), CryptographicAlgorithm.CHACHA20POLY1305.value());
         fails(ResultReason.INVALID_MESSAGE, params(TtlvItem.integer(Tag.BLOCK_CIPHER_MODE, 1)), AES);
-        fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, params(mode(BlockCipherMode.AEAD), TtlvItem.integer(Tag.TAG_LENGTH, 12)),
+        fails(ResultReason.GENERAL_FAILURE, params(mode(BlockCipherMode.AEAD), TtlvItem.integer(Tag.TAG_LENGTH, 32)),
                 CryptographicAlgorithm.CHACHA20POLY1305.value());
     }
 }

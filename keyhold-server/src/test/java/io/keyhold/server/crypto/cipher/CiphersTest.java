@@ -203,6 +203,35 @@ class CiphersTest {
     }
 
     @Test
+    void chacha20Poly1305_truncatedTag_isTheStartOfTheWholeTag_andIsVerified() throws Exception {
+        // OASIS test case CS-BC-M-CHACHA20POLY1305-1 step 6: the RFC 8439 example decrypted with a 12-byte tag
+        StoredObject k = symmetric("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f",
+                CryptographicAlgorithm.CHACHA20POLY1305);
+        byte[] plain = ("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, "
+                + "sunscreen would be it.").getBytes(StandardCharsets.US_ASCII);
+        byte[] nonce = hex("070000004041424344454647");
+        byte[] aad = hex("50515253c0c1c2c3c4c5c6c7");
+        CipherSpec twelve = CipherSpec.of(Algorithm.CHACHA20_POLY1305, Mode.AEAD, Padding.NONE, 12, null, null, false, 0);
+        CipherResult enc = CIPHERS.encrypt(k, twelve, plain, nonce, aad);
+        assertThat(enc.tag()).isEqualTo(hex("1ae10b594f09e26a7e902ecb"));
+        assertThat(CIPHERS.decrypt(k, twelve, enc.data(), nonce, aad, hex("1ae10b594f09e26a7e902ecb")).data()).isEqualTo(plain);
+        byte[] flipped = hex("1ae10b594f09e26a7e902ecc");
+        KmipException wrongTag = catchThrowableOfType(KmipException.class,
+                () -> CIPHERS.decrypt(k, twelve, enc.data(), nonce, aad, flipped));
+        assertThat(wrongTag.reason()).isEqualTo(ResultReason.CRYPTOGRAPHIC_FAILURE);
+        byte[] otherAad = hex("50515253c0c1c2c3c4c5c6c8");
+        assertThat(catchThrowableOfType(KmipException.class,
+                () -> CIPHERS.decrypt(k, twelve, enc.data(), nonce, otherAad, hex("1ae10b594f09e26a7e902ecb"))).reason())
+                .isEqualTo(ResultReason.CRYPTOGRAPHIC_FAILURE);
+        for (int bad : new int[] {1, 11, 17, 32}) {
+            assertThat(catchThrowableOfType(KmipException.class, () -> CipherSpec.of(Algorithm.CHACHA20_POLY1305, Mode.AEAD,
+                    Padding.NONE, bad, null, null, false, 0)).reason()).as("Tag Length " + bad).isEqualTo(ResultReason.GENERAL_FAILURE);
+            assertThat(catchThrowableOfType(KmipException.class, () -> CipherSpec.of(Algorithm.AES, Mode.GCM,
+                    Padding.NONE, bad, null, null, false, 0)).reason()).as("GCM Tag Length " + bad).isEqualTo(ResultReason.GENERAL_FAILURE);
+        }
+    }
+
+    @Test
     void chacha20_rfc8439Section2_4_2_counterAndNonceForm_matchesVector() throws Exception {
         // RFC 8439 section 2.4.2: key 00..1f, nonce 000000000000004a00000000, initial block counter 1;
         // sent as a 16-byte IV/Counter/Nonce: the counter in little-endian, then the nonce

@@ -253,7 +253,7 @@ class CipherOperationsTest {
         String key = f.symmetricKey(OASIS_KEY, CryptographicAlgorithm.AES, ENCRYPT_DECRYPT);
         f.fails(ResultReason.UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS, Operation.ENCRYPT, uid(key), params(mode(BlockCipherMode.CFB)),
                 data(new byte[32]));
-        f.fails(ResultReason.BAD_CRYPTOGRAPHIC_PARAMETERS, Operation.ENCRYPT, uid(key),
+        f.fails(ResultReason.GENERAL_FAILURE, Operation.ENCRYPT, uid(key),
                 params(mode(BlockCipherMode.GCM), TtlvItem.integer(Tag.TAG_LENGTH, 1)), data(new byte[32]));
         f.fails(ResultReason.INVALID_FIELD, Operation.ENCRYPT, uid(key), params(mode(BlockCipherMode.CBC), padding(PaddingMethod.NONE)),
                 data(new byte[17]));
@@ -274,7 +274,7 @@ class CipherOperationsTest {
                 .isEqualTo(hex("d9bcce11b0b437b90239552df3a360c9"));
         assertThat(f.stored(key).attribute("Usage Limits").orElseThrow().value().child(Tag.USAGE_LIMITS_COUNT).orElseThrow().longValue())
                 .isZero();
-        f.fails(ResultReason.USAGE_LIMIT_EXCEEDED, Operation.ENCRYPT, uid(key), ecb, data(hex("01020304050607080910111213141516")));
+        f.fails(ResultReason.PERMISSION_DENIED, Operation.ENCRYPT, uid(key), ecb, data(hex("01020304050607080910111213141516")));
     }
 
     @Test
@@ -289,7 +289,7 @@ class CipherOperationsTest {
         assertThat(f.stored(key).attribute("Usage Limits").orElseThrow().value().child(Tag.USAGE_LIMITS_COUNT).orElseThrow().longValue())
                 .as("the failed Decrypt consumed nothing").isEqualTo(1);
         f.run(Operation.DECRYPT, uid(key), data(bytes(enc, Tag.DATA)), iv(bytes(enc, Tag.IV_COUNTER_NONCE)));
-        f.fails(ResultReason.USAGE_LIMIT_EXCEEDED, Operation.ENCRYPT, uid(key), data(new byte[1]));
+        f.fails(ResultReason.PERMISSION_DENIED, Operation.ENCRYPT, uid(key), data(new byte[1]));
     }
 
     // --- streams
@@ -384,7 +384,7 @@ class CipherOperationsTest {
         TtlvItem ctr = params(mode(BlockCipherMode.CTR));
         byte[] cv = bytes(f.run(Operation.ENCRYPT, uid(key), ctr, data(new byte[32]), init()), Tag.CORRELATION_VALUE);
         f.run(Operation.ENCRYPT, data(new byte[16]), correlation(cv));
-        f.fails(ResultReason.USAGE_LIMIT_EXCEEDED, Operation.ENCRYPT, data(new byte[1]), correlation(cv), last());
+        f.fails(ResultReason.PERMISSION_DENIED, Operation.ENCRYPT, data(new byte[1]), correlation(cv), last());
         f.fails(ResultReason.INVALID_CORRELATION_VALUE, Operation.ENCRYPT, data(new byte[0]), correlation(cv), last());
         assertThat(f.stored(key).attribute("Usage Limits").orElseThrow().value().child(Tag.USAGE_LIMITS_COUNT).orElseThrow().longValue())
                 .isZero();
