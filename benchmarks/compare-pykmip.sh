@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare-pykmip.sh [--duration S] [--warmup S] [--pykmip-only] [--crypto] [--results-dir DIR]
 #
-# Runs the same KMIP load (io.keyhold.benchmarks.load.KmipLoad) against the PyKMIP 0.10 reference server
+# Runs the same KMIP load (io.keyhold.testkit.load.KmipLoad) against the PyKMIP 0.10 reference server
 # and against Keyhold on this machine, one server at a time, and prints a Markdown table of ops/s,
 # ratio and median latency.
 #
@@ -159,7 +159,7 @@ run_load() {
     while [[ $1 != -- ]]; do certs+=("$1"); shift; done
     shift
     log "\$ KmipLoad --port $port $*"
-    "$JAVA" -cp "$JAR" io.keyhold.benchmarks.load.KmipLoad --host 127.0.0.1 --port "$port" "${certs[@]}" \
+    "$JAVA" -cp "$JAR" io.keyhold.testkit.load.KmipLoad --host 127.0.0.1 --port "$port" "${certs[@]}" \
         --duration "$DURATION" --warmup "$WARMUP" --json "$@" \
         > "$TMP/results/$name.json" 2> "$TMP/results/$name.err" || rc=$?
     if [[ $rc == 3 ]]; then

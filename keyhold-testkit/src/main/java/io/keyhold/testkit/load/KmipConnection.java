@@ -1,4 +1,4 @@
-package io.keyhold.benchmarks.load;
+package io.keyhold.testkit.load;
 
 import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.TtlvDecoder;

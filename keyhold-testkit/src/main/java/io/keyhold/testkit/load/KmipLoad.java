@@ -1,4 +1,4 @@
-package io.keyhold.benchmarks.load;
+package io.keyhold.testkit.load;
 
 import io.keyhold.protocol.ttlv.CodecException;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import javax.net.ssl.SSLSession;
  * arguments, 3 when the server refused the setup or the first request (the operation or algorithm is not
  * supported there).
  *
- * <p>Run: {@code java -cp keyhold-benchmarks/target/benchmarks.jar io.keyhold.benchmarks.load.KmipLoad --help}
+ * <p>Run: {@code java -cp keyhold-benchmarks/target/benchmarks.jar io.keyhold.testkit.load.KmipLoad --help}
  */
 public final class KmipLoad {
     private KmipLoad() {}

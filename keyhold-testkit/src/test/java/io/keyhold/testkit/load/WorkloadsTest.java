@@ -1,8 +1,8 @@
-package io.keyhold.benchmarks.load;
+package io.keyhold.testkit.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyhold.benchmarks.load.KmipRequests.CipherMode;
+import io.keyhold.testkit.load.KmipRequests.CipherMode;
 import io.keyhold.protocol.message.RequestMessage;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.Tag;

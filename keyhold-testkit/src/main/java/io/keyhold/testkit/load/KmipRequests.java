@@ -1,4 +1,4 @@
-package io.keyhold.benchmarks.load;
+package io.keyhold.testkit.load;
 
 import io.keyhold.protocol.message.AttributeMapping;
 import io.keyhold.protocol.message.KmipAttribute;

@@ -1,7 +1,7 @@
-package io.keyhold.benchmarks.load;
+package io.keyhold.testkit.load;
 
-import io.keyhold.benchmarks.load.KmipRequests.CipherMode;
-import io.keyhold.benchmarks.load.KmipRequests.KeyPairKind;
+import io.keyhold.testkit.load.KmipRequests.CipherMode;
+import io.keyhold.testkit.load.KmipRequests.KeyPairKind;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.TtlvItem;

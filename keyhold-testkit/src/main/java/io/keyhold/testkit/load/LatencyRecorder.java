@@ -1,4 +1,4 @@
-package io.keyhold.benchmarks.load;
+package io.keyhold.testkit.load;
 
 import java.util.Arrays;
 

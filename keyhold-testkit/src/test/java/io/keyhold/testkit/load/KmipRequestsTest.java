@@ -1,4 +1,4 @@
-package io.keyhold.benchmarks.load;
+package io.keyhold.testkit.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +10,8 @@ import io.keyhold.protocol.message.RequestMessage;
 import io.keyhold.protocol.message.ResponseBatchItem;
 import io.keyhold.protocol.message.ResponseHeader;
 import io.keyhold.protocol.message.ResponseMessage;
-import io.keyhold.benchmarks.load.KmipRequests.CipherMode;
-import io.keyhold.benchmarks.load.KmipRequests.KeyPairKind;
+import io.keyhold.testkit.load.KmipRequests.CipherMode;
+import io.keyhold.testkit.load.KmipRequests.KeyPairKind;
 import io.keyhold.protocol.spec.BlockCipherMode;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.CryptographicUsageMask;

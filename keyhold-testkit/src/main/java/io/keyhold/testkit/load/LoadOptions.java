@@ -1,4 +1,4 @@
-package io.keyhold.benchmarks.load;
+package io.keyhold.testkit.load;
 
 import io.keyhold.protocol.spec.KmipVersion;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ record LoadOptions(String host, int port, Path ca, Path cert, Path key, Path p12
     }
 
     static final String USAGE = String.join("\n",
-            "usage: java -cp benchmarks.jar io.keyhold.benchmarks.load.KmipLoad [options]",
+            "usage: java -cp benchmarks.jar io.keyhold.testkit.load.KmipLoad [options]",
             "  --host HOST               server address (default 127.0.0.1)",
             "  --port PORT               KMIP port (default 5696)",
             "  --ca FILE                 PEM file of the CA certificate(s) to trust",
