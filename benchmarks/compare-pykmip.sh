@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare-pykmip.sh [--duration S] [--warmup S] [--pykmip-only] [--crypto] [--results-dir DIR]
 #
-# Runs the same KMIP load (io.keyhold.testkit.load.KmipLoad) against the PyKMIP 0.10 reference server
+# Runs the same KMIP load (`keyhold bench`) against the PyKMIP 0.10 reference server
 # and against Keyhold on this machine, one server at a time, and prints a Markdown table of ops/s,
 # ratio and median latency.
 #
@@ -10,20 +10,22 @@
 #   one Get run over TLS 1.3 (8 connections), reported separately.
 #   --crypto: instead, the cryptographic operations, each with 1 and 8 connections: encrypt of 1 KiB with
 #   AES-256-CBC PKCS5 at KMIP 1.2 and with AES-256-GCM at KMIP 1.4 (a fresh client IV per request),
-#   sign-ecdsa (P-256, SHA-256, 64 bytes) and sign-rsa (RSA-2048, SHA-256, PKCS#1 v1.5, 64 bytes) at
+#   sign-ecdsa (P-256, SHA-256, 64 bytes) and sign (RSA-2048, SHA-256, PKCS#1 v1.5, 64 bytes) at
 #   $KMIP_VERSION. The setup of each run creates and activates the key. A server that refuses the setup or
-#   the first request (KmipLoad exit status 3) is marked "not supported" in the table, e.g. PyKMIP for
-#   ECDSA, as it makes only RSA key pairs.
+#   the first request (`keyhold bench` exit status 3) is marked "not supported" in the table, e.g. PyKMIP
+#   for ECDSA, as it makes only RSA key pairs.
 #   PyKMIP: started on a free port with a fresh database via ../shared/peers/start-pykmip-server.sh (the
-#   shared directory beside this checkout; override with SHARED_DIR), certificates from gen-certs.sh.
-#   Keyhold: `./keyhold dev --dir TMP --port P` (override the command with KEYHOLD); the script waits for
-#   its "Keyhold ready: KMIP on 127.0.0.1:P" line (KEYHOLD_WAIT_SECS, default 300: the first run builds).
+#   shared directory beside this checkout; override with SHARED_DIR), certificates from gen-certs.sh
+#   (linked as ca.pem, client.pem and client.key, the layout `keyhold bench --certs` reads).
+#   Keyhold: `./keyhold dev --dir TMP --port P` (override the command with KEYHOLD, which also runs
+#   `bench`); the script waits for its "Keyhold ready: KMIP on 127.0.0.1:P" line (KEYHOLD_WAIT_SECS,
+#   default 300).
 #
 # The full log (settings, every run's output, the table) is written to
 # DIR/compare-<UTC time>[-crypto][-pykmip-only].md (default DIR: benchmarks/results). Exit status 0 when
 # every run succeeded or was refused as not supported.
 #
-# Environment: JAVA (java on PATH), CIPHER_SUITE (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256), KMIP_VERSION (1.2),
+# Environment: CIPHER_SUITE (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256), KMIP_VERSION (1.2),
 # SHARED_DIR, KEYHOLD, KEYHOLD_WAIT_SECS, KEEP_TMP=1 (keep the temporary directory for inspection).
 set -euo pipefail
 
@@ -49,21 +51,19 @@ done
 
 SHARED_DIR=${SHARED_DIR:-$(dirname "$REPO")/shared}
 PEERS=$SHARED_DIR/peers
-JAVA=${JAVA:-java}
 CIPHER_SUITE=${CIPHER_SUITE:-TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256}
 KMIP_VERSION=${KMIP_VERSION:-1.2}
 KEYHOLD=${KEYHOLD:-$REPO/keyhold}
 KEYHOLD_WAIT_SECS=${KEYHOLD_WAIT_SECS:-300}
-JAR=$REPO/keyhold-benchmarks/target/benchmarks.jar
 PY=/usr/bin/python3
 CONNS=(1 8)
-# One workload per line: NAME|TABLE LABEL|KmipLoad arguments (KMIP version included)
+# One workload per line: NAME|TABLE LABEL|`keyhold bench` arguments (KMIP version included)
 if [[ $CRYPTO == 1 ]]; then
     WORKLOADS=(
         "encrypt-cbc|encrypt AES-256-CBC 1 KiB (KMIP 1.2)|--op encrypt --cipher cbc --kmip-version 1.2"
         "encrypt-gcm|encrypt AES-256-GCM 1 KiB (KMIP 1.4)|--op encrypt --cipher gcm --kmip-version 1.4"
         "sign-ecdsa|sign ECDSA P-256 SHA-256 (KMIP $KMIP_VERSION)|--op sign-ecdsa --kmip-version $KMIP_VERSION"
-        "sign-rsa|sign RSA-2048 SHA-256 PKCS#1 v1.5 (KMIP $KMIP_VERSION)|--op sign-rsa --kmip-version $KMIP_VERSION"
+        "sign-rsa|sign RSA-2048 SHA-256 PKCS#1 v1.5 (KMIP $KMIP_VERSION)|--op sign --kmip-version $KMIP_VERSION"
     )
 else
     WORKLOADS=(
@@ -131,15 +131,13 @@ if [[ ! -x /usr/bin/pykmip-server ]] || ! "$PY" -c 'import kmip' 2>/dev/null; th
     $SUDO apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pykmip >&2
 fi
-if [[ ! -f $JAR ]]; then
-    echo "building $JAR..." >&2
-    (cd "$REPO" && ./mvnw -q -B -ntp -pl keyhold-benchmarks -am package -DskipTests) >&2
-fi
+# the launcher builds keyhold-cli/target/keyhold.jar when it is missing or stale: do it before any timing
+"$KEYHOLD" --version >/dev/null
 
 log "# KMIP load: PyKMIP $("$PY" -c 'import kmip; print(kmip.__version__)') vs Keyhold"
 log ""
 log "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(nproc) cores, $(uname -sr); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-log "- commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown); load tool JDK: $("$JAVA" -version 2>&1 | head -1)"
+log "- commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown); load tool: $("$KEYHOLD" --version 2>&1 | head -1) on $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1)"
 if [[ $CRYPTO == 1 ]]; then
     log "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; KMIP version per row; TLSv1.2 $CIPHER_SUITE; closed loop, one request in flight per connection"
     log "- encrypt = Encrypt of 1 KiB with one activated AES-256 key, a fresh client IV per request; sign = Sign of 64 bytes with one activated private key"
@@ -149,17 +147,14 @@ else
 fi
 log ""
 
-# run_load NAME PORT CERT-ARGS... -- LOAD-ARGS...: writes $TMP/results/NAME.json and logs the text form;
-# NAME.unsupported when the server refused the setup or the first request (KmipLoad exit status 3)
+# run_load NAME PORT CERT-DIR LOAD-ARGS...: writes $TMP/results/NAME.json and logs it;
+# NAME.unsupported when the server refused the setup or the first request (`keyhold bench` exit status 3)
 FAILED=0
 mkdir -p "$TMP/results"
 run_load() {
-    local name=$1 port=$2 rc=0; shift 2
-    local certs=()
-    while [[ $1 != -- ]]; do certs+=("$1"); shift; done
-    shift
-    log "\$ KmipLoad --port $port $*"
-    "$JAVA" -cp "$JAR" io.keyhold.testkit.load.KmipLoad --host 127.0.0.1 --port "$port" "${certs[@]}" \
+    local name=$1 port=$2 certs=$3 rc=0; shift 3
+    log "\$ keyhold bench --server 127.0.0.1:$port $*"
+    "$KEYHOLD" bench --server "127.0.0.1:$port" --certs "$certs" \
         --duration "$DURATION" --warmup "$WARMUP" --json "$@" \
         > "$TMP/results/$name.json" 2> "$TMP/results/$name.err" || rc=$?
     if [[ $rc == 3 ]]; then
@@ -181,14 +176,18 @@ run_load() {
 "$PEERS/gen-certs.sh" "$TMP/certs" >/dev/null
 P1=$(free_port)
 FRESH_DB=1 "$PEERS/start-pykmip-server.sh" "$P1" "$TMP/certs" "$PYKMIP_DIR" >&2
-PYKMIP_CERTS=(--ca "$TMP/certs/ca.crt" --cert "$TMP/certs/client.crt" --key "$TMP/certs/client.key")
+PYKMIP_CERTS=$TMP/pykmip-certs
+mkdir -p "$PYKMIP_CERTS"
+ln -s "$TMP/certs/ca.crt" "$PYKMIP_CERTS/ca.pem"
+ln -s "$TMP/certs/client.crt" "$PYKMIP_CERTS/client.pem"
+ln -s "$TMP/certs/client.key" "$PYKMIP_CERTS/client.key"
 log "## PyKMIP on 127.0.0.1:$P1"
 log ""
 for w in "${WORKLOADS[@]}"; do
     IFS='|' read -r name _ args <<< "$w"
     read -r -a args <<< "$args"
     for c in "${CONNS[@]}"; do
-        run_load "pykmip-$name-$c" "$P1" "${PYKMIP_CERTS[@]}" -- \
+        run_load "pykmip-$name-$c" "$P1" "$PYKMIP_CERTS" \
             "${args[@]}" --connections "$c" --tls-protocol TLSv1.2 --cipher-suite "$CIPHER_SUITE"
     done
 done
@@ -225,21 +224,16 @@ if [[ $PYKMIP_ONLY == 0 ]]; then
         stop_keyhold
         FAILED=1
     else
-        if grep -q 'BEGIN PRIVATE KEY' "$KH_DIR/client.key" 2>/dev/null; then
-            KH_CERTS=(--ca "$KH_DIR/ca.pem" --cert "$KH_DIR/client.pem" --key "$KH_DIR/client.key")
-        else
-            KH_CERTS=(--ca "$KH_DIR/ca.pem" --p12 "$KH_DIR/client.p12" --password changeit)
-        fi
         for w in "${WORKLOADS[@]}"; do
             IFS='|' read -r name _ args <<< "$w"
             read -r -a args <<< "$args"
             for c in "${CONNS[@]}"; do
-                run_load "keyhold-$name-$c" "$P2" "${KH_CERTS[@]}" -- \
+                run_load "keyhold-$name-$c" "$P2" "$KH_DIR" \
                     "${args[@]}" --connections "$c" --tls-protocol TLSv1.2 --cipher-suite "$CIPHER_SUITE"
             done
         done
         if [[ $CRYPTO == 0 ]]; then
-            run_load "keyhold-tls13-get-8" "$P2" "${KH_CERTS[@]}" -- --op get --kmip-version "$KMIP_VERSION" \
+            run_load "keyhold-tls13-get-8" "$P2" "$KH_DIR" --op get --kmip-version "$KMIP_VERSION" \
                 --connections 8 --tls-protocol TLSv1.3
         fi
         stop_keyhold

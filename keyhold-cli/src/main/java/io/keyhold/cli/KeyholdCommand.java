@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         description = "Keyhold, a KMIP server, client and toolkit.",
         subcommands = {DevCommand.class, ServeCommand.class, TtlvCommand.class, MasterKeyCommand.class,
                 GrantCommand.class, UserCommand.class, AuditCommand.class, ConformanceCommand.class,
-                CommandLine.HelpCommand.class})
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {
     private final InputStream in;
     private final OutputStream out;
@@ -51,6 +51,7 @@ public final class KeyholdCommand implements Callable<Integer> {
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler(new FailureReporter());
+        cl.setParameterExceptionHandler(BenchCommand.oneLineUsageErrors(cl.getParameterExceptionHandler()));
         return cl;
     }
 

@@ -3,17 +3,15 @@ package io.keyhold.testkit.load;
 import io.keyhold.protocol.ttlv.CodecException;
 import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
-import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /** One mutual-TLS connection sending one request at a time and reading its response. */
-final class KmipConnection implements Closeable {
+final class KmipConnection implements LoadConnection {
     private static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     private final SSLSocket socket;
@@ -49,12 +47,18 @@ final class KmipConnection implements Closeable {
         }
     }
 
-    SSLSession session() {
-        return socket.getSession();
+    @Override
+    public String protocol() {
+        return socket.getSession().getProtocol();
     }
 
-    /** Sends one encoded request and returns the decoded response. */
-    TtlvItem call(byte[] request) throws IOException, CodecException {
+    @Override
+    public String cipherSuite() {
+        return socket.getSession().getCipherSuite();
+    }
+
+    @Override
+    public TtlvItem call(byte[] request) throws IOException, CodecException {
         out.write(request);
         out.flush();
         in.readFully(header);

@@ -2,126 +2,166 @@ package io.keyhold.testkit.load;
 
 import io.keyhold.protocol.ttlv.CodecException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
 
 /**
  * Closed-loop KMIP load generator: N connections, one thread each, each sending one request and waiting
- * for its response before the next. {@code get} creates one AES-256 key and then Gets it over and over;
- * {@code create} Creates AES-256 keys; {@code encrypt} creates and activates one AES-256 key and Encrypts
- * 1 KiB with it (GCM or CBC, a fresh client IV per request); {@code sign-ecdsa} and {@code sign-rsa}
- * create and activate an EC P-256 or RSA-2048 key pair and Sign 64 bytes with its private key. Every
- * response's Result Status is checked; failures count as errors. After a warm-up, it measures for a fixed
- * time and reports throughput and latency percentiles (as text or one JSON object). Exit status: 0 when
- * the run completed, 1 when a connection could not be made or a connection was lost for good, 2 for bad
- * arguments, 3 when the server refused the setup or the first request (the operation or algorithm is not
- * supported there).
+ * for its response before the next. The operations ({@link LoadOperation}) are prepared on one setup
+ * connection first (keys created and activated, one probe request each). Every response's Result Status
+ * is checked; failures count as errors. After a warm-up, it measures for a fixed time or a fixed number of
+ * requests in total and reports throughput and latency percentiles, per operation for a mix.
  *
- * <p>Run: {@code java -cp keyhold-benchmarks/target/benchmarks.jar io.keyhold.testkit.load.KmipLoad --help}
+ * <p>Exit status: {@value #EXIT_OK} when the run completed (errors are reported, not fatal),
+ * {@value #EXIT_FAILED} when a connection or the TLS setup failed or a connection was lost for good,
+ * {@value #EXIT_USAGE} for bad arguments (the caller's), {@value #EXIT_UNSUPPORTED} when the server refused
+ * the setup or the first request (the operation or algorithm is not supported there).
  */
 public final class KmipLoad {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_UNSUPPORTED = 3;
+
     private KmipLoad() {}
 
-    public static void main(String[] args) {
-        LoadOptions o;
-        try {
-            o = LoadOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println("error: " + e.getMessage());
-            }
-            System.err.println(LoadOptions.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
-        }
-        System.exit(run(o));
-    }
+    /** The result of a run: its exit status and, when it got to measure, the report. */
+    record Outcome(int exitCode, LoadReport report) {}
 
-    static int run(LoadOptions o) {
+    /**
+     * Runs the load over mutual TLS with the options' CA, client certificate and key, prints the report on
+     * {@code out} (text, or one JSON object) and notes and errors on {@code err}; returns the exit status.
+     */
+    public static int run(LoadOptions o, boolean json, PrintWriter out, PrintWriter err) {
         if (TlsSetup.allowStaticRsa(o.cipherSuite())) {
-            System.err.println("note: re-enabled TLS_RSA_* cipher suites (disabled by this JDK) for " + o.cipherSuite());
+            err.println("note: re-enabled TLS_RSA_* cipher suites (disabled by this JDK) for " + o.cipherSuite());
         }
-        String target = o.host() + ":" + o.port();
         SSLContext ctx;
         try {
             ctx = TlsSetup.context(o);
         } catch (IOException | GeneralSecurityException e) {
-            System.err.println("error: TLS setup failed: " + e.getMessage());
-            return 1;
+            err.println("error: TLS setup failed: " + e.getMessage());
+            err.flush();
+            return EXIT_FAILED;
         }
         if (o.cipherSuite() != null && !List.of(ctx.getSupportedSSLParameters().getCipherSuites()).contains(o.cipherSuite())) {
-            System.err.println("error: cipher suite " + o.cipherSuite() + " is not supported by this JDK");
-            return 1;
+            err.println("error: cipher suite " + o.cipherSuite() + " is not supported by this JDK");
+            err.flush();
+            return EXIT_FAILED;
         }
+        return run(o, () -> KmipConnection.open(ctx, o), json, out, err);
+    }
 
-        List<KmipConnection> connections = new ArrayList<>();
+    /** As {@link #run(LoadOptions, boolean, PrintWriter, PrintWriter)} over the given connections. */
+    static int run(LoadOptions o, LoadConnection.Connector connector, boolean json, PrintWriter out, PrintWriter err) {
+        Outcome outcome = execute(o, connector, err);
+        if (outcome.report() != null) {
+            out.println(json ? outcome.report().json() : outcome.report().text());
+        }
+        out.flush();
+        err.flush();
+        return outcome.exitCode();
+    }
+
+    /** Prepares, runs and measures; notes and errors go to {@code err}. */
+    static Outcome execute(LoadOptions o, LoadConnection.Connector connector, PrintWriter err) {
+        String target = o.host() + ":" + o.port();
+        List<LoadConnection> connections = new ArrayList<>();
         try {
-            Workloads.Workload workload;
-            try (KmipConnection setup = KmipConnection.open(ctx, o)) {
+            List<Workloads.Workload> workloads;
+            try (LoadConnection setup = connector.open()) {
                 StringBuilder notes = new StringBuilder();
                 try {
-                    workload = Workloads.prepare(o, setup, notes);
+                    workloads = Workloads.prepare(o, setup, notes);
                 } catch (Workloads.SetupFailure e) {
-                    System.err.print(notes);
-                    System.err.println("error: " + target + ": " + e.getMessage());
-                    return e.exitCode;
+                    err.print(notes);
+                    err.println("error: " + target + ": " + e.getMessage());
+                    return new Outcome(e.exitCode, null);
                 }
-                System.err.print(notes);
+                err.print(notes);
             }
             for (int i = 0; i < o.connections(); i++) {
-                connections.add(KmipConnection.open(ctx, o));
+                connections.add(connector.open());
             }
-            return measure(o, connections, workload);
+            return measure(o, connector, connections, workloads, err);
         } catch (IOException | CodecException | RuntimeException e) {
-            System.err.println("error: cannot talk KMIP to " + target + ": " + describe(e));
-            return 1;
+            err.println("error: cannot talk KMIP to " + target + ": " + describe(e));
+            return new Outcome(EXIT_FAILED, null);
         } finally {
-            connections.forEach(KmipConnection::close);
+            connections.forEach(LoadConnection::close);
         }
     }
 
-    private static int measure(LoadOptions o, List<KmipConnection> connections, Workloads.Workload workload) {
-        SSLSession session = connections.get(0).session();
+    private static Outcome measure(LoadOptions o, LoadConnection.Connector connector, List<LoadConnection> connections,
+                                   List<Workloads.Workload> workloads, PrintWriter err) {
+        String protocol = connections.get(0).protocol();
+        String cipherSuite = connections.get(0).cipherSuite();
         long start = System.nanoTime();
         long measureStart = start + o.warmupSeconds() * 1_000_000_000L;
-        long measureEnd = measureStart + o.durationSeconds() * 1_000_000_000L;
+        long measureEnd = o.limitedByRequests() ? Long.MAX_VALUE : measureStart + o.durationSeconds() * 1_000_000_000L;
+        RequestBudget budget = o.limitedByRequests() ? RequestBudget.of(o.requestLimit()) : RequestBudget.unlimited();
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < connections.size(); i++) {
-            Worker w = new Worker(o, connections.get(i), workload.forConnection(i), measureStart, measureEnd);
+            Workloads.RequestSource[] sources = new Workloads.RequestSource[workloads.size()];
+            for (int k = 0; k < sources.length; k++) {
+                sources[k] = workloads.get(k).forConnection(i);
+            }
+            Worker w = new Worker(o, connector, connections.get(i), sources, o.mix().picker(o.seed(), i), budget,
+                    measureStart, measureEnd);
             workers.add(w);
             Thread t = new Thread(w, "kmip-load-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
-        long joinDeadline = measureEnd + (o.timeoutMillis() + 5_000L) * 1_000_000L;
+        long joinDeadline = o.limitedByRequests() ? Long.MAX_VALUE
+                : measureEnd + (o.timeoutMillis() + 5_000L) * 1_000_000L;
         for (Thread t : threads) {
-            long left = (joinDeadline - System.nanoTime()) / 1_000_000L;
             try {
-                t.join(Math.max(1, left));
+                if (o.limitedByRequests()) {
+                    t.join();
+                } else {
+                    t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000L));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
 
-        List<LatencyRecorder> recorders = new ArrayList<>();
-        long errors = 0;
+        int n = workloads.size();
+        List<List<LatencyRecorder>> recorders = new ArrayList<>();
+        long[] errors = new long[n];
+        for (int k = 0; k < n; k++) {
+            recorders.add(new ArrayList<>());
+        }
         int lost = 0;
+        long lastEnd = measureStart;
         String firstError = null;
-        for (Worker w : workers) {
-            recorders.add(w.latencies);
-            errors += w.errors;
+        for (int i = 0; i < workers.size(); i++) {
+            Worker w = workers.get(i);
+            if (threads.get(i).isAlive()) {
+                lost++;
+                firstError = firstError == null ? "a connection did not finish its last request in time" : firstError;
+                continue;
+            }
+            for (int k = 0; k < n; k++) {
+                recorders.get(k).add(w.latencies[k]);
+                errors[k] += w.errors[k];
+            }
+            if (w.connection != connections.get(i)) {
+                w.connection.close(); // a reconnection; the list's connections are closed by the caller
+            }
+            lastEnd = Math.max(lastEnd, w.lastMeasuredEnd);
             if (w.lost) {
                 lost++;
             }
@@ -129,23 +169,22 @@ public final class KmipLoad {
                 firstError = w.firstError;
             }
         }
-        for (Thread t : threads) {
-            if (t.isAlive()) {
-                lost++;
-                firstError = firstError == null ? "a connection did not finish its last request in time" : firstError;
-            }
+        double measuredSeconds = o.limitedByRequests() ? (lastEnd - measureStart) / 1e9 : o.durationSeconds();
+        List<LoadReport.OperationStats> stats = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            OperationMix.Entry e = o.mix().entries().get(k);
+            stats.add(new LoadReport.OperationStats(e.operation(), e.weight(), workloads.get(k).algorithm(),
+                    LatencyRecorder.mergeSorted(recorders.get(k)), errors[k]));
         }
-        long[] sorted = LatencyRecorder.mergeSorted(recorders);
-        Report r = new Report(o, workload.algorithm(), session.getProtocol(), session.getCipherSuite(), sorted, errors, lost);
-        System.out.println(o.json() ? r.json() : r.text());
+        LoadReport report = new LoadReport(o, protocol, cipherSuite, measuredSeconds, stats, lost);
         if (firstError != null) {
-            System.err.println("first error: " + firstError);
+            err.println("first error: " + firstError);
         }
         if (lost > 0) {
-            System.err.println("error: " + lost + " of " + connections.size() + " connections were lost during the run");
-            return 1;
+            err.println("error: " + lost + " of " + connections.size() + " connections were lost during the run");
+            return new Outcome(EXIT_FAILED, report);
         }
-        return 0;
+        return new Outcome(EXIT_OK, report);
     }
 
     static String describe(Throwable e) {
@@ -173,29 +212,51 @@ public final class KmipLoad {
     /** One connection's loop. Fields are read by the main thread after join. */
     private static final class Worker implements Runnable {
         final LoadOptions o;
-        final Workloads.RequestSource requests;
+        final LoadConnection.Connector connector;
+        final Workloads.RequestSource[] sources;
+        final OperationMix.Picker picker;
+        final RequestBudget budget;
         final long measureStart;
         final long measureEnd;
-        final LatencyRecorder latencies = new LatencyRecorder();
-        KmipConnection connection;
-        long errors;
+        final LatencyRecorder[] latencies;
+        final long[] errors;
+        LoadConnection connection;
+        long lastMeasuredEnd;
         boolean lost;
         String firstError;
 
-        Worker(LoadOptions o, KmipConnection connection, Workloads.RequestSource requests, long measureStart,
+        Worker(LoadOptions o, LoadConnection.Connector connector, LoadConnection connection,
+               Workloads.RequestSource[] sources, OperationMix.Picker picker, RequestBudget budget, long measureStart,
                long measureEnd) {
             this.o = o;
+            this.connector = connector;
             this.connection = connection;
-            this.requests = requests;
+            this.sources = sources;
+            this.picker = picker;
+            this.budget = budget;
             this.measureStart = measureStart;
             this.measureEnd = measureEnd;
+            this.latencies = new LatencyRecorder[sources.length];
+            for (int k = 0; k < sources.length; k++) {
+                latencies[k] = new LatencyRecorder();
+            }
+            this.errors = new long[sources.length];
         }
 
         @Override
         public void run() {
-            SSLContext ctx = null;
-            while (System.nanoTime() < measureEnd) {
-                byte[] request = requests.next();
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= measureEnd) {
+                    return;
+                }
+                // with a request limit, a request counts when it starts after the warm-up and got a ticket
+                boolean ticket = o.limitedByRequests() && now >= measureStart;
+                if (ticket && !budget.tryTake()) {
+                    return;
+                }
+                int k = picker.next();
+                byte[] request = sources[k].next();
                 long t0 = System.nanoTime();
                 Optional<String> failure;
                 boolean broken = false;
@@ -206,84 +267,29 @@ public final class KmipLoad {
                     broken = true;
                 }
                 long t1 = System.nanoTime();
-                boolean inWindow = t1 >= measureStart && t1 < measureEnd;
-                if (failure.isEmpty()) {
-                    if (inWindow) {
-                        latencies.record(t1 - t0);
+                // for a fixed duration, a request counts when it completes inside the measured window
+                boolean counted = o.limitedByRequests() ? ticket : t1 >= measureStart && t1 < measureEnd;
+                if (counted) {
+                    lastMeasuredEnd = t1;
+                    if (failure.isEmpty()) {
+                        latencies[k].record(t1 - t0);
+                    } else {
+                        errors[k]++;
                     }
-                } else {
-                    if (inWindow) {
-                        errors++;
-                    }
-                    if (firstError == null) {
-                        firstError = failure.get();
-                    }
+                }
+                if (failure.isPresent() && firstError == null) {
+                    firstError = o.mix().entries().get(k).operation().cliName + ": " + failure.get();
                 }
                 if (broken) {
                     connection.close();
                     try {
-                        if (ctx == null) {
-                            ctx = TlsSetup.context(o);
-                        }
-                        connection = KmipConnection.open(ctx, o);
-                    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                        connection = connector.open();
+                    } catch (IOException | RuntimeException e) {
                         lost = true;
                         return;
                     }
                 }
             }
-        }
-    }
-
-    /** The numbers of one run, as text or JSON. */
-    private record Report(LoadOptions o, String algorithm, String protocol, String cipherSuite, long[] sorted, long errors, int lost) {
-        double opsPerSecond() {
-            return sorted.length / (double) o.durationSeconds();
-        }
-
-        double p(double q) {
-            return LatencyRecorder.percentileMillis(sorted, q);
-        }
-
-        String text() {
-            return String.format(Locale.ROOT,
-                    "KMIP load: %s (%s), %d connection%s, %d s measured after %d s warm-up, KMIP %s, %s %s, %s:%d%n"
-                            + "ops: %d  ops/s: %.1f  errors: %d%s%n"
-                            + "latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f",
-                    o.op().cliName, algorithm, o.connections(), o.connections() == 1 ? "" : "s",
-                    o.durationSeconds(), o.warmupSeconds(), o.kmipVersion(), protocol, cipherSuite, o.host(), o.port(),
-                    sorted.length, opsPerSecond(), errors, lost > 0 ? "  lost connections: " + lost : "",
-                    p(0.50), p(0.90), p(0.99), p(0.999), p(1.0));
-        }
-
-        String json() {
-            return String.format(Locale.ROOT,
-                    "{\"host\":\"%s\",\"port\":%d,\"op\":\"%s\",\"algorithm\":\"%s\",\"connections\":%d,\"durationSeconds\":%d,"
-                            + "\"warmupSeconds\":%d,\"kmipVersion\":\"%s\",\"tlsProtocol\":\"%s\",\"cipherSuite\":\"%s\","
-                            + "\"ops\":%d,\"opsPerSecond\":%.2f,\"errors\":%d,\"lostConnections\":%d,"
-                            + "\"latencyMs\":{\"p50\":%s,\"p90\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s}}",
-                    jsonEscape(o.host()), o.port(), o.op().cliName, algorithm, o.connections(),
-                    o.durationSeconds(), o.warmupSeconds(), o.kmipVersion(), jsonEscape(protocol), jsonEscape(cipherSuite),
-                    sorted.length, opsPerSecond(), errors, lost,
-                    num(p(0.50)), num(p(0.90)), num(p(0.99)), num(p(0.999)), num(p(1.0)));
-        }
-
-        private static String num(double v) {
-            return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.3f", v);
-        }
-
-        private static String jsonEscape(String s) {
-            StringBuilder sb = new StringBuilder(s.length());
-            for (char c : s.toCharArray()) {
-                if (c == '"' || c == '\\') {
-                    sb.append('\\').append(c);
-                } else if (c < 0x20) {
-                    sb.append(String.format("\\u%04x", (int) c));
-                } else {
-                    sb.append(c);
-                }
-            }
-            return sb.toString();
         }
     }
 }

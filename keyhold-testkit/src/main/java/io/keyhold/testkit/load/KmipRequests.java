@@ -10,7 +10,9 @@ import io.keyhold.protocol.spec.BlockCipherMode;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.CryptographicUsageMask;
 import io.keyhold.protocol.spec.HashingAlgorithm;
+import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.NameType;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.PaddingMethod;
@@ -24,8 +26,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Encodes the load tool's requests (Create of an AES-256 key, Create Key Pair, Activate, Get, Encrypt, Sign)
- * and checks responses.
+ * Encodes the load tool's requests (Create of an AES-256 key, Create Key Pair, Activate, Get, Get Attributes,
+ * Locate, Register, Encrypt, Sign) and checks responses.
  */
 final class KmipRequests {
     private KmipRequests() {}
@@ -62,11 +64,22 @@ final class KmipRequests {
 
     /** A Create of one AES-256 symmetric key (usage Encrypt|Decrypt), 1.x Template-Attribute or 2.x Attributes. */
     static byte[] createAes256(KmipVersion version) {
-        List<KmipAttribute> attributes = List.of(
+        return createAes256(version, null);
+    }
+
+    /**
+     * A Create of one AES-256 symmetric key (usage Encrypt|Decrypt) that also carries a Name of type
+     * Uninterpreted Text String when {@code name} is not null (KMIP 1.4 section 3.2, 2.1 section 4.37).
+     */
+    static byte[] createAes256(KmipVersion version, String name) {
+        List<KmipAttribute> attributes = new ArrayList<>(List.of(
                 KmipAttribute.of(TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, CryptographicAlgorithm.AES.value())),
                 KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, 256)),
                 KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK,
-                        CryptographicUsageMask.maskOf(CryptographicUsageMask.ENCRYPT, CryptographicUsageMask.DECRYPT))));
+                        CryptographicUsageMask.maskOf(CryptographicUsageMask.ENCRYPT, CryptographicUsageMask.DECRYPT)))));
+        if (name != null) {
+            attributes.add(KmipAttribute.of(name(name)));
+        }
         TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD,
                 TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()),
                 attributes(version, attributes, Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES));
@@ -153,6 +166,55 @@ final class KmipRequests {
         return version.isTwoOrLater()
                 ? AttributeMapping.toAttributes(twoTag, attributes)
                 : AttributeMapping.toTemplateAttribute(oneTag, attributes);
+    }
+
+    /** The Name attribute value: Name Value and Name Type Uninterpreted Text String. */
+    private static TtlvItem name(String name) {
+        return TtlvItem.structure(Tag.NAME,
+                TtlvItem.text(Tag.NAME_VALUE, name),
+                TtlvItem.enumeration(Tag.NAME_TYPE, NameType.UNINTERPRETED_TEXT_STRING.value()));
+    }
+
+    /**
+     * A Locate of the objects with the given Name (KMIP 1.4 section 4.9: Attribute items in the payload;
+     * 2.x section 6.1.27: an Attributes structure holding the Name).
+     */
+    static byte[] locateByName(KmipVersion version, String name) {
+        KmipAttribute attribute = KmipAttribute.of(name(name));
+        TtlvItem filter = version.isTwoOrLater()
+                ? AttributeMapping.toAttributes(Tag.ATTRIBUTES, List.of(attribute))
+                : AttributeMapping.toAttribute(attribute);
+        return encode(version, Operation.LOCATE, TtlvItem.structure(Tag.REQUEST_PAYLOAD, filter));
+    }
+
+    /** A Get Attributes of every attribute of the object with the given Unique Identifier (no names listed). */
+    static byte[] getAttributes(KmipVersion version, String uniqueIdentifier) {
+        TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uniqueIdentifier));
+        return encode(version, Operation.GET_ATTRIBUTES, payload);
+    }
+
+    /**
+     * A Register of an AES symmetric key given as Raw key material (Key Block with Cryptographic Algorithm AES
+     * and its length in bits), usage Encrypt|Decrypt in a 1.x Template-Attribute or 2.x Attributes.
+     *
+     * @throws IllegalArgumentException when the key is not 16, 24 or 32 bytes
+     */
+    static byte[] registerAes(KmipVersion version, byte[] key) {
+        if (key.length != 16 && key.length != 24 && key.length != 32) {
+            throw new IllegalArgumentException("an AES key has 16, 24 or 32 bytes, not " + key.length);
+        }
+        TtlvItem keyBlock = TtlvItem.structure(Tag.KEY_BLOCK,
+                TtlvItem.enumeration(Tag.KEY_FORMAT_TYPE, KeyFormatType.RAW.value()),
+                TtlvItem.structure(Tag.KEY_VALUE, TtlvItem.bytes(Tag.KEY_MATERIAL, key)),
+                TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, CryptographicAlgorithm.AES.value()),
+                TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, key.length * 8));
+        List<KmipAttribute> attributes = List.of(KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK,
+                CryptographicUsageMask.maskOf(CryptographicUsageMask.ENCRYPT, CryptographicUsageMask.DECRYPT))));
+        TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD,
+                TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()),
+                attributes(version, attributes, Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES),
+                TtlvItem.structure(Tag.SYMMETRIC_KEY, keyBlock));
+        return encode(version, Operation.REGISTER, payload);
     }
 
     /** A Get of the object with the given Unique Identifier, in the server's default format. */

@@ -3,34 +3,112 @@ package io.keyhold.testkit.load;
 import io.keyhold.protocol.spec.KmipVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Command-line settings of {@link KmipLoad}. {@link #parse} throws {@link IllegalArgumentException} with a
- * message naming the bad option; the caller prints it with the usage text.
+ * The settings of one load run. Built with {@link #create}, which checks them and throws
+ * {@link IllegalArgumentException} with a one-line message naming the bad option.
+ *
+ * @param durationSeconds measured seconds, or 0 when the run stops after {@code requestLimit} requests
+ * @param requestLimit    measured requests in total over all connections, or 0 for a run of fixed duration
+ * @param cipher          the encrypt cipher asked for, or null for the default ({@link #effectiveCipher()})
  */
-record LoadOptions(String host, int port, Path ca, Path cert, Path key, Path p12, String password, Op op,
-                   KmipRequests.CipherMode cipher, int connections, int durationSeconds, int warmupSeconds, KmipVersion kmipVersion,
-                   String tlsProtocol, String cipherSuite, int timeoutMillis, boolean json) {
+public record LoadOptions(String host, int port, Path ca, Path cert, Path key, OperationMix mix,
+                          KmipRequests.CipherMode cipher, int connections, int durationSeconds, long requestLimit,
+                          int warmupSeconds, KmipVersion kmipVersion, String tlsProtocol, String cipherSuite,
+                          int timeoutMillis, long seed) {
+    /** Measured seconds when neither a duration nor a request limit is given. */
+    public static final int DEFAULT_DURATION_SECONDS = 20;
+    public static final int DEFAULT_WARMUP_SECONDS = 5;
+    public static final int DEFAULT_TIMEOUT_MILLIS = 30_000;
+    public static final int MAX_CONNECTIONS = 10_000;
 
-    /** The operation each connection repeats. */
-    enum Op {
-        GET("get"), CREATE("create"), ENCRYPT("encrypt"), SIGN_ECDSA("sign-ecdsa"), SIGN_RSA("sign-rsa");
-
-        final String cliName;
-
-        Op(String cliName) {
-            this.cliName = cliName;
+    public LoadOptions {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(mix, "mix");
+        Objects.requireNonNull(kmipVersion, "kmipVersion");
+        if ((durationSeconds > 0) == (requestLimit > 0)) {
+            throw new IllegalArgumentException("exactly one of durationSeconds and requestLimit must be positive");
         }
+    }
 
-        static Op parse(String value) {
-            for (Op op : values()) {
-                if (op.cliName.equals(value.toLowerCase(Locale.ROOT))) {
-                    return op;
-                }
+    /**
+     * Checks the settings as given on a command line and builds the options.
+     *
+     * @param duration  --duration seconds, or null
+     * @param requests  --requests, or null (neither: {@value #DEFAULT_DURATION_SECONDS} s)
+     * @param warmup    --warmup seconds, or null ({@value #DEFAULT_WARMUP_SECONDS} s)
+     * @param cipher    --cipher gcm|cbc, or null
+     * @param timeout   --timeout-ms, or null ({@value #DEFAULT_TIMEOUT_MILLIS})
+     * @throws IllegalArgumentException with a one-line message naming the option
+     */
+    public static LoadOptions create(String host, int port, Path ca, Path cert, Path key, String operation,
+                                     String cipher, int connections, Integer duration, Long requests, Integer warmup,
+                                     String kmipVersion, String tlsProtocol, String cipherSuite, Integer timeout,
+                                     long seed) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " (expected: 1 .. 65535)");
+        }
+        OperationMix mix;
+        try {
+            mix = OperationMix.parse(operation);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--op: " + e.getMessage());
+        }
+        positive("--connections", connections, MAX_CONNECTIONS);
+        if (duration != null && requests != null) {
+            throw new IllegalArgumentException("give either --duration or --requests, not both");
+        }
+        if (duration != null) {
+            positive("--duration", duration, 86_400);
+        }
+        if (requests != null && requests < 1) {
+            throw new IllegalArgumentException("--requests " + requests + " (expected: > 0)");
+        }
+        int warmupSeconds = warmup == null ? DEFAULT_WARMUP_SECONDS : warmup;
+        if (warmupSeconds < 0 || warmupSeconds > 86_400) {
+            throw new IllegalArgumentException("--warmup " + warmupSeconds + " (expected: 0 .. 86400)");
+        }
+        int timeoutMillis = timeout == null ? DEFAULT_TIMEOUT_MILLIS : timeout;
+        positive("--timeout-ms", timeoutMillis, 3_600_000);
+        KmipVersion version;
+        try {
+            version = KmipVersion.parse(kmipVersion.trim());
+        } catch (RuntimeException e) {
+            version = null;
+        }
+        if (version == null || !version.isKnown()) {
+            throw new IllegalArgumentException("--kmip-version " + kmipVersion + " (expected: 1.0 .. 2.1)");
+        }
+        if (tlsProtocol != null && !tlsProtocol.equals("TLSv1.2") && !tlsProtocol.equals("TLSv1.3")) {
+            throw new IllegalArgumentException("--tls-protocol " + tlsProtocol + " (expected: TLSv1.2 or TLSv1.3)");
+        }
+        KmipRequests.CipherMode mode = null;
+        if (cipher != null) {
+            mode = switch (cipher.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "gcm" -> KmipRequests.CipherMode.GCM;
+                case "cbc" -> KmipRequests.CipherMode.CBC;
+                default -> throw new IllegalArgumentException("--cipher " + cipher + " (expected: gcm or cbc)");
+            };
+            if (!mix.contains(LoadOperation.ENCRYPT)) {
+                throw new IllegalArgumentException("--cipher applies to the encrypt operation only");
             }
-            throw new IllegalArgumentException("--op " + value + " (expected: get, create, encrypt, sign-ecdsa or sign-rsa)");
+            if (mode == KmipRequests.CipherMode.GCM && !version.isAtLeast(KmipVersion.V1_4)) {
+                throw new IllegalArgumentException("--cipher gcm needs --kmip-version 1.4 or later"
+                        + " (the Authenticated Encryption Tag came in KMIP 1.4)");
+            }
         }
+        readable(ca);
+        readable(cert);
+        readable(key);
+        int durationSeconds = requests != null ? 0 : duration != null ? duration : DEFAULT_DURATION_SECONDS;
+        return new LoadOptions(host, port, ca, cert, key, mix, mode, connections, durationSeconds,
+                requests == null ? 0 : requests, warmupSeconds, version, tlsProtocol, cipherSuite, timeoutMillis, seed);
+    }
+
+    /** True when the run stops after {@link #requestLimit()} requests rather than after a duration. */
+    public boolean limitedByRequests() {
+        return requestLimit > 0;
     }
 
     /** The cipher of the encrypt operation: GCM from KMIP 1.4 unless --cipher says otherwise, CBC before. */
@@ -41,140 +119,15 @@ record LoadOptions(String host, int port, Path ca, Path cert, Path key, Path p12
         return kmipVersion.isAtLeast(KmipVersion.V1_4) ? KmipRequests.CipherMode.GCM : KmipRequests.CipherMode.CBC;
     }
 
-    static final String USAGE = String.join("\n",
-            "usage: java -cp benchmarks.jar io.keyhold.testkit.load.KmipLoad [options]",
-            "  --host HOST               server address (default 127.0.0.1)",
-            "  --port PORT               KMIP port (default 5696)",
-            "  --ca FILE                 PEM file of the CA certificate(s) to trust",
-            "  --cert FILE --key FILE    client certificate chain (PEM) and its PKCS#8 PEM private key",
-            "  --p12 FILE --password PW  or a PKCS#12 file holding the client key and certificate",
-            "  --op OP                   what each request does (default get):",
-            "                              get: Get one AES-256 key; create: Create AES-256 keys;",
-            "                              encrypt: Encrypt 1 KiB with one AES-256 key, a fresh client IV each time;",
-            "                              sign-ecdsa: Sign 64 bytes, ECDSA P-256 SHA-256;",
-            "                              sign-rsa: Sign 64 bytes, RSA-2048 SHA-256 PKCS#1 v1.5",
-            "  --cipher gcm|cbc          encrypt: AES-GCM (tag 16 bytes, KMIP 1.4 or later) or AES-CBC PKCS5;",
-            "                              default gcm from KMIP 1.4 (falling back to cbc if the server refuses it), cbc before",
-            "  --connections N           connections, one thread each (default 1)",
-            "  --duration S              measured seconds (default 20)",
-            "  --warmup S                seconds run before measuring (default 5)",
-            "  --kmip-version V          protocol version of the requests: 1.0 .. 2.1 (default 1.2)",
-            "  --tls-protocol P          TLSv1.2 or TLSv1.3 (default: whatever both ends prefer)",
-            "  --cipher-suite NAME       enable only this JSSE cipher suite, e.g. TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
-            "  --timeout-ms MS           connect and read timeout (default 30000)",
-            "  --json                    print one JSON object instead of text");
-
-    static LoadOptions parse(String[] args) {
-        String host = "127.0.0.1";
-        int port = 5696;
-        Path ca = null;
-        Path cert = null;
-        Path key = null;
-        Path p12 = null;
-        String password = null;
-        Op op = Op.GET;
-        KmipRequests.CipherMode cipher = null;
-        int connections = 1;
-        int duration = 20;
-        int warmup = 5;
-        KmipVersion version = KmipVersion.V1_2;
-        String tlsProtocol = null;
-        String cipherSuite = null;
-        int timeoutMillis = 30_000;
-        boolean json = false;
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (name.equals("--json")) {
-                json = true;
-                continue;
-            }
-            if (name.equals("--help") || name.equals("-h")) {
-                throw new IllegalArgumentException("");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(name.startsWith("--") ? name + " needs a value" : "unknown argument " + name);
-            }
-            String value = args[++i];
-            switch (name) {
-                case "--host" -> host = value;
-                case "--port" -> port = intIn(name, value, 1, 65535);
-                case "--ca" -> ca = readable(name, value);
-                case "--cert" -> cert = readable(name, value);
-                case "--key" -> key = readable(name, value);
-                case "--p12" -> p12 = readable(name, value);
-                case "--password" -> password = value;
-                case "--op" -> op = Op.parse(value);
-                case "--cipher" -> cipher = switch (value.toLowerCase(Locale.ROOT)) {
-                    case "gcm" -> KmipRequests.CipherMode.GCM;
-                    case "cbc" -> KmipRequests.CipherMode.CBC;
-                    default -> throw new IllegalArgumentException("--cipher " + value + " (expected: gcm or cbc)");
-                };
-                case "--connections" -> connections = intIn(name, value, 1, 10_000);
-                case "--duration" -> duration = intIn(name, value, 1, 86_400);
-                case "--warmup" -> warmup = intIn(name, value, 0, 86_400);
-                case "--kmip-version" -> {
-                    try {
-                        version = KmipVersion.parse(value);
-                    } catch (RuntimeException e) {
-                        throw new IllegalArgumentException("--kmip-version " + value + " (expected: 1.0 .. 2.1)");
-                    }
-                    if (!version.isKnown()) {
-                        throw new IllegalArgumentException("--kmip-version " + value + " (expected: 1.0 .. 2.1)");
-                    }
-                }
-                case "--tls-protocol" -> {
-                    if (!value.equals("TLSv1.2") && !value.equals("TLSv1.3")) {
-                        throw new IllegalArgumentException("--tls-protocol " + value + " (expected: TLSv1.2 or TLSv1.3)");
-                    }
-                    tlsProtocol = value;
-                }
-                case "--cipher-suite" -> cipherSuite = value;
-                case "--timeout-ms" -> timeoutMillis = intIn(name, value, 1, 3_600_000);
-                default -> throw new IllegalArgumentException("unknown option " + name);
-            }
+    private static void positive(String name, long value, long max) {
+        if (value < 1 || value > max) {
+            throw new IllegalArgumentException(name + " " + value + " (expected: 1 .. " + max + ")");
         }
-        if (ca == null) {
-            throw new IllegalArgumentException("--ca is required");
-        }
-        if (p12 != null) {
-            if (cert != null || key != null) {
-                throw new IllegalArgumentException("give either --p12 or --cert/--key, not both");
-            }
-            if (password == null) {
-                throw new IllegalArgumentException("--p12 needs --password");
-            }
-        } else if (cert == null || key == null) {
-            throw new IllegalArgumentException("--cert and --key (or --p12 and --password) are required");
-        }
-        if (cipher != null && op != Op.ENCRYPT) {
-            throw new IllegalArgumentException("--cipher applies to --op encrypt only");
-        }
-        if (cipher == KmipRequests.CipherMode.GCM && !version.isAtLeast(KmipVersion.V1_4)) {
-            throw new IllegalArgumentException("--cipher gcm needs --kmip-version 1.4 or later"
-                    + " (the Authenticated Encryption Tag came in KMIP 1.4)");
-        }
-        return new LoadOptions(host, port, ca, cert, key, p12, password, op, cipher, connections, duration, warmup, version,
-                tlsProtocol, cipherSuite, timeoutMillis, json);
     }
 
-    private static int intIn(String name, String value, int min, int max) {
-        int v;
-        try {
-            v = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " " + value + " is not a number");
-        }
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(name + " " + v + " (expected: " + min + " .. " + max + ")");
-        }
-        return v;
-    }
-
-    private static Path readable(String name, String value) {
-        Path p = Path.of(value);
+    private static void readable(Path p) {
         if (!Files.isReadable(p)) {
-            throw new IllegalArgumentException(name + " " + value + ": file not found or not readable");
+            throw new IllegalArgumentException(p + ": file not found or not readable");
         }
-        return p;
     }
 }

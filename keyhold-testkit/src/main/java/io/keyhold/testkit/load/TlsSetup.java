@@ -28,7 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Builds the client's {@link SSLContext} for mutual TLS: trusts only the given CA file and presents the
- * client key and certificate from PEM (PKCS#8 key) or PKCS#12. Hostname verification is not done: a
+ * client key and certificate from PEM (PKCS#8 key). Hostname verification is not done: a
  * plain {@code SSLSocket} without an endpoint identification algorithm only checks the chain.
  */
 final class TlsSetup {
@@ -50,26 +50,14 @@ final class TlsSetup {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
 
-        KeyStore keys;
-        char[] password;
-        if (o.p12() != null) {
-            password = o.password().toCharArray();
-            keys = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(o.p12())) {
-                keys.load(in, password);
-            } catch (IOException e) {
-                throw new GeneralSecurityException(o.p12() + ": cannot read PKCS#12 (wrong password?)", e);
-            }
-        } else {
-            password = new char[0];
-            Collection<? extends Certificate> chain = readCertificates(o.cert());
-            if (chain.isEmpty()) {
-                throw new GeneralSecurityException(o.cert() + ": no certificate found");
-            }
-            keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("client", readPrivateKey(o.key()), password, chain.toArray(new Certificate[0]));
+        char[] password = new char[0];
+        Collection<? extends Certificate> chain = readCertificates(o.cert());
+        if (chain.isEmpty()) {
+            throw new GeneralSecurityException(o.cert() + ": no certificate found");
         }
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("client", readPrivateKey(o.key()), password, chain.toArray(new Certificate[0]));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, password);
 

@@ -8,11 +8,14 @@ import io.keyhold.protocol.ttlv.TtlvItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Prepares the server for one load operation (creates and activates the key it needs, sends one probe
- * request) and makes each connection's requests.
+ * Prepares the server for the operations of a run (creates and activates the keys they need, sends one
+ * probe request of each) and makes each connection's requests.
  */
 final class Workloads {
     /** Bytes encrypted by each encrypt request. */
@@ -46,7 +49,7 @@ final class Workloads {
     }
 
     /** Sends one request over the setup connection: returns the response, or throws when it failed. */
-    private static TtlvItem expectSuccess(KmipConnection setup, byte[] request, String what)
+    private static TtlvItem expectSuccess(LoadConnection setup, byte[] request, String what)
             throws SetupFailure, IOException, CodecException {
         TtlvItem response = setup.call(request);
         Optional<String> failure = KmipRequests.failure(response);
@@ -57,23 +60,52 @@ final class Workloads {
     }
 
     /**
-     * Creates what the operation needs on the server and checks one request of it.
+     * Creates what each operation of the mix needs on the server and checks one request of each; returns the
+     * workloads in the order of {@link OperationMix#entries()}.
      *
      * @param notes receives a line for anything the reader should know (e.g. a cipher fallback)
      */
-    static Workload prepare(LoadOptions o, KmipConnection setup, StringBuilder notes)
+    static List<Workload> prepare(LoadOptions o, LoadConnection setup, StringBuilder notes)
+            throws SetupFailure, IOException, CodecException {
+        List<Workload> out = new ArrayList<>();
+        for (OperationMix.Entry e : o.mix().entries()) {
+            out.add(prepare(o, e.operation(), setup, notes));
+        }
+        return out;
+    }
+
+    /** Creates what one operation needs on the server and checks one request of it. */
+    static Workload prepare(LoadOptions o, LoadOperation op, LoadConnection setup, StringBuilder notes)
             throws SetupFailure, IOException, CodecException {
         KmipVersion v = o.kmipVersion();
-        return switch (o.op()) {
-            case GET, CREATE -> {
+        return switch (op) {
+            case CREATE -> {
                 byte[] create = KmipRequests.createAes256(v);
-                TtlvItem response = expectSuccess(setup, create, "Create of an AES-256 key");
-                if (o.op() == LoadOptions.Op.CREATE) {
-                    yield fixed(create, "aes-256");
+                expectSuccess(setup, create, "Create of an AES-256 key");
+                yield fixed(create, "aes-256");
+            }
+            case GET, GET_ATTRIBUTES -> {
+                String id = identifier(expectSuccess(setup, KmipRequests.createAes256(v), "Create of an AES-256 key"), "Create");
+                byte[] request = op == LoadOperation.GET ? KmipRequests.get(v, id) : KmipRequests.getAttributes(v, id);
+                expectSuccess(setup, request, (op == LoadOperation.GET ? "Get" : "Get Attributes") + " of the key it created");
+                yield fixed(request, "aes-256");
+            }
+            case LOCATE -> {
+                byte[] nameBytes = new byte[8];
+                new SecureRandom().nextBytes(nameBytes);
+                String name = "keyhold-bench-" + HexFormat.of().formatHex(nameBytes);
+                expectSuccess(setup, KmipRequests.createAes256(v, name), "Create of an AES-256 key with a Name");
+                byte[] locate = KmipRequests.locateByName(v, name);
+                TtlvItem found = expectSuccess(setup, locate, "Locate by Name");
+                if (KmipRequests.uniqueIdentifier(found).isEmpty()) {
+                    throw new SetupFailure(3, "Locate by Name did not find the key it created with that Name");
                 }
-                byte[] get = KmipRequests.get(v, identifier(response, "Create"));
-                expectSuccess(setup, get, "Get of the key it created");
-                yield fixed(get, "aes-256");
+                yield fixed(locate, "aes-256");
+            }
+            case REGISTER -> {
+                Workload w = register(v);
+                expectSuccess(setup, w.forConnection(-1).next(), "Register of an AES-256 key");
+                yield w;
             }
             case ENCRYPT -> {
                 TtlvItem response = expectSuccess(setup, KmipRequests.createAes256(v), "Create of an AES-256 key");
@@ -93,8 +125,8 @@ final class Workloads {
                 }
                 yield w;
             }
-            case SIGN_ECDSA, SIGN_RSA -> {
-                KeyPairKind kind = o.op() == LoadOptions.Op.SIGN_RSA ? KeyPairKind.RSA_2048 : KeyPairKind.EC_P256;
+            case SIGN, SIGN_ECDSA -> {
+                KeyPairKind kind = op == LoadOperation.SIGN ? KeyPairKind.RSA_2048 : KeyPairKind.EC_P256;
                 String name = kind == KeyPairKind.RSA_2048 ? "RSA-2048" : "EC P-256";
                 TtlvItem response = expectSuccess(setup, KmipRequests.createSigningKeyPair(v, kind),
                         "Create Key Pair of an " + name + " key pair");
@@ -107,6 +139,26 @@ final class Workloads {
                         kind == KeyPairKind.RSA_2048 ? "rsa-2048-sha256-pkcs1v15" : "ecdsa-p256-sha256");
                 expectSuccess(setup, w.forConnection(-1).next(), "Sign with the " + name + " private key");
                 yield w;
+            }
+        };
+    }
+
+    /** A Register of a fresh random 32-byte AES key for every request. */
+    static Workload register(KmipVersion version) {
+        return new Workload() {
+            @Override
+            public RequestSource forConnection(int index) {
+                SecureRandom random = new SecureRandom();
+                return () -> {
+                    byte[] key = new byte[32];
+                    random.nextBytes(key);
+                    return KmipRequests.registerAes(version, key);
+                };
+            }
+
+            @Override
+            public String algorithm() {
+                return "aes-256";
             }
         };
     }

@@ -16,7 +16,9 @@ import io.keyhold.protocol.spec.BlockCipherMode;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.CryptographicUsageMask;
 import io.keyhold.protocol.spec.HashingAlgorithm;
+import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.KmipVersion;
+import io.keyhold.protocol.spec.NameType;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.PaddingMethod;
@@ -230,5 +232,74 @@ class KmipRequestsTest {
 
         assertThat(KmipRequests.privateKeyUniqueIdentifier(response)).contains("priv");
         assertThat(KmipRequests.uniqueIdentifier(response)).isEmpty();
+    }
+
+    @Test
+    void createAes256_named_v12_addsNameOfTypeUninterpretedText() throws Exception {
+        RequestBatchItem item = decode(KmipRequests.createAes256(KmipVersion.V1_2, "bench-1")).batchItems().get(0);
+
+        Map<String, TtlvItem> attrs = byName(AttributeMapping.fromTemplateAttribute(
+                item.payload().child(Tag.TEMPLATE_ATTRIBUTE).orElseThrow()));
+        TtlvItem name = attrs.get("Name");
+        assertThat(name.child(Tag.NAME_VALUE).orElseThrow().textValue()).isEqualTo("bench-1");
+        assertThat(name.child(Tag.NAME_TYPE).orElseThrow().enumValue()).isEqualTo(NameType.UNINTERPRETED_TEXT_STRING.value());
+        assertThat(attrs).hasSize(4);
+    }
+
+    @Test
+    void locateByName_v12_sendsOneNameAttribute() throws Exception {
+        RequestBatchItem item = decode(KmipRequests.locateByName(KmipVersion.V1_2, "bench-2")).batchItems().get(0);
+
+        assertThat(item.operation()).contains(Operation.LOCATE);
+        assertThat(item.payload().children()).hasSize(1);
+        KmipAttribute a = AttributeMapping.fromAttribute(item.payload().child(Tag.ATTRIBUTE).orElseThrow());
+        assertThat(a.name()).isEqualTo("Name");
+        assertThat(a.value().child(Tag.NAME_VALUE).orElseThrow().textValue()).isEqualTo("bench-2");
+    }
+
+    @Test
+    void locateByName_v21_sendsAttributesWithTheName() throws Exception {
+        RequestBatchItem item = decode(KmipRequests.locateByName(KmipVersion.V2_1, "bench-3")).batchItems().get(0);
+
+        TtlvItem attributes = item.payload().child(Tag.ATTRIBUTES).orElseThrow();
+        assertThat(attributes.child(Tag.NAME).orElseThrow().child(Tag.NAME_VALUE).orElseThrow().textValue()).isEqualTo("bench-3");
+        assertThat(item.payload().child(Tag.ATTRIBUTE)).isEmpty();
+    }
+
+    @Test
+    void getAttributes_sendsOnlyTheUniqueIdentifier() throws Exception {
+        RequestBatchItem item = decode(KmipRequests.getAttributes(KmipVersion.V1_4, "k-9")).batchItems().get(0);
+
+        assertThat(item.operation()).contains(Operation.GET_ATTRIBUTES);
+        assertThat(item.payload().children()).hasSize(1);
+        assertThat(item.payload().child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue()).isEqualTo("k-9");
+    }
+
+    @Test
+    void registerAes_sendsRawKeyBlockWithAlgorithmAndLength() throws Exception {
+        byte[] key = new byte[32];
+        key[0] = 1;
+        RequestBatchItem item = decode(KmipRequests.registerAes(KmipVersion.V2_0, key)).batchItems().get(0);
+
+        assertThat(item.operation()).contains(Operation.REGISTER);
+        TtlvItem p = item.payload();
+        assertThat(p.child(Tag.OBJECT_TYPE).orElseThrow().enumValue()).isEqualTo(ObjectType.SYMMETRIC_KEY.value());
+        TtlvItem block = p.child(Tag.SYMMETRIC_KEY).orElseThrow().child(Tag.KEY_BLOCK).orElseThrow();
+        assertThat(block.child(Tag.KEY_FORMAT_TYPE).orElseThrow().enumValue()).isEqualTo(KeyFormatType.RAW.value());
+        assertThat(block.child(Tag.KEY_VALUE).orElseThrow().child(Tag.KEY_MATERIAL).orElseThrow().bytesValue()).isEqualTo(key);
+        assertThat(block.child(Tag.CRYPTOGRAPHIC_ALGORITHM).orElseThrow().enumValue()).isEqualTo(CryptographicAlgorithm.AES.value());
+        assertThat(block.child(Tag.CRYPTOGRAPHIC_LENGTH).orElseThrow().intValue()).isEqualTo(256);
+        assertThat(byName(AttributeMapping.fromAttributes(p.child(Tag.ATTRIBUTES).orElseThrow()))
+                .get("Cryptographic Usage Mask").intValue()).isEqualTo(4 | 8);
+    }
+
+    @Test
+    void registerAes_v12_usesTemplateAttribute_andRefusesOddKeyLengths() throws Exception {
+        TtlvItem p = decode(KmipRequests.registerAes(KmipVersion.V1_2, new byte[32])).batchItems().get(0).payload();
+
+        assertThat(p.child(Tag.TEMPLATE_ATTRIBUTE)).isPresent();
+        assertThat(p.child(Tag.ATTRIBUTES)).isEmpty();
+        assertThatThrownBy(() -> KmipRequests.registerAes(KmipVersion.V1_2, new byte[31]))
+                .hasMessage("an AES key has 16, 24 or 32 bytes, not 31");
     }
 }

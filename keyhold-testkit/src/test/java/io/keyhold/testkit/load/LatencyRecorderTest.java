@@ -41,4 +41,15 @@ class LatencyRecorderTest {
     void percentileMillis_empty_isNaN() {
         assertThat(LatencyRecorder.percentileMillis(new long[0], 0.5)).isNaN();
     }
+
+    @Test
+    void percentileMillis_smallSamples_takeTheNearestRankAbove() {
+        long[] sorted = {1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L}; // 1..4 ms
+
+        assertThat(LatencyRecorder.percentileMillis(sorted, 0.25)).isEqualTo(1.0);
+        assertThat(LatencyRecorder.percentileMillis(sorted, 0.50)).isEqualTo(2.0);
+        assertThat(LatencyRecorder.percentileMillis(sorted, 0.51)).isEqualTo(3.0);
+        assertThat(LatencyRecorder.percentileMillis(sorted, 0.99)).isEqualTo(4.0);
+        assertThat(LatencyRecorder.percentileMillis(new long[] {1_500_000L}, 0.999)).isEqualTo(1.5);
+    }
 }

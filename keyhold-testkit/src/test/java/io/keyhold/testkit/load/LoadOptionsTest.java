@@ -13,113 +13,111 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadOptionsTest {
     @TempDir
     Path dir;
-    String ca;
-    String cert;
-    String key;
+    Path ca;
+    Path cert;
+    Path key;
 
     @BeforeEach
     void files() throws Exception {
-        ca = Files.writeString(dir.resolve("ca.pem"), "x").toString();
-        cert = Files.writeString(dir.resolve("client.pem"), "x").toString();
-        key = Files.writeString(dir.resolve("client.key"), "x").toString();
+        ca = Files.writeString(dir.resolve("ca.pem"), "x");
+        cert = Files.writeString(dir.resolve("client.pem"), "x");
+        key = Files.writeString(dir.resolve("client.key"), "x");
+    }
+
+    private LoadOptions create(String op, String cipher, int connections, Integer duration, Long requests,
+                               Integer warmup, String version, String tls) {
+        return LoadOptions.create("127.0.0.1", 5696, ca, cert, key, op, cipher, connections, duration, requests, warmup,
+                version, tls, null, null, 7);
     }
 
     @Test
-    void parse_fullCommandLine_keepsEverySetting() {
-        LoadOptions o = LoadOptions.parse(new String[] {"--host", "127.0.0.2", "--port", "5697", "--ca", ca,
-                "--cert", cert, "--key", key, "--op", "create", "--connections", "8", "--duration", "20",
-                "--warmup", "3", "--kmip-version", "2.0", "--tls-protocol", "TLSv1.3",
-                "--cipher-suite", "TLS_AES_128_GCM_SHA256", "--json"});
+    void create_fullSettings_keepsEverySetting() {
+        LoadOptions o = LoadOptions.create("127.0.0.2", 5697, ca, cert, key, "mix:get=8,create=2", null, 8, 20, null, 3,
+                "2.0", "TLSv1.3", "TLS_AES_128_GCM_SHA256", 1000, 42);
 
         assertThat(o.host()).isEqualTo("127.0.0.2");
         assertThat(o.port()).isEqualTo(5697);
-        assertThat(o.op()).isEqualTo(LoadOptions.Op.CREATE);
+        assertThat(o.mix().toString()).isEqualTo("mix:get=8,create=2");
         assertThat(o.connections()).isEqualTo(8);
         assertThat(o.durationSeconds()).isEqualTo(20);
+        assertThat(o.requestLimit()).isZero();
+        assertThat(o.limitedByRequests()).isFalse();
         assertThat(o.warmupSeconds()).isEqualTo(3);
         assertThat(o.kmipVersion()).isEqualTo(KmipVersion.V2_0);
         assertThat(o.tlsProtocol()).isEqualTo("TLSv1.3");
         assertThat(o.cipherSuite()).isEqualTo("TLS_AES_128_GCM_SHA256");
-        assertThat(o.json()).isTrue();
+        assertThat(o.timeoutMillis()).isEqualTo(1000);
+        assertThat(o.seed()).isEqualTo(42);
     }
 
     @Test
-    void parse_defaults() {
-        LoadOptions o = LoadOptions.parse(new String[] {"--ca", ca, "--p12", cert, "--password", "changeit"});
+    void create_defaults_twentySecondsAfterFiveOfWarmUp() {
+        LoadOptions o = create("get", null, 1, null, null, null, "1.2", null);
 
-        assertThat(o.op()).isEqualTo(LoadOptions.Op.GET);
-        assertThat(o.kmipVersion()).isEqualTo(KmipVersion.V1_2);
-        assertThat(o.connections()).isEqualTo(1);
+        assertThat(o.durationSeconds()).isEqualTo(LoadOptions.DEFAULT_DURATION_SECONDS).isEqualTo(20);
+        assertThat(o.warmupSeconds()).isEqualTo(5);
+        assertThat(o.timeoutMillis()).isEqualTo(30_000);
         assertThat(o.tlsProtocol()).isNull();
-        assertThat(o.json()).isFalse();
+        assertThat(o.mix().single()).isTrue();
     }
 
     @Test
-    void parse_badValues_nameTheOption() {
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--cert", cert, "--key", key, "--op", "locate"}))
-                .hasMessage("--op locate (expected: get, create, encrypt, sign-ecdsa or sign-rsa)");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--cert", cert, "--key", key, "--kmip-version", "3.0"}))
-                .hasMessage("--kmip-version 3.0 (expected: 1.0 .. 2.1)");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--cert", cert, "--key", key, "--connections", "0"}))
+    void create_requests_replaceTheDuration() {
+        LoadOptions o = create("get", null, 2, null, 20L, 0, "1.2", null);
+
+        assertThat(o.limitedByRequests()).isTrue();
+        assertThat(o.requestLimit()).isEqualTo(20);
+        assertThat(o.durationSeconds()).isZero();
+    }
+
+    @Test
+    void create_badValues_nameTheOption() {
+        assertThatThrownBy(() -> create("get", null, 1, 10, 20L, 0, "1.2", null))
+                .hasMessage("give either --duration or --requests, not both");
+        assertThatThrownBy(() -> create("get", null, 0, null, null, null, "1.2", null))
                 .hasMessage("--connections 0 (expected: 1 .. 10000)");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--cert", cert, "--key", key, "--tls-protocol", "TLSv1.1"}))
+        assertThatThrownBy(() -> create("get", null, 1, 0, null, null, "1.2", null))
+                .hasMessage("--duration 0 (expected: 1 .. 86400)");
+        assertThatThrownBy(() -> create("get", null, 1, null, -5L, null, "1.2", null))
+                .hasMessage("--requests -5 (expected: > 0)");
+        assertThatThrownBy(() -> create("get", null, 1, null, 0L, null, "1.2", null))
+                .hasMessage("--requests 0 (expected: > 0)");
+        assertThatThrownBy(() -> create("get", null, 1, null, null, -1, "1.2", null))
+                .hasMessage("--warmup -1 (expected: 0 .. 86400)");
+        assertThatThrownBy(() -> create("get", null, 1, null, null, null, "3.0", null))
+                .hasMessage("--kmip-version 3.0 (expected: 1.0 .. 2.1)");
+        assertThatThrownBy(() -> create("get", null, 1, null, null, null, "x", null))
+                .hasMessage("--kmip-version x (expected: 1.0 .. 2.1)");
+        assertThatThrownBy(() -> create("get", null, 1, null, null, null, "1.2", "TLSv1.1"))
                 .hasMessage("--tls-protocol TLSv1.1 (expected: TLSv1.2 or TLSv1.3)");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", dir.resolve("missing.pem").toString()}))
-                .hasMessageEndingWith("missing.pem: file not found or not readable");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--port"}))
-                .hasMessage("--port needs a value");
-    }
-
-    @Test
-    void parse_credentials_requireOneCompleteSet() {
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--cert", cert, "--key", key}))
-                .hasMessage("--ca is required");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--cert", cert}))
-                .hasMessage("--cert and --key (or --p12 and --password) are required");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--p12", cert}))
-                .hasMessage("--p12 needs --password");
-        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--ca", ca, "--p12", cert, "--password", "p", "--key", key}))
-                .hasMessage("give either --p12 or --cert/--key, not both");
-    }
-
-    @Test
-    void parse_cryptoOps_andCipher() {
-        String[] base = {"--ca", ca, "--cert", cert, "--key", key};
-        LoadOptions signRsa = LoadOptions.parse(concat(base, "--op", "sign-rsa"));
-        LoadOptions signEc = LoadOptions.parse(concat(base, "--op", "SIGN-ECDSA"));
-        LoadOptions cbc = LoadOptions.parse(concat(base, "--op", "encrypt", "--kmip-version", "1.4", "--cipher", "cbc"));
-
-        assertThat(signRsa.op()).isEqualTo(LoadOptions.Op.SIGN_RSA);
-        assertThat(signEc.op()).isEqualTo(LoadOptions.Op.SIGN_ECDSA);
-        assertThat(cbc.op()).isEqualTo(LoadOptions.Op.ENCRYPT);
-        assertThat(cbc.effectiveCipher()).isEqualTo(KmipRequests.CipherMode.CBC);
+        assertThatThrownBy(() -> create("rekey", null, 1, null, null, null, "1.2", null))
+                .hasMessage("--op: unknown operation 'rekey' (expected: get, create, locate, get-attributes, encrypt, "
+                        + "sign, sign-ecdsa or register, or mix:OP=WEIGHT,...)");
+        assertThatThrownBy(() -> create("mix:get=0", null, 1, null, null, null, "1.2", null))
+                .hasMessage("--op: mix weight 0 of get (expected: 1 .. 1000000)");
+        assertThatThrownBy(() -> LoadOptions.create("h", 0, ca, cert, key, "get", null, 1, null, null, null, "1.2",
+                null, null, null, 1)).hasMessage("port 0 (expected: 1 .. 65535)");
+        assertThatThrownBy(() -> LoadOptions.create("h", 1, dir.resolve("missing.pem"), cert, key, "get", null, 1, null,
+                null, null, "1.2", null, null, null, 1)).hasMessageEndingWith("missing.pem: file not found or not readable");
     }
 
     @Test
     void encrypt_defaultCipher_isGcmFromKmip14_andCbcBefore() {
-        String[] base = {"--ca", ca, "--cert", cert, "--key", key, "--op", "encrypt"};
-
-        assertThat(LoadOptions.parse(concat(base, "--kmip-version", "1.4")).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.GCM);
-        assertThat(LoadOptions.parse(concat(base, "--kmip-version", "2.0")).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.GCM);
-        assertThat(LoadOptions.parse(concat(base, "--kmip-version", "1.2")).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.CBC);
-        assertThat(LoadOptions.parse(concat(base, "--kmip-version", "1.4")).cipher()).isNull();
+        assertThat(create("encrypt", null, 1, null, null, null, "1.4", null).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.GCM);
+        assertThat(create("encrypt", null, 1, null, null, null, "2.0", null).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.GCM);
+        assertThat(create("encrypt", null, 1, null, null, null, "1.2", null).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.CBC);
+        assertThat(create("encrypt", null, 1, null, null, null, "1.4", null).cipher()).isNull();
+        assertThat(create("encrypt", "CBC", 1, null, null, null, "1.4", null).effectiveCipher()).isEqualTo(KmipRequests.CipherMode.CBC);
+        assertThat(create("mix:get=1,encrypt=1", "gcm", 1, null, null, null, "1.4", null).cipher()).isEqualTo(KmipRequests.CipherMode.GCM);
     }
 
     @Test
     void cipher_badCombinations_areRefused() {
-        String[] base = {"--ca", ca, "--cert", cert, "--key", key};
-
-        assertThatThrownBy(() -> LoadOptions.parse(concat(base, "--op", "encrypt", "--cipher", "gcm", "--kmip-version", "1.2")))
+        assertThatThrownBy(() -> create("encrypt", "gcm", 1, null, null, null, "1.2", null))
                 .hasMessage("--cipher gcm needs --kmip-version 1.4 or later (the Authenticated Encryption Tag came in KMIP 1.4)");
-        assertThatThrownBy(() -> LoadOptions.parse(concat(base, "--op", "get", "--cipher", "cbc")))
-                .hasMessage("--cipher applies to --op encrypt only");
-        assertThatThrownBy(() -> LoadOptions.parse(concat(base, "--op", "encrypt", "--cipher", "ctr")))
+        assertThatThrownBy(() -> create("get", "cbc", 1, null, null, null, "1.2", null))
+                .hasMessage("--cipher applies to the encrypt operation only");
+        assertThatThrownBy(() -> create("encrypt", "ctr", 1, null, null, null, "1.2", null))
                 .hasMessage("--cipher ctr (expected: gcm or cbc)");
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

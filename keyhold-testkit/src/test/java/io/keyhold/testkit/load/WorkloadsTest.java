@@ -58,4 +58,17 @@ class WorkloadsTest {
         assertThat(source.next()).isSameAs(request);
         assertThat(source.next()).isSameAs(request);
     }
+
+    @Test
+    void register_everyRequestCarriesAFreshKey() throws Exception {
+        Workloads.RequestSource source = Workloads.register(KmipVersion.V1_2).forConnection(0);
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] key = RequestMessage.from(new TtlvDecoder().decode(source.next())).batchItems().get(0).payload()
+                    .child(Tag.SYMMETRIC_KEY).orElseThrow().child(Tag.KEY_BLOCK).orElseThrow()
+                    .child(Tag.KEY_VALUE).orElseThrow().child(Tag.KEY_MATERIAL).orElseThrow().bytesValue();
+            assertThat(key).hasSize(32);
+            assertThat(keys.add(java.util.HexFormat.of().formatHex(key))).as("key repeated").isTrue();
+        }
+    }
 }

@@ -1,0 +1,154 @@
+package io.keyhold.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code keyhold bench} against an in-process {@code keyhold dev} server with a request limit: every
+ * operation and a mix complete without errors and report the limit's count. No timing is asserted.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BenchCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    static Path dir;
+    static ServerCommands server;
+    static int port;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        dir = tmp.resolve("dev");
+        server = new ServerCommands();
+        port = server.start("dev", "--dir", dir.toString(), "--port", "0");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null && server.exit != null) {
+            ((DevCommand) server.cl.getSubcommands().get("dev").getCommand()).stop();
+        }
+    }
+
+    private static CliRun bench(String... args) {
+        List<String> all = new ArrayList<>(List.of("bench", "--server", "127.0.0.1:" + port, "--certs", dir.toString()));
+        all.addAll(List.of(args));
+        return CliRun.run("", all.toArray(new String[0]));
+    }
+
+    private static void assertCounts(JsonNode stats, long requests) {
+        assertThat(stats.get("requests").asLong()).isEqualTo(requests);
+        assertThat(stats.get("ops").asLong()).isEqualTo(requests);
+        assertThat(stats.get("errors").asLong()).isZero();
+        assertThat(stats.get("opsPerSecond").isNumber()).isTrue();
+        for (String p : List.of("p50", "p90", "p99", "p999", "max")) {
+            assertThat(stats.get("latencyMs").get(p).isNumber()).as(p).isTrue();
+        }
+    }
+
+    @Test
+    void everyOperation_twentyRequestsOverTwoConnections_withoutErrors() throws Exception {
+        for (String op : List.of("get", "create", "locate", "get-attributes", "encrypt", "sign", "sign-ecdsa", "register")) {
+            CliRun run = bench("--op", op, "--requests", "20", "--connections", "2", "--warmup", "0", "--json");
+
+            assertThat(run.exitCode()).as(op + ": " + run.stderr()).isZero();
+            assertThat(run.stdout().lines().count()).as(op + ": one JSON line").isEqualTo(1);
+            JsonNode r = JSON.readTree(run.stdout());
+            assertThat(r.get("op").asText()).isEqualTo(op);
+            assertThat(r.get("port").asInt()).isEqualTo(port);
+            assertThat(r.get("connections").asInt()).isEqualTo(2);
+            assertThat(r.get("requestLimit").asLong()).isEqualTo(20);
+            assertThat(r.get("durationSeconds").isNull()).isTrue();
+            assertThat(r.get("kmipVersion").asText()).isEqualTo("1.2");
+            assertThat(r.get("lostConnections").asInt()).isZero();
+            assertCounts(r, 20);
+            assertThat(r.get("operations").size()).isEqualTo(1);
+            assertCounts(r.get("operations").get(op), 20);
+        }
+    }
+
+    @Test
+    void mix_reportsEachOperation_andTheirSumIsTheLimit() throws Exception {
+        CliRun run = bench("--op", "mix:get=8,create=2,locate=1", "--requests", "20", "--connections", "2", "--warmup", "0",
+                "--kmip-version", "2.0", "--json");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode r = JSON.readTree(run.stdout());
+        assertThat(r.get("op").asText()).isEqualTo("mix:get=8,create=2,locate=1");
+        assertCounts(r, 20);
+        JsonNode ops = r.get("operations");
+        List<String> names = new ArrayList<>();
+        ops.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("get", "create", "locate");
+        assertThat(ops.get("get").get("weight").asInt()).isEqualTo(8);
+        long sum = 0;
+        for (String n : names) {
+            assertThat(ops.get(n).get("errors").asLong()).isZero();
+            assertThat(ops.get(n).get("ops").asLong()).isEqualTo(ops.get(n).get("requests").asLong());
+            sum += ops.get(n).get("requests").asLong();
+        }
+        assertThat(sum).isEqualTo(20);
+    }
+
+    @Test
+    void text_namesTheOperationAndTheTotals() {
+        CliRun run = bench("--op", "mix:get=1,register=1", "--requests", "10", "--warmup", "0", "--tls-protocol", "TLSv1.2");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> lines = run.stdout().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("KMIP load: mix:get=1,register=1, 1 connection, 10 requests measured in ")
+                .contains("KMIP 1.2, TLSv1.2 ").endsWith("127.0.0.1:" + port);
+        assertThat(lines.get(1)).startsWith("get (aes-256) ");
+        assertThat(lines.get(2)).startsWith("register (aes-256) ");
+        assertThat(lines.get(3)).startsWith("total ").contains(" ops: 10 ", " errors: 0 ", " p99.9 ");
+    }
+
+    @Test
+    void badArguments_exit2_withOneLine() {
+        assertUsage(bench("--op", "rekey", "--requests", "5"), "keyhold bench: --op: unknown operation 'rekey' (expected: "
+                + "get, create, locate, get-attributes, encrypt, sign, sign-ecdsa or register, or mix:OP=WEIGHT,...)");
+        assertUsage(bench("--op", "mix:get=8,create=0"), "keyhold bench: --op: mix weight 0 of create (expected: 1 .. 1000000)");
+        assertUsage(bench("--op", "mix:get=8,create"), "keyhold bench: --op: mix entry 'create' has no weight (expected: OP=WEIGHT)");
+        assertUsage(bench("--duration", "5", "--requests", "5"), "keyhold bench: give either --duration or --requests, not both");
+        assertUsage(bench("--connections", "0"), "keyhold bench: --connections 0 (expected: 1 .. 10000)");
+        assertUsage(bench("--requests", "-1"), "keyhold bench: --requests -1 (expected: > 0)");
+        assertUsage(bench("--duration", "0"), "keyhold bench: --duration 0 (expected: 1 .. 86400)");
+        assertUsage(bench("--connections", "two"), "keyhold bench: Invalid value for option '--connections': 'two' is not an int");
+        assertUsage(CliRun.run("", "bench", "--certs", dir.toString()), "keyhold bench: Missing required option: '--server=HOST:PORT'");
+        assertUsage(bench("--client", "nobody"), "keyhold bench: " + dir.resolve("nobody.pem") + ": file not found or not readable");
+    }
+
+    private static void assertUsage(CliRun run, String message) {
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).isEqualTo(message + " (see keyhold bench --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void serverNotListening_exits1() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        CliRun run = CliRun.run("", "bench", "--server", "127.0.0.1:" + closed, "--certs", dir.toString(), "--requests", "1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).isEqualTo("error: cannot talk KMIP to 127.0.0.1:" + closed + ": connection refused"
+                + System.lineSeparator());
+        assertThat(Files.exists(dir.resolve("client.key"))).isTrue();
+    }
+}
