@@ -79,8 +79,14 @@ record LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, d
 
     private String line(String label, OperationStats s) {
         return String.format(Locale.ROOT,
-                "%-32s ops: %d  ops/s: %.1f  errors: %d  latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f",
-                label, s.ops(), opsPerSecond(s), s.errors(), p(s, 0.50), p(s, 0.90), p(s, 0.99), p(s, 0.999), p(s, 1.0));
+                "%-32s ops: %d  ops/s: %.1f  errors: %d  latency ms: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s",
+                label, s.ops(), opsPerSecond(s), s.errors(), millis(p(s, 0.50)), millis(p(s, 0.90)), millis(p(s, 0.99)),
+                millis(p(s, 0.999)), millis(p(s, 1.0)));
+    }
+
+    /** Milliseconds with three decimals, or "n/a" when nothing was measured. */
+    private static String millis(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     /** One JSON object on one line; the field names are documented in benchmarks/README.md. */

@@ -114,9 +114,14 @@ public record OperationMix(List<Entry> entries) {
         throw new IllegalStateException("unreachable");
     }
 
-    /** The picker of one connection; connections of one seed get different but repeatable sequences. */
+    /**
+     * The picker of one connection; connections of one seed get different but repeatable sequences. The
+     * connection's seed is drawn from the run's seed, not offset from it: SplittableRandom seeds that differ by
+     * multiples of its increment give the same sequence shifted.
+     */
     public Picker picker(long seed, int connection) {
-        return new Picker(this, seed + 0x9E3779B97F4A7C15L * connection);
+        long base = new SplittableRandom(seed).nextLong();
+        return new Picker(this, new SplittableRandom(base + connection).nextLong());
     }
 
     /** Draws entry indexes by weight. Not thread-safe: one per connection. */

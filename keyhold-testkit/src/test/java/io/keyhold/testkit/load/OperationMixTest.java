@@ -77,6 +77,18 @@ class OperationMixTest {
     }
 
     @Test
+    void picker_connections_areNotShiftedCopiesOfOneSequence() {
+        OperationMix m = OperationMix.parse("mix:get=1,create=1,locate=1,register=1");
+        List<Integer> first = draws(m.picker(1, 0), 201);
+        for (int c = 1; c < 4; c++) {
+            List<Integer> other = draws(m.picker(1, c), 200);
+            for (int shift = 0; shift <= 1; shift++) {
+                assertThat(other).as("connection " + c + " shifted by " + shift).isNotEqualTo(first.subList(shift, shift + 200));
+            }
+        }
+    }
+
+    @Test
     void picker_followsTheWeights() {
         OperationMix m = OperationMix.parse("mix:get=8,create=2");
         int[] counts = new int[2];
