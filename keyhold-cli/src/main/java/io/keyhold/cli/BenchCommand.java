@@ -25,13 +25,20 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Closed-loop KMIP load against any KMIP server: N connections, one request in flight on each.",
                 "Prints ops/s, latency p50/p90/p99/p99.9 in ms and the error count, per operation for a mix."},
-        footer = {"", "Operations: get, create, locate (by Name), get-attributes, encrypt (1 KiB AES-256), sign (RSA-2048),",
-                "  sign-ecdsa (P-256), register (a fresh AES-256 key each time), or mix:OP=WEIGHT,... such as mix:get=8,create=2.",
-                "", "Exit status: 0 run completed (errors are reported, not fatal); 1 connection, TLS or lost connection;",
-                "  2 bad arguments; 3 the server refused the setup or the first request of an operation.",
-                "", "Examples:",
-                "  keyhold bench --server 127.0.0.1:5696 --certs keyhold-dev --op get --connections 8 --duration 20",
-                "  keyhold bench --server 127.0.0.1:5696 --certs keyhold-dev --op mix:get=8,create=2 --requests 10000 --json"})
+        footer = {"",
+                "Operations: get, create, locate (by Name), get-attributes, encrypt (1 KiB,",
+                "AES-256), sign (RSA-2048), sign-ecdsa (P-256), register (a fresh AES-256 key",
+                "each time), or a weighted mix such as mix:get=8,create=2.",
+                "",
+                "Exit status: 0 the run completed (request errors are reported, not fatal);",
+                "1 connection or TLS failure, or a connection lost for good; 2 bad arguments;",
+                "3 the server refused the setup or the first request of an operation.",
+                "",
+                "Examples:",
+                "  keyhold bench --server 127.0.0.1:5696 --certs keyhold-dev --op get \\",
+                "      --connections 8 --duration 20",
+                "  keyhold bench --server 127.0.0.1:5696 --certs keyhold-dev \\",
+                "      --op mix:get=8,create=2 --requests 10000 --json"})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -132,6 +132,15 @@ class BenchCommandTest {
         assertUsage(bench("--client", "nobody"), "keyhold bench: " + dir.resolve("nobody.pem") + ": file not found or not readable");
     }
 
+    @Test
+    void help_listsTheOperationsAndExitStatuses() {
+        CliRun run = CliRun.run("", "bench", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).startsWith("Usage: keyhold bench ")
+                .contains("--requests=R", "--op=OP", "sign-ecdsa (P-256), register", "2 bad arguments;");
+    }
+
     private static void assertUsage(CliRun run, String message) {
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.stdout()).isEmpty();
