@@ -267,8 +267,13 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         }
 
         /** The worker thread count to use: the setting, or twice the processors and at least 4. */
+        /**
+         * The worker threads: as configured, else 8 per processor and at least 64. A worker that runs a write
+         * waits for the store's group commit; the more writes wait together, the more one fsync acknowledges,
+         * so the pool is sized for requests in flight rather than for processors.
+         */
         public int effectiveWorkerThreads() {
-            return workerThreads > 0 ? workerThreads : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            return workerThreads > 0 ? workerThreads : Math.max(64, 8 * Runtime.getRuntime().availableProcessors());
         }
     }
 
