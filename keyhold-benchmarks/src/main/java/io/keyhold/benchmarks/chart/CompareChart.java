@@ -173,7 +173,11 @@ public final class CompareChart {
         g.drawString(data.title(), MARGIN_LEFT, 30);
         g.setFont(textFont);
         g.setColor(MUTED);
-        g.drawString(data.subtitle(), MARGIN_LEFT, 52);
+        int subtitleY = 52;
+        for (String line : wrap(data.subtitle(), g.getFontMetrics(), width - MARGIN_LEFT - MARGIN_RIGHT)) {
+            g.drawString(line, MARGIN_LEFT, subtitleY);
+            subtitleY += 16;
+        }
         legend(g, textFont);
 
         int left = MARGIN_LEFT;

@@ -66,6 +66,24 @@ class CompareChartTest {
     }
 
     @Test
+    void wrapsALongSubtitleInsideTheRightMargin() {
+        String subtitle = "2026-11-28 19:37 UTC, commit 552579a; KMIP 1.4, TLS 1.2 with "
+                + "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256; 20 s per run; 2 cores (AMD EPYC) shared by load tool and server";
+        CompareData d = CompareData.parse("{\"title\": \"t\", \"subtitle\": \"" + subtitle + "\", \"rows\": [{"
+                + "\"operation\": \"Get\", \"connections\": 1, \"pykmip\": null, \"keyhold\": null}]}");
+        BufferedImage image = new CompareChart(800, 500).render(d);
+
+        // the subtitle's lines (baselines 52 and 68) leave the right margin empty, and both lines carry text
+        for (int y = 38; y < 74; y++) {
+            for (int x = 800 - 24; x < 800; x++) {
+                assertThat(image.getRGB(x, y) & 0xFFFFFF).as("pixel %d,%d", x, y).isEqualTo(0xFFFFFF);
+            }
+        }
+        assertThat(inkInRows(image, 40, 54)).isPositive();
+        assertThat(inkInRows(image, 56, 70)).isPositive();
+    }
+
+    @Test
     void rejectsSizesOutsideTheLimits() {
         assertThatThrownBy(() -> new CompareChart(399, 600)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("size 399x600 (expected: 400x300 to 8000x8000)");
@@ -155,6 +173,16 @@ class CompareChartTest {
 
     private static PrintStream stream(ByteArrayOutputStream out) {
         return new PrintStream(out, true, StandardCharsets.UTF_8);
+    }
+
+    private static int inkInRows(BufferedImage image, int from, int to) {
+        int n = 0;
+        for (int y = from; y < to; y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                n += (image.getRGB(x, y) & 0xFFFFFF) != 0xFFFFFF ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     private static int count(BufferedImage image, int rgb) {
