@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
  * engine is {@link KmipLoad} in keyhold-testkit). Exit status: 0 when the run completed (request errors
  * are counted and reported, not fatal), 1 when a connection or the TLS setup failed or a connection was
  * lost for good, 2 for bad arguments (one line on standard error), 3 when the server refused the setup or
- * the first request of an operation (it does not support the operation or algorithm).
+ * the first request of an operation (it does not support the operation or algorithm). The operations
+ * handshake, resume and idle measure TLS connections rather than requests (benchmarks/README.md); idle
+ * exits 1 when a connection failed to open or to answer after the hold.
  */
 @Command(name = "bench",
         sortOptions = false,
