@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
  * engine is {@link KmipLoad} in keyhold-testkit). Exit status: 0 when the run completed (request errors
  * are counted and reported, not fatal), 1 when a connection or the TLS setup failed or a connection was
  * lost for good, 2 for bad arguments (one line on standard error), 3 when the server refused the setup or
- * the first request of an operation (it does not support the operation or algorithm).
+ * the first request of an operation (it does not support the operation or algorithm). The operations
+ * handshake, resume and idle measure TLS connections rather than requests (benchmarks/README.md); idle
+ * exits 1 when a connection failed to open or to answer after the hold.
  */
 @Command(name = "bench",
         sortOptions = false,
@@ -29,16 +31,25 @@ import picocli.CommandLine.Spec;
                 "Operations: get, create, locate (by Name), get-attributes, encrypt (1 KiB,",
                 "AES-256), sign (RSA-2048), sign-ecdsa (P-256), register (a fresh AES-256 key",
                 "each time), or a weighted mix such as mix:get=8,create=2.",
+                "Connections: handshake (a new TLS connection with a full handshake per",
+                "request: one Discover Versions, then close), resume (the same, resuming the",
+                "TLS session; the report counts full and resumed handshakes), idle (open",
+                "--connections connections, one Discover Versions each, hold them idle for",
+                "--duration seconds, one more Discover Versions each, close; prints",
+                "'holding N connections' on standard error once all are open).",
                 "",
                 "Exit status: 0 the run completed (request errors are reported, not fatal);",
                 "1 connection or TLS failure, or a connection lost for good; 2 bad arguments;",
                 "3 the server refused the setup or the first request of an operation.",
+                "idle: 1 when a connection failed to open or to answer after the hold.",
                 "",
                 "Examples:",
                 "  keyhold bench --server 127.0.0.1:5696 --certs keyhold-dev --op get \\",
                 "      --connections 8 --duration 20",
                 "  keyhold bench --server 127.0.0.1:5696 --certs keyhold-dev \\",
-                "      --op mix:get=8,create=2 --requests 10000 --json"})
+                "      --op mix:get=8,create=2 --requests 10000 --json",
+                "  keyhold bench --server 127.0.0.1:5696 --certs keyhold-dev --op idle \\",
+                "      --connections 10000 --duration 60"})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -60,11 +71,12 @@ final class BenchCommand implements Callable<Integer> {
     String op;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
-            description = "Connections, one thread each (default: ${DEFAULT-VALUE}).")
+            description = "Connections, one thread each (default: ${DEFAULT-VALUE}); for idle, the connections held.")
     int connections;
 
     @Option(names = "--duration", paramLabel = "S",
-            description = "Measured seconds (default: " + LoadOptions.DEFAULT_DURATION_SECONDS + " unless --requests is given).")
+            description = "Measured seconds (default: " + LoadOptions.DEFAULT_DURATION_SECONDS + " unless --requests is given); "
+                    + "for idle, the seconds the connections are held.")
     Integer duration;
 
     @Option(names = "--requests", paramLabel = "R",

@@ -81,6 +81,83 @@ class BenchCommandTest {
     }
 
     @Test
+    void handshake_everyRequestAFullHandshake_noneResumed() throws Exception {
+        CliRun run = bench("--op", "handshake", "--requests", "20", "--connections", "2", "--warmup", "0", "--json");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode r = JSON.readTree(run.stdout());
+        assertThat(r.get("op").asText()).isEqualTo("handshake");
+        assertThat(r.get("algorithm").asText()).isEqualTo("discover-versions");
+        assertCounts(r, 20);
+        // the setup connection's and the 20 measured requests' connections (no warm-up), all full handshakes
+        assertThat(r.get("handshakes").get("full").asLong()).isEqualTo(21);
+        assertThat(r.get("handshakes").get("resumed").asLong()).isZero();
+    }
+
+    @Test
+    void resume_resumesTheSessions_afterEachLoadConnectionsFirstHandshake() throws Exception {
+        CliRun run = bench("--op", "resume", "--requests", "20", "--connections", "2", "--warmup", "0", "--json");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode r = JSON.readTree(run.stdout());
+        assertThat(r.get("op").asText()).isEqualTo("resume");
+        assertCounts(r, 20);
+        long full = r.get("handshakes").get("full").asLong();
+        long resumed = r.get("handshakes").get("resumed").asLong();
+        assertThat(full + resumed).isEqualTo(21);
+        assertThat(resumed).isPositive();
+        // each of the two load connections (and the setup one) has its own session cache: its first is full
+        assertThat(full).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void resume_text_countsTheHandshakes() {
+        CliRun run = bench("--op", "resume", "--requests", "5", "--warmup", "0", "--tls-protocol", "TLSv1.2");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> lines = run.stdout().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("KMIP load: resume (discover-versions), 1 connection, 5 requests measured in ")
+                .contains("TLSv1.2 ");
+        assertThat(lines.get(2)).matches("  TLS handshakes \\(all connections, setup and warm-up included\\): "
+                + "[12] full, [45] resumed");
+    }
+
+    @Test
+    void idle_twentyConnections_openHeldAndAnsweringAfterTheHold() throws Exception {
+        CliRun run = bench("--op", "idle", "--connections", "20", "--duration", "1", "--json");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).isEqualTo("holding 20 connections for 1 s" + System.lineSeparator());
+        JsonNode r = JSON.readTree(run.stdout());
+        assertThat(r.get("op").asText()).isEqualTo("idle");
+        assertThat(r.get("connections").asInt()).isEqualTo(20);
+        assertThat(r.get("durationSeconds").asInt()).isEqualTo(1);
+        assertThat(r.get("opened").asInt()).isEqualTo(20);
+        assertThat(r.get("failed").asInt()).isZero();
+        assertThat(r.get("answeredAfterHold").asInt()).isEqualTo(20);
+        assertThat(r.get("tlsProtocol").asText()).startsWith("TLSv1.");
+        assertThat(r.get("openLatencyMs").get("max").isNumber()).isTrue();
+    }
+
+    @Test
+    void idle_beyondTheDevServersLimitPerIdentity_theRestAreRefused_exit1() throws Exception {
+        // keyhold dev keeps the default limits.max_connections_per_identity, 256
+        CliRun run = bench("--op", "idle", "--connections", "260", "--duration", "1", "--json");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        JsonNode r = JSON.readTree(run.stdout());
+        // at most 256: a connection of an earlier test the server has not yet seen closed still counts
+        int opened = r.get("opened").asInt();
+        assertThat(opened).isBetween(200, 256);
+        assertThat(r.get("failed").asInt()).isEqualTo(260 - opened);
+        assertThat(r.get("answeredAfterHold").asInt()).isEqualTo(opened);
+        assertThat(run.stderr()).contains("first error: connection ", ": the server closed the connection",
+                "error: " + (260 - opened) + " of 260 connections failed to open, 0 of " + opened
+                        + " did not answer after the hold");
+    }
+
+    @Test
     void mix_reportsEachOperation_andTheirSumIsTheLimit() throws Exception {
         CliRun run = bench("--op", "mix:get=8,create=2,locate=1", "--requests", "20", "--connections", "2", "--warmup", "0",
                 "--kmip-version", "2.0", "--json");
@@ -120,7 +197,12 @@ class BenchCommandTest {
     @Test
     void badArguments_exit2_withOneLine() {
         assertUsage(bench("--op", "rekey", "--requests", "5"), "keyhold bench: --op: unknown operation 'rekey' (expected: "
-                + "get, create, locate, get-attributes, encrypt, sign, sign-ecdsa or register, or mix:OP=WEIGHT,...)");
+                + "get, create, locate, get-attributes, encrypt, sign, sign-ecdsa, register, handshake, resume or idle, "
+                + "or mix:OP=WEIGHT,...)");
+        assertUsage(bench("--op", "mix:get=1,resume=1"), "keyhold bench: --op: resume cannot be part of a mix (it measures connections)");
+        assertUsage(bench("--op", "idle", "--requests", "5"), "keyhold bench: --requests does not apply to --op idle (it holds "
+                + "the connections for --duration seconds)");
+        assertUsage(bench("--op", "idle", "--warmup", "1"), "keyhold bench: --warmup does not apply to --op idle");
         assertUsage(bench("--op", "mix:get=8,create=0"), "keyhold bench: --op: mix weight 0 of create (expected: 1 .. 1000000)");
         assertUsage(bench("--op", "mix:get=8,create"), "keyhold bench: --op: mix entry 'create' has no weight (expected: OP=WEIGHT)");
         assertUsage(bench("--duration", "5", "--requests", "5"), "keyhold bench: give either --duration or --requests, not both");
@@ -138,7 +220,9 @@ class BenchCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).startsWith("Usage: keyhold bench ")
-                .contains("--requests=R", "--op=OP", "sign-ecdsa (P-256), register", "2 bad arguments;");
+                .contains("--requests=R", "--op=OP", "sign-ecdsa (P-256), register", "2 bad arguments;", "resume (the same, resuming the",
+                        "--op idle");
+        assertThat(run.stdout().lines().filter(l -> l.length() > 80).toList()).as("lines within 80 columns").isEmpty();
     }
 
     private static void assertUsage(CliRun run, String message) {

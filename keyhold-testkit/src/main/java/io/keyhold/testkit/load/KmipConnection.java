@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /** One mutual-TLS connection sending one request at a time and reading its response. */
@@ -45,6 +46,11 @@ final class KmipConnection implements LoadConnection {
             s.close();
             throw e;
         }
+    }
+
+    /** The TLS session of this connection. */
+    SSLSession session() {
+        return socket.getSession();
     }
 
     @Override

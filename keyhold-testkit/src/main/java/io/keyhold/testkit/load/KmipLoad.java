@@ -44,9 +44,11 @@ public final class KmipLoad {
         if (TlsSetup.allowStaticRsa(o.cipherSuite())) {
             err.println("note: re-enabled TLS_RSA_* cipher suites (disabled by this JDK) for " + o.cipherSuite());
         }
+        TlsSetup.Managers managers;
         SSLContext ctx;
         try {
-            ctx = TlsSetup.context(o);
+            managers = TlsSetup.Managers.of(o);
+            ctx = managers.newContext();
         } catch (IOException | GeneralSecurityException e) {
             err.println("error: TLS setup failed: " + e.getMessage());
             err.flush();
@@ -57,12 +59,30 @@ public final class KmipLoad {
             err.flush();
             return EXIT_FAILED;
         }
-        return run(o, () -> KmipConnection.open(ctx, o), json, out, err);
+        LoadConnection.Connector connector = () -> KmipConnection.open(ctx, o);
+        LoadOperation only = o.mix().entries().get(0).operation();
+        if (only == LoadOperation.IDLE) {
+            return IdleConnections.run(o, connector, json, out, err);
+        }
+        if (only == LoadOperation.HANDSHAKE || only == LoadOperation.RESUME) {
+            ConnectionPerRequest.Handshakes handshakes = new ConnectionPerRequest.Handshakes();
+            LoadConnection.Connector perRequest = only == LoadOperation.RESUME
+                    ? ConnectionPerRequest.resumedHandshakes(managers, o, handshakes)
+                    : ConnectionPerRequest.fullHandshakes(managers, o, handshakes);
+            return run(o, perRequest, handshakes, json, out, err);
+        }
+        return run(o, connector, json, out, err);
     }
 
     /** As {@link #run(LoadOptions, boolean, PrintWriter, PrintWriter)} over the given connections. */
     static int run(LoadOptions o, LoadConnection.Connector connector, boolean json, PrintWriter out, PrintWriter err) {
-        Outcome outcome = execute(o, connector, err);
+        return run(o, connector, null, json, out, err);
+    }
+
+    /** As above; {@code handshakes} (or null) counts the connector's full and resumed handshakes for the report. */
+    static int run(LoadOptions o, LoadConnection.Connector connector, ConnectionPerRequest.Handshakes handshakes,
+                   boolean json, PrintWriter out, PrintWriter err) {
+        Outcome outcome = execute(o, connector, handshakes, err);
         if (outcome.report() != null) {
             out.println(json ? outcome.report().json() : outcome.report().text());
         }
@@ -73,6 +93,12 @@ public final class KmipLoad {
 
     /** Prepares, runs and measures; notes and errors go to {@code err}. */
     static Outcome execute(LoadOptions o, LoadConnection.Connector connector, PrintWriter err) {
+        return execute(o, connector, null, err);
+    }
+
+    /** As above, with the handshake counts of a connector that opens a connection per request (or null). */
+    static Outcome execute(LoadOptions o, LoadConnection.Connector connector, ConnectionPerRequest.Handshakes handshakes,
+                           PrintWriter err) {
         String target = o.host() + ":" + o.port();
         List<LoadConnection> connections = new ArrayList<>();
         try {
@@ -91,7 +117,7 @@ public final class KmipLoad {
             for (int i = 0; i < o.connections(); i++) {
                 connections.add(connector.open());
             }
-            return measure(o, connector, connections, workloads, err);
+            return measure(o, connector, connections, workloads, handshakes, err);
         } catch (IOException | CodecException | RuntimeException e) {
             err.println("error: cannot talk KMIP to " + target + ": " + describe(e));
             return new Outcome(EXIT_FAILED, null);
@@ -101,7 +127,8 @@ public final class KmipLoad {
     }
 
     private static Outcome measure(LoadOptions o, LoadConnection.Connector connector, List<LoadConnection> connections,
-                                   List<Workloads.Workload> workloads, PrintWriter err) {
+                                   List<Workloads.Workload> workloads, ConnectionPerRequest.Handshakes handshakes,
+                                   PrintWriter err) {
         String protocol = connections.get(0).protocol();
         String cipherSuite = connections.get(0).cipherSuite();
         long start = System.nanoTime();
@@ -176,7 +203,8 @@ public final class KmipLoad {
             stats.add(new LoadReport.OperationStats(e.operation(), e.weight(), workloads.get(k).algorithm(),
                     LatencyRecorder.mergeSorted(recorders.get(k)), errors[k]));
         }
-        LoadReport report = new LoadReport(o, protocol, cipherSuite, measuredSeconds, stats, lost);
+        LoadReport report = new LoadReport(o, protocol, cipherSuite, measuredSeconds, stats, lost,
+                handshakes == null ? null : new LoadReport.HandshakeCounts(handshakes.full(), handshakes.resumed()));
         if (firstError != null) {
             err.println("first error: " + firstError);
         }

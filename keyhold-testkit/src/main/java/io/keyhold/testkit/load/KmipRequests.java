@@ -16,6 +16,7 @@ import io.keyhold.protocol.spec.NameType;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.PaddingMethod;
+import io.keyhold.protocol.spec.QueryFunction;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
@@ -221,6 +222,20 @@ final class KmipRequests {
     static byte[] get(KmipVersion version, String uniqueIdentifier) {
         TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uniqueIdentifier));
         return encode(version, Operation.GET, payload);
+    }
+
+    /**
+     * The cheapest request that proves a connection works: Discover Versions with no Protocol Version, which
+     * asks for all the server supports (KMIP 1.1 section 4.26), or from KMIP 1.0, which has no Discover
+     * Versions, Query of Query Operations (KMIP 1.0 section 4.24).
+     */
+    static byte[] discoverVersions(KmipVersion version) {
+        if (!version.isAtLeast(KmipVersion.V1_1)) {
+            TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD,
+                    TtlvItem.enumeration(Tag.QUERY_FUNCTION, QueryFunction.QUERY_OPERATIONS.value()));
+            return encode(version, Operation.QUERY, payload);
+        }
+        return encode(version, Operation.DISCOVER_VERSIONS, TtlvItem.structure(Tag.REQUEST_PAYLOAD));
     }
 
     private static byte[] encode(KmipVersion version, Operation op, TtlvItem payload) {

@@ -19,13 +19,30 @@ public enum LoadOperation {
     /** Sign of 64 bytes with one activated EC P-256 private key, ECDSA with SHA-256. */
     SIGN_ECDSA("sign-ecdsa"),
     /** Register of a fresh 32-byte AES key (Raw Key Format) for each request. */
-    REGISTER("register");
+    REGISTER("register"),
+    /**
+     * A new mutually authenticated TLS connection per request with a full handshake (no session resumption),
+     * one Discover Versions (Query from KMIP 1.0, which has no Discover Versions), then close.
+     */
+    HANDSHAKE("handshake"),
+    /** As {@link #HANDSHAKE}, but resuming the TLS session of an earlier connection (one client session cache). */
+    RESUME("resume"),
+    /**
+     * N connections opened and held idle for the duration, each proven with one Discover Versions when opened
+     * and one more at the end ({@link IdleConnections}).
+     */
+    IDLE("idle");
 
     /** The name on the command line and in reports. */
     public final String cliName;
 
     LoadOperation(String cliName) {
         this.cliName = cliName;
+    }
+
+    /** True for the operations that measure connections rather than requests; they cannot be part of a mix. */
+    public boolean measuresConnections() {
+        return this == HANDSHAKE || this == RESUME || this == IDLE;
     }
 
     /** The names accepted by {@link #parse}, for messages: "get, create, ... or register". */

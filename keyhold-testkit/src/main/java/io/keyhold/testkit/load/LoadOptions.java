@@ -62,10 +62,19 @@ public record LoadOptions(String host, int port, Path ca, Path cert, Path key, O
         if (duration != null) {
             positive("--duration", duration, 86_400);
         }
+        if (mix.contains(LoadOperation.IDLE)) {
+            if (requests != null) {
+                throw new IllegalArgumentException("--requests does not apply to --op idle (it holds the connections"
+                        + " for --duration seconds)");
+            }
+            if (warmup != null) {
+                throw new IllegalArgumentException("--warmup does not apply to --op idle");
+            }
+        }
         if (requests != null && requests < 1) {
             throw new IllegalArgumentException("--requests " + requests + " (expected: > 0)");
         }
-        int warmupSeconds = warmup == null ? DEFAULT_WARMUP_SECONDS : warmup;
+        int warmupSeconds = mix.contains(LoadOperation.IDLE) ? 0 : warmup == null ? DEFAULT_WARMUP_SECONDS : warmup;
         if (warmupSeconds < 0 || warmupSeconds > 86_400) {
             throw new IllegalArgumentException("--warmup " + warmupSeconds + " (expected: 0 .. 86400)");
         }

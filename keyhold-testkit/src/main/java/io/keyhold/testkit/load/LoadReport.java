@@ -10,9 +10,19 @@ import java.util.Locale;
  *
  * @param measuredSeconds the measured window: the duration, or for a request limit the time from the end of
  *                        the warm-up to the last measured response
+ * @param handshakes      for handshake and resume, the full and resumed TLS handshakes of all the run's
+ *                        connections (setup and warm-up included); null for the other operations
  */
 record LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, double measuredSeconds,
-                  List<OperationStats> operations, int lostConnections) {
+                  List<OperationStats> operations, int lostConnections, HandshakeCounts handshakes) {
+
+    /** TLS handshakes that created a new session ({@code full}) and those that resumed one. */
+    record HandshakeCounts(long full, long resumed) {}
+
+    LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, double measuredSeconds,
+               List<OperationStats> operations, int lostConnections) {
+        this(options, tlsProtocol, cipherSuite, measuredSeconds, operations, lostConnections, null);
+    }
 
     /** One operation's numbers; {@code sorted} holds the latencies of its successful requests in nanoseconds. */
     record OperationStats(LoadOperation operation, int weight, String algorithm, long[] sorted, long errors) {
@@ -71,6 +81,10 @@ record LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, d
             }
         }
         sb.append(line("total", total));
+        if (handshakes != null) {
+            sb.append(String.format(Locale.ROOT, "%n  TLS handshakes (all connections, setup and warm-up included):"
+                    + " %d full, %d resumed", handshakes.full(), handshakes.resumed()));
+        }
         if (lostConnections > 0) {
             sb.append("  lost connections: ").append(lostConnections);
         }
@@ -103,7 +117,12 @@ record LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, d
                 o.limitedByRequests() ? Long.toString(o.requestLimit()) : "null", o.warmupSeconds(), o.seed(),
                 o.kmipVersion(), escape(tlsProtocol), escape(cipherSuite), measuredSeconds));
         stats(sb, total);
-        sb.append(",\"lostConnections\":").append(lostConnections).append(",\"operations\":{");
+        sb.append(",\"lostConnections\":").append(lostConnections);
+        if (handshakes != null) {
+            sb.append(",\"handshakes\":{\"full\":").append(handshakes.full()).append(",\"resumed\":")
+                    .append(handshakes.resumed()).append('}');
+        }
+        sb.append(",\"operations\":{");
         for (int i = 0; i < operations.size(); i++) {
             OperationStats s = operations.get(i);
             sb.append(i == 0 ? "" : ",").append('"').append(s.operation().cliName).append("\":{\"weight\":")

@@ -54,6 +54,9 @@ public record OperationMix(List<Entry> entries) {
                 throw new IllegalArgumentException("mix entry '" + part.trim() + "' has no weight (expected: OP=WEIGHT)");
             }
             LoadOperation op = LoadOperation.parse(part.substring(0, eq));
+            if (op.measuresConnections()) {
+                throw new IllegalArgumentException(op.cliName + " cannot be part of a mix (it measures connections)");
+            }
             String w = part.substring(eq + 1).trim();
             int weight;
             try {

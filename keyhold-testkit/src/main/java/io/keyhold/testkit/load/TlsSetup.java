@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -38,6 +40,26 @@ final class TlsSetup {
     private TlsSetup() {}
 
     static SSLContext context(LoadOptions o) throws IOException, GeneralSecurityException {
+        return Managers.of(o).newContext();
+    }
+
+    /**
+     * The client's key and trust managers, read once; each {@link #newContext()} is an {@link SSLContext}
+     * with its own, empty, client session cache.
+     */
+    record Managers(KeyManager[] keyManagers, TrustManager[] trustManagers) {
+        static Managers of(LoadOptions o) throws IOException, GeneralSecurityException {
+            return managers(o);
+        }
+
+        SSLContext newContext() throws GeneralSecurityException {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(keyManagers, trustManagers, null);
+            return ctx;
+        }
+    }
+
+    private static Managers managers(LoadOptions o) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         int n = 0;
@@ -61,9 +83,7 @@ final class TlsSetup {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, password);
 
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
+        return new Managers(kmf.getKeyManagers(), tmf.getTrustManagers());
     }
 
     /**

@@ -79,6 +79,11 @@ final class Workloads {
             throws SetupFailure, IOException, CodecException {
         KmipVersion v = o.kmipVersion();
         return switch (op) {
+            case HANDSHAKE, RESUME, IDLE -> {
+                byte[] probe = KmipRequests.discoverVersions(v);
+                expectSuccess(setup, probe, v.isAtLeast(KmipVersion.V1_1) ? "Discover Versions" : "Query");
+                yield fixed(probe, v.isAtLeast(KmipVersion.V1_1) ? "discover-versions" : "query");
+            }
             case CREATE -> {
                 byte[] create = KmipRequests.createAes256(v);
                 expectSuccess(setup, create, "Create of an AES-256 key");

@@ -302,4 +302,29 @@ class KmipRequestsTest {
         assertThatThrownBy(() -> KmipRequests.registerAes(KmipVersion.V1_2, new byte[31]))
                 .hasMessage("an AES key has 16, 24 or 32 bytes, not 31");
     }
+
+    @Test
+    void discoverVersions_fromKmip11_isDiscoverVersionsWithAnEmptyPayload() throws Exception {
+        for (KmipVersion v : List.of(KmipVersion.V1_1, KmipVersion.V1_2, KmipVersion.V2_1)) {
+            RequestMessage m = decode(KmipRequests.discoverVersions(v));
+
+            assertThat(m.header().protocolVersion()).isEqualTo(v);
+            assertThat(m.batchItems()).hasSize(1);
+            assertThat(m.batchItems().get(0).operation()).contains(Operation.DISCOVER_VERSIONS);
+            assertThat(m.batchItems().get(0).payload().tag()).isEqualTo(Tag.REQUEST_PAYLOAD);
+            assertThat(m.batchItems().get(0).payload().children()).isEmpty();
+        }
+    }
+
+    @Test
+    void discoverVersions_kmip10_isQueryOfQueryOperations() throws Exception {
+        RequestMessage m = decode(KmipRequests.discoverVersions(KmipVersion.V1_0));
+
+        assertThat(m.header().protocolVersion()).isEqualTo(KmipVersion.V1_0);
+        RequestBatchItem item = m.batchItems().get(0);
+        assertThat(item.operation()).contains(Operation.QUERY);
+        assertThat(item.payload().children()).hasSize(1);
+        assertThat(item.payload().child(Tag.QUERY_FUNCTION).orElseThrow().enumValue())
+                .isEqualTo(io.keyhold.protocol.spec.QueryFunction.QUERY_OPERATIONS.value());
+    }
 }

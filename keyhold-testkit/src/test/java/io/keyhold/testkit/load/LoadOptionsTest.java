@@ -92,7 +92,7 @@ class LoadOptionsTest {
                 .hasMessage("--tls-protocol TLSv1.1 (expected: TLSv1.2 or TLSv1.3)");
         assertThatThrownBy(() -> create("rekey", null, 1, null, null, null, "1.2", null))
                 .hasMessage("--op: unknown operation 'rekey' (expected: get, create, locate, get-attributes, encrypt, "
-                        + "sign, sign-ecdsa or register, or mix:OP=WEIGHT,...)");
+                        + "sign, sign-ecdsa, register, handshake, resume or idle, or mix:OP=WEIGHT,...)");
         assertThatThrownBy(() -> create("mix:get=0", null, 1, null, null, null, "1.2", null))
                 .hasMessage("--op: mix weight 0 of get (expected: 1 .. 1000000)");
         assertThatThrownBy(() -> LoadOptions.create("h", 0, ca, cert, key, "get", null, 1, null, null, null, "1.2",
@@ -119,5 +119,37 @@ class LoadOptionsTest {
                 .hasMessage("--cipher applies to the encrypt operation only");
         assertThatThrownBy(() -> create("encrypt", "ctr", 1, null, null, null, "1.2", null))
                 .hasMessage("--cipher ctr (expected: gcm or cbc)");
+    }
+
+    @Test
+    void handshakeAndResume_takeRequestsOrDuration_likeTheOtherOperations() {
+        LoadOptions h = create("handshake", null, 16, null, 20L, 0, "1.2", null);
+        assertThat(h.mix()).isEqualTo(OperationMix.of(LoadOperation.HANDSHAKE));
+        assertThat(h.requestLimit()).isEqualTo(20);
+        assertThat(h.connections()).isEqualTo(16);
+        LoadOptions r = create("resume", null, 1, 10, null, null, "1.0", "TLSv1.2");
+        assertThat(r.mix()).isEqualTo(OperationMix.of(LoadOperation.RESUME));
+        assertThat(r.durationSeconds()).isEqualTo(10);
+        assertThat(r.warmupSeconds()).isEqualTo(LoadOptions.DEFAULT_WARMUP_SECONDS);
+    }
+
+    @Test
+    void idle_holdsForTheDuration_withoutWarmUp_andRefusesRequestsAndWarmup() {
+        LoadOptions o = create("idle", null, 10_000, 30, null, null, "1.2", null);
+        assertThat(o.mix()).isEqualTo(OperationMix.of(LoadOperation.IDLE));
+        assertThat(o.connections()).isEqualTo(10_000);
+        assertThat(o.durationSeconds()).isEqualTo(30);
+        assertThat(o.warmupSeconds()).isZero();
+        assertThat(create("idle", null, 5, null, null, null, "1.2", null).durationSeconds())
+                .isEqualTo(LoadOptions.DEFAULT_DURATION_SECONDS);
+
+        assertThatThrownBy(() -> create("idle", null, 5, null, 20L, null, "1.2", null))
+                .hasMessage("--requests does not apply to --op idle (it holds the connections for --duration seconds)");
+        assertThatThrownBy(() -> create("idle", null, 5, 10, null, 2, "1.2", null))
+                .hasMessage("--warmup does not apply to --op idle");
+        assertThatThrownBy(() -> create("idle", null, 10_001, 10, null, null, "1.2", null))
+                .hasMessage("--connections 10001 (expected: 1 .. 10000)");
+        assertThatThrownBy(() -> create("handshake", "gcm", 1, 10, null, null, "1.4", null))
+                .hasMessage("--cipher applies to the encrypt operation only");
     }
 }

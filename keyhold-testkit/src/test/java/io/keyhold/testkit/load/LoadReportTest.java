@@ -57,4 +57,24 @@ class LoadReportTest {
         assertThat(r.text().lines().toList().get(2)).startsWith("register (aes-256)")
                 .endsWith("ops: 0  ops/s: 0.0  errors: 1  latency ms: p50 n/a  p90 n/a  p99 n/a  p99.9 n/a  max n/a");
     }
+
+    @Test
+    void handshakeCounts_areReportedInTextAndJson_andAbsentForOtherOperations() throws Exception {
+        Path pem = Files.writeString(dir.resolve("x.pem"), "x");
+        LoadOptions o = LoadOptions.create("127.0.0.1", 5696, pem, pem, pem, "resume", null, 2, null, 3L, 0, "1.2", null,
+                null, null, 5);
+        LoadReport r = new LoadReport(o, "TLSv1.3", "TLS_AES_256_GCM_SHA384", 1.0,
+                List.of(new LoadReport.OperationStats(LoadOperation.RESUME, 1, "discover-versions", millis(1, 2, 3), 0)), 0,
+                new LoadReport.HandshakeCounts(3, 4));
+
+        assertThat(r.json()).contains("\"lostConnections\":0,\"handshakes\":{\"full\":3,\"resumed\":4},\"operations\":{");
+        assertThat(r.text().lines().toList()).hasSize(3);
+        assertThat(r.text().lines().toList().get(2))
+                .isEqualTo("  TLS handshakes (all connections, setup and warm-up included): 3 full, 4 resumed");
+
+        LoadReport get = report("get", 3, 1.0, List.of(new LoadReport.OperationStats(LoadOperation.GET, 1, "aes-256",
+                millis(1, 2, 3), 0)));
+        assertThat(get.json()).doesNotContain("handshakes");
+        assertThat(get.text()).doesNotContain("handshakes");
+    }
 }

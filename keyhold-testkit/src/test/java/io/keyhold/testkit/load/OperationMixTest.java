@@ -42,6 +42,10 @@ class OperationMixTest {
         assertThatThrownBy(() -> OperationMix.parse("mix:get=1,get=2")).hasMessage("mix names get twice");
         assertThatThrownBy(() -> OperationMix.parse("mix:get=600000,create=600000"))
                 .hasMessage("mix weights add up to 1200000 (expected: at most 1000000)");
+        assertThatThrownBy(() -> OperationMix.parse("mix:get=1,handshake=1"))
+                .hasMessage("handshake cannot be part of a mix (it measures connections)");
+        assertThatThrownBy(() -> OperationMix.parse("mix:resume=1")).hasMessage("resume cannot be part of a mix (it measures connections)");
+        assertThatThrownBy(() -> OperationMix.parse("mix:idle=2")).hasMessage("idle cannot be part of a mix (it measures connections)");
         assertThatThrownBy(() -> OperationMix.parse("mix:fly=1")).hasMessageStartingWith("unknown operation 'fly' (expected: get,");
         assertThatThrownBy(() -> OperationMix.parse("mix:mix:get=1=1")).hasMessageStartingWith("unknown operation 'mix:get'");
     }
