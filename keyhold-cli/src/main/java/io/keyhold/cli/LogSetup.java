@@ -9,7 +9,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import io.keyhold.server.config.ServerConfig;
 import org.slf4j.LoggerFactory;
 
-/** Applies the configuration's logging section to logback (configured by logback.xml). */
+/** Applies the configuration's logging section to logback (configured at start by {@link ConsoleLogging}). */
 final class LogSetup {
     private LogSetup() {
     }
