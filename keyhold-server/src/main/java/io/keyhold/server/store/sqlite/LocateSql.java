@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link LocateQuery} as SQL, answered from indexes so that its cost follows the objects that match the
@@ -20,6 +21,15 @@ import java.util.List;
  * candidate, and NoneOf a {@code NOT EXISTS} on the same index. Results come in storage order (seq).
  */
 final class LocateSql {
+    /**
+     * Attributes whose values many objects share (enumerations, flags, lengths): a poor place to start, as
+     * every object of a type or state would be read.
+     */
+    private static final Set<String> FEW_VALUES = Set.of("Object Type", "State",
+            "Cryptographic Algorithm", "Cryptographic Length", "Cryptographic Usage Mask", "Fresh", "Sensitive",
+            "Extractable", "Always Sensitive", "Never Extractable", "Key Format Type", "Certificate Type",
+            "Object Group Member", "Protection Storage Mask", "Quantum Safe");
+
     private final String text;
     private final List<Object> parameters;
 
@@ -145,15 +155,6 @@ final class LocateSql {
         }
         return 3;
     }
-
-    /**
-     * Attributes whose values many objects share (enumerations, flags, lengths): a poor place to start, as
-     * every object of a type or state would be read.
-     */
-    private static final java.util.Set<String> FEW_VALUES = java.util.Set.of("Object Type", "State",
-            "Cryptographic Algorithm", "Cryptographic Length", "Cryptographic Usage Mask", "Fresh", "Sensitive",
-            "Extractable", "Always Sensitive", "Never Extractable", "Key Format Type", "Certificate Type",
-            "Object Group Member", "Protection Storage Mask", "Quantum Safe");
 
     private static String term(LocateQuery.Criterion c, boolean driver, List<Object> params) {
         if (c instanceof LocateQuery.NoneOf n) {
