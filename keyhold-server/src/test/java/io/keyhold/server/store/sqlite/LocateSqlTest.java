@@ -210,6 +210,28 @@ class LocateSqlTest {
                 .hasSize(2);
     }
 
+    /**
+     * The query DueDates runs every second: objects of a State whose date has come. It starts from the date
+     * range (attribute_value_num) and checks the State per candidate, instead of reading every Pre-Active
+     * object of the store each time.
+     */
+    @Test
+    void select_stateAndDateRange_startsFromTheDates() throws Exception {
+        millionObjectStatistics();
+        LocateQuery due = new LocateQuery(null, List.of(
+                new LocateQuery.Equals("State", TtlvItem.enumeration(Tag.STATE, State.PRE_ACTIVE.value())),
+                new LocateQuery.Between("Activation Date", Long.MIN_VALUE, 1_800_000_000L)),
+                EnumSet.allOf(StorageStatus.class), 0, 1000);
+
+        List<String> steps = plan(LocateSql.select(due));
+
+        assertThat(steps.get(0)).as("first step of " + steps).isEqualTo("SEARCH m USING INTEGER PRIMARY KEY (rowid=?)");
+        assertThat(steps).anyMatch(s -> s.startsWith("SEARCH a USING COVERING INDEX attribute_value_num (name=? AND value_num"))
+                .doesNotContain("SEARCH a USING COVERING INDEX attribute_value_key (name=? AND value_key=?)")
+                .contains("SEARCH a USING COVERING INDEX attribute_value_key (name=? AND value_key=? AND seq=?)")
+                .noneMatch(s -> s.startsWith("SCAN "));
+    }
+
     @Test
     void driver_prefersManyValuedEqualsThenRangesThenTheRest() {
         LocateQuery.Equals type = new LocateQuery.Equals("Object Type",
