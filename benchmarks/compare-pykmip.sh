@@ -34,6 +34,8 @@ WARMUP=5
 PYKMIP_ONLY=0
 CRYPTO=0
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+source "$REPO/benchmarks/lib.sh"
 RESULTS_DIR=$REPO/benchmarks/results
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -93,20 +95,6 @@ cleanup() {
     fi
     exit "$rc"
 }
-stop_keyhold() {
-    [[ -n $KEYHOLD_PID ]] || return 0
-    if kill -0 "$KEYHOLD_PID" 2>/dev/null; then
-        # started with setsid: the process group id is its pid and holds only Keyhold's processes
-        kill -TERM -- "-$KEYHOLD_PID" 2>/dev/null || kill -TERM "$KEYHOLD_PID" 2>/dev/null || true
-        for _ in $(seq 1 40); do
-            kill -0 "$KEYHOLD_PID" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -KILL -- "-$KEYHOLD_PID" 2>/dev/null || true
-    fi
-    wait "$KEYHOLD_PID" 2>/dev/null || true
-    KEYHOLD_PID=
-}
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -120,17 +108,9 @@ REPORT=$RESULTS_DIR/compare-$STAMP$SUFFIX.md
 log() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 : > "$REPORT"
 
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # ---- prerequisites -------------------------------------------------------------------------------
-if [[ ! -x /usr/bin/pykmip-server ]] || ! "$PY" -c 'import kmip' 2>/dev/null; then
-    echo "installing python3-pykmip..." >&2
-    if [[ $(id -u) -eq 0 ]]; then SUDO=; else SUDO=sudo; fi
-    $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pykmip >&2
-fi
+install_pykmip
 # the launcher builds keyhold-cli/target/keyhold.jar when it is missing or stale: do it before any timing
 "$KEYHOLD" --version >/dev/null
 

@@ -29,6 +29,8 @@ DURATION=20
 WARMUP=5
 CONNECTIONS=1,16
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib.sh
+source "$REPO/benchmarks/lib.sh"
 RESULTS_DIR=$REPO/benchmarks/results
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -67,27 +69,13 @@ KEYHOLD_PID=
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
-    stop_keyhold
+    stop_keyhold 120
     if [[ ${KEEP_TMP:-0} == 1 ]]; then
         echo "dev directories kept in $TMP" >&2
     else
         rm -rf "$TMP"
     fi
     exit "$rc"
-}
-stop_keyhold() {
-    [[ -n $KEYHOLD_PID ]] || return 0
-    if kill -0 "$KEYHOLD_PID" 2>/dev/null; then
-        # started with setsid: the process group id is its pid and holds only Keyhold's processes
-        kill -TERM -- "-$KEYHOLD_PID" 2>/dev/null || kill -TERM "$KEYHOLD_PID" 2>/dev/null || true
-        for _ in $(seq 1 120); do
-            kill -0 "$KEYHOLD_PID" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -KILL -- "-$KEYHOLD_PID" 2>/dev/null || true
-    fi
-    wait "$KEYHOLD_PID" 2>/dev/null || true
-    KEYHOLD_PID=
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -99,7 +87,7 @@ REPORT=$RESULTS_DIR/scale-$STAMP.md
 log() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 : > "$REPORT"
 
-free_port() {
+free_port_in_range() {
     "$PY" - "$PORT_RANGE" <<'PYEOF'
 import socket, sys
 low, high = (int(p) for p in sys.argv[1].split("-"))
@@ -149,13 +137,13 @@ wait_ready() {
 # start_keyhold DIR: starts `keyhold dev` on a free port of the range; sets PORT
 start_keyhold() {
     local dir=$1
-    PORT=$(free_port)
+    PORT=$(free_port_in_range)
     setsid "$KEYHOLD" dev --dir "$dir" --port "$PORT" > "$dir.out" 2> "$dir.err" < /dev/null &
     KEYHOLD_PID=$!
     if ! wait_ready "$PORT" "$dir.out" "$dir.err"; then
         log "Keyhold (dev --dir $dir --port $PORT) was not ready within ${KEYHOLD_WAIT_SECS}s or exited; last output:"
         log "$(tail -n 20 "$dir.out" "$dir.err" 2>/dev/null | sed 's/^/    /')"
-        stop_keyhold
+        stop_keyhold 120
         return 1
     fi
 }
@@ -189,7 +177,7 @@ for n in "${SIZE_LIST[@]}"; do
     log "## $n objects"
     log ""
     if ! start_keyhold "$dir"; then FAILED=1; continue; fi
-    stop_keyhold
+    stop_keyhold 120
     log "\$ java -cp benchmarks.jar io.keyhold.benchmarks.scale.Preload --dir DIR --objects $n --batch $PRELOAD_BATCH --kmip-version $KMIP_VERSION"
     started=$SECONDS
     if ! "$JAVA" -cp "$BENCH_JAR" io.keyhold.benchmarks.scale.Preload --dir "$dir" --objects "$n" \
@@ -208,7 +196,7 @@ for n in "${SIZE_LIST[@]}"; do
             run_load "$n-$op-$c" "$PORT" "$dir" --op "$op" --connections "$c" --kmip-version "$KMIP_VERSION"
         done
     done
-    stop_keyhold
+    stop_keyhold 120
     log "    database after the runs: $(db_bytes "$dir") bytes"
     log ""
     [[ ${KEEP_TMP:-0} == 1 ]] || rm -rf "$dir"
