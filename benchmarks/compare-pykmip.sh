@@ -181,7 +181,7 @@ if [[ $PYKMIP_ONLY == 0 ]]; then
     mkdir -p "$KH_DIR"
     log "## Keyhold on 127.0.0.1:$P2 ($KEYHOLD dev)"
     log ""
-    setsid "$KEYHOLD" dev --dir "$KH_DIR" --port "$P2" > "$TMP/keyhold.out" 2> "$TMP/keyhold.err" < /dev/null &
+    setsid "$KEYHOLD" dev --dir "$KH_DIR" --port "$P2" --http-port 0 > "$TMP/keyhold.out" 2> "$TMP/keyhold.err" < /dev/null &
     KEYHOLD_PID=$!
     ready=0
     deadline=$((SECONDS + KEYHOLD_WAIT_SECS))

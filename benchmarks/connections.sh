@@ -102,7 +102,7 @@ handshakes() {
 } | tee "$log"
 
 # 1a. keyhold dev: fresh directory, its RSA-2048 server certificate.
-start_server dev dev --dir "$work/dev" --port "$port"
+start_server dev dev --dir "$work/dev" --port "$port" --http-port 0
 say ""
 say "## New connections, keyhold dev (server certificate: $(openssl x509 -in "$work/dev/server.pem" -noout -text \
   | awk '/Public Key Algorithm/ { a = $4 } /Public-Key:/ { s = $2 } END { print a " " s }' | tr -d '()'))"

@@ -138,7 +138,7 @@ wait_ready() {
 start_keyhold() {
     local dir=$1
     PORT=$(free_port_in_range)
-    setsid "$KEYHOLD" dev --dir "$dir" --port "$PORT" > "$dir.out" 2> "$dir.err" < /dev/null &
+    setsid "$KEYHOLD" dev --dir "$dir" --port "$PORT" --http-port 0 > "$dir.out" 2> "$dir.err" < /dev/null &
     KEYHOLD_PID=$!
     if ! wait_ready "$PORT" "$dir.out" "$dir.err"; then
         log "Keyhold (dev --dir $dir --port $PORT) was not ready within ${KEYHOLD_WAIT_SECS}s or exited; last output:"

@@ -44,7 +44,7 @@ start_once() {
   out=$(mktemp "$work/out.XXXXXX") # a new file each time: an old one could still say "ready"
   local t0 t1
   t0=$(date +%s%N)
-  "$java" ${KEYHOLD_JAVA_OPTS:-} "$@" -jar "$jar" dev --dir "$dir" --port "$port" > "$out" 2>&1 &
+  "$java" ${KEYHOLD_JAVA_OPTS:-} "$@" -jar "$jar" dev --dir "$dir" --port "$port" --http-port 0 > "$out" 2>&1 &
   pid=$!
   while ! grep -q "Keyhold ready" "$out" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null; then

@@ -37,8 +37,8 @@ final class DevCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8443",
-            description = "HTTPS API port (default: ${DEFAULT-VALUE}); accepted, but the HTTPS listener comes in a "
-                    + "later release.")
+            description = "HTTPS port on 127.0.0.1 for the REST API, KMIP over HTTPS, /health, /metrics and the console "
+                    + "(default: ${DEFAULT-VALUE}; 0 for any free port; -1 for no HTTPS listener).")
     int httpPort;
 
     @Option(names = "--fips", description = "Only FIPS 140-approved algorithms and key sizes (crypto.fips_only; see "
@@ -50,7 +50,9 @@ final class DevCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkPort("--port", port);
-        checkPort("--http-port", httpPort);
+        if (httpPort != -1) {
+            checkPort("--http-port", httpPort);
+        }
         Path home = dir.toAbsolutePath().normalize();
         List<Path> created = DevPki.ensure(home);
         DevPki.Layout pki = new DevPki.Layout(home);
@@ -59,7 +61,8 @@ final class DevCommand implements Callable<Integer> {
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca()))
                         .withProfile(ServerConfig.TlsProfile.COMPATIBILITY),
                 ServerConfig.Storage.in(home), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
-                new ServerConfig.Crypto(fips)).withMasterKey(ServerConfig.MasterKeyStore.development(home));
+                new ServerConfig.Crypto(fips)).withMasterKey(ServerConfig.MasterKeyStore.development(home))
+                .withHttp(httpPort == -1 ? ServerConfig.Http.DISABLED : ServerConfig.Http.on("127.0.0.1", httpPort));
         try {
             Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
         } catch (MasterKeyException e) {
@@ -118,8 +121,14 @@ final class DevCommand implements Callable<Integer> {
         out.println("  openssl s_client -connect 127.0.0.1:" + actual + " -cert " + client + " -key " + key
                 + " -CAfile " + ca);
         out.println();
-        out.println("HTTPS API (--http-port " + httpPort + "): not available yet; the HTTPS listener comes in a later "
-                + "release.");
+        int https = runner.httpsPort();
+        if (https > 0) {
+            out.println("HTTPS (REST API /v1, KMIP over HTTPS /kmip, /health, /metrics, console /):");
+            out.println("  curl --cacert " + ca + " --cert " + client + " --key " + key + " https://localhost:" + https
+                    + "/health");
+            out.println("  console: https://localhost:" + https + "/ (sign in with a token from `keyhold token create`)");
+            out.println();
+        }
         if (fips) {
             out.println("FIPS mode (--fips): only FIPS 140-approved algorithms and key sizes are served (docs/fips.md).");
         }

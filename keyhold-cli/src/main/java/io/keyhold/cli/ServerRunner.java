@@ -46,7 +46,7 @@ final class ServerRunner {
                 return 1;
             }
             try {
-                server = new KeyholdServer(config, assembly.processor());
+                server = new KeyholdServer(config, assembly);
                 server.start();
             } catch (ConfigException e) {
                 closeStore();
@@ -60,7 +60,9 @@ final class ServerRunner {
         }
         Thread hook = new Thread(this::stop, "keyhold-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Keyhold ready: KMIP on " + hostForHumans(config.kmip().host()) + ":" + server.port());
+        out.println("Keyhold ready: KMIP on " + hostForHumans(config.kmip().host()) + ":" + server.port()
+                + (server.httpsPort() < 0 ? "" : ", HTTPS on " + hostForHumans(config.http().host()) + ":"
+                        + server.httpsPort()));
         afterReady.accept(out);
         out.flush();
         server.awaitTermination();
@@ -71,6 +73,11 @@ final class ServerRunner {
             // the hook is running: it stopped the server
         }
         return 0;
+    }
+
+    /** The actual HTTPS port once started, else -1 (also when the HTTPS listener is off). */
+    synchronized int httpsPort() {
+        return server == null ? -1 : server.httpsPort();
     }
 
     /** The actual port once started, else -1. */

@@ -33,7 +33,7 @@ class BenchCommandTest {
     static void startServer() throws Exception {
         dir = tmp.resolve("dev");
         server = new ServerCommands();
-        port = server.start("dev", "--dir", dir.toString(), "--port", "0");
+        port = server.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "0");
     }
 
     @AfterAll

@@ -29,7 +29,7 @@ class ConformanceBaselineTest {
         int baseline = baseline();
         Path dir = tmp.resolve("dev");
         ServerCommands server = new ServerCommands();
-        int port = server.start("dev", "--dir", dir.toString(), "--port", "0");
+        int port = server.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "0");
         CliRun run;
         Path report = tmp.resolve("report.md");
         try {

@@ -16,18 +16,21 @@ class DevCommandTest {
     void dev_createsThePkiServesAndStops(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("dev");
         ServerCommands run = new ServerCommands();
-        int port = run.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "9443");
+        int port = run.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "0");
         try {
             for (String f : new String[] {"ca.pem", "server.pem", "server.key", "client.pem", "client.key",
                     "client.p12", "client2.pem", "client2.key", "client2.p12", "master-key.p12", "master-key.pass"}) {
                 assertThat(dir.resolve(f)).exists();
             }
             String out = run.stdout();
-            assertThat(out.lines().findFirst()).hasValue("Keyhold ready: KMIP on 127.0.0.1:" + port);
+            String ready = out.lines().findFirst().orElseThrow();
+            assertThat(ready).matches("Keyhold ready: KMIP on 127\\.0\\.0\\.1:" + port + ", HTTPS on 127\\.0\\.0\\.1:\\d+");
+            int https = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
             assertThat(out).contains("certfile=" + dir.resolve("client.pem"), "keyfile=" + dir.resolve("client.key"),
                     "ca_certs=" + dir.resolve("ca.pem"), "port=" + port, "ProxyKmipClient(hostname=\"127.0.0.1\"",
                     "openssl s_client -connect 127.0.0.1:" + port,
-                    "HTTPS API (--http-port 9443): not available yet");
+                    "curl --cacert " + dir.resolve("ca.pem") + " --cert " + dir.resolve("client.pem") + " --key "
+                            + dir.resolve("client.key") + " https://localhost:" + https + "/health");
             assertThat(out.lines()).contains("Master key: " + dir.toAbsolutePath().resolve("master-key.p12")
                     + " (generated for development; its passphrase is stored beside it in master-key.pass — use a key"
                     + " store with a passphrase from the environment, or an HSM, in production)");
@@ -43,7 +46,7 @@ class DevCommandTest {
         byte[] ca = Files.readAllBytes(dir.resolve("ca.pem"));
         byte[] masterKey = Files.readAllBytes(dir.resolve("master-key.p12"));
         ServerCommands again = new ServerCommands();
-        again.start("dev", "--dir", dir.toString(), "--port", "0");
+        again.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "0");
         ((DevCommand) again.cl.getSubcommands().get("dev").getCommand()).stop();
         assertThat(again.exit.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(Files.readAllBytes(dir.resolve("ca.pem"))).as("not overwritten").isEqualTo(ca);
@@ -55,7 +58,7 @@ class DevCommandTest {
     void dev_usesTheCompatibilityProfile_soOldClientsCbcSuitesWork(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("dev");
         ServerCommands run = new ServerCommands();
-        int port = run.start("dev", "--dir", dir.toString(), "--port", "0");
+        int port = run.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "0");
         try {
             byte[] answer = ServerCommands.exchange(port, dir.resolve("client.p12"), dir.resolve("ca.pem"),
                     ServerCommands.REQUEST, "TLS_RSA_WITH_AES_128_CBC_SHA256");
@@ -69,7 +72,7 @@ class DevCommandTest {
     @Test
     void dev_withFips_saysSo(@TempDir Path tmp) throws Exception {
         ServerCommands run = new ServerCommands();
-        run.start("dev", "--dir", tmp.resolve("dev").toString(), "--port", "0", "--fips");
+        run.start("dev", "--dir", tmp.resolve("dev").toString(), "--port", "0", "--http-port", "0", "--fips");
         try {
             assertThat(run.stdout()).contains("FIPS mode (--fips)");
         } finally {

@@ -22,7 +22,7 @@ class SigtermTest {
         Path stderr = tmp.resolve("stderr.txt");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), KeyholdCommand.class.getName(),
-                "dev", "--dir", dir.toString(), "--port", "0")
+                "dev", "--dir", dir.toString(), "--port", "0", "--http-port", "0")
                 .redirectError(stderr.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();

@@ -3,6 +3,10 @@ package io.keyhold.server;
 import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.RequestProcessor;
+import io.keyhold.server.http.BearerAuthenticator;
+import io.keyhold.server.http.HttpRoutes;
+import io.keyhold.server.http.HttpsListener;
+import io.keyhold.server.http.Router;
 import io.keyhold.server.tls.ServerTls;
 import io.keyhold.server.transport.KmipServer;
 import java.io.IOException;
@@ -10,13 +14,13 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * The running server: the KMIP listener for a configuration, handing every request to a
- * {@link RequestProcessor}. The caller owns the processor and the store behind it and closes them after
+ * The running server: the KMIP listener for a configuration and, when {@code http.enabled}, the HTTPS
+ * listener beside it, handing every KMIP request to a {@link RequestProcessor}. The caller owns the processor and the store behind it and closes them after
  * {@link #close()} returns.
  *
  * <pre>{@code
  * try (ServerAssembly.Assembly a = ServerAssembly.open(config);
- *      KeyholdServer server = new KeyholdServer(config, a.processor())) {
+ *      KeyholdServer server = new KeyholdServer(config, a)) {
  *     server.start();
  *     server.awaitTermination();
  * }
@@ -24,20 +28,57 @@ import java.time.Duration;
  */
 public final class KeyholdServer implements AutoCloseable {
     private final KmipServer kmip;
+    private final HttpsListener https;
 
     /**
-     * Reads the TLS material; nothing is bound yet.
+     * Reads the TLS material; nothing is bound yet. The HTTPS listener, if enabled, serves KMIP over HTTPS
+     * only; {@link #KeyholdServer(ServerConfig, ServerAssembly.Assembly)} serves every route.
      *
      * @throws ConfigException when a TLS file cannot be used (the message names the setting)
      */
     public KeyholdServer(ServerConfig config, RequestProcessor processor) throws ConfigException {
-        ServerTls tls = ServerTls.create(config.tls());
-        this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor);
+        this(config, processor, HttpRoutes.kmipOnly(processor), BearerAuthenticator.NONE);
     }
 
-    /** Binds the KMIP listener; on return connections are accepted. */
+    /**
+     * The server for an assembly: KMIP, and HTTPS (if enabled) with every route over the assembly's store.
+     *
+     * @throws ConfigException when a TLS file cannot be used (the message names the setting)
+     */
+    public KeyholdServer(ServerConfig config, ServerAssembly.Assembly assembly) throws ConfigException {
+        this(config, assembly.processor(), HttpRoutes.standard(assembly.processor(), assembly.store(), null,
+                config.http().openMetrics()), BearerAuthenticator.NONE);
+    }
+
+    /**
+     * The server with the given HTTPS routes and token authentication.
+     *
+     * @throws ConfigException when a TLS file cannot be used (the message names the setting)
+     */
+    public KeyholdServer(ServerConfig config, RequestProcessor processor, Router routes, BearerAuthenticator bearer)
+            throws ConfigException {
+        ServerTls tls = ServerTls.create(config.tls());
+        this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor);
+        this.https = config.http().enabled()
+                ? new HttpsListener(config.http(), config.limits(), tls, routes, bearer) : null;
+    }
+
+    /** Binds the KMIP listener, then the HTTPS one; on return connections are accepted. */
     public void start() throws IOException {
         kmip.start();
+        if (https != null) {
+            try {
+                https.start();
+            } catch (IOException e) {
+                kmip.close();
+                throw e;
+            }
+        }
+    }
+
+    /** The port the HTTPS listener is bound to, or -1 when it is disabled. */
+    public int httpsPort() {
+        return https == null ? -1 : https.localAddress().getPort();
     }
 
     /**
@@ -64,6 +105,9 @@ public final class KeyholdServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (https != null) {
+            https.close();
+        }
         kmip.close();
     }
 

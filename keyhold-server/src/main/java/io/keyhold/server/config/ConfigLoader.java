@@ -33,6 +33,7 @@ public final class ConfigLoader {
     /** Every setting, by path, in the order of the documentation. */
     static final List<String> SETTINGS = List.of(
             "kmip.host", "kmip.port",
+            "http.enabled", "http.host", "http.port", "http.open_metrics",
             "tls.certificate", "tls.private_key", "tls.private_key_password", "tls.trusted_cas", "tls.crls",
             "tls.protocols", "tls.profile", "tls.require_client_auth_usage", "tls.client_identity",
             "tls.session_timeout", "tls.reload_interval",
@@ -124,12 +125,12 @@ public final class ConfigLoader {
             return;
         }
         if (!root.isObject()) {
-            throw new ConfigException(name, "the top level must be a mapping of sections (kmip, tls, storage, limits, logging, crypto, master_key)");
+            throw new ConfigException(name, "the top level must be a mapping of sections (kmip, http, tls, storage, limits, logging, crypto, master_key, access, audit)");
         }
         for (Map.Entry<String, JsonNode> section : root.properties()) {
             String sectionName = section.getKey();
             if (SETTINGS.stream().noneMatch(s -> s.startsWith(sectionName + "."))) {
-                throw new ConfigException(sectionName, "unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key, access, audit)");
+                throw new ConfigException(sectionName, "unknown section (known: kmip, http, tls, storage, limits, logging, crypto, master_key, access, audit)");
             }
             JsonNode body = section.getValue();
             if (body == null || body.isNull()) {
@@ -293,7 +294,7 @@ public final class ConfigLoader {
                 new ServerConfig.Limits(maxMessage, maxBatchItems, maxConnections, maxPerIdentity, idle, readTimeout,
                         requestsPerSecond, workers, grace),
                 new ServerConfig.Logging(level, format),
-                new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit());
+                new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit(), http(host));
     }
 
     private ServerConfig.Access access() throws ConfigException {
@@ -382,6 +383,19 @@ public final class ConfigLoader {
     private static final List<String> SYSLOG_FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog",
             "lpr", "news", "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
             "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
+
+    private ServerConfig.Http http(String kmipHost) throws ConfigException {
+        boolean enabled = bool("http.enabled", true);
+        String host = text("http.host", kmipHost);
+        if (host.isBlank()) {
+            throw error("http.host", "must not be empty");
+        }
+        if (!validAddressLiteral(host)) {
+            throw error("http.host", "\"" + host + "\" is not a valid address");
+        }
+        int port = integer("http.port", ServerConfig.Http.DEFAULT_PORT, 0, 65535);
+        return new ServerConfig.Http(enabled, host, port, bool("http.open_metrics", false));
+    }
 
     private ServerConfig.Audit audit() throws ConfigException {
         boolean durableReads = bool("audit.durable_reads", false);

@@ -13,9 +13,10 @@ import java.util.Objects;
  * validated by the loader; the records only check for nulls.
  */
 public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
-        MasterKeyStore masterKey, Access access, Audit audit) {
+        MasterKeyStore masterKey, Access access, Audit audit, Http http) {
     /** {@code masterKey} may be null in code-built configurations; the server then refuses to open its store. */
     public ServerConfig {
+        Objects.requireNonNull(http, "http");
         Objects.requireNonNull(kmip, "kmip");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(storage, "storage");
@@ -24,6 +25,12 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         Objects.requireNonNull(crypto, "crypto");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(audit, "audit");
+    }
+
+    /** A configuration without the HTTPS listener ({@link Http#DISABLED}); see {@link #withHttp}. */
+    public ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
+                        MasterKeyStore masterKey, Access access, Audit audit) {
+        this(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, Http.DISABLED);
     }
 
     /** A configuration with the default access and audit settings. */
@@ -44,22 +51,57 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
 
     /** This configuration with other crypto settings. */
     public ServerConfig withCrypto(Crypto other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey, access, audit);
+        return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey, access, audit, http);
     }
 
     /** This configuration with the given master key store. */
     public ServerConfig withMasterKey(MasterKeyStore other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, other, access, audit);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, other, access, audit, http);
     }
 
     /** This configuration with other access control settings. */
     public ServerConfig withAccess(Access other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, other, audit);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, other, audit, http);
     }
 
     /** This configuration with other audit settings. */
     public ServerConfig withAudit(Audit other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, other);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, other, http);
+    }
+
+    /** This configuration with other limits. */
+    public ServerConfig withLimits(Limits other) {
+        return new ServerConfig(kmip, tls, storage, other, logging, crypto, masterKey, access, audit, http);
+    }
+
+    /** This configuration with other HTTPS listener settings. */
+    public ServerConfig withHttp(Http other) {
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, other);
+    }
+
+    /**
+     * The HTTPS listener (REST API under /v1, KMIP over HTTPS at /kmip, /health, /metrics, the console at /): it
+     * uses the {@link Tls} settings of the KMIP port, with client certificates optional since API tokens also
+     * authenticate.
+     *
+     * @param enabled     whether to listen at all
+     * @param host        name or address to bind (0.0.0.0: every IPv4 interface)
+     * @param port        port (0: any free one)
+     * @param openMetrics serve /metrics without authentication (for a scraper without a client certificate)
+     */
+    public record Http(boolean enabled, String host, int port, boolean openMetrics) {
+        public static final int DEFAULT_PORT = 8443;
+        /** No HTTPS listener: what configurations built in code get unless they ask for one. */
+        public static final Http DISABLED = new Http(false, Kmip.DEFAULT_HOST, DEFAULT_PORT, false);
+
+        public Http {
+            Objects.requireNonNull(host, "host");
+        }
+
+        /** Listening on the given host and port, /metrics authenticated. */
+        public static Http on(String host, int port) {
+            return new Http(true, host, port, false);
+        }
     }
 
     /** The KMIP listener: host (name or address; 0.0.0.0 for every IPv4 interface) and port (0: any free one). */

@@ -50,11 +50,13 @@ public final class ServerTls {
 
     private final ServerConfig.Tls settings;
     private volatile SslContext context;
+    private volatile SslContext httpsContext;
     private FileStamps stamps;
 
-    private ServerTls(ServerConfig.Tls settings, SslContext context, FileStamps stamps) {
+    private ServerTls(ServerConfig.Tls settings, SslContext context, SslContext httpsContext, FileStamps stamps) {
         this.settings = settings;
         this.context = context;
+        this.httpsContext = httpsContext;
         this.stamps = stamps;
     }
 
@@ -69,7 +71,7 @@ public final class ServerTls {
             LegacySuites.enable();
         }
         FileStamps stamps = FileStamps.of(files(tls));
-        return new ServerTls(tls, build(tls), stamps);
+        return new ServerTls(tls, build(tls, ClientAuth.REQUIRE), build(tls, ClientAuth.OPTIONAL), stamps);
     }
 
     private static List<Path> files(ServerConfig.Tls tls) {
@@ -81,7 +83,7 @@ public final class ServerTls {
         return files;
     }
 
-    private static SslContext build(ServerConfig.Tls tls) throws ConfigException {
+    private static SslContext build(ServerConfig.Tls tls, ClientAuth clientAuth) throws ConfigException {
         List<X509Certificate> chain = PemFiles.certificates(tls.certificate(), "tls.certificate");
         PrivateKey key = PemFiles.privateKey(tls.privateKey(), tls.privateKeyPassword(), "tls.private_key");
         if (!PemFiles.matches(key, chain.get(0).getPublicKey())) {
@@ -107,7 +109,7 @@ public final class ServerTls {
             return SslContextBuilder.forServer(key, chain)
                     .sslProvider(SslProvider.JDK)
                     .trustManager(new ClientCertificateTrustManager(cas, tls.requireClientAuthUsage(), revocations))
-                    .clientAuth(ClientAuth.REQUIRE)
+                    .clientAuth(clientAuth)
                     .protocols(tls.protocols())
                     .ciphers(CipherSuites.offered(tls.profile()), SupportedCipherSuiteFilter.INSTANCE)
                     .sessionTimeout(tls.sessionTimeout().toSeconds())
@@ -120,6 +122,14 @@ public final class ServerTls {
     /** The context for a new connection: the one built from the files last read successfully. */
     public SslContext context() {
         return context;
+    }
+
+    /**
+     * The context for a new HTTPS connection: the same files, suites and CAs, but a client certificate is only
+     * requested (API tokens authenticate clients that present none).
+     */
+    public SslContext httpsContext() {
+        return httpsContext;
     }
 
     /** The cipher suite profile (not reloaded: it comes from the configuration file). */
@@ -145,7 +155,10 @@ public final class ServerTls {
         FileStamps before = FileStamps.of(files(settings)); // a change while reading is seen next time
         stamps = before; // a broken file is reported once, not at every check until it is fixed
         try {
-            context = build(settings);
+            SslContext kmip = build(settings, ClientAuth.REQUIRE);
+            SslContext https = build(settings, ClientAuth.OPTIONAL);
+            context = kmip;
+            httpsContext = https;
         } catch (ConfigException e) {
             String line = "TLS reload failed, keeping the previous certificate, CAs and CRLs: " + e.getMessage();
             log.warn(line);

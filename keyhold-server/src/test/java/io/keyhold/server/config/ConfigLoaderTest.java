@@ -261,7 +261,7 @@ class ConfigLoaderTest {
             kmip:\\n  prot: 1                     | kmip.prot: unknown setting
             kmip:\\n  host: [a, b]                | kmip.host: must be a single value, not a list
             limits:\\n  max-connections: 3        | limits.max-connections: unknown setting (did you mean limits.max_connections?)
-            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, tls, storage, limits, logging, crypto, master_key, access, audit)
+            limit:\\n  max_connections: 3         | limit: unknown section (known: kmip, http, tls, storage, limits, logging, crypto, master_key, access, audit)
             limits: 5                             | limits: must be a mapping of settings
             limits:\\n  max_connections: 0        | limits.max_connections: must be a whole number from 1 to 1000000 (was "0")
             limits:\\n  max_message_bytes: 10     | limits.max_message_bytes: must be a whole number from 1024 to 67108864 (was "10")
@@ -354,7 +354,7 @@ class ConfigLoaderTest {
     @Test
     void topLevelNotAMapping_isReported() {
         assertThat(error("- a\n- b\n", Map.of())).endsWith("the top level must be a mapping of sections"
-                + " (kmip, tls, storage, limits, logging, crypto, master_key)");
+                + " (kmip, http, tls, storage, limits, logging, crypto, master_key, access, audit)");
     }
 
     @Test
@@ -369,6 +369,7 @@ class ConfigLoaderTest {
         ServerConfig defaults = load(MINIMAL, Map.of());
 
         assertThat(c.kmip()).isEqualTo(defaults.kmip());
+        assertThat(c.http()).isEqualTo(defaults.http());
         assertThat(c.tls().protocols()).isEqualTo(defaults.tls().protocols());
         assertThat(c.tls().profile()).isEqualTo(defaults.tls().profile());
         assertThat(c.tls().crls()).isEqualTo(defaults.tls().crls());
@@ -383,6 +384,21 @@ class ConfigLoaderTest {
         for (String setting : ConfigLoader.SETTINGS) {
             assertThat(text).as(setting).containsPattern("(?m)^ *#? *" + setting.substring(setting.lastIndexOf('.') + 1) + ":");
         }
+    }
+
+    @Test
+    void http_defaults_onPort8443_onTheKmipHost_metricsAuthenticated() throws Exception {
+        ServerConfig c = load(MINIMAL + "kmip:\n  host: 127.0.0.1\n", Map.of());
+        assertThat(c.http()).isEqualTo(new ServerConfig.Http(true, "127.0.0.1", 8443, false));
+    }
+
+    @Test
+    void http_section_isRead_andCanBeTurnedOff() throws Exception {
+        ServerConfig c = load(MINIMAL + "http:\n  host: ::1\n  port: 9443\n  open_metrics: true\n",
+                Map.of("KEYHOLD_HTTP_ENABLED", "false"));
+        assertThat(c.http()).isEqualTo(new ServerConfig.Http(false, "::1", 9443, true));
+        assertThat(error(MINIMAL + "http:\n  port: 70000\n", Map.of()))
+                .isEqualTo("http.port: must be a whole number from 0 to 65535 (was \"70000\")");
     }
 
     @Test

@@ -82,7 +82,7 @@ public final class LiveServer implements AutoCloseable {
             Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
         }
         ServerAssembly.Assembly assembly = ServerAssembly.open(config, env);
-        KeyholdServer server = new KeyholdServer(config, assembly.processor());
+        KeyholdServer server = new KeyholdServer(config, assembly);
         server.start();
         return new LiveServer(directory, assembly, server, config);
     }
@@ -94,6 +94,16 @@ public final class LiveServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The HTTPS port, or -1 when the configuration leaves the HTTPS listener off (the default in tests). */
+    public int httpsPort() {
+        return server.httpsPort();
+    }
+
+    /** The store behind the server (for tests that look at what was stored). */
+    public ServerAssembly.Assembly assembly() {
+        return assembly;
     }
 
     /** The directory holding ca.pem, client.pem/key/p12, client2.* and the database. */

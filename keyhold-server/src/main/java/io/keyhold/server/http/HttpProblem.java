@@ -1,0 +1,48 @@
+package io.keyhold.server.http;
+
+/**
+ * A request that cannot be answered as asked, thrown by a route to answer with a problem document
+ * ({@link HttpAnswer#problem}). The message is the document's detail: written for the person sending the
+ * request, never holding a secret.
+ */
+public final class HttpProblem extends RuntimeException {
+    private final int status;
+    private final String type;
+    private final String title;
+
+    public HttpProblem(int status, String type, String title, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+    }
+
+    /** 400: the request is malformed (bad JSON, a missing or invalid field). */
+    public static HttpProblem badRequest(String detail) {
+        return new HttpProblem(400, "bad-request", "The request is not valid", detail);
+    }
+
+    /** 404: no such resource (or one the caller may not see). */
+    public static HttpProblem notFound(String detail) {
+        return new HttpProblem(404, "not-found", "Not found", detail);
+    }
+
+    /** 403: authenticated, but not allowed. */
+    public static HttpProblem forbidden(String detail) {
+        return new HttpProblem(403, "forbidden", "Not allowed", detail);
+    }
+
+    /** 409: the request conflicts with the object's state. */
+    public static HttpProblem conflict(String detail) {
+        return new HttpProblem(409, "conflict", "Conflicts with the current state", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The answer this problem stands for. */
+    public HttpAnswer answer() {
+        return HttpAnswer.problem(status, type, title, getMessage());
+    }
+}
