@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         versionProvider = KeyholdCommand.Version.class,
         description = "Keyhold, a KMIP server, client and toolkit.",
         subcommands = {DevCommand.class, ServeCommand.class, TtlvCommand.class, MasterKeyCommand.class,
-                GrantCommand.class, UserCommand.class, AuditCommand.class, ConformanceCommand.class,
+                GrantCommand.class, UserCommand.class, TokenCommand.class, AuditCommand.class, ConformanceCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {
     private final InputStream in;

@@ -1,5 +1,6 @@
 package io.keyhold.server.audit;
 
+import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ReadTransaction;
@@ -65,6 +66,16 @@ final class ObservedTransaction implements WriteTransaction {
     }
 
     @Override
+    public Optional<ApiToken> apiToken(String id) {
+        return reads.apiToken(id);
+    }
+
+    @Override
+    public List<ApiToken> apiTokens() {
+        return reads.apiTokens();
+    }
+
+    @Override
     public void insert(StoredObject object) {
         writable().insert(object);
         item.involved(object.uniqueIdentifier());
@@ -94,6 +105,21 @@ final class ObservedTransaction implements WriteTransaction {
     @Override
     public boolean deleteUser(String username) {
         return writable().deleteUser(username);
+    }
+
+    @Override
+    public void insertApiToken(ApiToken token) {
+        writable().insertApiToken(token);
+    }
+
+    @Override
+    public boolean revokeApiToken(String id, long revokedAt) {
+        return writable().revokeApiToken(id, revokedAt);
+    }
+
+    @Override
+    public boolean apiTokenUsed(String id, long usedAt) {
+        return writable().apiTokenUsed(id, usedAt);
     }
 
     @Override

@@ -90,7 +90,8 @@ import org.slf4j.LoggerFactory;
  * Logout and Delegated Login over the dispatcher's {@link Tickets}) are added by the dispatcher itself,
  * since they answer from its own state; pass the object and attribute handlers. A request authenticated by
  * a ticket runs as the ticket's identity, each item only where the ticket's rights allow it
- * ({@link TicketSession}). The Object Defaults and Constraints ({@link CreationRules}) are handed to every
+ * ({@link TicketSession}); a request with a scope (an API token's) likewise only within it
+ * ({@link RequestContext#scoped}). The Object Defaults and Constraints ({@link CreationRules}) are handed to every
  * connection, for Create, Create Key Pair and Register to apply.
  */
 public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
@@ -309,6 +310,10 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             PasswordAuthentication.Authenticated who = authentication.authenticate(context.identity(),
                     header.authentication(), context.remoteAddress(), tickets);
             if (!who.identity().equals(context.identity()) || who.ticket().isPresent()) {
+                if (context.scope().restricted()) {
+                    return refuse(context, requested, version, ResultReason.PERMISSION_DENIED, "a request limited by a"
+                            + " scope cannot present the credential of another identity or a ticket");
+                }
                 context = new RequestContext(who.identity(), context.remoteAddress(), context.session(),
                         who.ticket().orElse(null));
             }
@@ -481,12 +486,11 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private ResponseBatchItem execute(OperationHandler handler, RequestBatchItem item, Integer opField, byte[] ubid,
                                       KmipVersion version, RequestContext context, OperationContext.BatchState batch,
                                       WriteTransaction tx, ItemAudit audit) {
-        Optional<TicketSession> ticket = context.ticketSession();
         OperationContext oc = new OperationContext(version, context, clock, store, batch, tx, handler.operation(),
-                ticket.isPresent() ? access.within(ticket.get().rights()) : access, audit);
+                access.within(context.rights()), audit);
         try {
             FIT.requireRequestWithin(item.payload(), version);
-            Optional<KmipException> refused = ticket.flatMap(t -> t.refusal(handler.operation()));
+            Optional<KmipException> refused = context.refusal(handler.operation()); // a ticket's rights or a scope
             if (refused.isPresent()) {
                 throw refused.get();
             }

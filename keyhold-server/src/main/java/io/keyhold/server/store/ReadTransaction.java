@@ -31,4 +31,10 @@ public interface ReadTransaction {
 
     /** The users of Username and Password credentials, in name order. */
     List<String> usernames();
+
+    /** The API token with this id, revoked and expired ones included. Read from the store each time. */
+    Optional<ApiToken> apiToken(String id);
+
+    /** Every API token, revoked and expired ones included, ordered by creation time, then id. */
+    List<ApiToken> apiTokens();
 }

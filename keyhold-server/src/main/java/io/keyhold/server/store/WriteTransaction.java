@@ -27,6 +27,18 @@ public interface WriteTransaction extends ReadTransaction {
     /** Removes a user; false when there was no such user. */
     boolean deleteUser(String username);
 
+    /** Stores a new API token. An id that already exists is a {@link StoreException}. */
+    void insertApiToken(ApiToken token);
+
+    /**
+     * Marks an API token revoked at that time (POSIX seconds); false when there is no such token or it was
+     * revoked already (nothing changes then).
+     */
+    boolean revokeApiToken(String id, long revokedAt);
+
+    /** Records when an API token was last used (POSIX seconds); false when there is no such token. */
+    boolean apiTokenUsed(String id, long usedAt);
+
     /**
      * Appends an audit record to the chain inside this transaction: it commits with the transaction's
      * changes or vanishes with them (a rolled-back transaction leaves the chain's head unchanged).

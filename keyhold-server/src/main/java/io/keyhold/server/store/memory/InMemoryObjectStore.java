@@ -8,6 +8,7 @@ import io.keyhold.server.audit.AuditChain;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditListener;
 import io.keyhold.server.audit.AuditRecord;
+import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ObjectStore;
@@ -20,6 +21,7 @@ import io.keyhold.server.store.WriteTransaction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,12 +47,13 @@ public final class InMemoryObjectStore implements ObjectStore {
     private volatile AuditListener listener = AuditListener.NONE;
     private TreeSet<Grant> grants = new TreeSet<>(GRANT_ORDER);
     private TreeMap<String, String> users = new TreeMap<>();
+    private TreeMap<String, ApiToken> apiTokens = new TreeMap<>();
 
     @Override
     public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
         lock.readLock().lock();
         try {
-            return work.run(new View(objects, grants, users));
+            return work.run(new View(objects, grants, users, apiTokens));
         } finally {
             lock.readLock().unlock();
         }
@@ -63,11 +66,13 @@ public final class InMemoryObjectStore implements ObjectStore {
             Map<String, StoredObject> copy = new LinkedHashMap<>(objects);
             TreeSet<Grant> grantsCopy = new TreeSet<>(grants);
             TreeMap<String, String> usersCopy = new TreeMap<>(users);
-            View view = new View(copy, grantsCopy, usersCopy, new ArrayList<>(audit));
+            TreeMap<String, ApiToken> apiTokensCopy = new TreeMap<>(apiTokens);
+            View view = new View(copy, grantsCopy, usersCopy, apiTokensCopy, new ArrayList<>(audit));
             T result = work.run(view);
             objects = copy;
             grants = grantsCopy;
             users = usersCopy;
+            apiTokens = apiTokensCopy;
             List<AuditRecord> added = view.audit.subList(audit.size(), view.audit.size());
             audit = List.copyOf(view.audit);
             if (!added.isEmpty()) {
@@ -113,17 +118,20 @@ public final class InMemoryObjectStore implements ObjectStore {
         private final Map<String, StoredObject> objects;
         private final TreeSet<Grant> grants;
         private final TreeMap<String, String> users;
+        private final TreeMap<String, ApiToken> apiTokens;
         private final List<AuditRecord> audit;
 
-        View(Map<String, StoredObject> objects, TreeSet<Grant> grants, TreeMap<String, String> users) {
-            this(objects, grants, users, new ArrayList<>());
+        View(Map<String, StoredObject> objects, TreeSet<Grant> grants, TreeMap<String, String> users,
+             TreeMap<String, ApiToken> apiTokens) {
+            this(objects, grants, users, apiTokens, new ArrayList<>());
         }
 
         View(Map<String, StoredObject> objects, TreeSet<Grant> grants, TreeMap<String, String> users,
-             List<AuditRecord> audit) {
+             TreeMap<String, ApiToken> apiTokens, List<AuditRecord> audit) {
             this.objects = objects;
             this.grants = grants;
             this.users = users;
+            this.apiTokens = apiTokens;
             this.audit = audit;
         }
 
@@ -209,6 +217,55 @@ public final class InMemoryObjectStore implements ObjectStore {
         @Override
         public boolean deleteUser(String username) {
             return users.remove(username) != null;
+        }
+
+        @Override
+        public Optional<ApiToken> apiToken(String id) {
+            return Optional.ofNullable(apiTokens.get(id));
+        }
+
+        @Override
+        public List<ApiToken> apiTokens() {
+            return apiTokens.values().stream().sorted(Comparator.comparing(ApiToken::created)
+                    .thenComparing(ApiToken::id)).toList();
+        }
+
+        @Override
+        public void insertApiToken(ApiToken token) {
+            if (apiTokens.containsKey(token.id())) {
+                throw new StoreException("API token " + token.id() + " already exists");
+            }
+            apiTokens.put(token.id(), seconds(token));
+        }
+
+        @Override
+        public boolean revokeApiToken(String id, long revokedAt) {
+            ApiToken t = apiTokens.get(id);
+            if (t == null || t.revoked() != null) {
+                return false;
+            }
+            apiTokens.put(id, t.withRevoked(Instant.ofEpochSecond(revokedAt)));
+            return true;
+        }
+
+        @Override
+        public boolean apiTokenUsed(String id, long usedAt) {
+            ApiToken t = apiTokens.get(id);
+            if (t == null) {
+                return false;
+            }
+            apiTokens.put(id, t.withLastUsed(Instant.ofEpochSecond(usedAt)));
+            return true;
+        }
+
+        /** The token with its times in whole seconds, as the SQL store keeps them. */
+        private static ApiToken seconds(ApiToken t) {
+            return new ApiToken(t.id(), t.identity(), t.secretHash(), t.scope(), t.description(), second(t.created()),
+                    second(t.expires()), second(t.revoked()), second(t.lastUsed()));
+        }
+
+        private static Instant second(Instant t) {
+            return t == null ? null : Instant.ofEpochSecond(t.getEpochSecond());
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.keyhold.server.store.sqlite;
 import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditRecord;
+import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.StorageStatus;
@@ -246,6 +247,62 @@ final class SqliteTransaction implements WriteTransaction {
             return AccessSql.deleteUser(connection, username);
         } catch (SQLException e) {
             throw failure("delete of a user", e);
+        }
+    }
+
+    // ---- API tokens (ApiTokenSql)
+
+    @Override
+    public Optional<ApiToken> apiToken(String id) {
+        checkOpen();
+        try {
+            return ApiTokenSql.get(connection, id);
+        } catch (SQLException e) {
+            throw failure("read of an API token", e);
+        }
+    }
+
+    @Override
+    public List<ApiToken> apiTokens() {
+        checkOpen();
+        try {
+            return ApiTokenSql.all(connection);
+        } catch (SQLException e) {
+            throw failure("list of API tokens", e);
+        }
+    }
+
+    @Override
+    public void insertApiToken(ApiToken token) {
+        checkWritable();
+        boolean inserted;
+        try {
+            inserted = ApiTokenSql.insert(connection, token);
+        } catch (SQLException e) {
+            throw failure("insert of an API token", e);
+        }
+        if (!inserted) {
+            throw new StoreException("API token " + token.id() + " already exists");
+        }
+    }
+
+    @Override
+    public boolean revokeApiToken(String id, long revokedAt) {
+        checkWritable();
+        try {
+            return ApiTokenSql.revoke(connection, id, revokedAt);
+        } catch (SQLException e) {
+            throw failure("revocation of an API token", e);
+        }
+    }
+
+    @Override
+    public boolean apiTokenUsed(String id, long usedAt) {
+        checkWritable();
+        try {
+            return ApiTokenSql.used(connection, id, usedAt);
+        } catch (SQLException e) {
+            throw failure("update of an API token", e);
         }
     }
 
