@@ -166,6 +166,15 @@ class KmipClientTest {
             assertThat(rsaSignature).hasSize(256);
             assertThat(kmip.verify(rsa.publicKeyId(), data, rsaSignature, pkcs1)).isTrue();
 
+            ManagedObject publicKey = kmip.get(ec.publicKeyId(), io.keyhold.protocol.spec.KeyFormatType.X_509);
+            assertThat(publicKey.keyFormatType()).isEqualTo(io.keyhold.protocol.spec.KeyFormatType.X_509);
+            java.security.PublicKey jca = java.security.KeyFactory.getInstance("EC")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(publicKey.value()));
+            java.security.Signature check = java.security.Signature.getInstance("SHA256withECDSA");
+            check.initVerify(jca);
+            check.update(data);
+            assertThat(check.verify(signature)).isTrue();
+
             KeyPair replaced = kmip.reKeyKeyPair(ec.privateKeyId());
             assertThat(replaced.privateKeyId()).isNotEqualTo(ec.privateKeyId());
             assertThat(kmip.get(replaced.publicKeyId()).objectType()).isEqualTo(ObjectType.PUBLIC_KEY);
