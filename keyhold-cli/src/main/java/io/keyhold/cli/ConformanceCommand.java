@@ -5,6 +5,7 @@ import io.keyhold.testkit.conformance.ClientTls;
 import io.keyhold.testkit.conformance.ConformanceReport;
 import io.keyhold.testkit.conformance.ConformanceRun;
 import io.keyhold.testkit.conformance.FileResult;
+import io.keyhold.testkit.conformance.HttpsKmipConnection;
 import io.keyhold.testkit.conformance.TlsKmipConnection;
 import io.keyhold.testkit.conformance.VectorReplayer;
 import java.io.IOException;
@@ -66,8 +67,14 @@ final class ConformanceCommand implements Callable<Integer> {
     boolean freshIdentity;
 
     @Option(names = "--encoding", paramLabel = "ENCODING", defaultValue = "ttlv",
-            description = "Message encoding on the wire: ttlv (the only one so far).")
+            description = "Message encoding on the wire: ttlv (over the KMIP port, or over HTTPS with --https), json "
+                    + "or xml (always over HTTPS: POST /kmip, KMIP Additional Message Encodings; --server is then the "
+                    + "HTTPS port).")
     String encoding;
+
+    @Option(names = "--https", description = "Send TTLV over HTTPS (POST /kmip) rather than on the KMIP port; "
+            + "implied by --encoding json and xml.")
+    boolean https;
 
     @Option(names = "--version-filter", paramLabel = "VERSIONS", split = ",",
             description = "Protocol versions to replay: 1.4, or a range 1.0-2.1; several separated by commas.")
@@ -78,10 +85,14 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!encoding.equals("ttlv")) {
+        HttpsKmipConnection.Encoding wire;
+        try {
+            wire = HttpsKmipConnection.Encoding.parse(encoding);
+        } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--encoding': '" + encoding
-                    + "' (expected: ttlv)");
+                    + "' (expected: ttlv, json or xml)");
         }
+        boolean overHttps = https || wire != HttpsKmipConnection.Encoding.TTLV;
         int colon = server.lastIndexOf(':');
         int port = colon < 1 ? -1 : parsePort(server.substring(colon + 1));
         if (port < 1) {
@@ -94,10 +105,14 @@ final class ConformanceCommand implements Callable<Integer> {
         ConformanceRun.Connector connector;
         if (freshIdentity) {
             FreshClientIdentities identities = FreshClientIdentities.fromDirectory(certs);
-            connector = file -> TlsKmipConnection.open(identities.forFile(file), host, port, TIMEOUT_MILLIS);
+            connector = overHttps
+                    ? file -> HttpsKmipConnection.open(identities.forFile(file), host, port, wire, TIMEOUT_MILLIS)
+                    : file -> TlsKmipConnection.open(identities.forFile(file), host, port, TIMEOUT_MILLIS);
         } else {
             SSLContext tls = ClientTls.fromDirectory(certs, client, (password == null ? "changeit" : password).toCharArray());
-            connector = file -> TlsKmipConnection.open(tls, host, port, TIMEOUT_MILLIS);
+            connector = overHttps
+                    ? file -> HttpsKmipConnection.open(tls, host, port, wire, TIMEOUT_MILLIS)
+                    : file -> TlsKmipConnection.open(tls, host, port, TIMEOUT_MILLIS);
         }
         ConformanceRun run = new ConformanceRun(new VectorReplayer(Clock.systemUTC(), TIME_TOLERANCE_SECONDS), connector,
                 versions);

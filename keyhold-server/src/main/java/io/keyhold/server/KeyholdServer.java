@@ -3,6 +3,8 @@ package io.keyhold.server;
 import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.RequestProcessor;
+import io.keyhold.server.auth.ApiTokens;
+import io.keyhold.server.http.ApiTokenAuthenticator;
 import io.keyhold.server.http.BearerAuthenticator;
 import io.keyhold.server.http.HttpRoutes;
 import io.keyhold.server.http.HttpsListener;
@@ -47,7 +49,8 @@ public final class KeyholdServer implements AutoCloseable {
      */
     public KeyholdServer(ServerConfig config, ServerAssembly.Assembly assembly) throws ConfigException {
         this(config, assembly.processor(), HttpRoutes.standard(assembly.processor(), assembly.store(), null,
-                config.http().openMetrics()), BearerAuthenticator.NONE);
+                config.http().openMetrics()),
+                new ApiTokenAuthenticator(new ApiTokens(assembly.store(), java.time.Clock.systemUTC())));
     }
 
     /**

@@ -53,9 +53,6 @@ public record HttpCall(String method, String path, Map<String, List<String>> que
         if (caller == null) {
             throw new IllegalStateException("an unauthenticated request cannot act on KMIP objects");
         }
-        if (caller.scope().restricted()) {
-            throw new IllegalStateException("scoped callers are not supported yet");
-        }
-        return new RequestContext(caller.identity(), remoteAddress, session);
+        return RequestContext.scoped(caller.identity(), remoteAddress, session, caller.scope());
     }
 }

@@ -105,21 +105,6 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
 
-        Optional<Caller> caller;
-        String authorization = headers.get("authorization");
-        if (authorization != null) {
-            caller = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? bearer.authenticate(authorization.substring(7).strip()) : Optional.empty();
-            if (caller.isEmpty()) {
-                write(ctx, HttpAnswer.problem(401, "unauthenticated", "Not authenticated",
-                                "the API token is unknown, expired or revoked (send Authorization: Bearer <token>)")
-                        .withHeader("WWW-Authenticate", "Bearer"), keepAlive, head);
-                return;
-            }
-        } else {
-            caller = Optional.ofNullable(certificateCaller);
-        }
-
         Router.Match match = router.match(method, path);
         if (match instanceof Router.NoPath) {
             write(ctx, HttpAnswer.problem(404, "not-found", "Not found", "no resource at " + path), keepAlive, head);
@@ -132,20 +117,12 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
             return;
         }
         Router.Found found = (Router.Found) match;
-        if (found.entry().access() == Router.Access.AUTHENTICATED && caller.isEmpty()) {
-            write(ctx, HttpAnswer.problem(401, "unauthenticated", "Not authenticated",
-                            "present a client certificate issued by the server's CA, or an API token as"
-                                    + " Authorization: Bearer <token>")
-                    .withHeader("WWW-Authenticate", "Bearer"), keepAlive, head);
-            return;
-        }
-        HttpCall call = new HttpCall(method, path, uri.parameters(), headers, body, caller.orElse(null), remote,
-                session, found.pathParams());
         ctx.channel().config().setAutoRead(false);
         listener.requestStarted();
+        Caller fromCertificate = certificateCaller;
         try {
             workers.execute(() -> {
-                HttpAnswer answer = run(found.entry(), call);
+                HttpAnswer answer = authenticateAndRun(found, fromCertificate, method, path, uri, headers, body);
                 ctx.executor().execute(() -> {
                     listener.requestFinished();
                     write(ctx, answer, keepAlive, head);
@@ -158,6 +135,42 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
             write(ctx, HttpAnswer.problem(503, "unavailable", "The server is busy", "try again shortly")
                     .withHeader("Retry-After", "1"), false, head);
         }
+    }
+
+    /**
+     * On a worker thread (token checks read the database): the caller from the Authorization header when it
+     * has one, else from the connection's certificate; then the route.
+     */
+    private HttpAnswer authenticateAndRun(Router.Found found, Caller fromCertificate, String method, String path,
+                                          QueryStringDecoder uri, Map<String, String> headers, byte[] body) {
+        Optional<Caller> caller;
+        String authorization = headers.get("authorization");
+        if (authorization != null) {
+            try {
+                caller = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                        ? bearer.authenticate(authorization.substring(7).strip()) : Optional.empty();
+            } catch (RuntimeException e) {
+                log.warn("Checking an API token from {} failed: {}", remote, Failures.describe(e));
+                return HttpAnswer.problem(503, "unavailable", "Cannot check the token now",
+                        "the server cannot read its token store; try again shortly").withHeader("Retry-After", "1");
+            }
+            if (caller.isEmpty()) {
+                return HttpAnswer.problem(401, "unauthenticated", "Not authenticated",
+                                "the API token is unknown, expired or revoked (send Authorization: Bearer <token>)")
+                        .withHeader("WWW-Authenticate", "Bearer");
+            }
+        } else {
+            caller = Optional.ofNullable(fromCertificate);
+        }
+        if (found.entry().access() == Router.Access.AUTHENTICATED && caller.isEmpty()) {
+            return HttpAnswer.problem(401, "unauthenticated", "Not authenticated",
+                            "present a client certificate issued by the server's CA, or an API token as"
+                                    + " Authorization: Bearer <token>")
+                    .withHeader("WWW-Authenticate", "Bearer");
+        }
+        HttpCall call = new HttpCall(method, path, uri.parameters(), headers, body, caller.orElse(null), remote,
+                session, found.pathParams());
+        return run(found.entry(), call);
     }
 
     private HttpAnswer run(Router.Entry entry, HttpCall call) {

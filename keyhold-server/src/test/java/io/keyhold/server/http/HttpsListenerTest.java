@@ -8,7 +8,15 @@ import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvEncoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.protocol.xml.KmipXml;
+import io.keyhold.protocol.spec.Operation;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.server.auth.ApiTokens;
+import io.keyhold.server.auth.Identity;
+import io.keyhold.server.auth.TicketRights;
 import io.keyhold.server.config.ServerConfig;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
 import io.keyhold.server.pki.DevPki;
 import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
@@ -171,6 +179,39 @@ class HttpsListenerTest {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"up\"").contains("\"database\":\"up\"");
         assertThat(get(anonymous, "/health/live").statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<byte[]> postWithToken(String token, String json) throws Exception {
+        return anonymous.send(HttpRequest.newBuilder(uri("/kmip")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void apiToken_authenticatesWithoutACertificate_untilRevoked() throws Exception {
+        ApiTokens tokens = new ApiTokens(server.assembly().store(), Clock.systemUTC());
+        ApiTokens.Issued issued = tokens.create(new Identity("client1"), TicketRights.UNRESTRICTED, null, "test");
+        HttpResponse<byte[]> r = postWithToken(issued.token(), DISCOVER_JSON);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertDiscoverVersionsAnswered(new KmipJson().read(new String(r.body())));
+
+        assertThat(tokens.revoke(issued.id())).isTrue();
+        HttpResponse<byte[]> after = postWithToken(issued.token(), DISCOVER_JSON);
+        assertThat(after.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void scopedToken_operationsOutsideItsScope_arePermissionDenied() throws Exception {
+        ApiTokens tokens = new ApiTokens(server.assembly().store(), Clock.systemUTC());
+        TicketRights onlyQuery = new TicketRights(List.of(new TicketRights.Right(Set.of(Operation.QUERY), Set.of(),
+                Set.of())));
+        ApiTokens.Issued issued = tokens.create(new Identity("client1"), onlyQuery, null, "query only");
+        HttpResponse<byte[]> r = postWithToken(issued.token(), DISCOVER_JSON);
+        assertThat(r.statusCode()).isEqualTo(200);
+        TtlvItem item = new KmipJson().read(new String(r.body())).child(Tag.BATCH_ITEM).orElseThrow();
+        assertThat(item.child(Tag.RESULT_STATUS).orElseThrow().enumValue()).isEqualTo(1);
+        assertThat(item.child(Tag.RESULT_REASON).orElseThrow().enumValue())
+                .isEqualTo(ResultReason.PERMISSION_DENIED.value());
     }
 
     @Test
