@@ -1,5 +1,6 @@
 package io.keyhold.server;
 
+import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.RequestProcessor;
@@ -9,11 +10,20 @@ import io.keyhold.server.http.BearerAuthenticator;
 import io.keyhold.server.http.HttpRoutes;
 import io.keyhold.server.http.HttpsListener;
 import io.keyhold.server.http.Router;
+import io.keyhold.server.http.rest.RestAdmin;
+import io.keyhold.server.http.rest.RestAdminAuditLog;
+import io.keyhold.server.store.ObjectStore;
+import io.keyhold.server.store.memory.InMemoryObjectStore;
+import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import io.keyhold.server.tls.ServerTls;
+import io.keyhold.server.transport.ConnectionRegistry;
 import io.keyhold.server.transport.KmipServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * The running server: the KMIP listener for a configuration and, when {@code http.enabled}, the HTTPS
@@ -31,6 +41,7 @@ import java.time.Duration;
 public final class KeyholdServer implements AutoCloseable {
     private final KmipServer kmip;
     private final HttpsListener https;
+    private volatile Instant startedAt;
 
     /**
      * Reads the TLS material; nothing is bound yet. The HTTPS listener, if enabled, serves KMIP over HTTPS
@@ -43,13 +54,15 @@ public final class KeyholdServer implements AutoCloseable {
     }
 
     /**
-     * The server for an assembly: KMIP, and HTTPS (if enabled) with every route over the assembly's store.
+     * The server for an assembly: KMIP, and HTTPS (if enabled) with every route over the assembly's store,
+     * including the administrative REST routes (docs/rest-api-admin.md) under the configuration's
+     * {@code access} settings.
      *
      * @throws ConfigException when a TLS file cannot be used (the message names the setting)
      */
     public KeyholdServer(ServerConfig config, ServerAssembly.Assembly assembly) throws ConfigException {
-        this(config, assembly.processor(), HttpRoutes.standard(assembly.processor(), assembly.store(), null,
-                config.http().openMetrics()),
+        this(server -> HttpRoutes.standard(assembly.processor(), assembly.store(), null, config.http().openMetrics(),
+                server.restAdmin(config, assembly.store())), config, assembly.processor(),
                 new ApiTokenAuthenticator(new ApiTokens(assembly.store(), java.time.Clock.systemUTC())));
     }
 
@@ -60,14 +73,56 @@ public final class KeyholdServer implements AutoCloseable {
      */
     public KeyholdServer(ServerConfig config, RequestProcessor processor, Router routes, BearerAuthenticator bearer)
             throws ConfigException {
+        this(server -> routes, config, processor, bearer);
+    }
+
+    /** {@code routes} makes the HTTPS routes once the KMIP listener exists (they may read it at each request). */
+    private KeyholdServer(Function<KeyholdServer, Router> routes, ServerConfig config, RequestProcessor processor,
+                          BearerAuthenticator bearer) throws ConfigException {
         ServerTls tls = ServerTls.create(config.tls());
         this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor);
         this.https = config.http().enabled()
-                ? new HttpsListener(config.http(), config.limits(), tls, routes, bearer) : null;
+                ? new HttpsListener(config.http(), config.limits(), tls, routes.apply(this), bearer) : null;
+    }
+
+    /** What the administrative REST routes work on: the store, its audit log, the access policy, these listeners. */
+    private RestAdmin restAdmin(ServerConfig config, ObjectStore store) {
+        RestAdminAuditLog audit = store instanceof SqliteObjectStore
+                ? RestAdminAuditLog.sqlite(config.storage().database(), store)
+                : store instanceof InMemoryObjectStore memory ? RestAdminAuditLog.records(memory::auditRecords) : null;
+        RestAdmin.Listeners listeners = new RestAdmin.Listeners() {
+            @Override
+            public Instant startedAt() {
+                return startedAt;
+            }
+
+            @Override
+            public int kmipPort() {
+                return port();
+            }
+
+            @Override
+            public ConnectionRegistry kmipConnections() {
+                return kmip.connections();
+            }
+
+            @Override
+            public int httpsPort() {
+                return KeyholdServer.this.httpsPort();
+            }
+
+            @Override
+            public int httpsOpenConnections() {
+                return https == null ? 0 : https.openConnections();
+            }
+        };
+        return new RestAdmin(store, AccessPolicy.of(config.access()), audit, listeners, ServerAssembly.version(),
+                Clock.systemUTC());
     }
 
     /** Binds the KMIP listener, then the HTTPS one; on return connections are accepted. */
     public void start() throws IOException {
+        startedAt = Instant.now();
         kmip.start();
         if (https != null) {
             try {

@@ -1,6 +1,11 @@
 package io.keyhold.server.http;
 
 import io.keyhold.server.dispatch.RequestProcessor;
+import io.keyhold.server.http.rest.RestAdmin;
+import io.keyhold.server.http.rest.RestAdminAudit;
+import io.keyhold.server.http.rest.RestAdminConnections;
+import io.keyhold.server.http.rest.RestAdminGrants;
+import io.keyhold.server.http.rest.RestAdminStatus;
 import io.keyhold.server.store.ObjectStore;
 import java.util.function.Supplier;
 
@@ -21,6 +26,23 @@ public final class HttpRoutes {
         if (metrics != null) {
             router.get("/metrics", openMetrics ? Router.Access.PUBLIC : Router.Access.AUTHENTICATED,
                     call -> HttpAnswer.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
+        }
+        return router;
+    }
+
+    /**
+     * As {@link #standard(RequestProcessor, ObjectStore, Supplier, boolean)}, with the administrative REST
+     * routes ({@code /v1/grants}, {@code /v1/audit}, {@code /v1/connections}, {@code /v1/status}) over
+     * {@code admin} when it is given (docs/rest-api-admin.md).
+     */
+    public static Router standard(RequestProcessor processor, ObjectStore store, Supplier<String> metrics,
+                                  boolean openMetrics, RestAdmin admin) {
+        Router router = standard(processor, store, metrics, openMetrics);
+        if (admin != null) {
+            new RestAdminGrants(admin).register(router);
+            new RestAdminAudit(admin).register(router);
+            new RestAdminConnections(admin).register(router);
+            new RestAdminStatus(admin).register(router);
         }
         return router;
     }

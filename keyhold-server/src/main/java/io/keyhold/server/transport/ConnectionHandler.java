@@ -53,6 +53,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean closeWhenIdle;
     private boolean sessionClosed;
     private boolean countedForIdentity;
+    private ConnectionRegistry.Registration listed;
 
     ConnectionHandler(ServerTls tls, RequestProcessor processor, Executor workers, KmipServer server,
                       IdentityLimits identityLimits) {
@@ -122,6 +123,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             identity = named;
             log.debug("Connection {} from {} is {} ({}, {})", session.id(), remote, identity,
                     ssl.engine().getSession().getProtocol(), ssl.engine().getSession().getCipherSuite());
+            listed = server.connections().opened(session.id(), identity.name(), remote,
+                    ssl.engine().getSession().getProtocol(), ssl.engine().getSession().getCipherSuite());
             if (!busy && !queue.isEmpty()) {
                 next();
             }
@@ -170,6 +173,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     "message of " + big.length() + " bytes exceeds the limit of " + big.limit() + " bytes");
             ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
         } else if (frame instanceof Frame.Request request) {
+            listed.requestReceived();
             run(request.bytes(), identityLimits.tryRequest(identity));
         }
     }
@@ -243,6 +247,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         log.debug("Connection {} from {} closed", session.id(), remote);
         queue.clear();
+        if (listed != null) {
+            listed.closed();
+        }
         if (countedForIdentity) {
             countedForIdentity = false;
             identityLimits.closed(identity);

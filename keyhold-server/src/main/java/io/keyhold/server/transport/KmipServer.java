@@ -58,6 +58,7 @@ public final class KmipServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ConnectionLimit connectionLimit;
     private final IdentityLimits identityLimits;
+    private final ConnectionRegistry connections = new ConnectionRegistry();
 
     private EventLoopGroup acceptors;
     private EventLoopGroup ioLoops;
@@ -160,6 +161,11 @@ public final class KmipServer implements AutoCloseable {
 
     void requestFinished() {
         inProgress.decrementAndGet();
+    }
+
+    /** The connections whose handshake named a client and that are still open. */
+    public ConnectionRegistry connections() {
+        return connections;
     }
 
     /** Connections open now (for tests and status). */

@@ -142,6 +142,17 @@ public final class SqliteAuditLog implements AutoCloseable {
         }
     }
 
+    /** The head the database keeps beside the records (the genesis head when there are none), unverified. */
+    public AuditChain.Head head() {
+        try {
+            return headRow().orElse(AuditChain.GENESIS);
+        } catch (SQLException e) {
+            throw SqliteTransaction.failure("read of the audit head of " + file.getFileName(), e);
+        } finally {
+            endSnapshot();
+        }
+    }
+
     private Optional<AuditChain.Head> headRow() throws SQLException {
         try (PreparedStatement p = connection.prepareStatement("SELECT sequence, hash FROM audit_head WHERE id = 1");
              ResultSet rs = p.executeQuery()) {
