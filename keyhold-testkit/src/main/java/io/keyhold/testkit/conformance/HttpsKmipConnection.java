@@ -75,6 +75,7 @@ public final class HttpsKmipConnection implements KmipConnection {
             throws IOException {
         Socket raw = new Socket();
         try {
+            raw.setTcpNoDelay(true);
             raw.connect(new InetSocketAddress(host, port), timeoutMillis);
             SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true);
             s.setSoTimeout(timeoutMillis);
@@ -96,8 +97,11 @@ public final class HttpsKmipConnection implements KmipConnection {
         };
         String head = "POST /kmip HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: " + encoding.mediaType()
                 + "\r\nAccept: " + encoding.mediaType() + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] message = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, message, 0, headBytes.length);
+        System.arraycopy(body, 0, message, headBytes.length, body.length);
+        out.write(message); // one TLS record: a separate head and body would wait on delayed ACKs
         out.flush();
         Response response = readResponse();
         if (response.status != 200) {
