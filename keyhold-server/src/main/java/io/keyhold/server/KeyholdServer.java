@@ -10,6 +10,7 @@ import io.keyhold.server.http.HttpRoutes;
 import io.keyhold.server.http.HttpsListener;
 import io.keyhold.server.http.Router;
 import io.keyhold.server.tls.ServerTls;
+import io.keyhold.server.transport.ConnectionObserver;
 import io.keyhold.server.transport.KmipServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,14 +44,25 @@ public final class KeyholdServer implements AutoCloseable {
     }
 
     /**
+     * As above, the KMIP listener telling {@code connections} of its connections and messages.
+     *
+     * @throws ConfigException when a TLS file cannot be used (the message names the setting)
+     */
+    public KeyholdServer(ServerConfig config, RequestProcessor processor, ConnectionObserver connections)
+            throws ConfigException {
+        this(config, processor, HttpRoutes.kmipOnly(processor), BearerAuthenticator.NONE, connections);
+    }
+
+    /**
      * The server for an assembly: KMIP, and HTTPS (if enabled) with every route over the assembly's store.
      *
      * @throws ConfigException when a TLS file cannot be used (the message names the setting)
      */
     public KeyholdServer(ServerConfig config, ServerAssembly.Assembly assembly) throws ConfigException {
-        this(config, assembly.processor(), HttpRoutes.standard(assembly.processor(), assembly.store(), null,
-                config.http().openMetrics()),
-                new ApiTokenAuthenticator(new ApiTokens(assembly.store(), java.time.Clock.systemUTC())));
+        this(config, assembly.processor(), HttpRoutes.standard(assembly.processor(), assembly.store(),
+                assembly.metrics()::scrape, config.http().openMetrics()),
+                new ApiTokenAuthenticator(new ApiTokens(assembly.store(), java.time.Clock.systemUTC())),
+                assembly.metrics().connectionObserver());
     }
 
     /**
@@ -60,8 +72,19 @@ public final class KeyholdServer implements AutoCloseable {
      */
     public KeyholdServer(ServerConfig config, RequestProcessor processor, Router routes, BearerAuthenticator bearer)
             throws ConfigException {
+        this(config, processor, routes, bearer, ConnectionObserver.NONE);
+    }
+
+    /**
+     * As above, the KMIP listener telling {@code connections} of its connections and messages (an
+     * assembly's {@code metrics().connectionObserver()}).
+     *
+     * @throws ConfigException when a TLS file cannot be used (the message names the setting)
+     */
+    public KeyholdServer(ServerConfig config, RequestProcessor processor, Router routes, BearerAuthenticator bearer,
+                         ConnectionObserver connections) throws ConfigException {
         ServerTls tls = ServerTls.create(config.tls());
-        this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor);
+        this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor, connections);
         this.https = config.http().enabled()
                 ? new HttpsListener(config.http(), config.limits(), tls, routes, bearer) : null;
     }

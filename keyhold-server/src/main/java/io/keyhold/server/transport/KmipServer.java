@@ -58,6 +58,7 @@ public final class KmipServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ConnectionLimit connectionLimit;
     private final IdentityLimits identityLimits;
+    private final ConnectionObserver observer;
 
     private EventLoopGroup acceptors;
     private EventLoopGroup ioLoops;
@@ -67,11 +68,18 @@ public final class KmipServer implements AutoCloseable {
     private boolean closed;
 
     public KmipServer(ServerConfig.Kmip listen, ServerConfig.Limits limits, ServerTls tls, RequestProcessor processor) {
+        this(listen, limits, tls, processor, ConnectionObserver.NONE);
+    }
+
+    /** As above, telling {@code observer} of every connection and request message (null: nobody). */
+    public KmipServer(ServerConfig.Kmip listen, ServerConfig.Limits limits, ServerTls tls, RequestProcessor processor,
+                      ConnectionObserver observer) {
+        this.observer = observer == null ? ConnectionObserver.NONE : observer;
         this.listen = listen;
         this.limits = limits;
         this.tls = tls;
         this.processor = processor;
-        this.connectionLimit = new ConnectionLimit(limits.maxConnections());
+        this.connectionLimit = new ConnectionLimit(limits.maxConnections(), this.observer);
         this.identityLimits = new IdentityLimits(limits.maxConnectionsPerIdentity(),
                 limits.requestsPerSecondPerIdentity());
     }
@@ -152,6 +160,10 @@ public final class KmipServer implements AutoCloseable {
 
     boolean stopping() {
         return stopping;
+    }
+
+    ConnectionObserver observer() {
+        return observer;
     }
 
     void requestStarted() {
