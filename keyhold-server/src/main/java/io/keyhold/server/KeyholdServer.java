@@ -17,6 +17,7 @@ import io.keyhold.server.store.memory.InMemoryObjectStore;
 import io.keyhold.server.store.sqlite.SqliteObjectStore;
 import io.keyhold.server.tls.ServerTls;
 import io.keyhold.server.transport.ConnectionRegistry;
+import io.keyhold.server.transport.ConnectionObserver;
 import io.keyhold.server.transport.KmipServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,6 +55,16 @@ public final class KeyholdServer implements AutoCloseable {
     }
 
     /**
+     * As above, the KMIP listener telling {@code connections} of its connections and messages.
+     *
+     * @throws ConfigException when a TLS file cannot be used (the message names the setting)
+     */
+    public KeyholdServer(ServerConfig config, RequestProcessor processor, ConnectionObserver connections)
+            throws ConfigException {
+        this(config, processor, HttpRoutes.kmipOnly(processor), BearerAuthenticator.NONE, connections);
+    }
+
+    /**
      * The server for an assembly: KMIP, and HTTPS (if enabled) with every route over the assembly's store,
      * including the administrative REST routes (docs/rest-api-admin.md) under the configuration's
      * {@code access} settings.
@@ -61,9 +72,10 @@ public final class KeyholdServer implements AutoCloseable {
      * @throws ConfigException when a TLS file cannot be used (the message names the setting)
      */
     public KeyholdServer(ServerConfig config, ServerAssembly.Assembly assembly) throws ConfigException {
-        this(server -> HttpRoutes.standard(assembly.processor(), assembly.store(), null, config.http().openMetrics(),
-                server.restAdmin(config, assembly.store())), config, assembly.processor(),
-                new ApiTokenAuthenticator(new ApiTokens(assembly.store(), java.time.Clock.systemUTC())));
+        this(server -> HttpRoutes.standard(assembly.processor(), assembly.store(), assembly.metrics()::scrape,
+                config.http().openMetrics(), server.restAdmin(config, assembly.store())), config, assembly.processor(),
+                new ApiTokenAuthenticator(new ApiTokens(assembly.store(), java.time.Clock.systemUTC())),
+                assembly.metrics().connectionObserver());
     }
 
     /**
@@ -73,14 +85,25 @@ public final class KeyholdServer implements AutoCloseable {
      */
     public KeyholdServer(ServerConfig config, RequestProcessor processor, Router routes, BearerAuthenticator bearer)
             throws ConfigException {
-        this(server -> routes, config, processor, bearer);
+        this(server -> routes, config, processor, bearer, ConnectionObserver.NONE);
+    }
+
+    /**
+     * As above, the KMIP listener telling {@code connections} of its connections and messages (an
+     * assembly's {@code metrics().connectionObserver()}).
+     *
+     * @throws ConfigException when a TLS file cannot be used (the message names the setting)
+     */
+    public KeyholdServer(ServerConfig config, RequestProcessor processor, Router routes, BearerAuthenticator bearer,
+                         ConnectionObserver connections) throws ConfigException {
+        this(server -> routes, config, processor, bearer, connections);
     }
 
     /** {@code routes} makes the HTTPS routes once the KMIP listener exists (they may read it at each request). */
     private KeyholdServer(Function<KeyholdServer, Router> routes, ServerConfig config, RequestProcessor processor,
-                          BearerAuthenticator bearer) throws ConfigException {
+                          BearerAuthenticator bearer, ConnectionObserver connections) throws ConfigException {
         ServerTls tls = ServerTls.create(config.tls());
-        this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor);
+        this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor, connections);
         this.https = config.http().enabled()
                 ? new HttpsListener(config.http(), config.limits(), tls, routes.apply(this), bearer) : null;
     }

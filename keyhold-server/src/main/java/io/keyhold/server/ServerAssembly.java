@@ -11,6 +11,7 @@ import io.keyhold.server.crypto.ServerRandom;
 import io.keyhold.server.dispatch.DispatcherSettings;
 import io.keyhold.server.dispatch.KmipDispatcher;
 import io.keyhold.server.dispatch.RequestProcessor;
+import io.keyhold.server.metrics.ServerMetrics;
 import io.keyhold.server.ops.DueDates;
 import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.attribute.AttributeHandlers;
@@ -48,8 +49,18 @@ public final class ServerAssembly {
     private ServerAssembly() {
     }
 
-    /** The store and the processor working on it; closing it stops the processor, then closes the store. */
-    public record Assembly(ObjectStore store, RequestProcessor processor, AutoCloseable... parts) implements AutoCloseable {
+    /**
+     * The store, the processor working on it and the server's metrics (which the processor and the store
+     * report to; hand {@link ServerMetrics#connectionObserver()} to the listener); closing it stops the
+     * processor, then closes the metrics and the store.
+     */
+    public record Assembly(ObjectStore store, RequestProcessor processor, ServerMetrics metrics, AutoCloseable... parts)
+            implements AutoCloseable {
+        /** With metrics of their own that nothing reports to but the JVM. */
+        public Assembly(ObjectStore store, RequestProcessor processor, AutoCloseable... parts) {
+            this(store, processor, ServerMetrics.create(version()), parts);
+        }
+
         @Override
         public void close() {
             for (AutoCloseable part : parts) {
@@ -59,7 +70,11 @@ public final class ServerAssembly {
                     // the store below must close whatever happened above it
                 }
             }
-            store.close();
+            try {
+                metrics.close();
+            } finally {
+                store.close();
+            }
         }
     }
 
@@ -168,7 +183,8 @@ public final class ServerAssembly {
         handlers.addAll(CertificateOperations.handlers(random, policy));
         handlers.addAll(TransferOperations.handlers(random, policy));
         DispatcherSettings d = DispatcherSettings.defaults();
-        DispatcherSettings settings = new DispatcherSettings("Keyhold", version(), d.supportedVersions(),
+        String version = version();
+        DispatcherSettings settings = new DispatcherSettings("Keyhold", version, d.supportedVersions(),
                 List.of(ObjectType.SYMMETRIC_KEY, ObjectType.PUBLIC_KEY, ObjectType.PRIVATE_KEY, ObjectType.SPLIT_KEY,
                         ObjectType.TEMPLATE, ObjectType.SECRET_DATA, ObjectType.OPAQUE_OBJECT, ObjectType.CERTIFICATE,
                         ObjectType.PGP_KEY),
@@ -176,9 +192,12 @@ public final class ServerAssembly {
         KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, AccessPolicy.of(access),
                 new PasswordAuthentication(access.passwordCredentials(), store), audit.durableReads(),
                 Tickets.limitsWithMaxLease(access.ticketMaxLease()));
+        ServerMetrics metrics = ServerMetrics.create(version);
+        metrics.watch(store);
+        dispatcher.observer(metrics.dispatchObserver());
         DueDates dueDates = DueDates.start(store, clock, 1000);
         if (audit.syslog() == null) {
-            return new Assembly(store, dispatcher, dueDates, dispatcher);
+            return new Assembly(store, dispatcher, metrics, dueDates, dispatcher);
         }
         SyslogForwarder syslog = new SyslogForwarder(audit.syslog(), localHostName(), Duration.ofMinutes(1));
         store.auditListener(syslog);
@@ -190,7 +209,7 @@ public final class ServerAssembly {
                 syslog.close();
             }
         };
-        return new Assembly(store, dispatcher, dueDates, dispatcher, detach);
+        return new Assembly(store, dispatcher, metrics, dueDates, dispatcher, detach);
     }
 
     /**

@@ -112,6 +112,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final PasswordAuthentication authentication;
     private final Tickets tickets;
     private final CreationRules creationRules = new CreationRules();
+    private volatile DispatchObserver observer = DispatchObserver.NONE;
 
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers) {
         this(store, clock, handlers, DispatcherSettings.defaults());
@@ -200,6 +201,11 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     /** The tickets of Login and Delegated Login, in this server's memory. */
     public Tickets tickets() {
         return tickets;
+    }
+
+    /** Tells {@code observer} the outcome of every batch item and refused message from now on (null: nobody). */
+    public void observer(DispatchObserver observer) {
+        this.observer = observer == null ? DispatchObserver.NONE : observer;
     }
 
     /** The store of background results (for tests and monitoring). */
@@ -343,8 +349,10 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         for (int i = 0; i < items.size(); i++) {
             RequestBatchItem item = items.get(i);
             ItemAudit audit = recorder.item(context, version, operationName(item));
+            long started = System.nanoTime();
             ResponseBatchItem r = runItemUnlessCanceled(item, version, context, batch, null, entries, i, audit);
             r = recorded(audit, r, context);
+            observe(item, r, started);
             out.add(r);
             if (isFailure(r) && onError == BatchErrorContinuationOption.STOP) {
                 break;
@@ -358,6 +366,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                                                 OperationContext.BatchState batch, List<AsyncResults.Entry> entries) {
         List<ResponseBatchItem> out = new ArrayList<>(items.size());
         List<ItemAudit> audits = new ArrayList<>(items.size());
+        long started = System.nanoTime();
         try {
             store.write(tx -> {
                 for (int i = 0; i < items.size(); i++) {
@@ -375,7 +384,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 }
                 return null;
             });
-            return out;
+            return observe(items, out, started);
         } catch (Rollback rollback) {
             List<ResponseBatchItem> undone = new ArrayList<>(out.size());
             for (ResponseBatchItem r : out) {
@@ -383,7 +392,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                         ResultStatus.OPERATION_UNDONE.value(), null, null, null, r.payload(), null));
             }
             recordAlone(audits, undone, context);
-            return undone;
+            return observe(items, undone, started);
         } catch (KmipException | RuntimeException e) {
             // the commit itself failed: nothing was stored
             String ref = reference();
@@ -394,7 +403,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                         ResultReasons.forVersion(ResultReason.GENERAL_FAILURE, version), genericMessage(ref)));
             }
             recordAlone(audits.subList(0, failed.size()), failed, context);
-            return failed;
+            return observe(items, failed, started);
         }
     }
 
@@ -428,6 +437,30 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         }
     }
 
+    /** Tells the observer how an item ended. */
+    private void observe(RequestBatchItem item, ResponseBatchItem r, long started) {
+        DispatchObserver o = observer;
+        if (o == DispatchObserver.NONE) {
+            return;
+        }
+        try {
+            o.itemDone(item.operation().orElse(null), status(r),
+                    r.resultReason() == null ? null : ResultReason.fromValue(r.resultReason()).orElse(null),
+                    System.nanoTime() - started);
+        } catch (RuntimeException e) {
+            LOG.warn("the dispatch observer failed: {}", e.toString());
+        }
+    }
+
+    /** Tells the observer how the items of a batch that ran as a whole ended; returns the results. */
+    private List<ResponseBatchItem> observe(List<RequestBatchItem> items, List<ResponseBatchItem> results,
+                                            long started) {
+        for (int i = 0; i < results.size(); i++) {
+            observe(items.get(i), results.get(i), started);
+        }
+        return results;
+    }
+
     /** Records a message refused as a whole and answers it; {@code requested} is null when unreadable. */
     private byte[] refuse(RequestContext context, KmipVersion requested, KmipVersion answer, ResultReason reason,
                           String message) {
@@ -436,6 +469,11 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     }
 
     private void record(RequestContext context, KmipVersion requested, ResultReason reason) {
+        try {
+            observer.messageRefused(reason);
+        } catch (RuntimeException e) {
+            LOG.warn("the dispatch observer failed: {}", e.toString());
+        }
         try {
             recorder.refused(context, requested, reason);
         } catch (KmipException | RuntimeException e) {
@@ -556,12 +594,13 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             return runBatch(items, version, context, onError, null);
         }
         List<ResponseBatchItem> out = new ArrayList<>(items.size());
+        long started = System.nanoTime();
         for (int i = 0; i < items.size(); i++) {
             RequestBatchItem item = items.get(i);
             out.add(new ResponseBatchItem(operationField(item, version), item.uniqueBatchItemId(),
                     ResultStatus.OPERATION_PENDING.value(), null, null, entries.get(i).correlationValue(), null, null));
         }
-        return out;
+        return observe(items, out, started);
     }
 
     private void completeInBackground(List<RequestBatchItem> items, KmipVersion version, RequestContext context,

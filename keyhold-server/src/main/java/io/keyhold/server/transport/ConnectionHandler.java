@@ -105,6 +105,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 log.debug("Connection {} from {} closed before completing TLS", session.id(), remote);
             } else {
                 log.info("TLS handshake with {} failed: {}", remote, cause == null ? "unknown" : cause.getMessage());
+                server.observer().handshakeFailed();
             }
             ctx.close();
             return;
@@ -116,6 +117,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 log.warn("Refused a connection from {} ({}): that client already has {} connections open"
                         + " (limits.max_connections_per_identity)", remote, named,
                         identityLimits.maxConnectionsPerIdentity());
+                server.observer().connectionRefused();
                 ctx.close();
                 return;
             }
@@ -130,6 +132,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (SSLPeerUnverifiedException e) {
             log.info("Refused the client at {}: {}", remote, e.getMessage());
+            server.observer().handshakeFailed();
             ctx.close();
         }
     }
@@ -185,7 +188,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestContext context = new RequestContext(identity, remote, session);
         try {
             workers.execute(() -> {
+                long started = System.nanoTime();
                 byte[] answer = withinRate ? process(request, context) : overRate(request, context);
+                server.observer().messageDone(System.nanoTime() - started);
                 try {
                     ctx.executor().execute(() -> respond(answer));
                 } catch (RejectedExecutionException e) {

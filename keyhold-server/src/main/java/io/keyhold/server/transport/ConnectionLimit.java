@@ -13,16 +13,24 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimit.class);
 
     private final int maxConnections;
+    private final ConnectionObserver observer;
     private final AtomicInteger open = new AtomicInteger();
 
     ConnectionLimit(int maxConnections) {
+        this(maxConnections, ConnectionObserver.NONE);
+    }
+
+    ConnectionLimit(int maxConnections, ConnectionObserver observer) {
         this.maxConnections = maxConnections;
+        this.observer = observer;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         int n = open.incrementAndGet();
+        observer.connectionOpened();
         if (n > maxConnections) {
+            observer.connectionRefused();
             log.warn("Refused a connection from {}: {} connections are open (limits.max_connections: {})",
                     ConnectionHandler.describe(ctx.channel().remoteAddress()), n - 1, maxConnections);
             ctx.close();
@@ -34,6 +42,7 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         open.decrementAndGet();
+        observer.connectionClosed();
         super.channelInactive(ctx);
     }
 

@@ -59,6 +59,7 @@ public final class KmipServer implements AutoCloseable {
     private final ConnectionLimit connectionLimit;
     private final IdentityLimits identityLimits;
     private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final ConnectionObserver observer;
 
     private EventLoopGroup acceptors;
     private EventLoopGroup ioLoops;
@@ -68,11 +69,18 @@ public final class KmipServer implements AutoCloseable {
     private boolean closed;
 
     public KmipServer(ServerConfig.Kmip listen, ServerConfig.Limits limits, ServerTls tls, RequestProcessor processor) {
+        this(listen, limits, tls, processor, ConnectionObserver.NONE);
+    }
+
+    /** As above, telling {@code observer} of every connection and request message (null: nobody). */
+    public KmipServer(ServerConfig.Kmip listen, ServerConfig.Limits limits, ServerTls tls, RequestProcessor processor,
+                      ConnectionObserver observer) {
+        this.observer = observer == null ? ConnectionObserver.NONE : observer;
         this.listen = listen;
         this.limits = limits;
         this.tls = tls;
         this.processor = processor;
-        this.connectionLimit = new ConnectionLimit(limits.maxConnections());
+        this.connectionLimit = new ConnectionLimit(limits.maxConnections(), this.observer);
         this.identityLimits = new IdentityLimits(limits.maxConnectionsPerIdentity(),
                 limits.requestsPerSecondPerIdentity());
     }
@@ -153,6 +161,10 @@ public final class KmipServer implements AutoCloseable {
 
     boolean stopping() {
         return stopping;
+    }
+
+    ConnectionObserver observer() {
+        return observer;
     }
 
     void requestStarted() {

@@ -40,6 +40,8 @@ final class GroupWriter {
     private final Thread thread;
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong commitNanos = new AtomicLong();
+    private final AtomicLong failedCommits = new AtomicLong();
     private volatile int largestGroup;
 
     GroupWriter(Connection connection, int maxGroupSize, String databaseName, ObjectEnvelope envelope) throws SQLException {
@@ -74,6 +76,14 @@ final class GroupWriter {
 
     SqliteObjectStore.Stats stats() {
         return new SqliteObjectStore.Stats(transactions.get(), commits.get(), largestGroup);
+    }
+
+    long commitNanos() {
+        return commitNanos.get();
+    }
+
+    long failedCommits() {
+        return failedCommits.get();
     }
 
     /** Runs everything queued before this call, stops the thread and closes the connection. */
@@ -125,6 +135,7 @@ final class GroupWriter {
 
     private void runGroup(List<Pending<?>> group) {
         AuditRows.Mark groupStart = audit.mark();
+        long started = System.nanoTime();
         try (Statement s = connection.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             try {
@@ -148,11 +159,13 @@ final class GroupWriter {
                     // forwarding is best effort; the records are stored
                 }
             }
+            commitNanos.addAndGet(System.nanoTime() - started);
             commits.incrementAndGet();
             transactions.addAndGet(group.size());
             largestGroup = Math.max(largestGroup, group.size());
             group.forEach(Pending::complete);
         } catch (SQLException | RuntimeException | Error e) {
+            failedCommits.incrementAndGet();
             StoreException failure = e instanceof StoreException se ? se
                     : new StoreException("store " + databaseName + ": commit of " + group.size()
                             + " write transaction(s) failed: " + e.getMessage(), e);

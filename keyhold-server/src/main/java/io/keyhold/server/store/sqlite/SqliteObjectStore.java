@@ -356,8 +356,21 @@ public final class SqliteObjectStore implements ObjectStore {
         return writer.stats();
     }
 
-    /** Works waiting for the writer; lets tests see a group forming. */
-    int queuedWrites() {
+    /**
+     * Time the writer spent in the group transactions it committed since open, from BEGIN to COMMIT (the
+     * works' statements and the sync included); with {@link Stats#commits()} it gives the mean commit latency.
+     */
+    public long commitNanos() {
+        return writer.commitNanos();
+    }
+
+    /** Group transactions whose commit failed since open (every work in them failed with it). */
+    public long failedCommits() {
+        return writer.failedCommits();
+    }
+
+    /** Works waiting for the writer (the write queue's depth); lets tests see a group forming. */
+    public int queuedWrites() {
         return writer.queued();
     }
 
