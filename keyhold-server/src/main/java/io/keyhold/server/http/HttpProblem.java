@@ -50,6 +50,15 @@ public final class HttpProblem extends RuntimeException {
         return status;
     }
 
+    /** The problem type's slug under https://keyhold.io/problems/. */
+    public String type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+
     /** The document's extension members (empty for most problems). */
     public Map<String, Object> extensions() {
         return extensions;

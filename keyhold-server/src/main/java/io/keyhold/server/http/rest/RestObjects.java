@@ -152,7 +152,7 @@ public final class RestObjects {
                 AttributeMapping.toAttributes(Tag.ATTRIBUTES, attributes)));
         String id = uid(created);
         if (body.flag("activate", false)) {
-            activate(call, id);
+            activateNew(call, id);
         }
         return created(id, Map.of("id", id));
     }
@@ -181,8 +181,8 @@ public final class RestObjects {
         String privateId = text(created, Tag.PRIVATE_KEY_UNIQUE_IDENTIFIER);
         String publicId = text(created, Tag.PUBLIC_KEY_UNIQUE_IDENTIFIER);
         if (body.flag("activate", false)) {
-            activate(call, privateId);
-            activate(call, publicId);
+            activateNew(call, privateId);
+            activateNew(call, publicId);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("privateKeyId", privateId);
@@ -239,7 +239,7 @@ public final class RestObjects {
                 AttributeMapping.toAttributes(Tag.ATTRIBUTES, attributes), object));
         String id = uid(registered);
         if (body.flag("activate", false)) {
-            activate(call, id);
+            activateNew(call, id);
         }
         return created(id, Map.of("id", id));
     }
@@ -417,6 +417,18 @@ public final class RestObjects {
 
     private void activate(HttpCall call, String id) {
         kmip.call(call, Operation.ACTIVATE, TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, id)));
+    }
+
+    /** Activates a new object; when that fails the problem says which object was created and left Pre-Active. */
+    private void activateNew(HttpCall call, String id) {
+        try {
+            activate(call, id);
+        } catch (HttpProblem p) {
+            Map<String, Object> extensions = new LinkedHashMap<>(p.extensions());
+            extensions.put("createdId", id);
+            throw new HttpProblem(p.status(), p.type(), p.title(), "object " + id + " was created but not activated: "
+                    + p.getMessage(), extensions);
+        }
     }
 
     private HttpAnswer revoke(HttpCall call) {

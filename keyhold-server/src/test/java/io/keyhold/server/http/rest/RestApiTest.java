@@ -269,6 +269,13 @@ class RestApiTest {
         assertThat(material.json().get("material").asText()).isEqualTo(secret);
         assertThat(material.json().get("type").asText()).isEqualTo("Secret Data");
 
+        Answer opaque = post(client1, "/v1/objects", "{\"type\":\"Opaque Object\",\"material\":\"" + b64("blob")
+                + "\",\"activate\":true}");
+        assertThat(opaque.status()).as(opaque.text()).isEqualTo(201);
+        String oid = opaque.json().get("id").asText();
+        assertThat(get(client1, "/v1/objects/" + oid).json().get("state").asText()).isEqualTo("Active");
+        assertThat(get(client1, "/v1/objects/" + oid + "/material").json().get("material").asText()).isEqualTo(b64("blob"));
+
         byte[] key = new byte[32];
         key[5] = 7;
         Answer symmetric = post(client1, "/v1/objects", "{\"type\":\"Symmetric Key\",\"algorithm\":\"AES\",\"material\":\""
