@@ -60,6 +60,12 @@ public record HttpAnswer(int status, String contentType, byte[] body, Map<String
      * {@code detail} what happened this time.
      */
     public static HttpAnswer problem(int status, String type, String title, String detail) {
+        return problem(status, type, title, detail, Map.of());
+    }
+
+    /** A problem document with extension members (RFC 9457 section 3.2) after the standard ones. */
+    public static HttpAnswer problem(int status, String type, String title, String detail,
+                                     Map<String, ?> extensions) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("type", "https://keyhold.io/problems/" + type);
         doc.put("title", title);
@@ -67,6 +73,7 @@ public record HttpAnswer(int status, String contentType, byte[] body, Map<String
         if (detail != null) {
             doc.put("detail", detail);
         }
+        extensions.forEach(doc::putIfAbsent);
         try {
             return new HttpAnswer(status, "application/problem+json", JSON.writeValueAsBytes(doc), Map.of());
         } catch (JsonProcessingException e) {

@@ -1,5 +1,7 @@
 package io.keyhold.server.http;
 
+import java.util.Map;
+
 /**
  * A request that cannot be answered as asked, thrown by a route to answer with a problem document
  * ({@link HttpAnswer#problem}). The message is the document's detail: written for the person sending the
@@ -9,12 +11,19 @@ public final class HttpProblem extends RuntimeException {
     private final int status;
     private final String type;
     private final String title;
+    private final Map<String, Object> extensions;
 
     public HttpProblem(int status, String type, String title, String detail) {
+        this(status, type, title, detail, Map.of());
+    }
+
+    /** A problem whose document carries extension members (RFC 9457 section 3.2), such as a KMIP Result Reason. */
+    public HttpProblem(int status, String type, String title, String detail, Map<String, ?> extensions) {
         super(detail, null, false, false);
         this.status = status;
         this.type = type;
         this.title = title;
+        this.extensions = Map.copyOf(extensions);
     }
 
     /** 400: the request is malformed (bad JSON, a missing or invalid field). */
@@ -41,8 +50,22 @@ public final class HttpProblem extends RuntimeException {
         return status;
     }
 
+    /** The problem type's slug under https://keyhold.io/problems/. */
+    public String type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** The document's extension members (empty for most problems). */
+    public Map<String, Object> extensions() {
+        return extensions;
+    }
+
     /** The answer this problem stands for. */
     public HttpAnswer answer() {
-        return HttpAnswer.problem(status, type, title, getMessage());
+        return HttpAnswer.problem(status, type, title, getMessage(), extensions);
     }
 }

@@ -23,6 +23,9 @@ public final class HttpRoutes {
         Router router = new Router();
         router.post("/kmip", Router.Access.AUTHENTICATED, new KmipOverHttps(processor));
         new HealthCheck(store).register(router);
+        io.keyhold.server.http.rest.RestObjects.register(router, processor);
+        io.keyhold.server.http.rest.RestCrypto.register(router, processor);
+        io.keyhold.server.http.rest.OpenApiDocument.register(router);
         if (metrics != null) {
             router.get("/metrics", openMetrics ? Router.Access.PUBLIC : Router.Access.AUTHENTICATED,
                     call -> HttpAnswer.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
