@@ -10,7 +10,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ConformanceBaselineTest {
     private static final Pattern SUMMARY = Pattern.compile("(?m)^(\\d+) passed, (\\d+) failed$");
 
-    @Test
-    void conformance_allVectors1_0to2_1_passAtLeastTheBaseline(@TempDir Path tmp) throws Exception {
+    /**
+     * Every encoding: TTLV on the KMIP port, and JSON and XML posted to /kmip on the HTTPS port (KMIP
+     * Additional Message Encodings), against the same baseline.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ttlv", "json", "xml"})
+    void conformance_allVectors1_0to2_1_passAtLeastTheBaseline(String encoding, @TempDir Path tmp) throws Exception {
         Path vectors = vectors();
         int baseline = baseline();
         Path dir = tmp.resolve("dev");
@@ -33,9 +39,11 @@ class ConformanceBaselineTest {
         CliRun run;
         Path report = tmp.resolve("report.md");
         try {
-            run = CliRun.run("", "conformance", "--vectors", vectors.toString(), "--server", "127.0.0.1:" + port,
-                    "--certs", dir.toString(), "--fresh-identity", "--version-filter", "1.0-2.1", "--report",
-                    report.toString());
+            int target = encoding.equals("ttlv") ? port : server.httpsPort();
+            assertThat(target).as("listening port for " + encoding).isPositive();
+            run = CliRun.run("", "conformance", "--vectors", vectors.toString(), "--server", "127.0.0.1:" + target,
+                    "--certs", dir.toString(), "--fresh-identity", "--version-filter", "1.0-2.1", "--encoding",
+                    encoding, "--report", report.toString());
         } finally {
             ((DevCommand) server.cl.getSubcommands().get("dev").getCommand()).stop();
         }
@@ -44,7 +52,7 @@ class ConformanceBaselineTest {
         int passed = Integer.parseInt(m.group(1));
         int failed = Integer.parseInt(m.group(2));
         List<String> failing = run.stdout().lines().filter(l -> l.startsWith("FAIL ")).toList();
-        System.out.println("conformance: " + passed + " passed, " + failed + " failed (baseline " + baseline + ")");
+        System.out.println("conformance (" + encoding + "): " + passed + " passed, " + failed + " failed (baseline " + baseline + ")");
         failing.forEach(System.out::println);
 
         assertThat(passed + failed).as("every 1.0-2.1 vector replayed").isEqualTo(vectorsFor1_0to2_1(vectors));

@@ -24,6 +24,7 @@ import picocli.CommandLine;
 /** Runs dev or serve in a background thread, waits for the ready line, and stops them. */
 final class ServerCommands {
     private static final Pattern READY = Pattern.compile("Keyhold ready: KMIP on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern HTTPS = Pattern.compile("Keyhold ready: KMIP on [^,]+, HTTPS on 127\\.0\\.0\\.1:(\\d+)");
 
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -47,6 +48,12 @@ final class ServerCommands {
             Thread.sleep(20);
         }
         throw new AssertionError("no ready line; stdout: " + stdout() + " stderr: " + stderr());
+    }
+
+    /** The HTTPS port from the ready line, or -1 when the server runs no HTTPS listener. */
+    int httpsPort() {
+        Matcher m = HTTPS.matcher(stdout());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     String stdout() {
