@@ -4,7 +4,10 @@ import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.pki.DevPki;
 import io.keyhold.server.security.MasterKeyException;
 import io.keyhold.server.security.Pkcs12MasterKey;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -64,6 +67,13 @@ final class DevCommand implements Callable<Integer> {
                 new ServerConfig.Crypto(fips)).withMasterKey(ServerConfig.MasterKeyStore.development(home))
                 .withHttp(httpPort == -1 ? ServerConfig.Http.DISABLED : ServerConfig.Http.on("127.0.0.1", httpPort));
         try {
+            writeConfigurationFile(home, config);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": cannot write " + home.resolve(CONFIG_NAME)
+                    + ": " + e.getMessage());
+            return 1;
+        }
+        try {
             Pkcs12MasterKey.createForDevelopment(config.masterKey().keystore(), config.masterKey().passphraseFile());
         } catch (MasterKeyException e) {
             spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
@@ -80,6 +90,33 @@ final class DevCommand implements Callable<Integer> {
                     + " from the environment, or an HSM, in production)");
             instructions(out, pki, created.isEmpty());
         });
+    }
+
+    /** The configuration file written beside the certificates, for the commands that act on the database. */
+    static final String CONFIG_NAME = "keyhold.yaml";
+
+    /**
+     * Writes {@code keyhold.yaml} (if absent) describing this development server with paths relative to the
+     * directory, so that {@code keyhold token|grant|user|audit --config DIR/keyhold.yaml} act on its database
+     * while it runs, and {@code keyhold serve --config} starts the same server.
+     */
+    private static void writeConfigurationFile(Path home, ServerConfig config) throws IOException {
+        Path file = home.resolve(CONFIG_NAME);
+        if (Files.exists(file)) {
+            return;
+        }
+        String yaml = "# Written by `keyhold dev` for this directory; paths are relative to it. The commands that act on\n"
+                + "# the database while the server runs take it, for example:\n"
+                + "#   keyhold token create --config " + file + " --identity client1\n"
+                + "kmip:\n  host: 127.0.0.1\n  port: " + config.kmip().port() + "\n"
+                + "http:\n  enabled: " + config.http().enabled() + "\n  host: 127.0.0.1\n  port: " + config.http().port() + "\n"
+                + "tls:\n  certificate: server.pem\n  private_key: server.key\n  trusted_cas: [ca.pem]\n"
+                + "  profile: compatibility\n"
+                + "storage:\n  data_dir: .\n"
+                + "crypto:\n  fips_only: " + config.crypto().fipsOnly() + "\n"
+                + "master_key:\n  keystore: " + ServerConfig.MasterKeyStore.DEV_KEYSTORE_NAME + "\n  passphrase_file: "
+                + ServerConfig.MasterKeyStore.DEV_PASSPHRASE_NAME + "\n";
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
     }
 
     private void checkPort(String option, int value) {
@@ -126,7 +163,8 @@ final class DevCommand implements Callable<Integer> {
             out.println("HTTPS (REST API /v1, KMIP over HTTPS /kmip, /health, /metrics, console /):");
             out.println("  curl --cacert " + ca + " --cert " + client + " --key " + key + " https://localhost:" + https
                     + "/health");
-            out.println("  console: https://localhost:" + https + "/ (sign in with a token from `keyhold token create`)");
+            out.println("  console: https://localhost:" + https + "/ (sign in with a token: keyhold token create --config "
+                    + pki.dir().resolve(CONFIG_NAME) + " --identity client1)");
             out.println();
         }
         if (fips) {

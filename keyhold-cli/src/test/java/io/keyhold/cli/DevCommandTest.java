@@ -38,6 +38,13 @@ class DevCommandTest {
             byte[] answer = ServerCommands.exchange(port, dir.resolve("client.p12"), dir.resolve("ca.pem"),
                     ServerCommands.REQUEST);
             assertThat(Arrays.copyOf(answer, 4)).as("a Response Message").containsExactly(0x42, 0x00, 0x7B, 0x01);
+
+            // the configuration file it writes lets the administration commands act on its database meanwhile
+            Path config = dir.resolve("keyhold.yaml");
+            assertThat(out).contains("keyhold token create --config " + config + " --identity client1");
+            CliRun token = CliRun.run("", "token", "create", "--config", config.toString(), "--identity", "client1");
+            assertThat(token.exitCode()).as(token.stderr()).isZero();
+            assertThat(token.stdout()).contains("kh_");
         } finally {
             ((DevCommand) run.cl.getSubcommands().get("dev").getCommand()).stop();
         }
