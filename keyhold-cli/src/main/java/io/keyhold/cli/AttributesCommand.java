@@ -52,7 +52,7 @@ final class AttributesCommand implements Callable<Integer> {
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = "Prints the object's attributes (Get Attributes), all of them or those named.",
             footer = {"", "Examples:", "  keyhold attributes get --id 42",
-                    "  keyhold attributes get --id 42 --name State --name \"Cryptographic Length\" --json"})
+                    "  keyhold attributes get --id 42 --name State --name \"Cryptographic Length\""})
     static final class GetAttributes extends ClientCommand {
         @Option(names = "--id", paramLabel = "UID", required = true, description = "The object's Unique Identifier.")
         String id;
@@ -145,7 +145,8 @@ final class AttributesCommand implements Callable<Integer> {
 
     @Command(name = "modify", mixinStandardHelpOptions = true,
             description = "Gives an attribute of the object a new value (Modify Attribute).",
-            footer = {"", "Example:", "  keyhold attributes modify --id 42 --name \"Contact Information\" --value ops@example.com"})
+            footer = {"", "Example:", "  keyhold attributes modify --id 42 --name \"Contact Information\" \\",
+                    "      --value ops@example.com"})
     static final class Modify extends Change {
         @Option(names = "--value", paramLabel = "VALUE", required = true, description = "The new value, as text.")
         String value;

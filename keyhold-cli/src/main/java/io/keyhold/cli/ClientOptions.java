@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -51,8 +50,8 @@ final class ClientOptions {
     Integer timeout;
 
     @Option(names = "--profile", paramLabel = "NAME",
-            description = "Settings of this profile of ~/.config/keyhold/profiles.yaml (or the file "
-                    + "KEYHOLD_PROFILES names); options and environment win over it (env KEYHOLD_PROFILE).")
+            description = "Take the settings not given otherwise from this profile of the profiles file "
+                    + "(env KEYHOLD_PROFILE, KEYHOLD_PROFILES; see docs/cli.md).")
     String profile;
 
     /** The environment settings come from; tests replace it. */
@@ -239,9 +238,5 @@ final class ClientOptions {
             }
         }
         return null;
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -160,7 +160,8 @@ final class CryptoCommands {
     @Command(name = "decrypt", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Decrypts an envelope written by encrypt (KMIP Decrypt), or with --raw a bare ciphertext.",
             footer = {"", "Examples:", "  keyhold decrypt --in report.pdf.enc --out report.pdf",
-                    "  keyhold decrypt --id 42 --mode cbc --raw --iv 00112233... --in data.bin --out data"})
+                    "  keyhold decrypt --id 42 --mode cbc --raw --iv 00112233... \\",
+                    "      --in data.bin --out data"})
     static final class Decrypt extends Cipher {
         @Option(names = "--id", paramLabel = "UID",
                 description = "The key's Unique Identifier (default: the envelope's).")

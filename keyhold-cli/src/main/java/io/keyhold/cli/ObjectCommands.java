@@ -58,8 +58,9 @@ final class ObjectCommands {
 
     @Command(name = "register", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Registers an object given by the client (KMIP Register) and prints its Unique Identifier.",
-            footer = {"", "--in reads the value as it is: the key bytes (symmetric-key), the secret (secret-data),",
-                    "the certificate in DER or PEM (certificate), any bytes (opaque); - is standard input.",
+            footer = {"", "--in is read as it is: the key bytes (symmetric-key), the secret",
+                    "(secret-data), the certificate in DER or PEM (certificate), any bytes",
+                    "(opaque); - is standard input.",
                     "", "Examples:", "  keyhold register --type secret-data --in db-password.txt --name db",
                     "  keyhold register --type symmetric-key --alg AES --in key.bin --name imported",
                     "  keyhold register --type certificate --in server.pem --name web"})
