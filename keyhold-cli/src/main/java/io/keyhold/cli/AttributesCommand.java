@@ -9,6 +9,7 @@ import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.spec.EnumerationDefinition;
 import io.keyhold.protocol.spec.EnumerationValue;
 import io.keyhold.protocol.spec.SpecTable;
+import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.TagDefinition;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
@@ -261,8 +262,8 @@ final class AttributesCommand implements Callable<Integer> {
     static String render(TtlvItem item) {
         return switch (item.type()) {
             case STRUCTURE -> {
-                if (item.tag() == io.keyhold.protocol.spec.Tag.NAME) {
-                    yield item.child(io.keyhold.protocol.spec.Tag.NAME_VALUE).map(TtlvItem::textValue).orElse("");
+                if (item.tag() == Tag.NAME) {
+                    yield item.child(Tag.NAME_VALUE).map(TtlvItem::textValue).orElse("");
                 }
                 List<String> parts = new ArrayList<>();
                 for (TtlvItem c : item.children()) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,7 +93,7 @@ final class ObjectCommands {
 
         @Override
         int run(KmipClient kmip) throws Exception {
-            String kind = type.toLowerCase(java.util.Locale.ROOT);
+            String kind = type.toLowerCase(Locale.ROOT);
             List<KmipAttribute> attributes = new ArrayList<>();
             if (name != null) {
                 attributes.add(KmipAttributes.name(name));
@@ -323,7 +324,7 @@ final class ObjectCommands {
 
         @Override
         void apply(KmipClient kmip) throws Exception {
-            RevocationReasonCode code = REASONS.get(reason.toLowerCase(java.util.Locale.ROOT));
+            RevocationReasonCode code = REASONS.get(reason.toLowerCase(Locale.ROOT));
             if (code == null) {
                 code = parseEnum(RevocationReasonCode.class, "--reason", reason);
             }

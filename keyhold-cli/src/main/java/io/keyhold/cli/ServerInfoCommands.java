@@ -13,6 +13,7 @@ import io.keyhold.protocol.spec.TagDefinition;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 
 /**
@@ -96,14 +97,13 @@ final class ServerInfoCommands {
                 kmip.discoverVersions();
             }
             double ms = (System.nanoTime() - start) / 1e6;
-            String server = kmip.servers().get(0).toString();
             if (json) {
                 ObjectNode o = jsonObject();
                 o.put("kmipVersion", v.toString());
                 o.put("milliseconds", Math.round(ms * 1000) / 1000.0);
                 printJson(o);
             } else {
-                out().println(String.format(java.util.Locale.ROOT, "KMIP %s answered in %.1f ms", v, ms));
+                out().println(String.format(Locale.ROOT, "KMIP %s answered in %.1f ms", v, ms));
             }
             return 0;
         }
