@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code keyhold} command. Exit status: 0 on success, 1 when the input or the work fails (one line
- * on standard error, never a stack trace), 2 on a usage error (picocli's message and usage).
+ * on standard error, never a stack trace), 2 on a usage error (picocli's message and usage); the client
+ * commands ({@link ClientCommand}) exit 3 when the KMIP server cannot be reached.
  *
  * <p>The standard streams are passed in, so tests run the command in-process with
  * {@link #commandLine(InputStream, OutputStream, OutputStream)}.
@@ -28,7 +29,15 @@ import picocli.CommandLine.Spec;
         description = "Keyhold, a KMIP server, client and toolkit.",
         subcommands = {DevCommand.class, ServeCommand.class, TtlvCommand.class, MasterKeyCommand.class,
                 GrantCommand.class, UserCommand.class, TokenCommand.class, AuditCommand.class, ConformanceCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, KeyCommand.class, ObjectCommands.Register.class, ObjectCommands.Get.class,
+                ObjectCommands.Locate.class, AttributesCommand.class, ObjectCommands.Activate.class,
+                ObjectCommands.Revoke.class, ObjectCommands.Destroy.class, ObjectCommands.Archive.class,
+                ObjectCommands.Recover.class, ObjectCommands.Rekey.class, ObjectCommands.RekeyPair.class,
+                CryptoCommands.Encrypt.class, CryptoCommands.Decrypt.class, CryptoCommands.Sign.class,
+                CryptoCommands.Verify.class, CryptoCommands.Mac.class, CryptoCommands.MacVerify.class,
+                CryptoCommands.Hash.class, CryptoCommands.Rng.class, ServerInfoCommands.Query.class,
+                ServerInfoCommands.DiscoverVersions.class, ServerInfoCommands.Ping.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {
     private final InputStream in;
     private final OutputStream out;
@@ -51,7 +60,8 @@ public final class KeyholdCommand implements Callable<Integer> {
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler(new FailureReporter());
-        cl.setParameterExceptionHandler(BenchCommand.oneLineUsageErrors(cl.getParameterExceptionHandler()));
+        cl.setParameterExceptionHandler(ClientCommand.oneLineUsageErrors(
+                BenchCommand.oneLineUsageErrors(cl.getParameterExceptionHandler())));
         return cl;
     }
 
