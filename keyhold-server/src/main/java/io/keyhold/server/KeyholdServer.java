@@ -7,6 +7,7 @@ import io.keyhold.server.dispatch.RequestProcessor;
 import io.keyhold.server.auth.ApiTokens;
 import io.keyhold.server.http.ApiTokenAuthenticator;
 import io.keyhold.server.http.BearerAuthenticator;
+import io.keyhold.server.http.HttpObserver;
 import io.keyhold.server.http.HttpRoutes;
 import io.keyhold.server.http.HttpsListener;
 import io.keyhold.server.http.Router;
@@ -75,7 +76,7 @@ public final class KeyholdServer implements AutoCloseable {
         this(server -> HttpRoutes.standard(assembly.processor(), assembly.store(), assembly.metrics()::scrape,
                 config.http().openMetrics(), server.restAdmin(config, assembly.store())), config, assembly.processor(),
                 new ApiTokenAuthenticator(new ApiTokens(assembly.store(), java.time.Clock.systemUTC())),
-                assembly.metrics().connectionObserver());
+                assembly.metrics().connectionObserver(), assembly.metrics().httpObserver());
     }
 
     /**
@@ -85,7 +86,7 @@ public final class KeyholdServer implements AutoCloseable {
      */
     public KeyholdServer(ServerConfig config, RequestProcessor processor, Router routes, BearerAuthenticator bearer)
             throws ConfigException {
-        this(server -> routes, config, processor, bearer, ConnectionObserver.NONE);
+        this(server -> routes, config, processor, bearer, ConnectionObserver.NONE, HttpObserver.NONE);
     }
 
     /**
@@ -96,16 +97,17 @@ public final class KeyholdServer implements AutoCloseable {
      */
     public KeyholdServer(ServerConfig config, RequestProcessor processor, Router routes, BearerAuthenticator bearer,
                          ConnectionObserver connections) throws ConfigException {
-        this(server -> routes, config, processor, bearer, connections);
+        this(server -> routes, config, processor, bearer, connections, HttpObserver.NONE);
     }
 
     /** {@code routes} makes the HTTPS routes once the KMIP listener exists (they may read it at each request). */
     private KeyholdServer(Function<KeyholdServer, Router> routes, ServerConfig config, RequestProcessor processor,
-                          BearerAuthenticator bearer, ConnectionObserver connections) throws ConfigException {
+                          BearerAuthenticator bearer, ConnectionObserver connections, HttpObserver requests)
+            throws ConfigException {
         ServerTls tls = ServerTls.create(config.tls());
         this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor, connections);
         this.https = config.http().enabled()
-                ? new HttpsListener(config.http(), config.limits(), tls, routes.apply(this), bearer) : null;
+                ? new HttpsListener(config.http(), config.limits(), tls, routes.apply(this), bearer, requests) : null;
     }
 
     /** What the administrative REST routes work on: the store, its audit log, the access policy, these listeners. */

@@ -47,12 +47,14 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final BearerAuthenticator bearer;
     private final Executor workers;
     private final HttpsListener listener;
+    private final HttpObserver observer;
     private final ConnectionSession session = new ConnectionSession();
     private Caller certificateCaller;
     private String remote = "unknown";
 
     HttpConnectionHandler(ServerTls tls, Router router, BearerAuthenticator bearer, Executor workers,
-                          HttpsListener listener) {
+                          HttpsListener listener, HttpObserver observer) {
+        this.observer = observer;
         this.tls = tls;
         this.router = router;
         this.bearer = bearer;
@@ -122,7 +124,9 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
         Caller fromCertificate = certificateCaller;
         try {
             workers.execute(() -> {
+                long started = System.nanoTime();
                 HttpAnswer answer = authenticateAndRun(found, fromCertificate, method, path, uri, headers, body);
+                observer.requestDone(method, found.entry().pattern(), answer.status(), System.nanoTime() - started);
                 ctx.executor().execute(() -> {
                     listener.requestFinished();
                     write(ctx, answer, keepAlive, head);

@@ -50,6 +50,7 @@ public final class HttpsListener implements AutoCloseable {
     private final ServerTls tls;
     private final Router router;
     private final BearerAuthenticator bearer;
+    private final HttpObserver observer;
     private final ChannelGroup channels = new DefaultChannelGroup("https", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inProgress = new AtomicInteger();
 
@@ -62,6 +63,13 @@ public final class HttpsListener implements AutoCloseable {
 
     public HttpsListener(ServerConfig.Http listen, ServerConfig.Limits limits, ServerTls tls, Router router,
                          BearerAuthenticator bearer) {
+        this(listen, limits, tls, router, bearer, HttpObserver.NONE);
+    }
+
+    /** As above, reporting every answered request to {@code observer}. */
+    public HttpsListener(ServerConfig.Http listen, ServerConfig.Limits limits, ServerTls tls, Router router,
+                         BearerAuthenticator bearer, HttpObserver observer) {
+        this.observer = observer == null ? HttpObserver.NONE : observer;
         this.listen = listen;
         this.limits = limits;
         this.tls = tls;
@@ -110,7 +118,7 @@ public final class HttpsListener implements AutoCloseable {
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new HttpObjectAggregator(limits.maxMessageBytes()))
                                 .addLast("routes", new HttpConnectionHandler(tls, router, bearer, workers,
-                                        HttpsListener.this));
+                                        HttpsListener.this, observer));
                     }
                 });
         try {

@@ -83,6 +83,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final Map<String, Transport> otherTransports = new ConcurrentHashMap<>();
     private final DispatchObserver dispatchObserver = new Items();
     private final ConnectionObserver connectionObserver = new Connections();
+    private final Map<String, Timer> httpRequests = new ConcurrentHashMap<>();
 
     private ServerMetrics(String version) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -138,6 +139,18 @@ public final class ServerMetrics implements AutoCloseable {
     /** What the KMIP listener reports to (its connections and {@code transport="tls"} messages). */
     public ConnectionObserver connectionObserver() {
         return connectionObserver;
+    }
+
+    /**
+     * What the HTTPS listener reports to: {@code keyhold_http_request_seconds{method,route,status}}, labelled by
+     * the route's pattern so that identifiers never become labels.
+     */
+    public io.keyhold.server.http.HttpObserver httpObserver() {
+        return (method, route, status, nanos) -> httpRequests.computeIfAbsent(method + ' ' + route + ' ' + status,
+                key -> Timer.builder("keyhold.http.request")
+                        .description("HTTPS requests answered, by method, route pattern and status")
+                        .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**

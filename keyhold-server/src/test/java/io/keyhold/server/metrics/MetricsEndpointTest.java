@@ -36,6 +36,10 @@ class MetricsEndpointTest {
             DevPki.Layout pki = new DevPki.Layout(dir);
             HttpClient https = HttpClient.newBuilder().sslContext(KmipTestClient.sslContext(pki.clientP12(1), pki.ca()))
                     .connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<String> health = https.send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + server.httpsPort() + "/health")).timeout(Duration.ofSeconds(30))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
             HttpResponse<String> r = https.send(HttpRequest.newBuilder(
                     URI.create("https://localhost:" + server.httpsPort() + "/metrics")).timeout(Duration.ofSeconds(30))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -49,6 +53,8 @@ class MetricsEndpointTest {
             assertThat(s.value("keyhold_kmip_connections_total")).isEqualTo(1.0);
             assertThat(s.value("keyhold_store_commits_total")).isPositive();
             assertThat(s.has("jvm_memory_used_bytes")).isTrue();
+            assertThat(s.value("keyhold_http_request_seconds_count",
+                    Map.of("method", "GET", "route", "/health", "status", "200"))).isEqualTo(1.0);
         }
     }
 }
