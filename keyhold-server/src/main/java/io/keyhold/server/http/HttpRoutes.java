@@ -23,6 +23,7 @@ public final class HttpRoutes {
         Router router = new Router();
         router.post("/kmip", Router.Access.AUTHENTICATED, new KmipOverHttps(processor));
         new HealthCheck(store).register(router);
+        new StaticFiles().register(router);
         io.keyhold.server.http.rest.RestObjects.register(router, processor);
         io.keyhold.server.http.rest.RestCrypto.register(router, processor);
         io.keyhold.server.http.rest.OpenApiDocument.register(router);
