@@ -27,7 +27,9 @@ class SigtermTest {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
         assertThat(ready).startsWith("Keyhold ready: KMIP on 127.0.0.1:");
-        int port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
+        java.util.regex.Matcher kmip = java.util.regex.Pattern.compile("KMIP on 127\\.0\\.0\\.1:(\\d+)").matcher(ready);
+        assertThat(kmip.find()).isTrue();
+        int port = Integer.parseInt(kmip.group(1));
 
         byte[] answer = ServerCommands.exchange(port, dir.resolve("client.p12"), dir.resolve("ca.pem"), ServerCommands.REQUEST);
         assertThat(Arrays.copyOf(answer, 4)).as("a Response Message").containsExactly(0x42, 0x00, 0x7B, 0x01);
