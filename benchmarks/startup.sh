@@ -2,7 +2,8 @@
 # Start-up time of `keyhold dev`: from launching the JVM (jar already built) to the "Keyhold ready" line,
 # over RUNS runs (default 5) with a fresh directory each time (certificates, master key and database are
 # created) and RUNS runs reusing one existing directory. Prints each run, the median and the maximum, in
-# milliseconds. With --class-counts it also prints how many classes each case loads (-Xlog:class+load).
+# milliseconds; then the same with the class-data sharing archive ./keyhold makes and uses. With
+# --class-counts it also prints how many classes each case loads (-Xlog:class+load).
 # Java options: KEYHOLD_JAVA_OPTS, as for ./keyhold (e.g. a CDS archive: -XX:SharedArchiveFile=F).
 #
 # Usage: benchmarks/startup.sh [--runs N] [--port P] [--class-counts]
@@ -24,7 +25,7 @@ done
 
 jar="$repo/keyhold-cli/target/keyhold.jar"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-"$repo/keyhold" --version > /dev/null # builds the jar if needed, before anything is timed
+"$repo/keyhold" --version > /dev/null # builds the jar and its CDS archive if needed, before anything is timed
 work="$(mktemp -d "${TMPDIR:-/tmp}/keyhold-startup.XXXXXX")"
 pid=""
 cleanup() {
@@ -83,6 +84,26 @@ for i in $(seq 1 "$runs"); do
 done
 summary "fresh directory" "${fresh[@]}"
 summary "existing directory" "${existing[@]}"
+
+# The same with the class-data sharing archive that ./keyhold makes for this jar and JDK (its first run
+# after a build trains it), as ./keyhold starts the server.
+java_id="$(readlink -f "$(command -v "$java")" | cksum | cut -d' ' -f1)"
+jsa="$repo/keyhold-cli/target/keyhold-$java_id.jsa"
+if [[ -f $jsa && ! $jsa -ot $jar ]]; then
+  cds=(-XX:SharedArchiveFile="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fresh_cds=()
+  for i in $(seq 1 "$runs"); do
+    fresh_cds+=("$(start_once "$work/fresh-cds-$i" "${cds[@]}")")
+  done
+  existing_cds=()
+  for i in $(seq 1 "$runs"); do
+    existing_cds+=("$(start_once "$work/existing" "${cds[@]}")")
+  done
+  summary "fresh, CDS" "${fresh_cds[@]}"
+  summary "existing, CDS" "${existing_cds[@]}"
+else
+  echo "no class-data sharing archive for this jar and JDK at $jsa (run ./keyhold --version once to make it)"
+fi
 
 if $class_counts; then
   start_once "$work/classes-fresh" -Xlog:class+load=info:file="$work/classes-fresh.txt" > /dev/null
