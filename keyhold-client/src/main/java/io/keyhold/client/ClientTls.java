@@ -8,8 +8,10 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -26,11 +28,16 @@ public final class ClientTls {
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     private final SSLContext context;
+    private final KeyManager[] keyManagers;
+    private final TrustManager[] trustManagers;
     private final boolean hostnameVerification;
     private final List<String> protocols;
 
-    private ClientTls(SSLContext context, boolean hostnameVerification, List<String> protocols) {
+    private ClientTls(SSLContext context, KeyManager[] keyManagers, TrustManager[] trustManagers,
+                      boolean hostnameVerification, List<String> protocols) {
         this.context = Objects.requireNonNull(context, "context");
+        this.keyManagers = keyManagers;
+        this.trustManagers = trustManagers;
         this.hostnameVerification = hostnameVerification;
         this.protocols = List.copyOf(protocols);
         if (this.protocols.isEmpty()) {
@@ -74,7 +81,7 @@ public final class ClientTls {
             kmf.init(keys, password);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return new ClientTls(context, true, DEFAULT_PROTOCOLS);
+            return new ClientTls(context, kmf.getKeyManagers(), tmf.getTrustManagers(), true, DEFAULT_PROTOCOLS);
         } catch (GeneralSecurityException | IOException e) {
             throw new IOException("cannot use " + clientCertificate + " and " + clientKey + " (trusting " + caCertificates
                     + ") for TLS: " + e.getMessage(), e);
@@ -83,21 +90,36 @@ public final class ClientTls {
 
     /** From an already initialised context (a PKCS#12 or PKCS#11 key store, for example). */
     public static ClientTls fromSslContext(SSLContext context) {
-        return new ClientTls(context, true, DEFAULT_PROTOCOLS);
+        return new ClientTls(context, null, null, true, DEFAULT_PROTOCOLS);
     }
 
     /** The same settings, checking (true, the default) or not checking that the server certificate names the host. */
     public ClientTls withHostnameVerification(boolean verify) {
-        return new ClientTls(context, verify, protocols);
+        return new ClientTls(context, keyManagers, trustManagers, verify, protocols);
     }
 
     /** The same settings offering only these TLS versions ("TLSv1.3", "TLSv1.2"). */
     public ClientTls withProtocols(String... protocols) {
-        return new ClientTls(context, hostnameVerification, List.of(protocols));
+        return new ClientTls(context, keyManagers, trustManagers, hostnameVerification, List.of(protocols));
     }
 
     public SSLContext sslContext() {
         return context;
+    }
+
+    /**
+     * A new context with the same certificate, key and trusted CAs but its own, empty, session cache (to
+     * measure full handshakes, for example). Only for settings read from files.
+     *
+     * @throws IllegalStateException for settings made {@link #fromSslContext from a context}
+     */
+    public SSLContext newSslContext() throws GeneralSecurityException {
+        if (keyManagers == null) {
+            throw new IllegalStateException("made from an SSLContext: its key and trust managers are not known");
+        }
+        SSLContext fresh = SSLContext.getInstance("TLS");
+        fresh.init(keyManagers, trustManagers, null);
+        return fresh;
     }
 
     public boolean hostnameVerification() {
