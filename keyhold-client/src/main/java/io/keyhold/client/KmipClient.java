@@ -9,9 +9,11 @@ import io.keyhold.protocol.message.RequestHeader;
 import io.keyhold.protocol.message.RequestMessage;
 import io.keyhold.protocol.message.ResponseBatchItem;
 import io.keyhold.protocol.message.ResponseMessage;
+import io.keyhold.protocol.spec.AdjustmentType;
 import io.keyhold.protocol.spec.CertificateType;
 import io.keyhold.protocol.spec.CredentialType;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
+import io.keyhold.protocol.spec.DerivationMethod;
 import io.keyhold.protocol.spec.HashingAlgorithm;
 import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.KmipVersion;
@@ -22,6 +24,7 @@ import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.RevocationReasonCode;
 import io.keyhold.protocol.spec.SecretDataType;
 import io.keyhold.protocol.spec.SpecTable;
+import io.keyhold.protocol.spec.SplitKeyMethod;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.TagDefinition;
 import io.keyhold.protocol.spec.ValidityIndicator;
@@ -31,6 +34,7 @@ import io.keyhold.protocol.ttlv.TtlvDecoder;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -587,6 +591,196 @@ public final class KmipClient implements AutoCloseable {
     /** Ping (KMIP 2.1): proves the server answers. */
     public void ping() throws KmipClientException, KmipTransportException {
         call(version(), Operation.PING, payload());
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Derivation, split keys, certificates
+
+    /**
+     * Derive Key of a new Symmetric Key from a base Symmetric Key or Secret Data that has the Derive Key usage,
+     * with the Derivation Method (PBKDF2, HKDF, HASH, HMAC, ...) and its parameters; the spec gives the new
+     * key's algorithm, length (the output size), usage mask and name. Returns the new Unique Identifier.
+     */
+    public String deriveKey(String baseUid, DerivationMethod method, DerivationParameters parameters, SymmetricKeySpec spec)
+            throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        TtlvItem r = call(v, Operation.DERIVE_KEY, payload(
+                TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()), uidItem(baseUid),
+                TtlvItem.enumeration(Tag.DERIVATION_METHOD, method.value()), parameters.toTtlv(),
+                attributes(v, spec.allAttributes(), Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES)));
+        return text(r, Tag.UNIQUE_IDENTIFIER);
+    }
+
+    /**
+     * Create Split Key of an existing Symmetric Key (baseUid) or, when baseUid is null, of a new one of the
+     * spec: {@code parts} Split Key objects of which {@code threshold} rebuild the key. Returns the parts'
+     * Unique Identifiers, part 1 first.
+     */
+    public List<String> createSplitKey(String baseUid, int parts, int threshold, SplitKeyMethod method, SymmetricKeySpec spec)
+            throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        List<TtlvItem> c = new ArrayList<>();
+        c.add(TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()));
+        if (baseUid != null) {
+            c.add(uidItem(baseUid));
+        }
+        c.add(TtlvItem.integer(Tag.SPLIT_KEY_PARTS, parts));
+        c.add(TtlvItem.integer(Tag.SPLIT_KEY_THRESHOLD, threshold));
+        c.add(TtlvItem.enumeration(Tag.SPLIT_KEY_METHOD, method.value()));
+        c.add(attributes(v, spec == null ? List.of() : spec.allAttributes(), Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES));
+        TtlvItem r = call(v, Operation.CREATE_SPLIT_KEY, TtlvItem.structure(Tag.REQUEST_PAYLOAD, c));
+        return r.childrenWith(Tag.UNIQUE_IDENTIFIER).stream().map(TtlvItem::textValue).toList();
+    }
+
+    /**
+     * Join Split Key of at least the threshold of parts into a new object of the type (Symmetric Key or
+     * Secret Data) with the given further attributes; returns its Unique Identifier.
+     */
+    public String joinSplitKey(List<String> partUids, ObjectType type, List<KmipAttribute> attributes)
+            throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        List<TtlvItem> c = new ArrayList<>();
+        c.add(TtlvItem.enumeration(Tag.OBJECT_TYPE, type.value()));
+        for (String p : partUids) {
+            c.add(uidItem(p));
+        }
+        c.add(attributes(v, attributes, Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES));
+        return text(call(v, Operation.JOIN_SPLIT_KEY, TtlvItem.structure(Tag.REQUEST_PAYLOAD, c)), Tag.UNIQUE_IDENTIFIER);
+    }
+
+    /**
+     * Certify of a stored Public Key by the server's certificate authority, for the subject distinguished name
+     * (RFC 4514, "CN=device-1,O=Example"; sent as the 2.x X.509 Certificate Subject or the 1.x Certificate
+     * Subject), with further attributes for the new Certificate (a Name, ...). Returns the Certificate's
+     * Unique Identifier; the key and the certificate are linked both ways.
+     */
+    public String certify(String publicKeyUid, String subjectDn, List<KmipAttribute> attributes)
+            throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        List<KmipAttribute> all = new ArrayList<>();
+        if (subjectDn != null) {
+            all.add(KmipAttribute.of(v.isTwoOrLater()
+                    ? TtlvItem.structure(Tag.X_509_CERTIFICATE_SUBJECT, TtlvItem.bytes(Tag.SUBJECT_DISTINGUISHED_NAME,
+                            new javax.security.auth.x500.X500Principal(subjectDn).getEncoded()))
+                    : TtlvItem.structure(Tag.CERTIFICATE_SUBJECT, TtlvItem.text(Tag.CERTIFICATE_SUBJECT_DISTINGUISHED_NAME,
+                            subjectDn))));
+        }
+        all.addAll(attributes);
+        return text(call(v, Operation.CERTIFY, payload(uidItem(publicKeyUid),
+                attributes(v, all, Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES))), Tag.UNIQUE_IDENTIFIER);
+    }
+
+    /**
+     * Certify of a certificate request (PKCS#10 in DER or PEM), optionally for a stored Public Key (null:
+     * none); returns the Certificate's Unique Identifier.
+     */
+    public String certifyRequest(String publicKeyUid, byte[] pkcs10) throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        List<TtlvItem> c = new ArrayList<>();
+        if (publicKeyUid != null) {
+            c.add(uidItem(publicKeyUid));
+        }
+        c.add(TtlvItem.enumeration(Tag.CERTIFICATE_REQUEST_TYPE,
+                io.keyhold.protocol.spec.CertificateRequestType.PKCS_10.value()));
+        c.add(TtlvItem.bytes(v.isTwoOrLater() ? Tag.CERTIFICATE_REQUEST_VALUE : Tag.CERTIFICATE_REQUEST, pkcs10));
+        return text(call(v, Operation.CERTIFY, TtlvItem.structure(Tag.REQUEST_PAYLOAD, c)), Tag.UNIQUE_IDENTIFIER);
+    }
+
+    /** Re-certify of a Certificate: a new one for the same public key; returns its Unique Identifier. */
+    public String reCertify(String certificateUid) throws KmipClientException, KmipTransportException {
+        return text(call(version(), Operation.RE_CERTIFY, payload(uidItem(certificateUid))), Tag.UNIQUE_IDENTIFIER);
+    }
+
+    /** Validate of a certificate chain (leaf first, by Unique Identifier); returns the Validity Indicator. */
+    public ValidityIndicator validate(List<String> certificateUids) throws KmipClientException, KmipTransportException {
+        List<TtlvItem> c = new ArrayList<>();
+        for (String u : certificateUids) {
+            c.add(uidItem(u));
+        }
+        TtlvItem r = call(version(), Operation.VALIDATE, TtlvItem.structure(Tag.REQUEST_PAYLOAD, c));
+        int value = required(r, Tag.VALIDITY_INDICATOR).enumValue();
+        return ValidityIndicator.fromValue(value).orElseThrow(() -> malformed(Operation.VALIDATE,
+                String.format("unknown Validity Indicator 0x%08X", value)));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Usage, leases
+
+    /**
+     * Check: whether the object may be used this many times (Usage Limits Count), for these usages
+     * (Cryptographic Usage Mask) and this long (Lease Time); each null is not checked. Returns normally when it
+     * may; a refusal is a {@link KmipClientException} (Usage Limit Exceeded, Incompatible Cryptographic Usage
+     * Mask, Permission Denied) with the reason in its Result Message.
+     */
+    public void check(String uid, Long usageLimitsCount, Integer usageMask, Duration leaseTime)
+            throws KmipClientException, KmipTransportException {
+        List<TtlvItem> c = new ArrayList<>(List.of(uidItem(uid)));
+        if (usageLimitsCount != null) {
+            c.add(TtlvItem.longInteger(Tag.USAGE_LIMITS_COUNT, usageLimitsCount));
+        }
+        if (usageMask != null) {
+            c.add(TtlvItem.integer(Tag.CRYPTOGRAPHIC_USAGE_MASK, usageMask));
+        }
+        if (leaseTime != null) {
+            c.add(TtlvItem.interval(Tag.LEASE_TIME, leaseTime.toSeconds()));
+        }
+        call(version(), Operation.CHECK, TtlvItem.structure(Tag.REQUEST_PAYLOAD, c));
+    }
+
+    /** Obtain Lease: the Lease Time granted for the object and its Last Change Date. */
+    public Lease obtainLease(String uid) throws KmipClientException, KmipTransportException {
+        TtlvItem r = call(version(), Operation.OBTAIN_LEASE, payload(uidItem(uid)));
+        return new Lease(Duration.ofSeconds(required(r, Tag.LEASE_TIME).intervalValue()),
+                Instant.ofEpochSecond(required(r, Tag.LAST_CHANGE_DATE).dateTimeValue()));
+    }
+
+    /** Get Usage Allocation of this many uses of an object with Usage Limits; refused when fewer remain. */
+    public void getUsageAllocation(String uid, long count) throws KmipClientException, KmipTransportException {
+        call(version(), Operation.GET_USAGE_ALLOCATION, payload(uidItem(uid), TtlvItem.longInteger(Tag.USAGE_LIMITS_COUNT, count)));
+    }
+
+    /** RNG Seed: gives the server's random number generator this seed; returns how many bytes it took. */
+    public int rngSeed(byte[] seed) throws KmipClientException, KmipTransportException {
+        TtlvItem r = call(version(), Operation.RNG_SEED, payload(TtlvItem.bytes(Tag.DATA, seed)));
+        return required(r, Tag.DATA_LENGTH).intValue();
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // KMIP 2.x attribute and server operations
+
+    /** Set Attribute (KMIP 2.0 and later): sets the single-instance attribute to this value, adding it if absent. */
+    public void setAttribute(String uid, KmipAttribute attribute) throws KmipClientException, KmipTransportException {
+        KmipVersion v = requireTwo("Set Attribute");
+        call(v, Operation.SET_ATTRIBUTE, payload(uidItem(uid),
+                TtlvItem.structure(Tag.NEW_ATTRIBUTE, AttributeMapping.toAttributeItem(attribute))));
+    }
+
+    /**
+     * Adjust Attribute (KMIP 2.0 and later): increments or decrements a numeric, Interval or Date-Time
+     * attribute by the amount (a Long Integer Adjustment Value), or negates it (amount null).
+     */
+    public void adjustAttribute(String uid, String name, AdjustmentType type, Long amount)
+            throws KmipClientException, KmipTransportException {
+        KmipVersion v = requireTwo("Adjust Attribute");
+        List<TtlvItem> c = new ArrayList<>(List.of(uidItem(uid), attributeReference(name),
+                TtlvItem.enumeration(Tag.ADJUSTMENT_TYPE, type.value())));
+        if (amount != null) {
+            c.add(TtlvItem.longInteger(Tag.ADJUSTMENT_VALUE, amount));
+        }
+        call(v, Operation.ADJUST_ATTRIBUTE, TtlvItem.structure(Tag.REQUEST_PAYLOAD, c));
+    }
+
+    /** Log (KMIP 2.0 and later): writes this message to the server's log. */
+    public void log(String message) throws KmipClientException, KmipTransportException {
+        call(requireTwo("Log"), Operation.LOG, payload(TtlvItem.text(Tag.LOG_MESSAGE, message)));
+    }
+
+    private KmipVersion requireTwo(String what) throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        if (!v.isTwoOrLater()) {
+            throw new IllegalArgumentException(what + " needs KMIP 2.0 or later (the client speaks " + v + ")");
+        }
+        return v;
     }
 
     // ---------------------------------------------------------------------------------------------------
