@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
         description = "Reads and changes the attributes of an object (Get Attributes, Get Attribute List, Add "
                 + "Attribute, Modify Attribute, Delete Attribute).",
         subcommands = {AttributesCommand.GetAttributes.class, AttributesCommand.ListAttributes.class,
-                AttributesCommand.Add.class, AttributesCommand.Modify.class, AttributesCommand.Delete.class})
+                AttributesCommand.Add.class, AttributesCommand.Modify.class, AttributesCommand.Delete.class,
+                OperationCommands.SetAttribute.class, OperationCommands.AdjustAttribute.class})
 final class AttributesCommand implements Callable<Integer> {
     private static final SpecTable TABLE = SpecTable.get();
 
@@ -47,7 +48,7 @@ final class AttributesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand (get, list, add, modify, delete)");
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (get, list, add, modify, delete, set, adjust)");
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true,

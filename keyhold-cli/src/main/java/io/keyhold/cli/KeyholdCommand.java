@@ -36,7 +36,11 @@ import picocli.CommandLine.Spec;
                 CryptoCommands.Encrypt.class, CryptoCommands.Decrypt.class, CryptoCommands.Sign.class,
                 CryptoCommands.Verify.class, CryptoCommands.Mac.class, CryptoCommands.MacVerify.class,
                 CryptoCommands.Hash.class, CryptoCommands.Rng.class, ServerInfoCommands.Query.class,
-                ServerInfoCommands.DiscoverVersions.class, ServerInfoCommands.Ping.class, CompletionCommand.class,
+                ServerInfoCommands.DiscoverVersions.class, ServerInfoCommands.Ping.class, OperationCommands.DeriveKey.class,
+                OperationCommands.Certify.class, OperationCommands.Recertify.class, OperationCommands.Validate.class,
+                OperationCommands.SplitKey.class, OperationCommands.Check.class, OperationCommands.ObtainLease.class,
+                OperationCommands.GetUsageAllocation.class, OperationCommands.RngSeed.class, OperationCommands.Log.class,
+                OperationCommands.Call.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {
     private final InputStream in;
