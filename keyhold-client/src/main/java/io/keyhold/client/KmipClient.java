@@ -10,6 +10,7 @@ import io.keyhold.protocol.message.RequestMessage;
 import io.keyhold.protocol.message.ResponseBatchItem;
 import io.keyhold.protocol.message.ResponseMessage;
 import io.keyhold.protocol.spec.AdjustmentType;
+import io.keyhold.protocol.spec.CancellationResult;
 import io.keyhold.protocol.spec.CertificateType;
 import io.keyhold.protocol.spec.CredentialType;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
@@ -781,6 +782,139 @@ public final class KmipClient implements AutoCloseable {
             throw new IllegalArgumentException(what + " needs KMIP 2.0 or later (the client speaks " + v + ")");
         }
         return v;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Export and Import
+
+    /** Export: the object (in the server's default format, unwrapped) with every attribute the version carries. */
+    public ExportedObject export(String uid) throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        TtlvItem r = call(v, Operation.EXPORT, payload(uidItem(uid)));
+        int typeValue = required(r, Tag.OBJECT_TYPE).enumValue();
+        ObjectType type = ObjectType.fromValue(typeValue).orElseThrow(() -> malformed(Operation.EXPORT,
+                String.format("unknown Object Type 0x%08X", typeValue)));
+        List<KmipAttribute> attributes;
+        try {
+            Optional<TtlvItem> a = r.child(v.isTwoOrLater() ? Tag.ATTRIBUTES : Tag.TEMPLATE_ATTRIBUTE);
+            attributes = a.isEmpty() ? List.of() : v.isTwoOrLater() ? AttributeMapping.fromAttributes(a.get())
+                    : AttributeMapping.fromTemplateAttribute(a.get());
+        } catch (KmipException e) {
+            throw malformed(Operation.EXPORT, e.getMessage());
+        }
+        TtlvItem object = r.children().stream().filter(i -> i.tag() != Tag.OBJECT_TYPE && i.tag() != Tag.UNIQUE_IDENTIFIER
+                && i.tag() != Tag.ATTRIBUTES && i.tag() != Tag.TEMPLATE_ATTRIBUTE).findFirst()
+                .orElseThrow(() -> malformed(Operation.EXPORT, "no object in the response"));
+        return new ExportedObject(text(r, Tag.UNIQUE_IDENTIFIER), type, attributes, object);
+    }
+
+    /**
+     * Import of an object under its Unique Identifier, with its attributes taken as they are (State and dates
+     * included); an identifier in use is Object Already Exists unless replaceExisting is true and the object is
+     * the caller's. Returns the Unique Identifier.
+     */
+    public String importObject(ExportedObject object, boolean replaceExisting) throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        List<TtlvItem> c = new ArrayList<>();
+        c.add(uidItem(object.uniqueIdentifier()));
+        c.add(TtlvItem.enumeration(Tag.OBJECT_TYPE, object.objectType().value()));
+        if (replaceExisting) {
+            c.add(TtlvItem.bool(Tag.REPLACE_EXISTING, true));
+        }
+        c.add(attributes(v, object.attributes(), Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES));
+        c.add(object.object());
+        return text(call(v, Operation.IMPORT, TtlvItem.structure(Tag.REQUEST_PAYLOAD, c)), Tag.UNIQUE_IDENTIFIER);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Sessions: Login and Logout (2.x); asynchronous requests: Poll and Cancel
+
+    /**
+     * Login (KMIP 2.0 and later): a Ticket for this client's identity, for the Lease Time (null: the server's
+     * default; capped by its maximum) and at most this many requests (null: no limit).
+     */
+    public Ticket login(Duration leaseTime, Integer requestCount) throws KmipClientException, KmipTransportException {
+        KmipVersion v = requireTwo("Login");
+        List<TtlvItem> c = new ArrayList<>();
+        if (leaseTime != null) {
+            c.add(TtlvItem.interval(Tag.LEASE_TIME, leaseTime.toSeconds()));
+        }
+        if (requestCount != null) {
+            c.add(TtlvItem.integer(Tag.REQUEST_COUNT, requestCount));
+        }
+        TtlvItem t = required(call(v, Operation.LOGIN, TtlvItem.structure(Tag.REQUEST_PAYLOAD, c)), Tag.TICKET);
+        return new Ticket(required(t, Tag.TICKET_TYPE).enumValue(), required(t, Tag.TICKET_VALUE).bytesValue());
+    }
+
+    /** Logout (KMIP 2.0 and later): ends the ticket; an unknown or ended one is Invalid Ticket. */
+    public void logout(Ticket ticket) throws KmipClientException, KmipTransportException {
+        call(requireTwo("Logout"), Operation.LOGOUT, payload(ticket.toTtlv()));
+    }
+
+    /**
+     * Sends one operation with the Asynchronous Indicator set: the server answers Operation Pending at once and
+     * runs it in the background. Returns the Asynchronous Correlation Value to {@link #poll(byte[])} or
+     * {@link #cancel(byte[])} with. A server that ran it at once is answered with an IllegalStateException.
+     */
+    public byte[] callAsynchronously(Operation operation, TtlvItem requestPayload)
+            throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        RequestHeader h = new RequestHeader(v, null, null, null, Boolean.TRUE, null, List.of(), authentication, null, null,
+                null, 1);
+        ResponseBatchItem item = single(operation, exchange(new RequestMessage(h,
+                List.of(RequestBatchItem.of(operation, requestPayload))), false, operation));
+        if (item.resultStatus() == ResultStatus.OPERATION_PENDING.value() && item.asynchronousCorrelationValue() != null) {
+            return item.asynchronousCorrelationValue();
+        }
+        throwIfFailed(operation, item);
+        throw new IllegalStateException(operation.specName() + " ran at once: the server did not take it asynchronously");
+    }
+
+    /** Create of a Symmetric Key sent asynchronously; returns the Asynchronous Correlation Value to poll. */
+    public byte[] createAsynchronously(SymmetricKeySpec spec) throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        return callAsynchronously(Operation.CREATE, payload(
+                TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SYMMETRIC_KEY.value()),
+                attributes(v, spec.allAttributes(), Tag.TEMPLATE_ATTRIBUTE, Tag.ATTRIBUTES)));
+    }
+
+    /**
+     * Poll of an asynchronous request: its Response Payload once it succeeded, empty while it is still pending;
+     * a failed one is the {@link KmipClientException} of its own result.
+     */
+    public Optional<TtlvItem> poll(byte[] correlationValue) throws KmipClientException, KmipTransportException {
+        KmipVersion v = version();
+        RequestMessage request = new RequestMessage(header(v, 1), List.of(RequestBatchItem.of(Operation.POLL,
+                payload(TtlvItem.bytes(Tag.ASYNCHRONOUS_CORRELATION_VALUE, correlationValue)))));
+        ResponseBatchItem item = single(Operation.POLL, exchange(request, false, Operation.POLL));
+        if (item.resultStatus() == ResultStatus.OPERATION_PENDING.value()) {
+            return Optional.empty();
+        }
+        throwIfFailed(Operation.POLL, item);
+        return Optional.of(item.payload() != null ? item.payload() : TtlvItem.structure(Tag.RESPONSE_PAYLOAD));
+    }
+
+    /** Cancel of an asynchronous request; returns the server's Cancellation Result. */
+    public CancellationResult cancel(byte[] correlationValue) throws KmipClientException, KmipTransportException {
+        TtlvItem r = call(version(), Operation.CANCEL, payload(TtlvItem.bytes(Tag.ASYNCHRONOUS_CORRELATION_VALUE,
+                correlationValue)));
+        int value = required(r, Tag.CANCELLATION_RESULT).enumValue();
+        return CancellationResult.fromValue(value).orElseThrow(() -> malformed(Operation.CANCEL,
+                String.format("unknown Cancellation Result 0x%08X", value)));
+    }
+
+    private static ResponseBatchItem single(Operation operation, ResponseMessage response) throws KmipTransportException {
+        if (response.batchItems().size() != 1) {
+            throw malformed(operation, response.batchItems().size() + " batch items in the response (expected: 1)");
+        }
+        return response.batchItems().get(0);
+    }
+
+    private static void throwIfFailed(Operation operation, ResponseBatchItem item) throws KmipClientException {
+        if (item.resultStatus() != ResultStatus.SUCCESS.value()) {
+            throw new KmipClientException(operation, item.resultStatus(),
+                    item.resultReason() == null ? -1 : item.resultReason(), item.resultMessage());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------

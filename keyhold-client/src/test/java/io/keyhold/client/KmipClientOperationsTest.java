@@ -186,4 +186,57 @@ class KmipClientOperationsTest {
             assertThatThrownBy(() -> old.log("x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2.0");
         }
     }
+    @ParameterizedTest
+    @ValueSource(strings = {"1.4", "2.1"})
+    void export_thenImportUnderAnotherIdentifier(String version) throws Exception {
+        try (KmipClient kmip = client(version)) {
+            String uid = kmip.create(SymmetricKeySpec.aes(256).withName("exported-" + version));
+            ExportedObject exported = kmip.export(uid);
+            assertThat(exported.uniqueIdentifier()).isEqualTo(uid);
+            assertThat(exported.objectType()).isEqualTo(ObjectType.SYMMETRIC_KEY);
+            assertThat(exported.attributes().stream().map(KmipAttribute::name)).contains("Name", "Cryptographic Length", "State");
+            assertThat(KmipAttributes.names(exported.attributes())).containsExactly("exported-" + version);
+
+            String copy = "imported-" + java.util.UUID.randomUUID();
+            assertThat(kmip.importObject(exported.withUniqueIdentifier(copy), false)).isEqualTo(copy);
+            assertThat(kmip.get(copy).value()).isEqualTo(kmip.get(uid).value());
+            assertThatThrownBy(() -> kmip.importObject(exported.withUniqueIdentifier(copy), false))
+                    .isInstanceOf(KmipClientException.class);
+            assertThat(kmip.importObject(exported.withUniqueIdentifier(copy), true)).isEqualTo(copy);
+        }
+    }
+
+    @Test
+    void login_logout() throws Exception {
+        try (KmipClient kmip = client("2.1")) {
+            Ticket ticket = kmip.login(Duration.ofMinutes(5), 10);
+            assertThat(ticket.value()).isNotEmpty();
+            assertThat(ticket.toString()).doesNotContain(ticket.hex());
+            kmip.logout(ticket);
+            assertThatThrownBy(() -> kmip.logout(ticket)).isInstanceOf(KmipClientException.class)
+                    .satisfies(e -> assertThat(((KmipClientException) e).resultReason()).isEqualTo(ResultReason.INVALID_TICKET));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.4", "2.1"})
+    void asynchronousCreate_polledToItsResult_thenCancelIsCompleted(String version) throws Exception {
+        try (KmipClient kmip = client(version)) {
+            byte[] correlation = kmip.createAsynchronously(SymmetricKeySpec.aes(128));
+            assertThat(correlation).isNotEmpty();
+            java.util.Optional<TtlvItem> result = java.util.Optional.empty();
+            for (int i = 0; i < 100 && result.isEmpty(); i++) {
+                result = kmip.poll(correlation);
+                if (result.isEmpty()) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(result).isPresent();
+            String uid = result.get().child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
+            assertThat(kmip.get(uid).length()).isEqualTo(128);
+            assertThat(kmip.cancel(correlation)).isEqualTo(io.keyhold.protocol.spec.CancellationResult.COMPLETED);
+            assertThatThrownBy(() -> kmip.poll("no such request".getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(KmipClientException.class);
+        }
+    }
 }
