@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
                 OperationCommands.Certify.class, OperationCommands.Recertify.class, OperationCommands.Validate.class,
                 OperationCommands.SplitKey.class, OperationCommands.Check.class, OperationCommands.ObtainLease.class,
                 OperationCommands.GetUsageAllocation.class, OperationCommands.RngSeed.class, OperationCommands.Log.class,
+                OperationCommands.Export.class, OperationCommands.Import.class, OperationCommands.Login.class,
+                OperationCommands.Logout.class, OperationCommands.Poll.class, OperationCommands.Cancel.class,
                 OperationCommands.Call.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {

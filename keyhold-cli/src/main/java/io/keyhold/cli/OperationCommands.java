@@ -3,12 +3,15 @@ package io.keyhold.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keyhold.client.DerivationParameters;
+import io.keyhold.client.ExportedObject;
 import io.keyhold.client.KmipAttributes;
 import io.keyhold.client.KmipClient;
 import io.keyhold.client.Lease;
 import io.keyhold.client.SymmetricKeySpec;
+import io.keyhold.client.Ticket;
 import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.spec.AdjustmentType;
+import io.keyhold.protocol.spec.CancellationResult;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.DerivationMethod;
 import io.keyhold.protocol.spec.HashingAlgorithm;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +40,8 @@ import picocli.CommandLine.Spec;
 /**
  * The client commands for the less common KMIP operations: {@code derive-key}, {@code certify},
  * {@code recertify}, {@code validate}, {@code split-key create|join}, {@code check}, {@code obtain-lease},
- * {@code get-usage-allocation}, {@code rng-seed}, {@code log}, {@code attributes set|adjust}, and the
+ * {@code get-usage-allocation}, {@code rng-seed}, {@code log}, {@code export}, {@code import}, {@code login},
+ * {@code logout}, {@code poll}, {@code cancel}, {@code attributes set|adjust}, and the
  * generic {@code call}, which sends any Request Payload written in KMIP's JSON or XML encoding.
  */
 final class OperationCommands {
@@ -440,13 +445,164 @@ final class OperationCommands {
         }
     }
 
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Exports an object with all its attributes (KMIP Export) to a file in KMIP JSON, which "
+                    + "keyhold import reads.",
+            footer = {"", "The file holds the key material: it is created readable by its owner only.", "",
+                    "Example:", "  keyhold export --id 42 --out key-42.json"})
+    static final class Export extends ClientCommand {
+        @Option(names = "--id", paramLabel = "UID", required = true, description = "The object's Unique Identifier.")
+        String id;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where it is written; - for standard output.")
+        String outFile;
+
+        @Override
+        int run(KmipClient kmip) throws Exception {
+            ExportedObject e = kmip.export(id);
+            writeOutput(outFile, (new KmipJson().write(e.toTtlv()) + "\n").getBytes(StandardCharsets.UTF_8));
+            if (outFile.equals("-")) {
+                return 0;
+            }
+            if (json) {
+                ObjectNode o = jsonObject();
+                o.put("id", id);
+                o.put("objectType", e.objectType().specName());
+                o.put("attributes", e.attributes().size());
+                o.put("out", outFile);
+                printJson(o);
+            } else {
+                out().println("exported " + e.objectType().specName() + " " + id + " with " + e.attributes().size()
+                        + " attributes to " + outFile);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Imports an object written by keyhold export (KMIP Import), under its Unique Identifier or "
+                    + "--id, and prints that identifier.",
+            footer = {"", "Example:", "  keyhold import --in key-42.json --id key-42-copy"})
+    static final class Import extends ClientCommand {
+        @Option(names = "--in", paramLabel = "FILE", required = true, description = "The exported object; - for standard input.")
+        String in;
+
+        @Option(names = "--id", paramLabel = "UID", description = "Import under this Unique Identifier instead.")
+        String id;
+
+        @Option(names = "--replace", description = "Replace an object of the same identifier (Replace Existing).")
+        boolean replace;
+
+        @Override
+        int run(KmipClient kmip) throws Exception {
+            ExportedObject e;
+            try {
+                e = ExportedObject.fromTtlv(new KmipJson().read(new String(readInput(in), StandardCharsets.UTF_8)));
+            } catch (CodecException | IllegalArgumentException x) {
+                throw usage("--in: not an object written by keyhold export: " + x.getMessage());
+            }
+            printId(this, "id", kmip.importObject(id == null ? e : e.withUniqueIdentifier(id), replace));
+            return 0;
+        }
+    }
+
+    @Command(name = "login", mixinStandardHelpOptions = true,
+            description = "Obtains a Ticket for this client's identity (KMIP Login, 2.0 and later) and prints its value "
+                    + "in hex.")
+    static final class Login extends ClientCommand {
+        @Option(names = "--lease", paramLabel = "SECONDS", description = "Lease Time asked (default: the server's).")
+        Long lease;
+
+        @Option(names = "--requests", paramLabel = "N", description = "Request Count: how many requests the ticket allows.")
+        Integer requests;
+
+        @Override
+        int run(KmipClient kmip) throws Exception {
+            Ticket t = kmip.login(lease == null ? null : Duration.ofSeconds(lease), requests);
+            if (json) {
+                ObjectNode o = jsonObject();
+                o.put("ticket", t.hex());
+                o.put("ticketType", t.type());
+                printJson(o);
+            } else {
+                out().println(t.hex());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "logout", mixinStandardHelpOptions = true,
+            description = "Ends a Login ticket (KMIP Logout, 2.0 and later).")
+    static final class Logout extends ClientCommand {
+        @Option(names = "--ticket", paramLabel = "HEX", required = true, description = "The Ticket Value, in hex.")
+        String ticket;
+
+        @Override
+        int run(KmipClient kmip) throws Exception {
+            kmip.logout(Ticket.login(CryptoCommands.unhex("--ticket", ticket)));
+            if (json) {
+                printJson(jsonObject().put("loggedOut", true));
+            } else {
+                out().println("logged out");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "poll", mixinStandardHelpOptions = true,
+            description = "Asks for the result of an asynchronous request (KMIP Poll): prints its Response Payload in "
+                    + "KMIP JSON, or pending (exit 0 either way); a failed request exits 1.")
+    static final class Poll extends ClientCommand {
+        @Option(names = "--correlation", paramLabel = "HEX", required = true,
+                description = "The Asynchronous Correlation Value, in hex.")
+        String correlation;
+
+        @Override
+        int run(KmipClient kmip) throws Exception {
+            Optional<TtlvItem> r = kmip.poll(CryptoCommands.unhex("--correlation", correlation));
+            if (json) {
+                ObjectNode o = jsonObject();
+                o.put("pending", r.isEmpty());
+                if (r.isPresent()) {
+                    o.set("payload", JSON.readTree(new KmipJson().write(r.get())));
+                }
+                printJson(o);
+            } else {
+                out().println(r.isEmpty() ? "pending" : new KmipJson().write(r.get()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Cancels an asynchronous request not yet started (KMIP Cancel) and prints the Cancellation "
+                    + "Result: canceled, unable to cancel, completed, failed or unavailable.")
+    static final class Cancel extends ClientCommand {
+        @Option(names = "--correlation", paramLabel = "HEX", required = true,
+                description = "The Asynchronous Correlation Value, in hex.")
+        String correlation;
+
+        @Override
+        int run(KmipClient kmip) throws Exception {
+            CancellationResult r = kmip.cancel(CryptoCommands.unhex("--correlation", correlation));
+            String word = r.specName().toLowerCase(Locale.ROOT);
+            if (json) {
+                printJson(jsonObject().put("result", word));
+            } else {
+                out().println(word);
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "call", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Sends any KMIP operation with a Request Payload written in KMIP's JSON or XML encoding and "
                     + "prints the Response Payload in the same encoding.",
             footer = {"", "Examples:",
                     "  echo '{\"tag\":\"RequestPayload\",\"value\":[{\"tag\":\"QueryFunction\",\"type\":\"Enumeration\","
                             + "\"value\":\"QueryOperations\"}]}' | keyhold call --operation Query --payload -",
-                    "  keyhold call --operation \"Derive Key\" --payload derive.xml --payload-format xml"})
+                    "  keyhold call --operation \"Derive Key\" --payload derive.xml --payload-format xml",
+                    "  keyhold call --operation Create --payload create.json --async"})
     static final class Call extends ClientCommand {
         @Option(names = "--operation", paramLabel = "OPERATION", required = true,
                 description = "The operation: \"Derive Key\", derive-key, DeriveKey, ...")
@@ -459,6 +615,10 @@ final class OperationCommands {
         @Option(names = "--payload-format", paramLabel = "FORMAT", defaultValue = "json",
                 description = "json or xml (default: ${DEFAULT-VALUE}).")
         String format;
+
+        @Option(names = "--async", description = "Send it asynchronously and print the Asynchronous Correlation Value "
+                + "(hex) to give keyhold poll or keyhold cancel.")
+        boolean async;
 
         @Override
         void validate() {
@@ -482,6 +642,15 @@ final class OperationCommands {
                 if (request.tag() != Tag.REQUEST_PAYLOAD) {
                     throw usage("--payload: the item must be a Request Payload");
                 }
+            }
+            if (async) {
+                String correlation = hex(kmip.callAsynchronously(op, request));
+                if (json) {
+                    printJson(jsonObject().put("correlation", correlation));
+                } else {
+                    out().println(correlation);
+                }
+                return 0;
             }
             TtlvItem response = kmip.call(op, request);
             out().println(xml ? new KmipXml().write(response) : new KmipJson().write(response));

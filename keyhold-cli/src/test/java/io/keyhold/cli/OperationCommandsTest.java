@@ -192,4 +192,64 @@ class OperationCommandsTest {
         assertThat(notPayload.exitCode()).isEqualTo(2);
         assertThat(notPayload.stderr()).contains("must be a Request Payload");
     }
+    @Test
+    void export_thenImportAsACopy() throws Exception {
+        String key = ok(kmip(List.of("key", "create"), "--name", "to-export"));
+        Path file = tmp.resolve("exported.json");
+        assertThat(ok(kmip("export", "--id", key, "--out", file.toString()))).startsWith("exported Symmetric Key " + key);
+        assertThat(JSON.readTree(Files.readString(file)).get("tag").asText()).isEqualTo("ResponsePayload");
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+        }
+        String copy = ok(kmip("import", "--in", file.toString(), "--id", "copy-of-" + key));
+        assertThat(copy).isEqualTo("copy-of-" + key);
+        assertThat(material(copy)).isEqualTo(material(key));
+        assertThat(kmip("import", "--in", file.toString()).exitCode()).isEqualTo(1);
+        assertThat(ok(kmip("import", "--in", file.toString(), "--replace"))).isEqualTo(key);
+
+        Path junk = Files.writeString(tmp.resolve("junk.json"), "{\"tag\":\"Data\",\"type\":\"Integer\",\"value\":1}");
+        assertThat(kmip("import", "--in", junk.toString()).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void login_thenLogout_twiceIsInvalidTicket() throws Exception {
+        String ticket = ok(kmip("login", "--lease", "300"));
+        assertThat(ticket).matches("[0-9a-f]{16,}");
+        assertThat(ok(kmip("logout", "--ticket", ticket))).isEqualTo("logged out");
+        CliRun again = kmip("logout", "--ticket", ticket);
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.stderr()).startsWith("keyhold logout: Invalid Ticket");
+    }
+
+    @Test
+    void callAsync_thenPoll_thenCancelIsCompleted() throws Exception {
+        String create = "{\"tag\":\"RequestPayload\",\"value\":["
+                + "{\"tag\":\"ObjectType\",\"type\":\"Enumeration\",\"value\":\"SymmetricKey\"},"
+                + "{\"tag\":\"Attributes\",\"value\":["
+                + "{\"tag\":\"CryptographicAlgorithm\",\"type\":\"Enumeration\",\"value\":\"AES\"},"
+                + "{\"tag\":\"CryptographicLength\",\"type\":\"Integer\",\"value\":128},"
+                + "{\"tag\":\"CryptographicUsageMask\",\"type\":\"Integer\",\"value\":12}]}]}";
+        String correlation = ok(kmip(create.getBytes(StandardCharsets.UTF_8), List.of("call"), "--operation", "Create",
+                "--payload", "-", "--async"));
+        assertThat(correlation).matches("[0-9a-f]+");
+        JsonNode polled = null;
+        for (int i = 0; i < 50; i++) {
+            polled = json(kmip("poll", "--correlation", correlation, "--json"));
+            if (!polled.get("pending").asBoolean()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(polled.get("pending").asBoolean()).isFalse();
+        String uid = null;
+        for (JsonNode f : polled.get("payload").get("value")) {
+            if (f.get("tag").asText().equals("UniqueIdentifier")) {
+                uid = f.get("value").asText();
+            }
+        }
+        assertThat(material(uid)).hasSize(16);
+        assertThat(ok(kmip("cancel", "--correlation", correlation))).isEqualTo("completed");
+        assertThat(kmip("poll", "--correlation", "00ff").exitCode()).isEqualTo(1);
+    }
 }
