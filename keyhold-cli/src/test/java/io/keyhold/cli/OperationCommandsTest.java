@@ -95,6 +95,31 @@ class OperationCommandsTest {
                 .generateSecret(new PBEKeySpec("hunter2-hunter2".toCharArray(), salt, 2000, 128)).getEncoded();
         assertThat(material(id)).isEqualTo(expected);
 
+        // the same derivation written in KMIP XML and sent with call, as docs/cli.md shows it
+        String xml = """
+                <RequestPayload>
+                  <ObjectType type="Enumeration" value="SymmetricKey"/>
+                  <UniqueIdentifier type="TextString" value="%s"/>
+                  <DerivationMethod type="Enumeration" value="PBKDF2"/>
+                  <DerivationParameters>
+                    <CryptographicParameters><HashingAlgorithm type="Enumeration" value="SHA_256"/></CryptographicParameters>
+                    <Salt type="ByteString" value="%s"/>
+                    <IterationCount type="Integer" value="2000"/>
+                  </DerivationParameters>
+                  <Attributes>
+                    <CryptographicAlgorithm type="Enumeration" value="AES"/>
+                    <CryptographicLength type="Integer" value="128"/>
+                    <CryptographicUsageMask type="Integer" value="12"/>
+                  </Attributes>
+                </RequestPayload>
+                """.formatted(base, HexFormat.of().formatHex(salt));
+        String response = ok(kmip(xml.getBytes(StandardCharsets.UTF_8), List.of("call"), "--operation", "Derive Key",
+                "--payload-format", "xml", "--payload", "-"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<UniqueIdentifier type=\"TextString\" value=\"([^\"]+)\"")
+                .matcher(response);
+        assertThat(m.find()).as(response).isTrue();
+        assertThat(material(m.group(1))).isEqualTo(expected);
+
         CliRun unknown = kmip("derive-key", "--id", base, "--method", "bogus");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.stderr()).contains("--method: unknown value 'bogus'");
