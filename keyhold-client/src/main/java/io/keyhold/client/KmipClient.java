@@ -19,6 +19,7 @@ import io.keyhold.protocol.spec.HashingAlgorithm;
 import io.keyhold.protocol.spec.KeyFormatType;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.protocol.spec.ProcessingStage;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.QueryFunction;
 import io.keyhold.protocol.spec.ResultStatus;
@@ -901,6 +902,38 @@ public final class KmipClient implements AutoCloseable {
         int value = required(r, Tag.CANCELLATION_RESULT).enumValue();
         return CancellationResult.fromValue(value).orElseThrow(() -> malformed(Operation.CANCEL,
                 String.format("unknown Cancellation Result 0x%08X", value)));
+    }
+
+    /** Query Asynchronous Requests (KMIP 2.1): the client's asynchronous requests the server still keeps, oldest first. */
+    public List<AsynchronousRequest> queryAsynchronousRequests() throws KmipClientException, KmipTransportException {
+        if (!version().isAtLeast(KmipVersion.V2_1)) {
+            throw new IllegalArgumentException("Query Asynchronous Requests needs KMIP 2.1 (the client speaks " + version() + ")");
+        }
+        TtlvItem r = call(version(), Operation.QUERY_ASYNCHRONOUS_REQUESTS, payload());
+        List<AsynchronousRequest> out = new ArrayList<>();
+        for (TtlvItem a : r.childrenWith(Tag.ASYNCHRONOUS_REQUEST)) {
+            int op = required(a, Tag.OPERATION).enumValue();
+            int stage = required(a, Tag.PROCESSING_STAGE).enumValue();
+            TtlvItem submitted = required(a, Tag.SUBMISSION_DATE);
+            Instant at = submitted.type() == ItemType.DATE_TIME_EXTENDED
+                    ? Instant.EPOCH.plus(submitted.dateTimeExtendedValue(), java.time.temporal.ChronoUnit.MICROS)
+                    : Instant.ofEpochSecond(submitted.dateTimeValue());
+            out.add(new AsynchronousRequest(required(a, Tag.ASYNCHRONOUS_CORRELATION_VALUE).bytesValue(),
+                    Operation.fromValue(op).orElseThrow(() -> malformed(Operation.QUERY_ASYNCHRONOUS_REQUESTS,
+                            String.format("unknown Operation 0x%08X", op))),
+                    at, ProcessingStage.fromValue(stage).orElseThrow(() -> malformed(Operation.QUERY_ASYNCHRONOUS_REQUESTS,
+                            String.format("unknown Processing Stage 0x%08X", stage)))));
+        }
+        return out;
+    }
+
+    /**
+     * Get Constraints (KMIP 2.1): the Constraints structure the server enforces on new objects (one Constraint
+     * per rule: optional Object Type, Attributes with the allowed values); empty when none are set.
+     */
+    public TtlvItem getConstraints() throws KmipClientException, KmipTransportException {
+        TtlvItem r = call(version(), Operation.GET_CONSTRAINTS, payload());
+        return r.child(Tag.CONSTRAINTS).orElse(TtlvItem.structure(Tag.CONSTRAINTS));
     }
 
     private static ResponseBatchItem single(Operation operation, ResponseMessage response) throws KmipTransportException {

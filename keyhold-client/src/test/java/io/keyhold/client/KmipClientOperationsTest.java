@@ -232,6 +232,18 @@ class KmipClientOperationsTest {
                 }
             }
             assertThat(result).isPresent();
+            if (version.equals("2.1")) {
+                List<AsynchronousRequest> kept = kmip.queryAsynchronousRequests();
+                assertThat(kept).anySatisfy(a -> {
+                    assertThat(a.correlationValue()).isEqualTo(correlation);
+                    assertThat(a.operation()).isEqualTo(io.keyhold.protocol.spec.Operation.CREATE);
+                    assertThat(a.stage()).isEqualTo(io.keyhold.protocol.spec.ProcessingStage.COMPLETED);
+                    assertThat(a.submissionDate()).isBefore(java.time.Instant.now().plusSeconds(1));
+                });
+                TtlvItem constraints = kmip.getConstraints();
+                assertThat(constraints.tag()).isEqualTo(Tag.CONSTRAINTS);
+                assertThat(constraints.children()).isEmpty();
+            }
             String uid = result.get().child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
             assertThat(kmip.get(uid).length()).isEqualTo(128);
             assertThat(kmip.cancel(correlation)).isEqualTo(io.keyhold.protocol.spec.CancellationResult.COMPLETED);
