@@ -10,7 +10,6 @@ import io.keyhold.protocol.spec.CryptographicUsageMask;
 import io.keyhold.protocol.spec.DerivationMethod;
 import io.keyhold.protocol.spec.HashingAlgorithm;
 import io.keyhold.protocol.spec.KmipVersion;
-import io.keyhold.protocol.spec.LinkType;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.SecretDataType;
