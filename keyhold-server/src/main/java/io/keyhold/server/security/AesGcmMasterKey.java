@@ -59,6 +59,11 @@ public final class AesGcmMasterKey implements MasterKey {
         return provider == null ? Cipher.getInstance("AES/GCM/NoPadding") : Cipher.getInstance("AES/GCM/NoPadding", provider);
     }
 
+    /** For wrapping and unwrapping: the thread's JDK cipher, or a new one from the token's provider. */
+    private static Cipher reusableGcm(Provider provider) throws GeneralSecurityException {
+        return provider == null ? GcmCiphers.forThisThread() : Cipher.getInstance("AES/GCM/NoPadding", provider);
+    }
+
     @Override
     public String id() {
         return id;
@@ -69,7 +74,7 @@ public final class AesGcmMasterKey implements MasterKey {
         byte[] iv = new byte[IV_BYTES];
         RANDOM.nextBytes(iv);
         try {
-            Cipher c = gcm(provider);
+            Cipher c = reusableGcm(provider);
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
             c.updateAAD(aad);
             byte[] sealed = c.doFinal(dataKey);
@@ -85,7 +90,7 @@ public final class AesGcmMasterKey implements MasterKey {
             throw new MasterKeyException("wrapped data key is " + wrapped.length + " bytes (too short)");
         }
         try {
-            Cipher c = gcm(provider);
+            Cipher c = reusableGcm(provider);
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, wrapped, 0, IV_BYTES));
             c.updateAAD(aad);
             return c.doFinal(wrapped, IV_BYTES, wrapped.length - IV_BYTES);

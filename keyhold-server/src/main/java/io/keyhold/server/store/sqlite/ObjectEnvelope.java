@@ -1,5 +1,6 @@
 package io.keyhold.server.store.sqlite;
 
+import io.keyhold.server.security.GcmCiphers;
 import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.security.MasterKeyException;
 import io.keyhold.server.security.MasterKeyRing;
@@ -93,7 +94,7 @@ final class ObjectEnvelope {
         RANDOM.nextBytes(dataKey);
         RANDOM.nextBytes(iv);
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = GcmCiphers.forThisThread();
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, iv));
             c.updateAAD(aad);
             byte[] ciphertext = c.doFinal(plain);
@@ -117,7 +118,7 @@ final class ObjectEnvelope {
         byte[] dataKey = null;
         try {
             dataKey = keyOf(sealed).unwrap(sealed.wrapped, aad);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = GcmCiphers.forThisThread();
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, sealed.iv));
             c.updateAAD(aad);
             return c.doFinal(sealed.ciphertext);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Where the server's processor time goes under one kind of load: starts `keyhold dev` in a temporary
+# directory with Java Flight Recorder (profile settings), drives it with `keyhold bench`, dumps the recording
+# and prints the share of the server threads' execution samples by part of the request path (TLS, request
+# decode, version rules, object read, audit record, response encode, metrics, the rest).
+#
+# Usage: benchmarks/profile.sh [--op get] [--connections 4] [--duration 15] [--warmup 3] [--keep DIR]
+# Needs python3 (Debian's) for the summary; the recording stays in DIR with --keep.
+set -euo pipefail
+
+repo="$(CDPATH='' cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+op=get connections=4 duration=15 warmup=3 keep=""
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --op) op=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "profile.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+PY=/usr/bin/python3
+source "$repo/benchmarks/lib.sh"
+"$repo/keyhold" --version > /dev/null # builds the jar if needed
+jar="$repo/keyhold-cli/target/keyhold.jar"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+work="${keep:-$(mktemp -d "${TMPDIR:-/tmp}/keyhold-profile.XXXXXX")}"
+mkdir -p "$work"
+port="$(free_port)"
+pid=""
+cleanup() {
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
+  [[ -n $keep ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The development PKI is made before the recording starts, so that its key generation is not in the profile.
+"$java" -jar "$jar" dev --dir "$work/dev" --port "$port" --http-port 0 > "$work/first.log" 2>&1 &
+pid=$!
+until grep -q "Keyhold ready" "$work/first.log" 2>/dev/null; do kill -0 "$pid" || exit 1; sleep 0.1; done
+kill "$pid"; wait "$pid" 2>/dev/null || true
+
+"$java" -XX:StartFlightRecording=settings=profile -jar "$jar" dev --dir "$work/dev" --port "$port" --http-port 0 \
+  > "$work/server.log" 2>&1 &
+pid=$!
+until grep -q "Keyhold ready" "$work/server.log" 2>/dev/null; do kill -0 "$pid" || exit 1; sleep 0.1; done
+echo "keyhold bench --op $op --connections $connections --duration $duration --warmup $warmup; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+"$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
+  --duration "$duration" --warmup "$warmup" | grep -E "^total"
+jcmd "$pid" JFR.dump filename="$work/server.jfr" > /dev/null
+jfr print --events jdk.ExecutionSample "$work/server.jfr" > "$work/samples.txt"
+
+"$PY" - "$work/samples.txt" <<'PY'
+import collections, re, sys
+events = open(sys.argv[1]).read().split("jdk.ExecutionSample")[1:]
+parts = [
+    ("TLS record protection (I/O threads)", lambda fr, th: th.startswith("keyhold-io")),
+    ("audit record: hash chain and SQLite append (writer thread)", lambda fr, th: th.startswith("keyhold-sqlite-writer")),
+    ("audit record built on the worker", lambda fr, th: any("audit" in f.lower() for f in fr)),
+    ("object read: SQLite, master-key unwrap, decryption, decode", lambda fr, th: any(
+        f.startswith("io.keyhold.server.store.sqlite") or "AesGcmMasterKey" in f for f in fr)),
+    ("request decode (TTLV)", lambda fr, th: any("TtlvDecoder" in f for f in fr)),
+    ("version rules (request and response)", lambda fr, th: any("VersionRules" in f or "VersionFit" in f for f in fr)),
+    ("response encode", lambda fr, th: any("MessageEncoder" in f or "TtlvEncoder" in f for f in fr)),
+    ("key presentation (formats)", lambda fr, th: any("KeyPresentation" in f for f in fr)),
+    ("metrics", lambda fr, th: any(f.startswith("io.micrometer") for f in fr)),
+    ("the rest of the worker's work (dispatch, access check, JCA lookups, hand-offs)", lambda fr, th: True),
+]
+counts, n = collections.Counter(), 0
+for e in events:
+    m = re.search(r'sampledThread = "([^"]+)"', e)
+    th = m.group(1) if m else ""
+    if not th.startswith("keyhold"):
+        continue
+    fr = re.findall(r"^\s+([\w.$<>]+)\(", e, re.M)
+    n += 1
+    for name, test in parts:
+        if test(fr, th):
+            counts[name] += 1
+            break
+print(f"{n} execution samples of the server's threads")
+for name, _ in parts:
+    print(f"{100 * counts[name] / max(n, 1):5.1f}%  {name}")
+PY
