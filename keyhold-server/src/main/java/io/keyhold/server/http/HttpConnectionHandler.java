@@ -4,6 +4,7 @@ import io.keyhold.server.auth.Identity;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.Failures;
 import io.keyhold.server.tls.ServerTls;
+import io.keyhold.server.transport.Listeners;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -64,7 +65,7 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        remote = HttpsListener.describe(ctx.channel().remoteAddress());
+        remote = Listeners.describe(ctx.channel().remoteAddress());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.keyhold.server.http;
 
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.tls.ServerTls;
+import io.keyhold.server.transport.Listeners;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -26,7 +27,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -130,7 +130,7 @@ public final class HttpsListener implements AutoCloseable {
                     + e.getMessage() + " (http.port; http.enabled: false turns the HTTPS listener off)", e);
         }
         log.info("HTTPS listening on {} (REST API /v1, KMIP /kmip, /health, /metrics, console /)",
-                describe(serverChannel.localAddress()));
+                Listeners.describe(serverChannel.localAddress()));
     }
 
     /** The bound address (with the actual port when port 0 was configured). */
@@ -188,33 +188,6 @@ public final class HttpsListener implements AutoCloseable {
     }
 
     private void shutdownThreads(Duration wait) {
-        if (workers != null) {
-            workers.shutdown();
-            try {
-                if (!workers.awaitTermination(Math.max(wait.toMillis(), 100), TimeUnit.MILLISECONDS)) {
-                    workers.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                workers.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (acceptors != null) {
-            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        }
-        if (ioLoops != null) {
-            ioLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (acceptors != null) {
-            acceptors.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-    }
-
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
+        Listeners.shutdown(workers, acceptors, ioLoops, wait);
     }
 }

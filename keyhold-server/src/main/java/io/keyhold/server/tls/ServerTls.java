@@ -71,7 +71,8 @@ public final class ServerTls {
             LegacySuites.enable();
         }
         FileStamps stamps = FileStamps.of(files(tls));
-        return new ServerTls(tls, build(tls, ClientAuth.REQUIRE), build(tls, ClientAuth.OPTIONAL), stamps);
+        Contexts built = build(tls);
+        return new ServerTls(tls, built.kmip(), built.https(), stamps);
     }
 
     private static List<Path> files(ServerConfig.Tls tls) {
@@ -83,7 +84,12 @@ public final class ServerTls {
         return files;
     }
 
-    private static SslContext build(ServerConfig.Tls tls, ClientAuth clientAuth) throws ConfigException {
+    /** The KMIP port's context (client certificate required) and the HTTPS one (requested), from one reading. */
+    private record Contexts(SslContext kmip, SslContext https) {
+    }
+
+    /** Reads and checks the files once, then builds the KMIP and the HTTPS context from them. */
+    private static Contexts build(ServerConfig.Tls tls) throws ConfigException {
         List<X509Certificate> chain = PemFiles.certificates(tls.certificate(), "tls.certificate");
         PrivateKey key = PemFiles.privateKey(tls.privateKey(), tls.privateKeyPassword(), "tls.private_key");
         if (!PemFiles.matches(key, chain.get(0).getPublicKey())) {
@@ -105,10 +111,18 @@ public final class ServerTls {
             throw new ConfigException("tls.trusted_cas", "no CA certificate configured");
         }
         RevocationLists revocations = RevocationLists.load(tls.crls(), cas);
+        ClientCertificateTrustManager trust = new ClientCertificateTrustManager(cas, tls.requireClientAuthUsage(),
+                revocations);
+        return new Contexts(context(tls, key, chain, trust, ClientAuth.REQUIRE),
+                context(tls, key, chain, trust, ClientAuth.OPTIONAL));
+    }
+
+    private static SslContext context(ServerConfig.Tls tls, PrivateKey key, List<X509Certificate> chain,
+                                      ClientCertificateTrustManager trust, ClientAuth clientAuth) throws ConfigException {
         try {
             return SslContextBuilder.forServer(key, chain)
                     .sslProvider(SslProvider.JDK)
-                    .trustManager(new ClientCertificateTrustManager(cas, tls.requireClientAuthUsage(), revocations))
+                    .trustManager(trust)
                     .clientAuth(clientAuth)
                     .protocols(tls.protocols())
                     .ciphers(CipherSuites.offered(tls.profile()), SupportedCipherSuiteFilter.INSTANCE)
@@ -155,10 +169,9 @@ public final class ServerTls {
         FileStamps before = FileStamps.of(files(settings)); // a change while reading is seen next time
         stamps = before; // a broken file is reported once, not at every check until it is fixed
         try {
-            SslContext kmip = build(settings, ClientAuth.REQUIRE);
-            SslContext https = build(settings, ClientAuth.OPTIONAL);
-            context = kmip;
-            httpsContext = https;
+            Contexts built = build(settings);
+            context = built.kmip();
+            httpsContext = built.https();
         } catch (ConfigException e) {
             String line = "TLS reload failed, keeping the previous certificate, CAs and CRLs: " + e.getMessage();
             log.warn(line);

@@ -67,7 +67,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.remote = describe(ctx.channel().remoteAddress());
+        this.remote = Listeners.describe(ctx.channel().remoteAddress());
     }
 
     @Override
@@ -277,13 +277,5 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // Resets, TLS alerts and peers that leave without close_notify end up here: routine for a server.
         log.debug("Connection {} from {}: {}", session.id(), remote, cause.toString());
         ctx.close();
-    }
-
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
     }
 }

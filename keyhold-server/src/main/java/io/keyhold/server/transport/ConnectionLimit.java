@@ -32,7 +32,7 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         if (n > maxConnections) {
             observer.connectionRefused();
             log.warn("Refused a connection from {}: {} connections are open (limits.max_connections: {})",
-                    ConnectionHandler.describe(ctx.channel().remoteAddress()), n - 1, maxConnections);
+                    Listeners.describe(ctx.channel().remoteAddress()), n - 1, maxConnections);
             ctx.close();
             return;
         }

@@ -138,7 +138,7 @@ public final class KmipServer implements AutoCloseable {
             acceptors.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
         }
         log.info("KMIP listening on {} ({} transport, {} worker threads, TLS profile {})",
-                ConnectionHandler.describe(serverChannel.localAddress()), epoll ? "epoll" : "NIO", threads,
+                Listeners.describe(serverChannel.localAddress()), epoll ? "epoll" : "NIO", threads,
                 tls.profile().name().toLowerCase(Locale.ROOT));
     }
 
@@ -230,26 +230,7 @@ public final class KmipServer implements AutoCloseable {
     }
 
     private void shutdownThreads(Duration wait) {
-        if (workers != null) {
-            workers.shutdown();
-            try {
-                if (!workers.awaitTermination(Math.max(wait.toMillis(), 100), TimeUnit.MILLISECONDS)) {
-                    workers.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                workers.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (acceptors != null) {
-            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        }
-        if (ioLoops != null) {
-            ioLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (acceptors != null) {
-            acceptors.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        Listeners.shutdown(workers, acceptors, ioLoops, wait);
     }
 
     /** Waits until {@link #close()} has finished. */

@@ -11,8 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
@@ -73,17 +71,12 @@ public final class HttpsKmipConnection implements KmipConnection {
      */
     public static HttpsKmipConnection open(SSLContext tls, String host, int port, Encoding encoding, int timeoutMillis)
             throws IOException {
-        Socket raw = new Socket();
+        SSLSocket s = TlsKmipConnection.handshake(tls, host, port, timeoutMillis);
+        String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         try {
-            raw.setTcpNoDelay(true);
-            raw.connect(new InetSocketAddress(host, port), timeoutMillis);
-            SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true);
-            s.setSoTimeout(timeoutMillis);
-            s.startHandshake();
-            String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
             return new HttpsKmipConnection(s, authority, encoding);
         } catch (IOException | RuntimeException e) {
-            raw.close();
+            s.close();
             throw e;
         }
     }

@@ -28,13 +28,22 @@ public final class TlsKmipConnection implements KmipConnection {
      * @param timeoutMillis for connecting and for each response
      */
     public static TlsKmipConnection open(SSLContext tls, String host, int port, int timeoutMillis) throws IOException {
+        return new TlsKmipConnection(handshake(tls, host, port, timeoutMillis));
+    }
+
+    /**
+     * A TCP connection (no Nagle delay) with its TLS handshake done, reads timing out after
+     * {@code timeoutMillis}; the socket is closed again if either fails.
+     */
+    static SSLSocket handshake(SSLContext tls, String host, int port, int timeoutMillis) throws IOException {
         Socket raw = new Socket();
         try {
+            raw.setTcpNoDelay(true);
             raw.connect(new InetSocketAddress(host, port), timeoutMillis);
             SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true);
             s.setSoTimeout(timeoutMillis);
             s.startHandshake();
-            return new TlsKmipConnection(s);
+            return s;
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
