@@ -98,10 +98,12 @@ class ServerMetricsTest {
             assertThat(s.value("keyhold_store_commits_total")).isGreaterThanOrEqualTo(2.0);
             assertThat(s.value("keyhold_store_write_transactions_total"))
                     .isGreaterThanOrEqualTo(s.value("keyhold_store_commits_total"));
-            assertThat(s.value("keyhold_store_commit_seconds_count")).isEqualTo(s.value("keyhold_store_commits_total"));
+            // audit records keep committing in the background, so the two series are read at different moments
+            assertThat(s.value("keyhold_store_commit_seconds_count")).isGreaterThanOrEqualTo(2.0);
             assertThat(s.value("keyhold_store_commit_seconds_sum")).isPositive();
             assertThat(s.value("keyhold_store_commit_failures_total")).isZero();
-            assertThat(s.value("keyhold_store_write_queue")).isZero();
+            assertThat(s.has("keyhold_store_write_queue")).isTrue();
+            assertThat(s.has("keyhold_store_audit_queue")).isTrue();
             assertThat(s.value("keyhold_store_largest_group")).isGreaterThanOrEqualTo(1.0);
 
             assertThat(s.find("jvm_memory_used_bytes", Map.of("area", "heap"))).isNotEmpty()
