@@ -61,7 +61,7 @@ parts = [
     ("audit record: hash chain and SQLite append (writer thread)", lambda fr, th: th.startswith("keyhold-sqlite-writer")),
     ("audit record built on the worker", lambda fr, th: any("audit" in f.lower() for f in fr)),
     ("object read: SQLite, master-key unwrap, decryption, decode", lambda fr, th: any(
-        f.startswith("io.keyhold.server.store.sqlite") or "AesGcmMasterKey" in f for f in fr)),
+        f.startswith("io.keyhold.server.store.sql") or "AesGcmMasterKey" in f for f in fr)),
     ("request decode (TTLV)", lambda fr, th: any("TtlvDecoder" in f for f in fr)),
     ("version rules (request and response)", lambda fr, th: any("VersionRules" in f or "VersionFit" in f for f in fr)),
     ("response encode", lambda fr, th: any("MessageEncoder" in f or "TtlvEncoder" in f for f in fr)),

@@ -10,7 +10,8 @@ import io.keyhold.server.audit.AuditVerifier;
 import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ConfigLoader;
 import io.keyhold.server.store.StoreException;
-import io.keyhold.server.store.sqlite.SqliteAuditLog;
+import io.keyhold.server.store.sql.Database;
+import io.keyhold.server.store.sql.SqlAuditLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -67,13 +68,13 @@ final class AuditCommand implements Callable<Integer> {
 
         @Override
         public final Integer call() throws IOException {
-            Path database;
+            Database database;
             try {
-                database = ConfigLoader.load(config, environment).storage().database();
+                database = Database.of(ConfigLoader.load(config, environment).storage());
             } catch (ConfigException e) {
                 return fail(e.getMessage(), 2);
             }
-            try (SqliteAuditLog log = SqliteAuditLog.open(database)) {
+            try (SqlAuditLog log = SqlAuditLog.open(database)) {
                 return run(log, spec.commandLine().getOut());
             } catch (StoreException e) {
                 return fail(e.getMessage(), 1);
@@ -82,7 +83,7 @@ final class AuditCommand implements Callable<Integer> {
             }
         }
 
-        abstract int run(SqliteAuditLog log, PrintWriter out) throws IOException;
+        abstract int run(SqlAuditLog log, PrintWriter out) throws IOException;
 
         int fail(String message, int status) {
             spec.commandLine().getErr().println(spec.qualifiedName() + ": " + message.replaceAll("\\R+", " "));
@@ -102,7 +103,7 @@ final class AuditCommand implements Callable<Integer> {
         AuditChain.Head anchor;
 
         @Override
-        int run(SqliteAuditLog log, PrintWriter out) {
+        int run(SqlAuditLog log, PrintWriter out) {
             AuditVerifier verifier = new AuditVerifier(anchor);
             Optional<AuditChain.Head> kept = log.scan(verifier::accept);
             AuditVerifier.Result result = verifier.finish(kept);
@@ -119,7 +120,7 @@ final class AuditCommand implements Callable<Integer> {
             description = "Writes every audit record as one JSON object per line (JSON Lines), oldest first.")
     static final class Export extends Base {
         @Override
-        int run(SqliteAuditLog log, PrintWriter out) throws IOException {
+        int run(SqlAuditLog log, PrintWriter out) throws IOException {
             try (JsonLines json = new JsonLines(out)) {
                 log.scan(r -> {
                     json.write(r);
@@ -158,7 +159,7 @@ final class AuditCommand implements Callable<Integer> {
         boolean json;
 
         @Override
-        int run(SqliteAuditLog log, PrintWriter out) throws IOException {
+        int run(SqlAuditLog log, PrintWriter out) throws IOException {
             if (limit < 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit: " + limit + " (expected: >= 0)");
             }

@@ -7,7 +7,8 @@ import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ConfigLoader;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.store.StoreException;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.Database;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +22,7 @@ final class ConfiguredStore {
     /** The work of a command on the open store. */
     @FunctionalInterface
     interface Work {
-        void run(ServerConfig config, SqliteObjectStore store, AccessPolicy policy) throws KmipException;
+        void run(ServerConfig config, SqlObjectStore store, AccessPolicy policy) throws KmipException;
     }
 
     private ConfiguredStore() {
@@ -39,8 +40,8 @@ final class ConfiguredStore {
             spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
             return 2;
         }
-        try (SqliteObjectStore store = SqliteObjectStore.open(config.storage().database(),
-                ServerAssembly.openMasterKey(config.masterKey(), env))) {
+        try (SqlObjectStore store = SqlObjectStore.open(Database.of(config.storage()),
+                ServerAssembly.openMasterKey(config.masterKey(), env), SqlObjectStore.Options.DEFAULTS)) {
             work.run(config, store, AccessPolicy.of(config.access()));
             return 0;
         } catch (KmipException | StoreException e) {

@@ -8,7 +8,8 @@ import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.security.MasterKeyException;
 import io.keyhold.server.security.MasterKeyRing;
 import io.keyhold.server.store.StoreException;
-import io.keyhold.server.store.sqlite.MasterKeyRotation;
+import io.keyhold.server.store.sql.Database;
+import io.keyhold.server.store.sql.MasterKeyRotation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -126,7 +127,7 @@ final class MasterKeyCommand implements Callable<Integer> {
                         batchSize < 1 ? "--batch-size: " + batchSize + " (expected: >= 1)"
                                 : "--busy-timeout: " + busyTimeoutMillis + " (expected: >= 0)");
             }
-            try (MasterKeyRotation rotation = MasterKeyRotation.open(config.storage().database(), ring, busyTimeoutMillis)) {
+            try (MasterKeyRotation rotation = MasterKeyRotation.open(Database.of(config.storage()), ring, busyTimeoutMillis)) {
                 MasterKeyRotation.Status status = rotation.status();
                 String current;
                 if (status.rotating()) {
@@ -155,7 +156,7 @@ final class MasterKeyCommand implements Callable<Integer> {
     static final class Status extends Sub {
         @Override
         int run(ServerConfig config, MasterKeyRing ring) {
-            try (MasterKeyRotation rotation = MasterKeyRotation.open(config.storage().database(), ring, 10_000)) {
+            try (MasterKeyRotation rotation = MasterKeyRotation.open(Database.of(config.storage()), ring, 10_000)) {
                 MasterKeyRotation.Status status = rotation.status();
                 Map<String, Long> counts = new LinkedHashMap<>(status.objectsByKeyId());
                 ring.ids().forEach(id -> counts.putIfAbsent(id, 0L));

@@ -1,6 +1,6 @@
 package io.keyhold.cli;
 
-import io.keyhold.server.store.sqlite.MasterKeyRotation;
+import io.keyhold.server.store.sql.MasterKeyRotation;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;

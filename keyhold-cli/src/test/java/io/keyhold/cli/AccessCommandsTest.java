@@ -12,8 +12,8 @@ import io.keyhold.server.auth.PasswordHashes;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
-import io.keyhold.server.store.sqlite.SqliteAuditLog;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlAuditLog;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ class AccessCommandsTest {
     @BeforeEach
     void configAndObject() throws Exception {
         config = DevConfigFiles.write(dir, pkiDir);
-        try (SqliteObjectStore store = open()) {
+        try (SqlObjectStore store = open()) {
             store.write(tx -> {
                 tx.insert(new StoredObject("key-1", "client1", StorageStatus.ONLINE, List.of(
                         KmipAttribute.of(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, "key-1")),
@@ -56,8 +56,8 @@ class AccessCommandsTest {
         }
     }
 
-    private SqliteObjectStore open() {
-        return SqliteObjectStore.open(dir.resolve("data").resolve("keyhold.db"),
+    private SqlObjectStore open() {
+        return SqlObjectStore.open(dir.resolve("data").resolve("keyhold.db"),
                 ServerAssembly.openMasterKey(ServerConfig.MasterKeyStore.development(pkiDir), Map.of()));
     }
 
@@ -71,7 +71,7 @@ class AccessCommandsTest {
 
     /** Every audit record of the database, in chain order. */
     private List<AuditEvent> records() {
-        try (SqliteAuditLog log = SqliteAuditLog.open(dir.resolve("data").resolve("keyhold.db"))) {
+        try (SqlAuditLog log = SqlAuditLog.open(dir.resolve("data").resolve("keyhold.db"))) {
             List<AuditEvent> out = new ArrayList<>();
             log.scan(r -> out.add(r.event()));
             return out;
@@ -170,7 +170,7 @@ class AccessCommandsTest {
         assertThat(records()).hasSize(2);
         assertChange(records().get(1), "Change Password", List.of(), "password of user svc-backup changed");
         String hash;
-        try (SqliteObjectStore store = open()) {
+        try (SqlObjectStore store = open()) {
             hash = store.read(tx -> tx.passwordHash("svc-backup")).orElseThrow();
         }
 
@@ -222,7 +222,7 @@ class AccessCommandsTest {
         Path file = Files.writeString(dir.resolve("pw.txt"), "from a file\r\n");
         assertThat(run("", "user", "add", "svc-2", "--password-file", file.toString()).exitCode()).isZero();
 
-        try (SqliteObjectStore store = open()) {
+        try (SqlObjectStore store = open()) {
             Optional<String> hash = store.read(tx -> tx.passwordHash("svc-backup"));
             assertThat(hash.orElseThrow()).startsWith("$argon2id$").doesNotContain("horse");
             assertThat(PasswordHashes.matches("correct horse battery".toCharArray(), hash.get())).isTrue();

@@ -15,8 +15,8 @@ import io.keyhold.server.pki.DevPki;
 import io.keyhold.server.security.MasterKeyRing;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
-import io.keyhold.server.store.sqlite.MasterKeyRotation;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.MasterKeyRotation;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -94,8 +94,8 @@ class MasterKeyCommandTest {
     /** Stores {@code n} keys as the server would, returning them by uid. */
     private static Map<String, TtlvItem> fill(ServerConfig c, int n) throws Exception {
         Map<String, TtlvItem> objects = new LinkedHashMap<>();
-        try (SqliteObjectStore store = SqliteObjectStore.open(c.storage().database(), ring(c),
-                SqliteObjectStore.Options.DEFAULTS)) {
+        try (SqlObjectStore store = SqlObjectStore.open(c.storage().database(), ring(c),
+                SqlObjectStore.Options.DEFAULTS)) {
             for (int start = 0; start < n; start += 500) {
                 int from = start;
                 store.write(tx -> {
@@ -118,8 +118,8 @@ class MasterKeyCommandTest {
     }
 
     private static void assertAllReadable(ServerConfig c, Map<String, TtlvItem> objects) throws Exception {
-        try (SqliteObjectStore store = SqliteObjectStore.open(c.storage().database(), ring(c),
-                SqliteObjectStore.Options.DEFAULTS)) {
+        try (SqlObjectStore store = SqlObjectStore.open(c.storage().database(), ring(c),
+                SqlObjectStore.Options.DEFAULTS)) {
             for (Map.Entry<String, TtlvItem> e : objects.entrySet()) {
                 assertThat(store.read(tx -> tx.get(e.getKey())).orElseThrow().object()).as(e.getKey())
                         .isEqualTo(e.getValue());

@@ -11,8 +11,8 @@ import io.keyhold.server.auth.ApiTokens;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.auth.TicketRights;
 import io.keyhold.server.config.ServerConfig;
-import io.keyhold.server.store.sqlite.SqliteAuditLog;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlAuditLog;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,8 +52,8 @@ class TokenCommandTest {
         config = DevConfigFiles.write(dir, pkiDir);
     }
 
-    private SqliteObjectStore open() {
-        return SqliteObjectStore.open(dir.resolve("data").resolve("keyhold.db"),
+    private SqlObjectStore open() {
+        return SqlObjectStore.open(dir.resolve("data").resolve("keyhold.db"),
                 ServerAssembly.openMasterKey(ServerConfig.MasterKeyStore.development(pkiDir), Map.of()));
     }
 
@@ -73,13 +73,13 @@ class TokenCommandTest {
 
     /** What the server would make of a presented token, read from the database as it would. */
     private Optional<ApiTokens.Bearer> authenticate(String token) throws Exception {
-        try (SqliteObjectStore store = open()) {
+        try (SqlObjectStore store = open()) {
             return new ApiTokens(store, Clock.systemUTC()).authenticate(token);
         }
     }
 
     private List<AuditEvent> records() {
-        try (SqliteAuditLog log = SqliteAuditLog.open(dir.resolve("data").resolve("keyhold.db"))) {
+        try (SqlAuditLog log = SqlAuditLog.open(dir.resolve("data").resolve("keyhold.db"))) {
             List<AuditEvent> out = new ArrayList<>();
             log.scan(r -> out.add(r.event()));
             return out;

@@ -15,7 +15,7 @@ import io.keyhold.server.http.rest.RestAdmin;
 import io.keyhold.server.http.rest.RestAdminAuditLog;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.memory.InMemoryObjectStore;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import io.keyhold.server.tls.ServerTls;
 import io.keyhold.server.transport.ConnectionRegistry;
 import io.keyhold.server.transport.ConnectionObserver;
@@ -112,8 +112,8 @@ public final class KeyholdServer implements AutoCloseable {
 
     /** What the administrative REST routes work on: the store, its audit log, the access policy, these listeners. */
     private RestAdmin restAdmin(ServerConfig config, ObjectStore store) {
-        RestAdminAuditLog audit = store instanceof SqliteObjectStore
-                ? RestAdminAuditLog.sqlite(config.storage().database(), store)
+        RestAdminAuditLog audit = store instanceof SqlObjectStore sql
+                ? RestAdminAuditLog.sql(sql.database(), store)
                 : store instanceof InMemoryObjectStore memory ? RestAdminAuditLog.records(memory::auditRecords) : null;
         RestAdmin.Listeners listeners = new RestAdmin.Listeners() {
             @Override

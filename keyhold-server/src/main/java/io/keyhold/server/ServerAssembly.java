@@ -28,7 +28,8 @@ import io.keyhold.server.security.Pkcs11MasterKeySource;
 import io.keyhold.server.security.Pkcs12MasterKeySource;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.StoreException;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.Database;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -79,7 +80,7 @@ public final class ServerAssembly {
     }
 
     /**
-     * Opens the configuration's master key and its SQLite store (objects encrypted under that key) and
+     * Opens the configuration's master key and its store (SQLite or PostgreSQL) (objects encrypted under that key) and
      * builds the dispatcher with every operation. A missing or unusable master key is a StoreException.
      */
     public static Assembly open(ServerConfig config) {
@@ -89,9 +90,12 @@ public final class ServerAssembly {
     /** As {@link #open(ServerConfig)}, reading a master key passphrase or PIN variable from {@code env}. */
     public static Assembly open(ServerConfig config, Map<String, String> env) {
         MasterKeyRing ring = openMasterKey(config.masterKey(), env);
-        SqliteObjectStore.Options options = SqliteObjectStore.Options.DEFAULTS
+        SqlObjectStore.Options options = SqlObjectStore.Options.DEFAULTS
                 .withMaxQueuedAuditRecords(config.audit().maxQueuedRecords());
-        return open(SqliteObjectStore.open(config.storage().database(), ring, options), Clock.systemUTC(),
+        if (config.storage().postgres() != null) {
+            options = options.withReaderPoolSize(config.storage().postgres().readerPool());
+        }
+        return open(SqlObjectStore.open(Database.of(config.storage()), ring, options), Clock.systemUTC(),
                 CryptoPolicy.of(config.crypto().fipsOnly()), config.limits().maxBatchItems(), config.access(),
                 config.audit());
     }

@@ -21,7 +21,7 @@ import io.keyhold.server.ops.object.SymmetricKeys;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -52,7 +52,7 @@ import javax.naming.ldap.LdapName;
  * from the server's generator and the server-maintained attributes of {@link NewObjects} (Unique Identifier,
  * State, dates, Digest, ...). The owner is the dev client's identity, the Common Name of {@code client.pem}
  * (the server's default {@code tls.client_identity}), so that {@code keyhold bench} with the same
- * certificates sees the keys. Keys are written through {@link SqliteObjectStore} under the directory's
+ * certificates sees the keys. Keys are written through {@link SqlObjectStore} under the directory's
  * master key, so their material is encrypted as a real Create's is, in large write transactions (one
  * commit per batch); the next batch is built while the previous one is written.
  *
@@ -149,7 +149,7 @@ public final class Preload {
         SecureRandom random = ServerRandom.get();
         Optional<TtlvItem> generator = ServerRandom.describe(random);
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (SqliteObjectStore store = SqliteObjectStore.open(storage.database(),
+        try (SqlObjectStore store = SqlObjectStore.open(storage.database(),
                 ServerAssembly.openMasterKey(masterKey, System.getenv()))) {
             LocateQuery everything = new LocateQuery(null, List.of(), EnumSet.allOf(StorageStatus.class), 0, -1);
             long existing = store.read(tx -> tx.count(everything));

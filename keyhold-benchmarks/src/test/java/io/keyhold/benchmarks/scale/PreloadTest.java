@@ -15,7 +15,7 @@ import io.keyhold.server.security.Pkcs12MasterKey;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +50,9 @@ class PreloadTest {
         return r;
     }
 
-    private SqliteObjectStore open() {
+    private SqlObjectStore open() {
         ServerConfig.MasterKeyStore mk = ServerConfig.MasterKeyStore.development(dir);
-        return SqliteObjectStore.open(ServerConfig.Storage.in(dir).database(),
+        return SqlObjectStore.open(ServerConfig.Storage.in(dir).database(),
                 io.keyhold.server.ServerAssembly.openMasterKey(mk, System.getenv()));
     }
 
@@ -74,7 +74,7 @@ class PreloadTest {
         assertThat(r.added()).isEqualTo(25);
         assertThat(r.total()).isEqualTo(25);
         assertThat(r.databaseBytes()).isEqualTo(Files.size(dir.resolve("keyhold.db")));
-        try (SqliteObjectStore store = open()) {
+        try (SqlObjectStore store = open()) {
             LocateQuery byName = new LocateQuery(null, new LocateQuery.VisibleTo("client1", java.util.Set.of(), false),
                     List.of(new LocateQuery.Equals("Name", name("keyhold-scale-17"))), EnumSet.of(StorageStatus.ONLINE), 0, -1);
             List<String> found = store.read(tx -> tx.locate(byName));
@@ -102,7 +102,7 @@ class PreloadTest {
         assertThat(again.added()).isEqualTo(3);
         assertThat(again.total()).isEqualTo(15);
         assertThat(preload(10, 5).added()).isZero();
-        try (SqliteObjectStore store = open()) {
+        try (SqlObjectStore store = open()) {
             for (String n : List.of("keyhold-scale-0", "keyhold-scale-11", "keyhold-scale-12", "keyhold-scale-14")) {
                 LocateQuery q = new LocateQuery("client1", List.of(new LocateQuery.Equals("Name", name(n))),
                         EnumSet.of(StorageStatus.ONLINE), 0, -1);
@@ -116,7 +116,7 @@ class PreloadTest {
     void run_storesTheMaterialEncrypted() throws Exception {
         preload(3, 10);
         byte[] material;
-        try (SqliteObjectStore store = open()) {
+        try (SqlObjectStore store = open()) {
             LocateQuery q = new LocateQuery("client1", List.of(new LocateQuery.Equals("Name", name("keyhold-scale-1"))),
                     EnumSet.of(StorageStatus.ONLINE), 0, -1);
             String uid = store.read(tx -> tx.locate(q)).get(0);

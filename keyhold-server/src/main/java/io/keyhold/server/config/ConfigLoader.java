@@ -37,7 +37,8 @@ public final class ConfigLoader {
             "tls.certificate", "tls.private_key", "tls.private_key_password", "tls.trusted_cas", "tls.crls",
             "tls.protocols", "tls.profile", "tls.require_client_auth_usage", "tls.client_identity",
             "tls.session_timeout", "tls.reload_interval",
-            "storage.data_dir", "storage.database",
+            "storage.data_dir", "storage.database", "storage.database_user", "storage.database_password_env",
+            "storage.database_password_file", "storage.database_pool_size",
             "limits.max_message_bytes", "limits.max_batch_items", "limits.max_connections",
             "limits.max_connections_per_identity", "limits.idle_timeout", "limits.read_timeout",
             "limits.requests_per_second_per_identity", "limits.worker_threads", "limits.shutdown_grace",
@@ -252,10 +253,25 @@ public final class ConfigLoader {
         if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
             throw error("storage.data_dir", dataDir + " exists and is not a directory");
         }
-        Path database = values.containsKey("storage.database") ? resolve(text("storage.database", null))
-                : dataDir.resolve(ServerConfig.Storage.DEFAULT_DATABASE_NAME);
-        if (Files.isDirectory(database)) {
-            throw error("storage.database", database + " is a directory, not a database file");
+        String databaseText = text("storage.database", null);
+        ServerConfig.Postgres postgres = null;
+        Path database = dataDir.resolve(ServerConfig.Storage.DEFAULT_DATABASE_NAME);
+        if (databaseText != null && isPostgresUrl(databaseText.strip())) {
+            postgres = postgres(databaseText.strip());
+        } else {
+            for (String setting : List.of("storage.database_user", "storage.database_password_env",
+                    "storage.database_password_file", "storage.database_pool_size")) {
+                if (values.containsKey(setting)) {
+                    throw error(setting, "applies only to a PostgreSQL storage.database (jdbc:postgresql://...)");
+                }
+            }
+            if (databaseText != null) {
+                String path = databaseText.strip();
+                database = resolve(path.startsWith("jdbc:sqlite:") ? path.substring("jdbc:sqlite:".length()) : path);
+            }
+            if (Files.isDirectory(database)) {
+                throw error("storage.database", database + " is a directory, not a database file");
+            }
         }
 
         int maxMessage = integer("limits.max_message_bytes", ServerConfig.Limits.DEFAULT_MAX_MESSAGE_BYTES, 1024,
@@ -290,7 +306,7 @@ public final class ConfigLoader {
         return new ServerConfig(new ServerConfig.Kmip(host, port),
                 new ServerConfig.Tls(certificate, privateKey, password, trustedCas, crls, protocols, profile,
                         requireUsage, identity, sessionTimeout, reloadInterval),
-                new ServerConfig.Storage(dataDir, database),
+                new ServerConfig.Storage(dataDir, database, postgres),
                 new ServerConfig.Limits(maxMessage, maxBatchItems, maxConnections, maxPerIdentity, idle, readTimeout,
                         requestsPerSecond, workers, grace),
                 new ServerConfig.Logging(level, format),
@@ -525,6 +541,42 @@ public final class ConfigLoader {
     }
 
     /** The variable named by {@code envSetting}, checked to be set; null if {@code fileSetting} is used instead. */
+    private static boolean isPostgresUrl(String text) {
+        return text.startsWith("jdbc:postgresql:") || text.startsWith("postgresql://") || text.startsWith("postgres://");
+    }
+
+    /** A PostgreSQL storage.database, its role, its password (from an environment variable or a file) and its pool. */
+    private ServerConfig.Postgres postgres(String text) throws ConfigException {
+        String url = text.startsWith("jdbc:") ? text : "jdbc:postgresql://" + text.substring(text.indexOf("://") + 3);
+        if (url.length() <= "jdbc:postgresql://".length() || !url.startsWith("jdbc:postgresql://")) {
+            throw error("storage.database", "expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+        }
+        if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            throw error("storage.database", "must not hold a password: name it with storage.database_password_env"
+                    + " or storage.database_password_file, so that it is never written in the configuration file");
+        }
+        String user = text("storage.database_user", null);
+        String password = null;
+        boolean hasEnv = values.containsKey("storage.database_password_env");
+        boolean hasFile = values.containsKey("storage.database_password_file");
+        if (hasEnv || hasFile) {
+            String variable = secretVariable("storage.database_password_env", "storage.database_password_file",
+                    "the database password");
+            if (variable != null) {
+                password = env.get(variable);
+            } else {
+                Path file = existingFile("storage.database_password_file", true);
+                try {
+                    password = Files.readString(file).strip();
+                } catch (java.io.IOException e) {
+                    throw error("storage.database_password_file", "file " + file + " cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        int pool = integer("storage.database_pool_size", ServerConfig.Postgres.DEFAULT_READER_POOL, 1, 256);
+        return new ServerConfig.Postgres(url, user == null || user.isBlank() ? null : user.strip(), password, pool);
+    }
+
     private String secretVariable(String envSetting, String fileSetting, String what) throws ConfigException {
         String variable = text(envSetting, null);
         boolean hasFile = values.containsKey(fileSetting);

@@ -210,8 +210,14 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         }
     }
 
-    /** Where the objects live: the data directory and the SQLite database file (by default in that directory). */
-    public record Storage(Path dataDir, Path database) {
+    /**
+     * Where the objects live: the data directory, and either the SQLite database file (by default in that
+     * directory) or a PostgreSQL database that several nodes share.
+     *
+     * @param database the SQLite file; unused when {@code postgres} is set
+     * @param postgres the PostgreSQL database, or null for SQLite
+     */
+    public record Storage(Path dataDir, Path database, Postgres postgres) {
         public static final String DEFAULT_DATABASE_NAME = "keyhold.db";
 
         public Storage {
@@ -219,8 +225,44 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
             Objects.requireNonNull(database, "database");
         }
 
+        /** A SQLite database file. */
+        public Storage(Path dataDir, Path database) {
+            this(dataDir, database, null);
+        }
+
         public static Storage in(Path dataDir) {
             return new Storage(dataDir, dataDir.resolve(DEFAULT_DATABASE_NAME));
+        }
+
+        /** This storage on a PostgreSQL database instead. */
+        public Storage withPostgres(Postgres postgres) {
+            return new Storage(dataDir, database, postgres);
+        }
+    }
+
+    /**
+     * A PostgreSQL database ({@code storage.database: jdbc:postgresql://...}).
+     *
+     * @param url          {@code jdbc:postgresql://host[:port]/database[?parameters]}
+     * @param user         the role, or null for the URL's or the driver's default
+     * @param password     the role's password (read from the environment variable or file the configuration
+     *                     names), or null; never shown by {@link #toString()}
+     * @param readerPool   connections for read transactions
+     */
+    public record Postgres(String url, String user, String password, int readerPool) {
+        public static final int DEFAULT_READER_POOL = 8;
+
+        public Postgres {
+            Objects.requireNonNull(url, "url");
+            if (readerPool < 1) {
+                throw new IllegalArgumentException("readerPool: " + readerPool + " (expected: >= 1)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Postgres[url=" + url.replaceAll("(?i)(password=)[^&]*", "$1***") + ", user=" + user
+                    + ", password=" + (password == null ? "none" : "(set)") + ", readerPool=" + readerPool + "]";
         }
     }
 

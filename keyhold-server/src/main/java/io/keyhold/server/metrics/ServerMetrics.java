@@ -5,7 +5,7 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.server.dispatch.DispatchObserver;
 import io.keyhold.server.store.ObjectStore;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import io.keyhold.server.transport.ConnectionObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -172,7 +172,7 @@ public final class ServerMetrics implements AutoCloseable {
      * (read when scraped); other stores have none.
      */
     public void watch(ObjectStore store) {
-        if (!(store instanceof SqliteObjectStore sqlite)) {
+        if (!(store instanceof SqlObjectStore sqlite)) {
             return;
         }
         FunctionCounter.builder("keyhold.store.commits", sqlite, s -> s.stats().commits())
@@ -180,16 +180,16 @@ public final class ServerMetrics implements AutoCloseable {
         FunctionCounter.builder("keyhold.store.write.transactions", sqlite, s -> s.stats().transactions())
                 .description("Write transactions run by the SQLite writer (committed or rolled back alone)")
                 .register(registry);
-        FunctionCounter.builder("keyhold.store.commit.failures", sqlite, SqliteObjectStore::failedCommits)
+        FunctionCounter.builder("keyhold.store.commit.failures", sqlite, SqlObjectStore::failedCommits)
                 .description("Group transactions whose commit failed").register(registry);
         FunctionTimer.builder("keyhold.store.commit", sqlite, s -> s.stats().commits(),
-                        SqliteObjectStore::commitNanos, TimeUnit.NANOSECONDS)
+                        SqlObjectStore::commitNanos, TimeUnit.NANOSECONDS)
                 .description("Time of the committed group transactions, BEGIN to COMMIT").register(registry);
         Gauge.builder("keyhold.store.largest.group", sqlite, s -> s.stats().largestGroup())
                 .description("Most write transactions in one commit since start").register(registry);
-        Gauge.builder("keyhold.store.write.queue", sqlite, SqliteObjectStore::queuedWrites)
+        Gauge.builder("keyhold.store.write.queue", sqlite, SqlObjectStore::queuedWrites)
                 .description("Write transactions waiting for the SQLite writer").register(registry);
-        Gauge.builder("keyhold.store.audit.queue", sqlite, SqliteObjectStore::queuedAuditRecords)
+        Gauge.builder("keyhold.store.audit.queue", sqlite, SqlObjectStore::queuedAuditRecords)
                 .description("Audit records queued for the SQLite writer and not yet committed").register(registry);
     }
 

@@ -37,8 +37,8 @@ import io.keyhold.server.auth.Users;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.store.Grant.GranteeKind;
 import io.keyhold.server.store.Grant.TargetKind;
-import io.keyhold.server.store.sqlite.SqliteAuditLog;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlAuditLog;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import java.nio.file.Path;
@@ -74,20 +74,20 @@ class AccessControlEndToEndTest {
     }
 
     /** The store of the running server's database, opened separately as the command line does. */
-    private static SqliteObjectStore database(LiveServer server) {
-        return SqliteObjectStore.open(server.config().storage().database(),
+    private static SqlObjectStore database(LiveServer server) {
+        return SqlObjectStore.open(server.config().storage().database(),
                 ServerAssembly.openMasterKey(server.config().masterKey(), Map.of()));
     }
 
     private static void grant(LiveServer server, Grants.Target target, Grants.Grantee grantee, String... operations)
             throws KmipException {
-        try (SqliteObjectStore db = database(server)) {
+        try (SqlObjectStore db = database(server)) {
             new Grants(db, AccessPolicy.DEFAULT, Clock.systemUTC()).grant(OPERATOR, target, grantee, Set.of(operations));
         }
     }
 
     private static void revoke(LiveServer server, Grants.Target target, Grants.Grantee grantee) throws KmipException {
-        try (SqliteObjectStore db = database(server)) {
+        try (SqlObjectStore db = database(server)) {
             new Grants(db, AccessPolicy.DEFAULT, Clock.systemUTC()).revoke(OPERATOR, target, grantee, Set.of());
         }
     }
@@ -156,7 +156,7 @@ class AccessControlEndToEndTest {
         // the grant changes, made by a second store while the server ran, sit in the one chain with the requests
         List<AuditEvent> records = new ArrayList<>();
         AuditVerifier verifier = new AuditVerifier();
-        try (SqliteAuditLog log = SqliteAuditLog.open(database)) {
+        try (SqlAuditLog log = SqlAuditLog.open(database)) {
             Optional<AuditChain.Head> head = log.scan(r -> {
                 records.add(r.event());
                 return verifier.accept(r);
@@ -231,7 +231,7 @@ class AccessControlEndToEndTest {
     }
 
     private static void addUser(LiveServer server, String name, String password) throws KmipException {
-        try (SqliteObjectStore db = database(server)) {
+        try (SqlObjectStore db = database(server)) {
             new Users(db, AccessPolicy.DEFAULT, new PasswordHashes(64, 1, 1), Clock.systemUTC())
                     .add(OPERATOR, name, password.toCharArray(), false);
         }

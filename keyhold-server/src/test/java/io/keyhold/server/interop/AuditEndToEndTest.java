@@ -13,7 +13,7 @@ import io.keyhold.server.audit.AuditChain;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.audit.AuditVerifier;
-import io.keyhold.server.store.sqlite.SqliteAuditLog;
+import io.keyhold.server.store.sql.SqlAuditLog;
 import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ class AuditEndToEndTest {
         List<AuditRecord> records = new ArrayList<>();
         AuditVerifier verifier = new AuditVerifier();
         Optional<AuditChain.Head> head;
-        try (SqliteAuditLog log = SqliteAuditLog.open(dir.resolve("keyhold.db"))) {
+        try (SqlAuditLog log = SqlAuditLog.open(dir.resolve("keyhold.db"))) {
             head = log.scan(r -> {
                 records.add(r);
                 return verifier.accept(r);

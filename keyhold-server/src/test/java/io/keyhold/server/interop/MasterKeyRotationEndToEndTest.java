@@ -11,7 +11,7 @@ import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.security.MasterKeyRing;
-import io.keyhold.server.store.sqlite.MasterKeyRotation;
+import io.keyhold.server.store.sql.MasterKeyRotation;
 import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import io.keyhold.server.testing.SoftHsm;

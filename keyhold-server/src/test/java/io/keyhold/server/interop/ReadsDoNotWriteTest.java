@@ -19,8 +19,8 @@ import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.store.StoredObject;
-import io.keyhold.server.store.sqlite.SqliteAuditLog;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlAuditLog;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import io.keyhold.server.testing.Payloads;
 import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ class ReadsDoNotWriteTest {
     @Test
     void repeatedReads_changeNoObjectAndAnswerWhileTheWriterIsBusy(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("k.db");
-        SqliteObjectStore store = SqliteObjectStore.open(db, TestMasterKeys.ephemeral());
+        SqlObjectStore store = SqlObjectStore.open(db, TestMasterKeys.ephemeral());
         CountDownLatch writerHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread blocker = null;
@@ -99,7 +99,7 @@ class ReadsDoNotWriteTest {
         } finally {
             release.countDown();
         }
-        try (SqliteAuditLog log = SqliteAuditLog.open(db)) {
+        try (SqlAuditLog log = SqlAuditLog.open(db)) {
             List<String> operations = new ArrayList<>();
             log.scan(r -> operations.add(r.event().operation()));
             assertThat(operations).hasSize(62);
@@ -110,7 +110,7 @@ class ReadsDoNotWriteTest {
     @Test
     void durableReads_answerWaitsForTheRecordsCommit(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("k.db");
-        SqliteObjectStore store = SqliteObjectStore.open(db, TestMasterKeys.ephemeral());
+        SqlObjectStore store = SqlObjectStore.open(db, TestMasterKeys.ephemeral());
         CountDownLatch writerHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (ServerAssembly.Assembly a = ServerAssembly.open(store, Clock.systemUTC(),
@@ -157,7 +157,7 @@ class ReadsDoNotWriteTest {
         } finally {
             release.countDown();
         }
-        try (SqliteAuditLog log = SqliteAuditLog.open(db)) {
+        try (SqlAuditLog log = SqlAuditLog.open(db)) {
             List<String> operations = new ArrayList<>();
             log.scan(r -> operations.add(r.event().operation()));
             assertThat(operations).containsExactly("Create", "Get", "Get");

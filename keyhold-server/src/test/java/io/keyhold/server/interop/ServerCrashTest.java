@@ -14,7 +14,7 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.audit.AuditChain;
 import io.keyhold.server.audit.AuditVerifier;
-import io.keyhold.server.store.sqlite.SqliteAuditLog;
+import io.keyhold.server.store.sql.SqlAuditLog;
 import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import io.keyhold.server.testing.ServerMain;
@@ -115,7 +115,7 @@ class ServerCrashTest {
         // every stored object has the record of its Create, committed with it; the chain survived the kill
         Map<String, Integer> created = new HashMap<>();
         AuditVerifier verifier = new AuditVerifier();
-        try (SqliteAuditLog log = SqliteAuditLog.open(dir.resolve("keyhold.db"))) {
+        try (SqlAuditLog log = SqlAuditLog.open(dir.resolve("keyhold.db"))) {
             Optional<AuditChain.Head> head = log.scan(r -> {
                 if ("Create".equals(r.event().operation()) && "Success".equals(r.event().resultStatus())) {
                     r.event().uniqueIdentifiers().forEach(uid -> created.merge(uid, 1, Integer::sum));

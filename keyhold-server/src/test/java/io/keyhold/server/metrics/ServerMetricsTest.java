@@ -18,7 +18,7 @@ import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.RequestContext;
-import io.keyhold.server.store.sqlite.SqliteObjectStore;
+import io.keyhold.server.store.sql.SqlObjectStore;
 import io.keyhold.server.testing.Payloads;
 import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ class ServerMetricsTest {
     @Test
     void requestsThroughTheDispatcher_areCountedByOperationAndResult_withTheirLatency(@TempDir Path dir)
             throws Exception {
-        SqliteObjectStore store = SqliteObjectStore.open(dir.resolve("k.db"), TestMasterKeys.ephemeral());
+        SqlObjectStore store = SqlObjectStore.open(dir.resolve("k.db"), TestMasterKeys.ephemeral());
         try (ServerAssembly.Assembly a = ServerAssembly.open(store, Clock.systemUTC())) {
             for (int i = 0; i < 2; i++) {
                 assertThat(send(a, RequestBatchItem.of(Operation.CREATE, Payloads.createAes(V, 256))).get(0)

@@ -7,7 +7,8 @@ import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.audit.AuditVerifier;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.StoreException;
-import io.keyhold.server.store.sqlite.SqliteAuditLog;
+import io.keyhold.server.store.sql.Database;
+import io.keyhold.server.store.sql.SqlAuditLog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -30,16 +31,16 @@ public interface RestAdminAuditLog {
     AuditChain.Head head();
 
     /**
-     * The audit log of the SQLite database the server's store has open, read through a read-only connection
+     * The audit log of the database the server's store has open, read through a read-only connection
      * of its own for each call (needs no master key). {@code store} is asked first for an empty write, so
      * that audit records queued before the call are committed when it reads.
      */
-    static RestAdminAuditLog sqlite(Path database, ObjectStore store) {
+    static RestAdminAuditLog sql(Database database, ObjectStore store) {
         return new RestAdminAuditLog() {
             @Override
             public List<AuditRecord> query(AuditQuery q) {
                 flush();
-                try (SqliteAuditLog log = SqliteAuditLog.open(database)) {
+                try (SqlAuditLog log = SqlAuditLog.open(database)) {
                     return log.query(q);
                 }
             }
@@ -47,7 +48,7 @@ public interface RestAdminAuditLog {
             @Override
             public AuditVerifier.Result verify() {
                 flush();
-                try (SqliteAuditLog log = SqliteAuditLog.open(database)) {
+                try (SqlAuditLog log = SqlAuditLog.open(database)) {
                     AuditVerifier verifier = new AuditVerifier();
                     Optional<AuditChain.Head> kept = log.scan(verifier::accept);
                     return verifier.finish(kept);
@@ -56,7 +57,7 @@ public interface RestAdminAuditLog {
 
             @Override
             public AuditChain.Head head() {
-                try (SqliteAuditLog log = SqliteAuditLog.open(database)) {
+                try (SqlAuditLog log = SqlAuditLog.open(database)) {
                     return log.head();
                 }
             }

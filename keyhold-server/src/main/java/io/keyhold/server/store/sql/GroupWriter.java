@@ -1,0 +1,275 @@
+package io.keyhold.server.store.sql;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.server.audit.AuditListener;
+import io.keyhold.server.audit.AuditRecord;
+import io.keyhold.server.store.StoreException;
+import io.keyhold.server.store.TransactionWork;
+import io.keyhold.server.store.WriteTransaction;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The writer thread and its queue. Each round takes every waiting work (up to the group bound), runs
+ * them in one immediate transaction, each in its own savepoint, commits once and then completes every
+ * caller: a work that threw gets its own exception back, the others their results; if the commit fails,
+ * every work that had succeeded gets a {@link StoreException}.
+ *
+ * <p>The writer also keeps the audit chain's head ({@link AuditRows}), taken from the database at the start
+ * of each group (another process may have appended records): a work's records advance it, a work rolled
+ * back to its savepoint or a group whose commit fails puts it back, and after each commit the {@link
+ * AuditListener} learns of the records that became durable.
+ */
+final class GroupWriter {
+    private static final Pending<Void> STOP = new Pending<>(tx -> null);
+
+    private final Connections connections;
+    private final Dialect dialect;
+    private final int maxGroupSize;
+    private final String databaseName;
+    private final ObjectEnvelope envelope;
+    private final AuditRows audit;
+    private volatile AuditListener auditListener = AuditListener.NONE;
+    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong commitNanos = new AtomicLong();
+    private final AtomicLong failedCommits = new AtomicLong();
+    private volatile int largestGroup;
+
+    GroupWriter(Connections connections, int maxGroupSize, ObjectEnvelope envelope) {
+        this.connections = connections;
+        this.dialect = connections.database().dialect();
+        this.audit = AuditRows.empty();
+        this.envelope = envelope;
+        this.maxGroupSize = maxGroupSize;
+        this.databaseName = connections.database().name();
+        this.thread = new Thread(this::run, "keyhold-store-writer-" + databaseName);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    void submit(Pending<?> pending) {
+        queue.add(pending);
+    }
+
+    void auditListener(AuditListener listener) {
+        auditListener = listener == null ? AuditListener.NONE : listener;
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    SqlObjectStore.Stats stats() {
+        return new SqlObjectStore.Stats(transactions.get(), commits.get(), largestGroup);
+    }
+
+    long commitNanos() {
+        return commitNanos.get();
+    }
+
+    long failedCommits() {
+        return failedCommits.get();
+    }
+
+    /** Runs everything queued before this call and stops the thread. */
+    void shutdown() {
+        queue.add(STOP);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<Pending<?>> group = new ArrayList<>();
+        while (true) {
+            group.clear();
+            try {
+                group.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // only shutdown stops the writer
+            }
+            queue.drainTo(group, maxGroupSize - 1);
+            int stop = group.indexOf(STOP);
+            if (stop >= 0) {
+                List<Pending<?>> last = new ArrayList<>(group.subList(0, stop));
+                if (!last.isEmpty()) {
+                    runGroup(last);
+                }
+                return;
+            }
+            runGroup(group);
+        }
+    }
+
+    private void runGroup(List<Pending<?>> group) {
+        AuditRows.Mark groupStart = audit.mark();
+        long started = System.nanoTime();
+        Connection connection = null;
+        boolean failed = true;
+        try {
+            connection = connections.writer();
+            try (Statement s = connection.createStatement()) {
+                dialect.begin(connection);
+                try {
+                    envelope.useCurrentKey(connection);
+                    audit.refresh(connection);
+                    for (Pending<?> p : group) {
+                        runOne(connection, s, p);
+                    }
+                    audit.storeHead(connection);
+                    dialect.commit(connection);
+                } catch (SQLException | RuntimeException | Error e) {
+                    rollbackQuietly(connection);
+                    audit.groupRolledBack(groupStart);
+                    throw e;
+                }
+            }
+            failed = false;
+            List<AuditRecord> durable = audit.committed();
+            if (!durable.isEmpty()) {
+                try {
+                    auditListener.committed(durable);
+                } catch (RuntimeException ignored) {
+                    // forwarding is best effort; the records are stored
+                }
+            }
+            transactions.addAndGet(group.size());
+            largestGroup = Math.max(largestGroup, group.size());
+            commitNanos.addAndGet(System.nanoTime() - started);
+            commits.incrementAndGet();
+            group.forEach(Pending::complete);
+        } catch (SQLException | RuntimeException | Error e) {
+            failedCommits.incrementAndGet();
+            StoreException failure = e instanceof StoreException se ? se
+                    : new StoreException("store " + databaseName + ": commit of " + group.size()
+                            + " write transaction(s) failed: " + e.getMessage(), e);
+            for (Pending<?> p : group) {
+                p.failIfSucceeded(failure);
+                p.complete();
+            }
+        } finally {
+            if (connection != null) {
+                connections.releaseWriter(connection, failed);
+            }
+        }
+    }
+
+    /** Runs one work inside its savepoint; its own failure rolls back only its changes. */
+    private void runOne(Connection connection, Statement s, Pending<?> p) throws SQLException {
+        SqlTransaction tx = new SqlTransaction(connection, true, envelope, audit);
+        AuditRows.Mark before = audit.mark();
+        s.execute("SAVEPOINT work");
+        try {
+            p.run(tx);
+        } finally {
+            tx.finish();
+        }
+        if (p.failure != null) {
+            s.execute("ROLLBACK TO work");
+            audit.reset(before);
+        }
+        s.execute("RELEASE work");
+    }
+
+    private void rollbackQuietly(Connection c) {
+        try {
+            dialect.rollback(c);
+        } catch (SQLException ignored) {
+            // the transaction is gone either way; the callers learn of the failure
+        }
+    }
+
+    /** One caller's work and its outcome. */
+    static final class Pending<T> {
+        private final TransactionWork<WriteTransaction, T> work;
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final Consumer<Throwable> whenDone;
+        private T result;
+        private Throwable failure;
+
+        Pending(TransactionWork<WriteTransaction, T> work) {
+            this(work, null);
+        }
+
+        /** A work no caller waits for: {@code whenDone} gets its failure (null on commit) instead. */
+        Pending(TransactionWork<WriteTransaction, T> work, Consumer<Throwable> whenDone) {
+            this.work = work;
+            this.whenDone = whenDone;
+        }
+
+        void run(WriteTransaction tx) {
+            try {
+                result = work.run(tx);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        void failIfSucceeded(StoreException e) {
+            if (failure == null) {
+                result = null;
+                failure = e;
+            }
+        }
+
+        void complete() {
+            done.countDown();
+            if (whenDone != null) {
+                whenDone.accept(failure);
+            }
+        }
+
+        T await() throws KmipException {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the work may be running: wait for its outcome
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure == null) {
+                return result;
+            }
+            if (failure instanceof KmipException k) {
+                throw k;
+            }
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw new StoreException("write transaction failed: " + failure.getClass().getSimpleName(), failure);
+        }
+    }
+}
