@@ -45,10 +45,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       for the KMIP listener);
  *   <li>{@code keyhold_kmip_connections_open}, {@code keyhold_kmip_connections_total},
  *       {@code keyhold_kmip_connections_refused_total}, {@code keyhold_kmip_tls_handshake_failures_total};
- *   <li>the SQLite store's group commit, which stands where a database connection pool would:
+ *   <li>the store's group commit (SQLite or PostgreSQL), which stands where a database connection pool would:
  *       {@code keyhold_store_commits_total}, {@code keyhold_store_write_transactions_total} (their rates'
  *       ratio is the transactions per commit), {@code keyhold_store_commit_seconds} (count and sum, BEGIN to
- *       COMMIT), {@code keyhold_store_commit_failures_total}, {@code keyhold_store_largest_group} and the
+ *       COMMIT), {@code keyhold_store_commit_failures_total}, {@code keyhold_store_retries_total} (groups run
+ *       again after a lost connection), {@code keyhold_store_largest_group} and the
  *       queues' depths {@code keyhold_store_write_queue} and {@code keyhold_store_audit_queue};
  *   <li>the JVM's memory, garbage collection, threads, classes, processor, open files and uptime
  *       ({@code jvm_*}, {@code process_*}, {@code system_*});
@@ -168,28 +169,31 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /**
-     * Adds the store's write statistics: for the SQLite store its group commit counters and queue depths
+     * Adds the store's write statistics: for the SQL store its group commit counters and queue depths
      * (read when scraped); other stores have none.
      */
     public void watch(ObjectStore store) {
-        if (!(store instanceof SqlObjectStore sqlite)) {
+        if (!(store instanceof SqlObjectStore sql)) {
             return;
         }
-        FunctionCounter.builder("keyhold.store.commits", sqlite, s -> s.stats().commits())
+        FunctionCounter.builder("keyhold.store.commits", sql, s -> s.stats().commits())
                 .description("Group transactions committed by the SQLite writer, each one sync").register(registry);
-        FunctionCounter.builder("keyhold.store.write.transactions", sqlite, s -> s.stats().transactions())
+        FunctionCounter.builder("keyhold.store.write.transactions", sql, s -> s.stats().transactions())
                 .description("Write transactions run by the SQLite writer (committed or rolled back alone)")
                 .register(registry);
-        FunctionCounter.builder("keyhold.store.commit.failures", sqlite, SqlObjectStore::failedCommits)
+        FunctionCounter.builder("keyhold.store.commit.failures", sql, SqlObjectStore::failedCommits)
                 .description("Group transactions whose commit failed").register(registry);
-        FunctionTimer.builder("keyhold.store.commit", sqlite, s -> s.stats().commits(),
+        FunctionCounter.builder("keyhold.store.retries", sql, SqlObjectStore::retriedGroups)
+                .description("Group transactions run again after a lost connection or a serialization failure")
+                .register(registry);
+        FunctionTimer.builder("keyhold.store.commit", sql, s -> s.stats().commits(),
                         SqlObjectStore::commitNanos, TimeUnit.NANOSECONDS)
                 .description("Time of the committed group transactions, BEGIN to COMMIT").register(registry);
-        Gauge.builder("keyhold.store.largest.group", sqlite, s -> s.stats().largestGroup())
+        Gauge.builder("keyhold.store.largest.group", sql, s -> s.stats().largestGroup())
                 .description("Most write transactions in one commit since start").register(registry);
-        Gauge.builder("keyhold.store.write.queue", sqlite, SqlObjectStore::queuedWrites)
+        Gauge.builder("keyhold.store.write.queue", sql, SqlObjectStore::queuedWrites)
                 .description("Write transactions waiting for the SQLite writer").register(registry);
-        Gauge.builder("keyhold.store.audit.queue", sqlite, SqlObjectStore::queuedAuditRecords)
+        Gauge.builder("keyhold.store.audit.queue", sql, SqlObjectStore::queuedAuditRecords)
                 .description("Audit records queued for the SQLite writer and not yet committed").register(registry);
     }
 

@@ -8,6 +8,7 @@ import io.keyhold.server.store.TransactionWork;
 import io.keyhold.server.store.WriteTransaction;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,9 @@ import java.util.function.Consumer;
  */
 final class GroupWriter {
     private static final Pending<Void> STOP = new Pending<>(tx -> null);
+    /** Attempts of one group at most (see {@link #runGroup}). */
+    static final int MAX_ATTEMPTS = 4;
+    private static final long RETRY_PAUSE_MILLIS = 200;
 
     private final Connections connections;
     private final Dialect dialect;
@@ -43,6 +47,7 @@ final class GroupWriter {
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong commitNanos = new AtomicLong();
     private final AtomicLong failedCommits = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
     private volatile int largestGroup;
 
     GroupWriter(Connections connections, int maxGroupSize, ObjectEnvelope envelope) {
@@ -88,6 +93,10 @@ final class GroupWriter {
         return failedCommits.get();
     }
 
+    long retries() {
+        return retries.get();
+    }
+
     /** Runs everything queued before this call and stops the thread. */
     void shutdown() {
         queue.add(STOP);
@@ -126,11 +135,48 @@ final class GroupWriter {
         }
     }
 
+    /**
+     * Runs a group, again (at most {@link #MAX_ATTEMPTS} times, after a short pause) when it failed before
+     * its commit was sent for a reason that another attempt can cure: the connection was lost, the
+     * database refused a connection for now, or it reported a serialization failure or a deadlock. Nothing
+     * of a failed attempt stayed (it was rolled back, or never reached the database), so its works run again
+     * from the start. A failure while committing is never retried: the commit may have happened.
+     */
     private void runGroup(List<Pending<?>> group) {
+        for (int attempt = 1; ; attempt++) {
+            Attempt outcome = attemptGroup(group);
+            if (outcome == null) {
+                return;
+            }
+            if (!outcome.committing() && retryable(outcome.failure()) && attempt < MAX_ATTEMPTS) {
+                group.forEach(Pending::reset);
+                retries.incrementAndGet();
+                pause(RETRY_PAUSE_MILLIS << (attempt - 1));
+                continue;
+            }
+            failedCommits.incrementAndGet();
+            Throwable e = outcome.failure();
+            StoreException failure = e instanceof StoreException se ? se
+                    : new StoreException("store " + databaseName + ": commit of " + group.size()
+                            + " write transaction(s) failed: " + e.getMessage(), e);
+            for (Pending<?> p : group) {
+                p.failIfSucceeded(failure);
+                p.complete();
+            }
+            return;
+        }
+    }
+
+    /** How an attempt failed: the failure, and whether the commit had been sent. */
+    private record Attempt(Throwable failure, boolean committing) {}
+
+    /** One attempt: null when the group committed (its callers are completed), else how it failed. */
+    private Attempt attemptGroup(List<Pending<?>> group) {
         AuditRows.Mark groupStart = audit.mark();
         long started = System.nanoTime();
         Connection connection = null;
         boolean failed = true;
+        boolean committing = false;
         try {
             connection = connections.writer();
             try (Statement s = connection.createStatement()) {
@@ -142,6 +188,7 @@ final class GroupWriter {
                         runOne(connection, s, p);
                     }
                     audit.storeHead(connection);
+                    committing = true;
                     dialect.commit(connection);
                 } catch (SQLException | RuntimeException | Error e) {
                     rollbackQuietly(connection);
@@ -150,32 +197,57 @@ final class GroupWriter {
                 }
             }
             failed = false;
-            List<AuditRecord> durable = audit.committed();
-            if (!durable.isEmpty()) {
-                try {
-                    auditListener.committed(durable);
-                } catch (RuntimeException ignored) {
-                    // forwarding is best effort; the records are stored
-                }
-            }
-            transactions.addAndGet(group.size());
-            largestGroup = Math.max(largestGroup, group.size());
-            commitNanos.addAndGet(System.nanoTime() - started);
-            commits.incrementAndGet();
-            group.forEach(Pending::complete);
         } catch (SQLException | RuntimeException | Error e) {
-            failedCommits.incrementAndGet();
-            StoreException failure = e instanceof StoreException se ? se
-                    : new StoreException("store " + databaseName + ": commit of " + group.size()
-                            + " write transaction(s) failed: " + e.getMessage(), e);
-            for (Pending<?> p : group) {
-                p.failIfSucceeded(failure);
-                p.complete();
-            }
+            return new Attempt(e, committing);
         } finally {
             if (connection != null) {
                 connections.releaseWriter(connection, failed);
             }
+        }
+        List<AuditRecord> durable = audit.committed();
+        if (!durable.isEmpty()) {
+            try {
+                auditListener.committed(durable);
+            } catch (RuntimeException ignored) {
+                // forwarding is best effort; the records are stored
+            }
+        }
+        transactions.addAndGet(group.size());
+        largestGroup = Math.max(largestGroup, group.size());
+        commitNanos.addAndGet(System.nanoTime() - started);
+        commits.incrementAndGet();
+        group.forEach(Pending::complete);
+        return null;
+    }
+
+    /**
+     * A failure another attempt may not meet: a lost or refused connection (SQLState class 08, 57P01 to
+     * 57P03: the server shut down or is starting), a serialization failure (40001) or a deadlock (40P01).
+     */
+    static boolean retryable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException) {
+                return true;
+            }
+            if (t instanceof SQLException e && e.getSQLState() != null) {
+                String state = e.getSQLState();
+                if (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+                        || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // only shutdown stops the writer, and it lets queued works finish first
         }
     }
 
@@ -228,6 +300,12 @@ final class GroupWriter {
             } catch (Throwable t) {
                 failure = t;
             }
+        }
+
+        /** Forgets the outcome of an attempt that was rolled back, before the work runs again. */
+        void reset() {
+            result = null;
+            failure = null;
         }
 
         void failIfSucceeded(StoreException e) {

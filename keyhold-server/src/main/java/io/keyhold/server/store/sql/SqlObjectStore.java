@@ -200,8 +200,26 @@ public final class SqlObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A read whose connection turns out to be lost (the database restarted or failed over, and the pool
+     * had not noticed yet) runs once more on a fresh connection: a read changes nothing, so running it again
+     * is safe.
+     */
     @Override
     public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
+        try {
+            return readOnce(work);
+        } catch (StoreException e) {
+            if (!GroupWriter.retryable(e)) {
+                throw e;
+            }
+            return readOnce(work);
+        }
+    }
+
+    private <T> T readOnce(TransactionWork<ReadTransaction, T> work) throws KmipException {
         checkOpen();
         Connection c;
         try {
@@ -302,6 +320,14 @@ public final class SqlObjectStore implements ObjectStore {
     /** Group transactions whose commit failed since open (every work in them failed with it). */
     public long failedCommits() {
         return writer.failedCommits();
+    }
+
+    /**
+     * Group transactions run again after a failure another attempt could cure (a lost connection, a
+     * serialization failure), since open.
+     */
+    public long retriedGroups() {
+        return writer.retries();
     }
 
     /** Works waiting for the writer (the write queue's depth); lets tests see a group forming. */
