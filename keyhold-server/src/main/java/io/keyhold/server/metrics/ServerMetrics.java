@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       {@code keyhold_store_commits_total}, {@code keyhold_store_write_transactions_total} (their rates'
  *       ratio is the transactions per commit), {@code keyhold_store_commit_seconds} (count and sum, BEGIN to
  *       COMMIT), {@code keyhold_store_commit_failures_total}, {@code keyhold_store_retries_total} (groups run
- *       again after a lost connection), {@code keyhold_store_largest_group} and the
+ *       again after a lost connection), {@code keyhold_store_largest_group}, the PostgreSQL pools
+ *       ({@code hikaricp_connections_active|idle|pending|...{pool="keyhold-writer|keyhold-readers"}}) and the
  *       queues' depths {@code keyhold_store_write_queue} and {@code keyhold_store_audit_queue};
  *   <li>the JVM's memory, garbage collection, threads, classes, processor, open files and uptime
  *       ({@code jvm_*}, {@code process_*}, {@code system_*});
@@ -183,6 +184,7 @@ public final class ServerMetrics implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("keyhold.store.commit.failures", sql, SqlObjectStore::failedCommits)
                 .description("Group transactions whose commit failed").register(registry);
+        sql.reportPoolsTo(registry);
         FunctionCounter.builder("keyhold.store.retries", sql, SqlObjectStore::retriedGroups)
                 .description("Group transactions run again after a lost connection or a serialization failure")
                 .register(registry);

@@ -18,9 +18,11 @@ import io.keyhold.server.ServerAssembly;
 import io.keyhold.server.auth.Identity;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.RequestContext;
+import io.keyhold.server.security.MasterKeyRing;
 import io.keyhold.server.store.sql.SqlObjectStore;
 import io.keyhold.server.testing.Payloads;
 import io.keyhold.server.testing.TestMasterKeys;
+import io.keyhold.server.testing.TestPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -113,6 +115,22 @@ class ServerMetricsTest {
             assertThat(s.has("process_uptime_seconds")).isTrue();
             assertThat(s.has("system_cpu_count")).isTrue();
             assertThat(s.value("keyhold_build_info", Map.of("version", ServerAssembly.version()))).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void postgresStore_reportsItsConnectionPools() throws Exception {
+        try (TestPostgres postgres = TestPostgres.create();
+             SqlObjectStore store = SqlObjectStore.open(postgres.database(),
+                     MasterKeyRing.of(TestMasterKeys.ephemeral()), SqlObjectStore.Options.DEFAULTS.withReaderPoolSize(3));
+             ServerMetrics metrics = ServerMetrics.create("test")) {
+            metrics.watch(store);
+            store.write(tx -> null);
+            Samples s = new Samples(metrics.scrape());
+            assertThat(s.value("hikaricp_connections_max", Map.of("pool", "keyhold-readers"))).isEqualTo(3.0);
+            assertThat(s.value("hikaricp_connections_max", Map.of("pool", "keyhold-writer"))).isEqualTo(1.0);
+            assertThat(s.value("keyhold_store_commits_total")).isGreaterThanOrEqualTo(1.0);
+            assertThat(s.value("keyhold_store_retries_total")).isZero();
         }
     }
 

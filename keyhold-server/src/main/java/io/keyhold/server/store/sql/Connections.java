@@ -24,6 +24,9 @@ interface Connections extends AutoCloseable {
     /** Ends the read transaction on {@code c} and gives the connection back (or replaces it if broken). */
     void releaseReader(Connection c);
 
+    /** Reports the connection pools' use to this registry (HikariCP's hikaricp_* meters); SQLite has no pool. */
+    default void reportPoolsTo(io.micrometer.core.instrument.MeterRegistry registry) {}
+
     /** Closes every connection; the writer's last. */
     @Override
     void close();

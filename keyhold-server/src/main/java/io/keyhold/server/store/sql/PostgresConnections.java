@@ -129,6 +129,12 @@ final class PostgresConnections implements Connections {
     }
 
     @Override
+    public void reportPoolsTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        writers.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+        readers.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+    }
+
+    @Override
     public void close() {
         readers.close();
         writers.close();

@@ -330,6 +330,14 @@ public final class SqlObjectStore implements ObjectStore {
         return writer.retries();
     }
 
+    /**
+     * Reports the database connection pools (PostgreSQL: {@code hikaricp_connections_*} by pool
+     * {@code keyhold-writer} and {@code keyhold-readers}) to this registry; once per store.
+     */
+    public void reportPoolsTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        connections.reportPoolsTo(registry);
+    }
+
     /** Works waiting for the writer (the write queue's depth); lets tests see a group forming. */
     public int queuedWrites() {
         return writer.queued();
