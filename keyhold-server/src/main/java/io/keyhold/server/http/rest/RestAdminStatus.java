@@ -3,6 +3,7 @@ package io.keyhold.server.http.rest;
 import io.keyhold.server.http.HttpAnswer;
 import io.keyhold.server.http.HttpCall;
 import io.keyhold.server.http.Router;
+import io.keyhold.server.store.sql.Database;
 import io.keyhold.server.store.sql.SqlObjectStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,8 @@ public final class RestAdminStatus {
         body.put("https", https);
         boolean up = databaseUp();
         Map<String, Object> storage = new LinkedHashMap<>();
-        storage.put("engine", admin.store() instanceof SqlObjectStore ? "sqlite" : "memory");
+        storage.put("engine", admin.store() instanceof SqlObjectStore sql
+                ? (sql.database() instanceof Database.Postgres ? "postgresql" : "sqlite") : "memory");
         storage.put("status", up ? "up" : "down");
         body.put("storage", storage);
         Map<String, Object> audit = new LinkedHashMap<>();
