@@ -70,9 +70,12 @@ final class SchemaMigrator {
 
     private static void migrate(Connection c, Database database, boolean transactionPerScript) throws SQLException {
         String databaseName = database.name();
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                    + "description TEXT NOT NULL, applied_at TEXT NOT NULL, checksum TEXT NOT NULL)");
+        if (!hasVersionTable(c, database.dialect())) {
+            // created only when missing, so that a role without CREATE can run on a schema already current
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                        + "description TEXT NOT NULL, applied_at TEXT NOT NULL, checksum TEXT NOT NULL)");
+            }
         }
         Map<Integer, String> applied = new TreeMap<>();
         try (Statement s = c.createStatement();
@@ -115,6 +118,17 @@ final class SchemaMigrator {
             } else {
                 apply(c, m, script, checksum);
             }
+        }
+    }
+
+    private static boolean hasVersionTable(Connection c, Dialect dialect) throws SQLException {
+        String sql = dialect == Dialect.SQLITE
+                ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+                : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+                        + " AND table_name = 'schema_version'";
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1) > 0;
         }
     }
 
