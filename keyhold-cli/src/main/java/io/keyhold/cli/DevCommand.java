@@ -44,6 +44,15 @@ final class DevCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; 0 for any free port; -1 for no HTTPS listener).")
     int httpPort;
 
+    @Option(names = "--database", paramLabel = "URL",
+            description = "A PostgreSQL database instead of DIR/keyhold.db (jdbc:postgresql://HOST[:PORT]/NAME): "
+                    + "several dev servers started on one DIR and one database act as one cluster (docs/deployment.md).")
+    String database;
+
+    @Option(names = "--database-user", paramLabel = "ROLE",
+            description = "The PostgreSQL role to connect as (with --database; trust or certificate authentication).")
+    String databaseUser;
+
     @Option(names = "--fips", description = "Only FIPS 140-approved algorithms and key sizes (crypto.fips_only; see "
             + "docs/fips.md).")
     boolean fips;
@@ -57,13 +66,28 @@ final class DevCommand implements Callable<Integer> {
             checkPort("--http-port", httpPort);
         }
         Path home = dir.toAbsolutePath().normalize();
+        ServerConfig.Storage storage = ServerConfig.Storage.in(home);
+        if (database != null) {
+            String url = database.strip();
+            if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
+                url = "jdbc:postgresql://" + url.substring(url.indexOf("://") + 3);
+            }
+            if (!url.startsWith("jdbc:postgresql://") || url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--database': expected"
+                        + " jdbc:postgresql://HOST[:PORT]/NAME without a password");
+            }
+            storage = storage.withPostgres(new ServerConfig.Postgres(url, databaseUser, null,
+                    ServerConfig.Postgres.DEFAULT_READER_POOL));
+        } else if (databaseUser != null) {
+            throw new ParameterException(spec.commandLine(), "--database-user applies only with --database");
+        }
         List<Path> created = DevPki.ensure(home);
         DevPki.Layout pki = new DevPki.Layout(home);
         ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", port),
                 // compatibility: a development server is where old clients (vSphere) get tried out; docs/tls.md
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca()))
                         .withProfile(ServerConfig.TlsProfile.COMPATIBILITY),
-                ServerConfig.Storage.in(home), ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
+                storage, ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
                 new ServerConfig.Crypto(fips)).withMasterKey(ServerConfig.MasterKeyStore.development(home))
                 .withHttp(httpPort == -1 ? ServerConfig.Http.DISABLED : ServerConfig.Http.on("127.0.0.1", httpPort));
         try {
@@ -112,11 +136,19 @@ final class DevCommand implements Callable<Integer> {
                 + "http:\n  enabled: " + config.http().enabled() + "\n  host: 127.0.0.1\n  port: " + config.http().port() + "\n"
                 + "tls:\n  certificate: server.pem\n  private_key: server.key\n  trusted_cas: [ca.pem]\n"
                 + "  profile: compatibility\n"
-                + "storage:\n  data_dir: .\n"
+                + "storage:\n  data_dir: .\n" + postgresSettings(config.storage().postgres())
                 + "crypto:\n  fips_only: " + config.crypto().fipsOnly() + "\n"
                 + "master_key:\n  keystore: " + ServerConfig.MasterKeyStore.DEV_KEYSTORE_NAME + "\n  passphrase_file: "
                 + ServerConfig.MasterKeyStore.DEV_PASSPHRASE_NAME + "\n";
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    }
+
+    private static String postgresSettings(ServerConfig.Postgres postgres) {
+        if (postgres == null) {
+            return "";
+        }
+        return "  database: \"" + postgres.url() + "\"\n"
+                + (postgres.user() == null ? "" : "  database_user: \"" + postgres.user() + "\"\n");
     }
 
     private void checkPort(String option, int value) {

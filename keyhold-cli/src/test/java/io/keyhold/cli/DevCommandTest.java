@@ -89,6 +89,62 @@ class DevCommandTest {
     }
 
     @Test
+    void dev_onPostgres_writesTheDatabaseIntoItsConfiguration_andTheCommandsUseIt(@TempDir Path tmp) throws Exception {
+        String base = System.getenv().getOrDefault("KEYHOLD_TEST_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/test");
+        String schema = "kh_dev_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        java.util.Properties who = new java.util.Properties();
+        who.setProperty("user", "postgres");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(base, who);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        } catch (java.sql.SQLException e) {
+            org.junit.jupiter.api.Assumptions.assumeFalse("1".equals(System.getenv("KEYHOLD_REQUIRE_POSTGRES")),
+                    "PostgreSQL is required: " + e.getMessage());
+            org.junit.jupiter.api.Assumptions.abort("no PostgreSQL at " + base + ": " + e.getMessage());
+        }
+        String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        Path dir = tmp.resolve("dev");
+        try {
+            ServerCommands run = new ServerCommands();
+            run.start("dev", "--dir", dir.toString(), "--port", "0", "--http-port", "-1", "--database", url,
+                    "--database-user", "postgres");
+            try {
+                assertThat(dir.resolve("keyhold.db")).doesNotExist();
+                Path config = dir.resolve("keyhold.yaml");
+                assertThat(Files.readString(config)).contains("  database: \"" + url + "\"\n",
+                        "  database_user: \"postgres\"\n");
+                CliRun token = CliRun.run("", "token", "create", "--config", config.toString(), "--identity", "client1");
+                assertThat(token.exitCode()).as(token.stderr()).isZero();
+            } finally {
+                ((DevCommand) run.cl.getSubcommands().get("dev").getCommand()).stop();
+            }
+            assertThat(run.exit.get(30, TimeUnit.SECONDS)).isZero();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, who);
+                 java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT identity FROM api_tokens")) {
+                assertThat(rs.next()).as("the token is in PostgreSQL").isTrue();
+                assertThat(rs.getString(1)).isEqualTo("client1");
+            }
+        } finally {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(base, who);
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    @Test
+    void databaseOptions_areChecked() {
+        CliRun r = CliRun.run("", "dev", "--database", "jdbc:postgresql://db/k?password=secret");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("expected jdbc:postgresql://HOST[:PORT]/NAME without a password")
+                .doesNotContain("secret");
+        r = CliRun.run("", "dev", "--database-user", "keyhold");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--database-user applies only with --database");
+    }
+
+    @Test
     void badPort_isAUsageError() {
         CliRun r = CliRun.run("", "dev", "--port", "70000");
         assertThat(r.exitCode()).isEqualTo(2);
