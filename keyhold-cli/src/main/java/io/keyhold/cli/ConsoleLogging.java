@@ -44,6 +44,8 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         console.setEncoder(encoder);
         console.start();
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // the connection pool's start and stop lines say nothing an operator acts on; its warnings stay
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
