@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "master-key",
         description = "Creates, rotates and reports the master keys that encrypt stored objects (docs/security.md).",
         mixinStandardHelpOptions = true,
-        subcommands = {MasterKeyCommand.Init.class, MasterKeyCommand.Rotate.class, MasterKeyCommand.Status.class})
+        subcommands = {MasterKeyCommand.Init.class, MasterKeyCommand.Add.class, MasterKeyCommand.Rotate.class,
+                MasterKeyCommand.Status.class})
 final class MasterKeyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -104,6 +105,20 @@ final class MasterKeyCommand implements Callable<Integer> {
         }
     }
 
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Generates a new master key in the configured key store or token without making it current.",
+                    "With several nodes, each holding its own copy of the key store: add the key, give the key store "
+                            + "to every node, then make the key current with keyhold master-key rotate --to KEY_ID."})
+    static final class Add extends Sub {
+        @Override
+        int run(ServerConfig config, MasterKeyRing ring) throws MasterKeyException {
+            MasterKey created = ring.createNext();
+            out().println("created master key " + created.id() + " in " + ring.description() + "; not current yet:"
+                    + " give the key store to every node, then run keyhold master-key rotate --to " + created.id());
+            return 0;
+        }
+    }
+
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = {"Generates a new master key, makes it current for every server using the database, and "
                     + "re-wraps every data key under an older key in short transactions while servers keep running.",
@@ -111,6 +126,10 @@ final class MasterKeyCommand implements Callable<Integer> {
     static final class Rotate extends Sub {
         @Option(names = "--resume", description = "Only continue an unfinished rotation; never generate a key.")
         boolean resume;
+
+        @Option(names = "--to", paramLabel = "KEY_ID",
+                description = "Make this key current (one made by keyhold master-key add) instead of generating one.")
+        String to;
 
         @Option(names = "--batch-size", paramLabel = "N", defaultValue = "200",
                 description = "Objects re-wrapped per write transaction (default: ${DEFAULT-VALUE}).")
@@ -130,12 +149,23 @@ final class MasterKeyCommand implements Callable<Integer> {
             try (MasterKeyRotation rotation = MasterKeyRotation.open(Database.of(config.storage()), ring, busyTimeoutMillis)) {
                 MasterKeyRotation.Status status = rotation.status();
                 String current;
+                if (to != null && resume) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                            "--to and --resume: give one of them");
+                }
+                if (to != null && status.rotating() && !to.equals(status.currentKeyId())) {
+                    throw new StoreException("a rotation to master key " + status.currentKeyId() + " is unfinished;"
+                            + " finish it first with keyhold master-key rotate --resume");
+                }
                 if (status.rotating()) {
                     current = status.currentKeyId();
                     err().println("resuming the unfinished rotation to master key " + current);
                 } else if (resume) {
                     out().println("no unfinished rotation: every object is under master key " + status.currentKeyId());
                     return 0;
+                } else if (to != null) {
+                    current = rotation.begin(to);
+                    err().println("master key " + current + " recorded as current; re-wrapping data keys under older keys");
                 } else {
                     current = rotation.begin();
                     err().println("master key " + current + " created in " + ring.description()

@@ -182,6 +182,39 @@ class MasterKeyCommandTest {
     }
 
     @Test
+    void add_makesAKeyThatIsNotCurrent_thenRotateToMakesItCurrent() throws Exception {
+        Path config = config();
+        assertThat(run("master-key", "init", "--config", config.toString()).exitCode()).isZero();
+        ServerConfig c = load(config);
+        Map<String, TtlvItem> objects = fill(c, 12);
+        String first = status(c).currentKeyId();
+
+        CliRun add = run("master-key", "add", "--config", config.toString());
+        assertThat(add.exitCode()).as(add.stderr()).isZero();
+        String added = add.stdout().replaceAll("(?s)^created master key (\\S+) in .*$", "$1");
+        assertThat(added).startsWith("keyhold-master-2:");
+        assertThat(add.stdout()).contains("not current yet", "keyhold master-key rotate --to " + added);
+        assertThat(status(c).currentKeyId()).isEqualTo(first);
+        assertThat(status(c).rotating()).isFalse();
+
+        CliRun unknown = run("master-key", "rotate", "--to", "keyhold-master-9:00000000", "--config", config.toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.stderr()).contains("keyhold-master-9:00000000");
+        assertThat(status(c).currentKeyId()).isEqualTo(first);
+
+        CliRun both = run("master-key", "rotate", "--to", added, "--resume", "--config", config.toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+
+        CliRun rotate = run("master-key", "rotate", "--to", added, "--config", config.toString());
+        assertThat(rotate.exitCode()).as(rotate.stderr()).isZero();
+        assertThat(rotate.stderr()).startsWith("master key " + added + " recorded as current");
+        assertThat(status(c).currentKeyId()).isEqualTo(added);
+        assertThat(status(c).objectsByKeyId().get(added)).isEqualTo(12);
+        assertThat(status(c).rotating()).isFalse();
+        assertAllReadable(c, objects);
+    }
+
+    @Test
     void rotate_resume_continuesAnInterruptedRotation() throws Exception {
         Path config = config();
         assertThat(run("master-key", "init", "--config", config.toString()).exitCode()).isZero();

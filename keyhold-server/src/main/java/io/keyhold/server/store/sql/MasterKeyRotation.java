@@ -142,6 +142,22 @@ public final class MasterKeyRotation implements AutoCloseable {
     }
 
     /**
+     * Records a key the ring already holds (made earlier with {@link MasterKeyRing#createNext}, and given to
+     * every node since) as current, with the rotation unfinished until {@link #rewrap} has moved every
+     * object to it. A key the ring does not hold is a StoreException and changes nothing.
+     */
+    public String begin(String keyId) {
+        MasterKey key;
+        try {
+            key = ring.find(keyId);
+        } catch (MasterKeyException e) {
+            throw new StoreException(e.getMessage());
+        }
+        inTransaction(() -> MasterKeyState.write(connection, key.id(), true));
+        return key.id();
+    }
+
+    /**
      * Re-wraps, {@code batchSize} objects per write transaction, every data key not under the current key
      * (and seals legacy clear objects), then marks the rotation finished. Returns the number of objects
      * changed. An exception (from a batch or from {@code progress}) leaves the committed batches in place.
