@@ -23,6 +23,8 @@
 #   --quick           smoke run: --duration 2 --warmup 1 (later options override)
 #   --no-docs         leave docs/benchmarks.md and docs/benchmarks-compare.png alone
 #   --results-dir DIR where the log goes (default benchmarks/results)
+#   --database URL    Keyhold on this PostgreSQL database (keyhold dev --database; role from KEYHOLD_DB_USER,
+#                     default postgres) instead of SQLite; implies --no-docs (the table goes to the log)
 #
 # Writes DIR/compare-<UTC time>.md (settings, every run's JSON and stderr, the load average after each run,
 # the table), DIR/compare-<UTC time>.json (every result, the input of the chart) and DIR/compare-<UTC
@@ -54,6 +56,7 @@ while [[ $# -gt 0 ]]; do
         --quick) DURATION=2; WARMUP=1; shift ;;
         --no-docs) WRITE_DOCS=0; shift ;;
         --results-dir) RESULTS_DIR=${2:?--results-dir needs a directory}; shift 2 ;;
+        --database) DATABASE=${2:?--database needs a jdbc:postgresql:// URL}; WRITE_DOCS=0; shift 2 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -259,7 +262,12 @@ log ""
 P2=${KEYHOLD_PORT:-$(free_port)}
 log "## Keyhold on 127.0.0.1:$P2 (keyhold dev, SQLite store)"
 log ""
-setsid "$KEYHOLD" dev --dir "$KH_DIR" --port "$P2" --http-port 0 > "$TMP/keyhold.out" 2> "$TMP/keyhold.err" < /dev/null &
+DB_ARGS=()
+if [[ -n ${DATABASE:-} ]]; then
+    DB_ARGS=(--database "$DATABASE" --database-user "${KEYHOLD_DB_USER:-postgres}")
+    log "Keyhold store: PostgreSQL $DATABASE"
+fi
+setsid "$KEYHOLD" dev --dir "$KH_DIR" --port "$P2" --http-port 0 "${DB_ARGS[@]}" > "$TMP/keyhold.out" 2> "$TMP/keyhold.err" < /dev/null &
 KEYHOLD_PID=$!
 ready=0
 deadline=$((SECONDS + KEYHOLD_WAIT_SECS))
