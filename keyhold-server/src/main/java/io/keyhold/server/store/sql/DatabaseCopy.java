@@ -225,7 +225,13 @@ public final class DatabaseCopy {
     /** A connection inside a read-only transaction whose snapshot every read of the copy shares. */
     private Connection openSource() throws SQLException {
         if (source instanceof Database.Sqlite s) {
-            return SqliteConnections.connect(s.file(), busyTimeoutMillis, true);
+            // read-only and in whatever journal mode the file is (a backup is not in WAL mode)
+            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+            config.setReadOnly(true);
+            config.setBusyTimeout(busyTimeoutMillis);
+            Connection c = config.createConnection("jdbc:sqlite:" + s.file());
+            c.setAutoCommit(false);
+            return c;
         }
         Connection c = PostgresConnections.connect((Database.Postgres) source);
         try {
