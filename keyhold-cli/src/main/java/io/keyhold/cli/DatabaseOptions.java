@@ -31,6 +31,11 @@ final class DatabaseOptions {
      */
     static Database parse(String option, String text, String user, String passwordOption, String passwordEnv,
             Map<String, String> environment) throws Invalid {
+        if (text.toLowerCase(java.util.Locale.ROOT).contains("password=")
+                || text.matches("(?s).*://[^/@]*:[^/@]*@.*")) {
+            throw new Invalid(option + ": a password in the URL is refused (others could read it in the process"
+                    + " list): name an environment variable that holds it with " + passwordOption);
+        }
         String password = null;
         if (passwordEnv != null) {
             password = environment.get(passwordEnv);

@@ -191,8 +191,16 @@ class MigrateCommandTest {
 
         CliRun inUrl = run(Map.of(), "migrate", "--from", "jdbc:postgresql://127.0.0.1:1/keyhold?user=k&password="
                 + PASSWORD, "--to", dir.resolve("t.db").toString());
-        assertThat(inUrl.exitCode()).isEqualTo(1);
-        assertThat(inUrl.stderr()).contains("keyhold migrate: cannot open the source").doesNotContain(PASSWORD);
+        assertThat(inUrl.exitCode()).isEqualTo(2);
+        assertThat(inUrl.stderr()).contains("keyhold migrate: --from: a password in the URL is refused",
+                "--from-password-env").doesNotContain(PASSWORD);
+
+        CliRun unreachableSource = run(Map.of("KH_PW", PASSWORD), "migrate", "--from",
+                "jdbc:postgresql://127.0.0.1:1/keyhold", "--from-password-env", "KH_PW", "--to",
+                dir.resolve("t.db").toString());
+        assertThat(unreachableSource.exitCode()).isEqualTo(1);
+        assertThat(unreachableSource.stderr()).contains("keyhold migrate: cannot open the source")
+                .doesNotContain(PASSWORD);
         assertThat(dir.resolve("t.db")).doesNotExist();
     }
 
@@ -207,6 +215,9 @@ class MigrateCommandTest {
             running.write(tx -> tx.putUser("bob", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", 1_770_000_001L));
         }
         assertThat(backup).exists();
+        assertThat(Files.getPosixFilePermissions(backup)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         try (Stream<Path> files = Files.list(backup.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("keyhold-backup.db");
         }
