@@ -250,6 +250,45 @@ class DatabaseCopyTest {
     }
 
     @Test
+    void sqliteSourceWrittenDuringTheCopy_isCopiedAsOneSnapshot() throws Exception {
+        Database.Sqlite source = sqlite("source.db");
+        fill(source);
+        copyWhileWriting(source, sqlite("target.db"));
+    }
+
+    @Test
+    void postgresSourceWrittenDuringTheCopy_isCopiedAsOneSnapshot() throws Exception {
+        try (TestPostgres pg = TestPostgres.create()) {
+            fill(pg.database());
+            copyWhileWriting(pg.database(), sqlite("target.db"));
+        }
+    }
+
+    /** After every batch, the source's store commits a new object with its audit record: none is in the copy. */
+    private void copyWhileWriting(Database source, Database target) throws Exception {
+        Contents before = contents(source);
+        AtomicLong written = new AtomicLong();
+        try (SqlObjectStore running = open(source)) {
+            DatabaseCopy.of(source, target).batchRows(4).progress((table, done, total) -> {
+                String uid = "during-" + written.incrementAndGet();
+                try {
+                    running.write(tx -> {
+                        tx.insert(key(uid, "dave", State.ACTIVE));
+                        tx.appendAudit(AuditEvent.change(Instant.ofEpochMilli(1_780_000_000_000L), "operator test",
+                                "local", "Register", List.of(uid), "registered during the copy"));
+                        return null;
+                    });
+                } catch (KmipException e) {
+                    throw new AssertionError(e);
+                }
+            }).run();
+        }
+        assertThat(written.get()).isGreaterThan(20);
+        assertThat(contents(target)).isEqualTo(before);
+        assertThat(contents(source).objects()).hasSize(OBJECTS + (int) written.get());
+    }
+
+    @Test
     void nonEmptyTarget_isRefused_andLeftUnchanged() throws Exception {
         Database.Sqlite source = sqlite("source.db");
         fill(source);
