@@ -49,6 +49,11 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         this(kmip, tls, storage, limits, logging, Crypto.defaults());
     }
 
+    /** This configuration with other storage settings (another database). */
+    public ServerConfig withStorage(Storage other) {
+        return new ServerConfig(kmip, tls, other, limits, logging, crypto, masterKey, access, audit, http);
+    }
+
     /** This configuration with other crypto settings. */
     public ServerConfig withCrypto(Crypto other) {
         return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey, access, audit, http);

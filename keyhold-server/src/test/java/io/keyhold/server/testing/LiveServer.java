@@ -13,7 +13,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A complete server for tests, as `keyhold dev` runs it: development certificates, the SQLite store in a
- * temporary directory encrypted under the development master key of that directory, every operation, KMIP over mutual TLS on a free loopback port.
+ * temporary directory (or a PostgreSQL database, see {@link #start(Path, ServerConfig.Postgres)}) encrypted
+ * under the development master key of that directory, every operation, KMIP over mutual TLS on a free
+ * loopback port.
  * Unlike `keyhold dev` it uses the default (modern) TLS profile, so that the interoperability tests show
  * which clients work with the defaults; a test that needs the compatibility profile asks for it.
  */
@@ -65,6 +67,15 @@ public final class LiveServer implements AutoCloseable {
     public static LiveServer start(Path directory, boolean fipsOnly, UnaryOperator<ServerConfig> customize)
             throws Exception {
         return start(directory, fipsOnly, null, Map.of(), ServerConfig.Access.defaults(), customize);
+    }
+
+    /**
+     * Starts on the directory's certificates and development master key with its data in the PostgreSQL
+     * database (a node of a cluster: every server started on the same database and directory serves the
+     * same objects).
+     */
+    public static LiveServer start(Path directory, ServerConfig.Postgres postgres) throws Exception {
+        return start(directory, false, config -> config.withStorage(config.storage().withPostgres(postgres)));
     }
 
     private static LiveServer start(Path directory, boolean fipsOnly, ServerConfig.MasterKeyStore masterKey,
