@@ -321,10 +321,36 @@ class ClientCommandsTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        CliRun run = CliRun.run("", "discover-versions", "--server", "127.0.0.1:" + closed + ",127.0.0.1:" + port,
-                "--certs", dir.toString());
+        String servers = "127.0.0.1:" + closed + ",127.0.0.1:" + port;
+        CliRun run = CliRun.run("", "discover-versions", "--server", servers, "--certs", dir.toString());
 
         assertThat(ok(run)).startsWith("2.1");
+
+        // a write too: nothing was sent to the server that is down, so the next one carries it out, once
+        String id = ok(CliRun.run("", "key", "create", "--server", servers, "--certs", dir.toString(), "--alg", "AES",
+                "--length", "128", "--name", "failover-create"));
+        assertThat(ok(CliRun.run("", "locate", "--server", servers, "--certs", dir.toString(), "--name",
+                "failover-create"))).isEqualTo(id);
+        assertThat(ok(kmip("locate", "--name", "failover-create"))).isEqualTo(id);
+        assertThat(ok(CliRun.run("", "activate", "--server", servers, "--certs", dir.toString(), "--id", id)))
+                .isEqualTo("activated " + id);
+    }
+
+    @Test
+    void failover_everyServerDown_exit3() throws Exception {
+        int closed1;
+        int closed2;
+        try (java.net.ServerSocket s1 = new java.net.ServerSocket(0); java.net.ServerSocket s2 = new java.net.ServerSocket(0)) {
+            closed1 = s1.getLocalPort();
+            closed2 = s2.getLocalPort();
+        }
+        CliRun run = CliRun.run("", "key", "create", "--server", "127.0.0.1:" + closed1 + ",127.0.0.1:" + closed2,
+                "--certs", dir.toString(), "--alg", "AES", "--length", "128", "--timeout", "5");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).startsWith("keyhold key create: cannot reach the KMIP server: ")
+                .contains("127.0.0.1:" + closed1, "127.0.0.1:" + closed2);
     }
 
     @Test

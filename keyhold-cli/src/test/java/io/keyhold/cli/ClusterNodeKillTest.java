@@ -52,8 +52,8 @@ class ClusterNodeKillTest {
     private static final String USER = env("KEYHOLD_TEST_POSTGRES_USER", "postgres");
     private static final Pattern READY = Pattern.compile("Keyhold ready: KMIP on 127\\.0\\.0\\.1:(\\d+)");
     private static final int THREADS = 6;
-    private static final int BEFORE_KILL = 150;
-    private static final int AFTER_KILL = 150;
+    private static final int BEFORE_KILL = 60;
+    private static final int AFTER_KILL = 80;
 
     @TempDir
     Path dir;
@@ -111,9 +111,9 @@ class ClusterNodeKillTest {
                 pki.resolve("master-key.pass")));
 
         Process node1 = serve(config, "node1");
-        int port1 = awaitReady(node1);
-        Process node2 = serve(config, "node2");
-        int port2 = awaitReady(node2);
+        Process node2 = serve(config, "node2"); // both at once: the second waits for the first's schema migration
+        int port1 = awaitReady(node1, "node1");
+        int port2 = awaitReady(node2, "node2");
 
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
         AtomicInteger answerLost = new AtomicInteger();
@@ -206,7 +206,7 @@ class ClusterNodeKillTest {
     }
 
     /** The KMIP port of the ready line; the rest of the output is drained so that the process never blocks on it. */
-    private int awaitReady(Process p) throws Exception {
+    private int awaitReady(Process p, String name) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
@@ -226,8 +226,8 @@ class ClusterNodeKillTest {
                 return Integer.parseInt(m.group(1));
             }
         }
-        throw new AssertionError("the server ended before it was ready: " + Files.readString(
-                dir.resolve(nodes.size() == 1 ? "node1.stderr.txt" : "node2.stderr.txt")));
+        throw new AssertionError(name + " ended before it was ready: " + Files.readString(
+                dir.resolve(name + ".stderr.txt")));
     }
 
     private static void await(java.util.function.BooleanSupplier condition, long deadlineNanos)
