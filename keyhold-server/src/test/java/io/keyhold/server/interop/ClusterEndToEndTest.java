@@ -32,6 +32,9 @@ import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import io.keyhold.server.testing.TestPostgres;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -214,6 +217,58 @@ class ClusterEndToEndTest {
         nodeB = null;
         // the reads' records, queued by each node, are stored at its close, in the same chain
         assertThat(scanAudit(0, new ArrayList<>())).isEqualTo(before + expected + 2 + expected);
+    }
+
+    @Test
+    void nodesReconnect_whenTheDatabaseEndsTheirConnections() throws Exception {
+        // a role of this test alone, so that ending its sessions touches no other user of the database
+        String role = "kh_node_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN SUPERUSER");
+        }
+        try {
+            nodeB.close();
+            nodeA.close();
+            ServerConfig.Postgres asRole = new ServerConfig.Postgres(postgres.url(), role, null, 2);
+            nodeA = LiveServer.start(dir, asRole);
+            nodeB = LiveServer.start(dir, asRole);
+            try (KmipTestClient a = nodeA.client("client1"); KmipTestClient b = nodeB.client("client1")) {
+                String before = create(a);
+                int ended;
+                try (Connection c = postgres.connect(); Statement s = c.createStatement();
+                     ResultSet r = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                             + " WHERE usename = '" + role + "'")) {
+                    r.next();
+                    ended = r.getInt(1);
+                }
+                assertThat(ended).as("sessions of both nodes' pools").isGreaterThanOrEqualTo(2);
+
+                // a request may meet a connection the database ended; the pool replaces it
+                for (KmipTestClient c : List.of(a, b)) {
+                    for (int attempt = 0; attempt < 8; attempt++) {
+                        c.call(V, Operation.GET, withUid(before));
+                        c.call(V, Operation.CREATE, createAes(V, 128));
+                    }
+                }
+                for (int i = 0; i < 10; i++) {
+                    String onA = create(a);
+                    String onB = create(b);
+                    b.ok(V, Operation.GET, withUid(onA));
+                    a.ok(V, Operation.GET, withUid(onB));
+                    a.ok(V, Operation.GET, withUid(before));
+                }
+            }
+            nodeA.close();
+            nodeB.close();
+            nodeA = null;
+            nodeB = null;
+            scanAudit(Long.MAX_VALUE, new ArrayList<>());
+        } finally {
+            try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+                s.execute("DROP ROLE IF EXISTS " + role);
+            }
+        }
     }
 
     /** Waits until neither node has audit records queued, then verifies the chain and counts its records. */
