@@ -1,11 +1,15 @@
 package io.keyhold.server.audit;
 
+import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.StoredTicket;
 import io.keyhold.server.store.WriteTransaction;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -120,6 +124,66 @@ final class ObservedTransaction implements WriteTransaction {
     @Override
     public boolean apiTokenUsed(String id, long usedAt) {
         return writable().apiTokenUsed(id, usedAt);
+    }
+
+    @Override
+    public Optional<StoredTicket> ticket(byte[] hash) {
+        return reads.ticket(hash);
+    }
+
+    @Override
+    public long liveTickets(Instant now) {
+        return reads.liveTickets(now);
+    }
+
+    @Override
+    public long liveTickets(String identity, Instant now) {
+        return reads.liveTickets(identity, now);
+    }
+
+    @Override
+    public List<KmipAttribute> objectDefaults(int objectType) {
+        return reads.objectDefaults(objectType);
+    }
+
+    @Override
+    public Optional<TtlvItem> constraints() {
+        return reads.constraints();
+    }
+
+    @Override
+    public boolean insertTicket(StoredTicket ticket) {
+        return writable().insertTicket(ticket);
+    }
+
+    @Override
+    public Optional<StoredTicket> useTicketRequest(byte[] hash, Instant now) {
+        return writable().useTicketRequest(hash, now);
+    }
+
+    @Override
+    public long useTicketOperations(byte[] hash, long operations) {
+        return writable().useTicketOperations(hash, operations);
+    }
+
+    @Override
+    public Optional<StoredTicket> deleteTicket(byte[] hash) {
+        return writable().deleteTicket(hash);
+    }
+
+    @Override
+    public long deleteEndedTickets(Instant now) {
+        return writable().deleteEndedTickets(now);
+    }
+
+    @Override
+    public void putObjectDefaults(int objectType, List<KmipAttribute> attributes, long changedAt) {
+        writable().putObjectDefaults(objectType, attributes, changedAt);
+    }
+
+    @Override
+    public void putConstraints(TtlvItem constraints, long changedAt) {
+        writable().putConstraints(constraints, changedAt);
     }
 
     @Override

@@ -3,33 +3,51 @@ package io.keyhold.server.auth;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A request authenticated by a ticket (Credential Type Ticket): the ticket's identity and rights, and the
- * ticket itself, whose Usage Limits each batch item the request runs draws on.
+ * ticket itself, whose Usage Limits each batch item the request runs draws on. The Usage Limits are the
+ * stored ticket's: each operation is drawn in a write transaction of its own, so the count is shared by
+ * every node. A batch that runs in one write transaction (Undo) draws its operations before it starts
+ * ({@link #drawForBatch}): operations drawn are spent even when the batch is rolled back, as its items'
+ * answers have been computed.
  */
 public final class TicketSession {
-    private final Tickets.Entry ticket;
+    private final Tickets tickets;
+    private final byte[] hash;
+    private final Identity identity;
+    private final TicketRights rights;
+    private final Instant expires;
+    private final boolean usageLimited;
+    private long drawn; // operations drawn for a batch and not used yet
+    private boolean batchDrawn;
 
-    TicketSession(Tickets.Entry ticket) {
-        this.ticket = Objects.requireNonNull(ticket, "ticket");
+    TicketSession(Tickets tickets, byte[] hash, Identity identity, TicketRights rights, Instant expires,
+                  boolean usageLimited) {
+        this.tickets = Objects.requireNonNull(tickets, "tickets");
+        this.hash = hash.clone();
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.rights = Objects.requireNonNull(rights, "rights");
+        this.expires = Objects.requireNonNull(expires, "expires");
+        this.usageLimited = usageLimited;
     }
 
     /** The identity that logged in (or delegated): the request acts as it. */
     public Identity identity() {
-        return ticket.identity();
+        return identity;
     }
 
     /** What the ticket allows within its identity's own rights. */
     public TicketRights rights() {
-        return ticket.rights();
+        return rights;
     }
 
     /** When the ticket's lease ends. */
-    public java.time.Instant expires() {
-        return ticket.expires();
+    public Instant expires() {
+        return expires;
     }
 
     /**
@@ -54,9 +72,33 @@ public final class TicketSession {
 
     /**
      * Counts one operation against the ticket's Usage Limits; false when none is left (the operation must
-     * then fail with Usage Limit Exceeded). Always true for a ticket without Usage Limits.
+     * then fail with Usage Limit Exceeded). Always true for a ticket without Usage Limits. Inside a batch
+     * drawn for ({@link #drawForBatch}), only what was drawn is used; the store is not asked again.
      */
-    public boolean useOperation() {
-        return ticket.useOperation();
+    public synchronized boolean useOperation() {
+        if (!usageLimited) {
+            return true;
+        }
+        if (batchDrawn) {
+            if (drawn == 0) {
+                return false;
+            }
+            drawn--;
+            return true;
+        }
+        return tickets.useOperations(hash, 1) == 1;
+    }
+
+    /**
+     * Draws, before a batch runs in one write transaction, the operations its items may use (as many as
+     * the Usage Limits still allow, at most {@code operations}); the items then use only these. Nothing to
+     * draw for a ticket without Usage Limits.
+     */
+    public synchronized void drawForBatch(long operations) {
+        if (!usageLimited) {
+            return;
+        }
+        drawn = tickets.useOperations(hash, operations);
+        batchDrawn = true;
     }
 }

@@ -6,17 +6,16 @@ import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.spec.TicketType;
 import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.store.ObjectStore;
+import io.keyhold.server.store.StoredTicket;
+import io.keyhold.server.store.TransactionWork;
+import io.keyhold.server.store.WriteTransaction;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -34,14 +33,16 @@ import org.slf4j.LoggerFactory;
  * {@link Limits#maxLease}), until its Request Count is used up, or until Logout, whichever comes first;
  * its Usage Limits bound the operations (batch items) it may run.
  *
- * <p>Tickets live in this server's memory only: a restart forgets them, and another server node does not
- * know them. Nothing here logs a ticket value or its hash.
+ * <p>Tickets live in the store ({@link ObjectStore}, table login_ticket of the SQL store), so that every node
+ * of a server sharing one database knows them: a ticket issued on one node works on the others, Logout on
+ * one ends it on all, and its Request Count and Usage Limits are drawn in write transactions, from one
+ * count. Only the hash of a value is stored; the limits on the number of tickets count the stored ones.
+ * Tickets outlive a restart until their lease ends. Nothing here logs a ticket value or its hash.
  */
 public final class Tickets {
     private static final Logger LOG = LoggerFactory.getLogger(Tickets.class);
     /** Length of a ticket value in bytes. */
     public static final int VALUE_BYTES = 32;
-    private static final int INDEX_BYTES = 16;
 
     /**
      * The server's bounds on tickets.
@@ -112,16 +113,20 @@ public final class Tickets {
         }
     }
 
+    private final ObjectStore store;
     private final Clock clock;
     private final SecureRandom random;
     private final Limits limits;
-    private final Map<String, Entry> byIndex = new HashMap<>();
 
-    public Tickets(Clock clock) {
-        this(clock, new SecureRandom(), DEFAULT_LIMITS);
+    public Tickets(ObjectStore store, Clock clock) {
+        this(store, clock, new SecureRandom(), DEFAULT_LIMITS);
     }
 
-    public Tickets(Clock clock, SecureRandom random, Limits limits) {
+    /**
+     * @param store where the tickets are kept: the store every node of the server shares
+     */
+    public Tickets(ObjectStore store, Clock clock, SecureRandom random, Limits limits) {
+        this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -132,13 +137,28 @@ public final class Tickets {
     }
 
     /**
-     * Issues a ticket for the identity with these rights.
+     * Where a Login, Delegated Login or Logout writes: the store's own write transaction, or the one of the
+     * batch the operation runs in (an Undo batch), so that it commits or rolls back with the batch.
+     */
+    public interface Writes {
+        <T> T write(TransactionWork<WriteTransaction, T> work) throws KmipException;
+    }
+
+    /** As {@link #issue(Identity, Terms, TicketRights, Optional, Writes)}, in a write transaction of its own. */
+    public Issued issue(Identity identity, Terms terms, TicketRights rights, Optional<Instant> notAfter) throws KmipException {
+        return issue(identity, terms, rights, notAfter, store::write);
+    }
+
+    /**
+     * Issues a ticket for the identity with these rights. Removes the tickets that have ended, then counts
+     * the live ones against the limits, in the same write transaction as the new ticket.
      *
      * @param notAfter a time the lease may not pass (the lease of the ticket the request itself came with)
      * @throws KmipException Invalid Field for a Lease Time, Request Count or Usage Limits below 1; Server Limit
      *                       Exceeded when the identity or the server holds too many tickets
      */
-    public Issued issue(Identity identity, Terms terms, TicketRights rights, Optional<Instant> notAfter) throws KmipException {
+    public Issued issue(Identity identity, Terms terms, TicketRights rights, Optional<Instant> notAfter, Writes writes)
+            throws KmipException {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(rights, "rights");
         Duration lease = terms.leaseTime().orElse(limits.defaultLease());
@@ -153,35 +173,37 @@ public final class Tickets {
             throw new KmipException(ResultReason.INVALID_FIELD, "Usage Limits " + terms.operationLimit().getAsLong()
                     + " (expected: at least 1)");
         }
-        Instant now = clock.instant();
-        Instant expires = now.plus(lease.compareTo(limits.maxLease()) > 0 ? limits.maxLease() : lease);
-        if (notAfter.isPresent() && notAfter.get().isBefore(expires)) {
-            expires = notAfter.get();
+        Instant now = millis(clock.instant());
+        Instant end = now.plus(lease.compareTo(limits.maxLease()) > 0 ? limits.maxLease() : lease);
+        if (notAfter.isPresent() && notAfter.get().isBefore(end)) {
+            end = millis(notAfter.get());
         }
+        Instant expires = end;
+        String encodedRights = ApiTokens.encodeScope(rights);
+        OptionalLong requests = terms.requestCount().isPresent() ? OptionalLong.of(terms.requestCount().getAsInt())
+                : OptionalLong.empty();
         byte[] value = new byte[VALUE_BYTES];
-        synchronized (this) {
-            prune(now);
-            if (byIndex.size() >= limits.maxTickets()) {
-                LOG.warn("Refused a ticket for {}: {} tickets are alive (the most the server keeps)", identity, byIndex.size());
+        writes.write(tx -> {
+            tx.deleteEndedTickets(now);
+            long live = tx.liveTickets(now);
+            if (live >= limits.maxTickets()) {
+                LOG.warn("Refused a ticket for {}: {} tickets are alive (the most the server keeps)", identity, live);
                 throw new KmipException(ResultReason.SERVER_LIMIT_EXCEEDED, "the server holds too many tickets; try later");
             }
-            long own = byIndex.values().stream().filter(e -> e.identity.equals(identity)).count();
+            long own = tx.liveTickets(identity.name(), now);
             if (own >= limits.maxPerIdentity()) {
                 LOG.info("Refused a ticket for {}: it holds {} tickets already", identity, own);
                 throw new KmipException(ResultReason.SERVER_LIMIT_EXCEEDED, "too many tickets for " + identity
                         + " (at most " + limits.maxPerIdentity() + "); log out of some first");
             }
-            byte[] hash;
-            String index;
+            StoredTicket ticket;
             do {
                 random.nextBytes(value);
-                hash = sha256(value);
-                index = index(hash);
-            } while (byIndex.containsKey(index));
-            byIndex.put(index, new Entry(identity, rights, expires, hash,
-                    terms.requestCount().isPresent() ? terms.requestCount().getAsInt() : -1,
-                    terms.operationLimit().isPresent() ? terms.operationLimit().getAsLong() : -1));
-        }
+                ticket = new StoredTicket(sha256(value), identity.name(), encodedRights, now, expires, requests,
+                        terms.operationLimit());
+            } while (!tx.insertTicket(ticket));
+            return null;
+        });
         LOG.info("Ticket issued to {}{}, valid until {}", identity, rights.restricted() ? " (delegated rights)" : "", expires);
         return new Issued(value, expires, terms.requestCount(), terms.operationLimit());
     }
@@ -189,80 +211,88 @@ public final class Tickets {
     /**
      * The session of a request that presents this ticket value, counting the request against the ticket's
      * Request Count; empty when the ticket is unknown, logged out, expired or used up (the server log says
-     * which, never the value).
+     * which, never the value). A ticket without a Request Count is only read; one with a Request Count is
+     * counted in a write transaction, so that every node draws on the same count.
      */
-    public Optional<TicketSession> redeem(byte[] value) {
+    public Optional<TicketSession> redeem(byte[] value) throws KmipException {
         Objects.requireNonNull(value, "value");
-        Instant now = clock.instant();
-        synchronized (this) {
-            Optional<Map.Entry<String, Entry>> found = find(value);
-            if (found.isEmpty()) {
-                LOG.info("Refused a ticket: unknown or logged out");
-                return Optional.empty();
-            }
-            Entry e = found.get().getValue();
-            if (!now.isBefore(e.expires)) {
-                byIndex.remove(found.get().getKey());
-                LOG.info("Refused a ticket of {}: its lease ended at {}", e.identity, e.expires);
-                return Optional.empty();
-            }
-            if (e.requestsLeft == 0) {
-                byIndex.remove(found.get().getKey());
-                LOG.info("Refused a ticket of {}: its Request Count is used up", e.identity);
-                return Optional.empty();
-            }
-            if (e.requestsLeft > 0) {
-                e.requestsLeft--;
-            }
-            return Optional.of(new TicketSession(e));
-        }
-    }
-
-    /** Ends the ticket (Logout); false when no such ticket is alive. */
-    public boolean logout(byte[] value) {
-        Objects.requireNonNull(value, "value");
-        Instant now = clock.instant();
-        synchronized (this) {
-            Optional<Map.Entry<String, Entry>> found = find(value);
-            if (found.isEmpty()) {
-                return false;
-            }
-            Entry e = byIndex.remove(found.get().getKey());
-            boolean alive = now.isBefore(e.expires) && e.requestsLeft != 0;
-            if (alive) {
-                LOG.info("Ticket of {} logged out", e.identity);
-            }
-            return alive;
-        }
-    }
-
-    /** The tickets alive now. */
-    public synchronized int live() {
-        prune(clock.instant());
-        return byIndex.size();
-    }
-
-    /** The entry whose stored hash equals the value's hash, compared in constant time. */
-    private Optional<Map.Entry<String, Entry>> find(byte[] value) {
         if (value.length != VALUE_BYTES) {
+            LOG.info("Refused a ticket: unknown or logged out");
             return Optional.empty();
         }
         byte[] hash = sha256(value);
-        String index = index(hash);
-        Entry e = byIndex.get(index);
-        if (e == null || !sameHash(hash, e.hash)) {
+        Instant now = clock.instant();
+        Optional<StoredTicket> found = store.read(tx -> tx.ticket(hash));
+        if (found.isEmpty()) {
+            LOG.info("Refused a ticket: unknown or logged out");
             return Optional.empty();
         }
-        return Optional.of(Map.entry(index, e));
-    }
-
-    private void prune(Instant now) {
-        for (Iterator<Entry> it = byIndex.values().iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (!now.isBefore(e.expires) || e.requestsLeft == 0) {
-                it.remove();
+        StoredTicket t = found.get();
+        if (!now.isBefore(t.expires())) {
+            LOG.info("Refused a ticket of {}: its lease ended at {}", t.identity(), t.expires());
+            return Optional.empty();
+        }
+        if (t.requestsLeft().isPresent()) {
+            if (t.requestsLeft().getAsLong() == 0 || store.write(tx -> tx.useTicketRequest(hash, now)).isEmpty()) {
+                LOG.info("Refused a ticket of {}: its Request Count is used up, or it ended", t.identity());
+                return Optional.empty();
             }
         }
+        return Optional.of(session(t, hash));
+    }
+
+    /** As {@link #logout(byte[], Writes)}, in a write transaction of its own. */
+    public boolean logout(byte[] value) throws KmipException {
+        return logout(value, store::write);
+    }
+
+    /** Ends the ticket (Logout), on every node; false when no such ticket is alive. */
+    public boolean logout(byte[] value, Writes writes) throws KmipException {
+        Objects.requireNonNull(value, "value");
+        if (value.length != VALUE_BYTES) {
+            return false;
+        }
+        byte[] hash = sha256(value);
+        Instant now = clock.instant();
+        Optional<StoredTicket> removed = writes.write(tx -> tx.deleteTicket(hash));
+        boolean alive = removed.isPresent() && removed.get().aliveAt(now);
+        if (alive) {
+            LOG.info("Ticket of {} logged out", removed.get().identity());
+        }
+        return alive;
+    }
+
+    /** The tickets alive now. */
+    public long live() throws KmipException {
+        Instant now = clock.instant();
+        return store.read(tx -> tx.liveTickets(now));
+    }
+
+    /**
+     * Draws up to that many operations from the Usage Limits of the ticket with this hash: how many it drew.
+     * A store failure is a {@link io.keyhold.server.store.StoreException}, as in a handler.
+     */
+    long useOperations(byte[] hash, long operations) {
+        try {
+            return store.write(tx -> tx.useTicketOperations(hash, operations));
+        } catch (KmipException e) {
+            throw new io.keyhold.server.store.StoreException("store: use of a ticket failed: " + e.getMessage(), e);
+        }
+    }
+
+    private TicketSession session(StoredTicket t, byte[] hash) {
+        TicketRights rights;
+        try {
+            rights = ApiTokens.decodeScope(t.rights());
+        } catch (IllegalArgumentException e) {
+            throw new io.keyhold.server.store.StoreException("a stored ticket of " + t.identity()
+                    + " has rights this server cannot read: " + e.getMessage());
+        }
+        return new TicketSession(this, hash, new Identity(t.identity()), rights, t.expires(), t.operationsLeft().isPresent());
+    }
+
+    private static Instant millis(Instant t) {
+        return Instant.ofEpochMilli(t.toEpochMilli());
     }
 
     /** The Ticket structure of a ticket value: Ticket Type Login and the Ticket Value. */
@@ -298,51 +328,6 @@ public final class Tickets {
             return MessageDigest.getInstance("SHA-256").digest(value);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing", e);
-        }
-    }
-
-    private static String index(byte[] hash) {
-        return HexFormat.of().formatHex(Arrays.copyOf(hash, INDEX_BYTES));
-    }
-
-    /** One live ticket: its identity, rights and what is left of it. Guarded by the {@link Tickets} lock. */
-    static final class Entry {
-        private final Identity identity;
-        private final TicketRights rights;
-        private final Instant expires;
-        private final byte[] hash;
-        private long requestsLeft; // -1: no Request Count
-        private long operationsLeft; // -1: no Usage Limits
-
-        Entry(Identity identity, TicketRights rights, Instant expires, byte[] hash, long requestsLeft, long operationsLeft) {
-            this.identity = identity;
-            this.rights = rights;
-            this.expires = expires;
-            this.hash = hash;
-            this.requestsLeft = requestsLeft;
-            this.operationsLeft = operationsLeft;
-        }
-
-        Identity identity() {
-            return identity;
-        }
-
-        TicketRights rights() {
-            return rights;
-        }
-
-        Instant expires() {
-            return expires;
-        }
-
-        synchronized boolean useOperation() {
-            if (operationsLeft == 0) {
-                return false;
-            }
-            if (operationsLeft > 0) {
-                operationsLeft--;
-            }
-            return true;
         }
     }
 }

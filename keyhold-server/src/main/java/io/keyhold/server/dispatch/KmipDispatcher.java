@@ -91,8 +91,8 @@ import org.slf4j.LoggerFactory;
  * since they answer from its own state; pass the object and attribute handlers. A request authenticated by
  * a ticket runs as the ticket's identity, each item only where the ticket's rights allow it
  * ({@link TicketSession}); a request with a scope (an API token's) likewise only within it
- * ({@link RequestContext#scoped}). The Object Defaults and Constraints ({@link CreationRules}) are handed to every
- * connection, for Create, Create Key Pair and Register to apply.
+ * ({@link RequestContext#scoped}). The Object Defaults and Constraints ({@link CreationRules}), kept in the
+ * store, are applied by Create, Create Key Pair and Register on every connection the dispatcher serves.
  */
 public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmipDispatcher.class);
@@ -150,7 +150,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         this.store = store;
         this.recorder = new AuditRecorder(store, clock, durableAuditReads);
         this.clock = clock;
-        this.tickets = new Tickets(clock, new java.security.SecureRandom(), ticketLimits);
+        this.tickets = new Tickets(store, clock, new java.security.SecureRandom(), ticketLimits);
         this.settings = settings;
         this.async = new AsyncResults(settings.asyncMaxOutstanding(), settings.asyncRetention(), clock);
         AtomicInteger threadNumber = new AtomicInteger();
@@ -178,9 +178,9 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 new LogoutHandler(tickets),
                 new DelegatedLoginHandler(tickets),
                 new SetEndpointRoleHandler(),
-                new SetDefaultsHandler(creationRules),
-                new SetConstraintsHandler(creationRules),
-                new GetConstraintsHandler(creationRules),
+                new SetDefaultsHandler(),
+                new SetConstraintsHandler(),
+                new GetConstraintsHandler(),
                 new QueryAsynchronousRequestsHandler(async),
                 new ProcessHandler(async),
                 new Pkcs11Handler(settings.serverVersion()));
@@ -198,7 +198,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         return out;
     }
 
-    /** The tickets of Login and Delegated Login, in this server's memory. */
+    /** The tickets of Login and Delegated Login, kept in the store (shared by every node on one database). */
     public Tickets tickets() {
         return tickets;
     }
@@ -368,6 +368,9 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         List<ItemAudit> audits = new ArrayList<>(items.size());
         long started = System.nanoTime();
         try {
+            // a ticket's Usage Limits cannot be drawn inside the batch's transaction: its rollback would undo them
+            context.ticketSession().ifPresent(t -> t.drawForBatch(items.stream()
+                    .filter(i -> i.operationValue() != Operation.LOGOUT.value()).count()));
             store.write(tx -> {
                 for (int i = 0; i < items.size(); i++) {
                     RequestBatchItem item = items.get(i);

@@ -1,5 +1,8 @@
 package io.keyhold.server.store;
 
+import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.ttlv.TtlvItem;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -37,4 +40,26 @@ public interface ReadTransaction {
 
     /** Every API token, revoked and expired ones included, ordered by creation time, then id. */
     List<ApiToken> apiTokens();
+
+    /**
+     * The ticket of Login or Delegated Login whose value has this SHA-256 hash, ended ones included: found by
+     * the first half of the hash, then the whole hash compared in constant time ({@link StoredTicket#matches}).
+     * Read from the store each time, so a ticket issued or ended by another process is seen at once.
+     */
+    Optional<StoredTicket> ticket(byte[] hash);
+
+    /** How many tickets are alive at that instant ({@link StoredTicket#aliveAt}), of every identity. */
+    long liveTickets(Instant now);
+
+    /** How many tickets of this identity are alive at that instant. */
+    long liveTickets(String identity, Instant now);
+
+    /**
+     * The server's Object Defaults for this Object Type (Set Defaults), in the order set; empty when it has
+     * none. Read from the store each time, so a change made by another process applies at once.
+     */
+    List<KmipAttribute> objectDefaults(int objectType);
+
+    /** The server's Constraints structure as the last Set Constraints gave it; empty when none was ever set. */
+    Optional<TtlvItem> constraints();
 }

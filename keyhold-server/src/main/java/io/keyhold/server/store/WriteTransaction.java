@@ -1,7 +1,12 @@
 package io.keyhold.server.store;
 
+import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A read-write transaction. Its changes become visible to others, and durable, together when the
@@ -38,6 +43,41 @@ public interface WriteTransaction extends ReadTransaction {
 
     /** Records when an API token was last used (POSIX seconds); false when there is no such token. */
     boolean apiTokenUsed(String id, long usedAt);
+
+    /**
+     * Stores a new ticket; false when a ticket with the same {@link StoredTicket#lookup} is stored already
+     * (nothing changes then: the caller draws another value).
+     */
+    boolean insertTicket(StoredTicket ticket);
+
+    /**
+     * Counts one request against the ticket with this hash, if it is alive at that instant: its Request Count,
+     * when it has one, goes down by one. The ticket as it was before; empty, and nothing changes, when no
+     * ticket has this hash, its lease ended or its Request Count is used up.
+     */
+    Optional<StoredTicket> useTicketRequest(byte[] hash, Instant now);
+
+    /**
+     * Draws up to {@code operations} operations from the Usage Limits of the ticket with this hash: how many
+     * it drew (all of them for a ticket without Usage Limits; fewer once they run out), 0 when no ticket has
+     * this hash. The lease is not checked: the request the operations belong to was admitted while it ran.
+     */
+    long useTicketOperations(byte[] hash, long operations);
+
+    /** Removes the ticket with this hash (Logout): the ticket as it was; empty when there was none. */
+    Optional<StoredTicket> deleteTicket(byte[] hash);
+
+    /** Removes the tickets not alive at that instant (lease ended or Request Count used up): how many. */
+    long deleteEndedTickets(Instant now);
+
+    /**
+     * Replaces the Object Defaults of one Object Type (Set Defaults); an empty list removes them. Times are
+     * POSIX seconds.
+     */
+    void putObjectDefaults(int objectType, List<KmipAttribute> attributes, long changedAt);
+
+    /** Replaces the server's Constraints structure (Set Constraints), kept exactly as given. */
+    void putConstraints(TtlvItem constraints, long changedAt);
 
     /**
      * Appends an audit record to the chain inside this transaction: it commits with the transaction's

@@ -116,7 +116,7 @@ class PasswordAuthenticationTest {
 
     // ---- Ticket credentials
 
-    private final Tickets tickets = new Tickets(java.time.Clock.systemUTC());
+    private final Tickets tickets = new Tickets(new io.keyhold.server.store.memory.InMemoryObjectStore(), java.time.Clock.systemUTC());
 
     private TtlvItem ticketCredential(byte[] value) {
         return TtlvItem.structure(Tag.CREDENTIAL, TtlvItem.enumeration(Tag.CREDENTIAL_TYPE, CredentialType.TICKET.value()),

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class TicketsTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final MutableClock clock = new MutableClock(T0);
-    private final Tickets tickets = new Tickets(clock, new SecureRandom(),
+    private final InMemoryObjectStore ticketStore = new InMemoryObjectStore();
+    private final Tickets tickets = new Tickets(ticketStore, clock, new SecureRandom(),
             new Tickets.Limits(Duration.ofMinutes(10), Duration.ofHours(1), 5, 3));
     private final Identity alice = new Identity("alice");
 
@@ -153,6 +154,20 @@ class TicketsTest {
         assertThat(tickets.redeem(java.util.Arrays.copyOf(value, 31))).isEmpty();
         assertThat(tickets.redeem(new byte[0])).isEmpty();
         assertThat(tickets.redeem(value)).isPresent();
+    }
+
+    @Test
+    void storedTicket_isTheHashOnly_withItsTermsAndRights() throws Exception {
+        Tickets.Issued t = tickets.issue(alice, new Tickets.Terms(Optional.empty(), OptionalInt.of(4), OptionalLong.of(9)),
+                DELEGATED, Optional.empty());
+        io.keyhold.server.store.StoredTicket stored = ticketStore.read(tx -> tx.ticket(Tickets.sha256(t.value()))).orElseThrow();
+        assertThat(stored.identity()).isEqualTo("alice");
+        assertThat(stored.expires()).isEqualTo(t.expires());
+        assertThat(stored.requestsLeft()).hasValue(4);
+        assertThat(stored.operationsLeft()).hasValue(9);
+        assertThat(stored.hash()).isNotEqualTo(t.value());
+        assertThat(stored.toString()).doesNotContain(java.util.HexFormat.of().formatHex(stored.hash()));
+        assertThat(tickets.redeem(t.value()).orElseThrow().rights()).isEqualTo(DELEGATED);
     }
 
     @Test

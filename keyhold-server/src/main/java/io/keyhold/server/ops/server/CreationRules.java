@@ -1,13 +1,16 @@
 package io.keyhold.server.ops.server;
 
 import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.message.AttributeMapping;
 import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.ItemType;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.ops.OperationContext;
+import io.keyhold.server.store.ReadTransaction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,8 +23,10 @@ import java.util.Set;
 /**
  * The server-wide Object Defaults (Set Defaults, KMIP 2.1 section 6.1) and attribute Constraints (Set
  * Constraints and Get Constraints, KMIP 2.1 section 6.1) that Create, Create Key Pair and Register apply
- * to the objects they make. Kept in memory by the dispatcher for as long as the server runs: a restart
- * starts with none. Thread-safe; a change applies to the requests that read the attributes after it.
+ * to the objects they make. Kept in the store ({@link ReadTransaction#objectDefaults},
+ * {@link ReadTransaction#constraints}; table creation_rule of the SQL store), so every node of a server on
+ * one database applies the same rules, and they survive a restart. Each Create, Create Key Pair and
+ * Register reads them from the store, so a change committed on any node applies to the next request.
  *
  * <p>Defaults: per Object Type, attribute values given to a new object of that type when the request
  * gives no value for that attribute (and the server does not derive it from the object itself).
@@ -29,23 +34,26 @@ import java.util.Set;
  * <p>Constraints: each Constraint optionally names an Object Type (without one it applies to every type)
  * and lists attribute values in an Attributes structure; for each attribute it names, a new object that
  * has that attribute must have one of the listed values, else the request fails with Constraint
- * Violation. An attribute the object does not have is not constrained.
+ * Violation. An attribute the object does not have is not constrained. The store keeps the Constraints
+ * structure as Set Constraints gave it (Get Constraints returns it); the rules are read from it.
  */
 public final class CreationRules {
-    /** The key under which the dispatcher hands the server's rules to every connection. */
+    /** The key under which the dispatcher marks every connection whose Create, Create Key Pair and Register apply the rules. */
     public static final String SESSION_KEY = CreationRules.class.getName();
 
     /** One constraint rule: the values an attribute may take in objects of a type (null: of every type). */
     record Rule(Integer objectType, String attribute, List<TtlvItem> allowed) {}
 
-    private final Map<Integer, List<KmipAttribute>> defaults = new LinkedHashMap<>();
-    private TtlvItem constraints = TtlvItem.structure(Tag.CONSTRAINTS);
-    private List<Rule> rules = List.of();
+    /** How a Constraint's Object Type is read: checked against the request's version, or as stored. */
+    interface ObjectTypes {
+        int read(int value) throws KmipException;
+    }
 
     /**
      * The attributes a new object of this type gets: the client's, then the defaults for attributes that
      * neither the client gave nor the server derives. Then checks the result and the derived attributes
-     * against the constraints. No rules (a handler run outside the dispatcher): the client's, unchanged.
+     * against the constraints. The rules are read from the store (the batch's transaction, if it has one).
+     * No rules (a handler run outside the dispatcher): the client's, unchanged.
      *
      * @param client  the attributes the request gives, checked and indexed
      * @param derived the attributes the server reads from the object itself (Register), or none
@@ -54,7 +62,10 @@ public final class CreationRules {
     public static List<KmipAttribute> apply(OperationContext context, int objectType, List<KmipAttribute> client,
                                             List<TtlvItem> derived) throws KmipException {
         Optional<CreationRules> rules = of(context.request());
-        return rules.isPresent() ? rules.get().applyTo(objectType, client, derived) : client;
+        if (rules.isEmpty()) {
+            return client;
+        }
+        return context.read(tx -> applyTo(tx, objectType, client, derived));
     }
 
     /** The rules the dispatcher handed to the request's connection, if any. */
@@ -63,7 +74,16 @@ public final class CreationRules {
         return v instanceof CreationRules r ? Optional.of(r) : Optional.empty();
     }
 
-    List<KmipAttribute> applyTo(int objectType, List<KmipAttribute> client, List<TtlvItem> derived) throws KmipException {
+    static List<KmipAttribute> applyTo(ReadTransaction tx, int objectType, List<KmipAttribute> client,
+                                       List<TtlvItem> derived) throws KmipException {
+        List<KmipAttribute> typeDefaults = tx.objectDefaults(objectType);
+        Optional<TtlvItem> constraints = tx.constraints();
+        List<Rule> current = constraints.isPresent() ? rules(constraints.get(), v -> v) : List.of();
+        return applyTo(objectType, client, derived, typeDefaults, current);
+    }
+
+    static List<KmipAttribute> applyTo(int objectType, List<KmipAttribute> client, List<TtlvItem> derived,
+                                       List<KmipAttribute> typeDefaults, List<Rule> current) throws KmipException {
         List<KmipAttribute> out = new ArrayList<>(client);
         Set<String> given = new HashSet<>();
         client.forEach(a -> given.add(a.name()));
@@ -72,12 +92,6 @@ public final class CreationRules {
             KmipAttribute a = KmipAttribute.of(d);
             given.add(a.name());
             fromServer.add(a);
-        }
-        List<KmipAttribute> typeDefaults;
-        List<Rule> current;
-        synchronized (this) {
-            typeDefaults = defaults.getOrDefault(objectType, List.of());
-            current = rules;
         }
         Map<String, Integer> next = new HashMap<>();
         for (KmipAttribute d : typeDefaults) {
@@ -102,34 +116,44 @@ public final class CreationRules {
         return List.copyOf(out);
     }
 
-    /** Replaces the defaults of one Object Type (none: that type has no defaults any more). */
-    synchronized void setDefaults(int objectType, List<KmipAttribute> attributes) {
-        if (attributes.isEmpty()) {
-            defaults.remove(objectType);
-        } else {
-            defaults.put(objectType, List.copyOf(attributes));
+    /**
+     * The rules of a Constraints structure, one per Constraint and attribute named.
+     *
+     * @throws KmipException Invalid Field for a structure that is not a Constraints structure as Set
+     *                       Constraints takes it (see {@link SetConstraintsHandler}), or an Object Type
+     *                       {@code objectTypes} refuses
+     */
+    static List<Rule> rules(TtlvItem constraints, ObjectTypes objectTypes) throws KmipException {
+        List<Rule> read = new ArrayList<>();
+        for (TtlvItem c : constraints.children()) {
+            if (c.tag() != Tag.CONSTRAINT) {
+                throw new KmipException(ResultReason.INVALID_FIELD, "Constraints holds " + Payloads.name(c.tag())
+                        + " (expected: Constraint)");
+            }
+            Payloads.typed(c, ItemType.STRUCTURE);
+            Integer type = null;
+            if (Payloads.optional(c, Tag.OBJECT_TYPE, ItemType.ENUMERATION).isPresent()) {
+                type = objectTypes.read(c.child(Tag.OBJECT_TYPE).orElseThrow().enumValue());
+            }
+            TtlvItem attributes = Payloads.optional(c, Tag.ATTRIBUTES, ItemType.STRUCTURE).orElseThrow(() ->
+                    new KmipException(ResultReason.INVALID_FIELD, "a Constraint has no Attributes"));
+            List<KmipAttribute> allowed = AttributeMapping.fromAttributes(attributes);
+            if (allowed.isEmpty()) {
+                throw new KmipException(ResultReason.INVALID_FIELD, "a Constraint allows no attribute value");
+            }
+            Map<String, List<TtlvItem>> byName = new LinkedHashMap<>();
+            for (KmipAttribute a : allowed) {
+                byName.computeIfAbsent(a.name(), n -> new ArrayList<>()).add(a.value());
+            }
+            for (Map.Entry<String, List<TtlvItem>> e : byName.entrySet()) {
+                read.add(new Rule(type, e.getKey(), List.copyOf(e.getValue())));
+            }
         }
-    }
-
-    /** The defaults of one Object Type. */
-    synchronized List<KmipAttribute> defaults(int objectType) {
-        return defaults.getOrDefault(objectType, List.of());
-    }
-
-    /** Replaces all constraints: the Constraints structure as given, and the rules read from it. */
-    synchronized void setConstraints(TtlvItem constraints, List<Rule> rules) {
-        this.constraints = constraints;
-        this.rules = List.copyOf(rules);
-    }
-
-    /** The Constraints structure last set (empty when none was). */
-    synchronized TtlvItem constraints() {
-        return constraints;
+        return read;
     }
 
     private static String scopeOf(Integer objectType) {
         return objectType == null ? "" : " for " + ObjectType.fromValue(objectType).map(ObjectType::specName)
                 .orElse(String.format("Object Type 0x%08X", objectType)) + " objects";
     }
-
 }

@@ -62,6 +62,6 @@ public final class DelegatedLoginHandler implements OperationHandler {
             return null;
         });
         return TicketPayloads.answer(tickets.issue(context.identity(), terms, rights,
-                context.request().ticketSession().map(TicketSession::expires)));
+                context.request().ticketSession().map(TicketSession::expires), context::write));
     }
 }

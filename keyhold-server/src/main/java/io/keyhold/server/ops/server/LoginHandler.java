@@ -34,6 +34,6 @@ public final class LoginHandler implements OperationHandler {
         TicketPayloads.refuseUnderDelegation(context);
         Tickets.Terms terms = TicketPayloads.terms(payload);
         return TicketPayloads.answer(tickets.issue(context.identity(), terms, TicketRights.UNRESTRICTED,
-                context.request().ticketSession().map(TicketSession::expires)));
+                context.request().ticketSession().map(TicketSession::expires), context::write));
     }
 }

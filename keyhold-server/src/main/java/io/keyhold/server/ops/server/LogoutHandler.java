@@ -33,7 +33,7 @@ public final class LogoutHandler implements OperationHandler {
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
         TtlvItem ticket = Payloads.required(payload, Tag.TICKET, ItemType.STRUCTURE);
         Optional<byte[]> value = Tickets.ticketValue(ticket);
-        if (value.isEmpty() || !tickets.logout(value.get())) {
+        if (value.isEmpty() || !tickets.logout(value.get(), context::write)) {
             throw new KmipException(ResultReason.INVALID_TICKET, "the Ticket is not a live ticket of this server");
         }
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD);

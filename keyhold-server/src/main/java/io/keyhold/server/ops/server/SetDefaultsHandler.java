@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * Set Defaults (KMIP 2.1 section 6.1): sets the server's Object Defaults, the attribute values a new
  * object of a given Object Type gets when the Create, Create Key Pair or Register request gives none for
- * that attribute (see {@link CreationRules}). The defaults are server-wide, so only an administrator
+ * that attribute (see {@link CreationRules}). The defaults are server-wide (kept in the store, shared by every node), so only an administrator
  * ({@code access.administrators}) may set them; anyone else gets Permission Denied.
  *
  * <p>The Defaults Information holds one or more Object Defaults, each an Object Type and an Attributes
@@ -33,12 +33,6 @@ import java.util.Map;
  */
 public final class SetDefaultsHandler implements OperationHandler {
     private static final VersionRules RULES = VersionRules.standard();
-
-    private final CreationRules rules;
-
-    public SetDefaultsHandler(CreationRules rules) {
-        this.rules = rules;
-    }
 
     @Override
     public Operation operation() {
@@ -64,7 +58,13 @@ public final class SetDefaultsHandler implements OperationHandler {
             }
             read.put(type, checked(context, type, AttributeMapping.fromAttributes(attributes)));
         }
-        read.forEach(rules::setDefaults);
+        long now = context.now();
+        context.write(tx -> {
+            for (Map.Entry<Integer, List<KmipAttribute>> e : read.entrySet()) {
+                tx.putObjectDefaults(e.getKey(), e.getValue(), now);
+            }
+            return null;
+        });
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD);
     }
 

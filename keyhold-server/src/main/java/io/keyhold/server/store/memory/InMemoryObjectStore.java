@@ -15,6 +15,7 @@ import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.StoredTicket;
 import io.keyhold.server.store.TransactionWork;
 import io.keyhold.server.store.ValueKeys;
 import io.keyhold.server.store.WriteTransaction;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +50,38 @@ public final class InMemoryObjectStore implements ObjectStore {
     private TreeSet<Grant> grants = new TreeSet<>(GRANT_ORDER);
     private TreeMap<String, String> users = new TreeMap<>();
     private TreeMap<String, ApiToken> apiTokens = new TreeMap<>();
+    private ServerState serverState = new ServerState();
+
+    /**
+     * The tickets (by the hex of their lookup key), the Object Defaults (by Object Type) and the Constraints;
+     * a write works on a copy, kept only when the work returns.
+     */
+    private static final class ServerState {
+        final TreeMap<String, StoredTicket> tickets;
+        final TreeMap<Integer, List<KmipAttribute>> objectDefaults;
+        TtlvItem constraints;
+
+        ServerState() {
+            this(new TreeMap<>(), new TreeMap<>(), null);
+        }
+
+        private ServerState(TreeMap<String, StoredTicket> tickets, TreeMap<Integer, List<KmipAttribute>> objectDefaults,
+                            TtlvItem constraints) {
+            this.tickets = tickets;
+            this.objectDefaults = objectDefaults;
+            this.constraints = constraints;
+        }
+
+        ServerState copy() {
+            return new ServerState(new TreeMap<>(tickets), new TreeMap<>(objectDefaults), constraints);
+        }
+    }
 
     @Override
     public <T> T read(TransactionWork<ReadTransaction, T> work) throws KmipException {
         lock.readLock().lock();
         try {
-            return work.run(new View(objects, grants, users, apiTokens));
+            return work.run(new View(objects, grants, users, apiTokens, serverState, new ArrayList<>()));
         } finally {
             lock.readLock().unlock();
         }
@@ -67,12 +95,14 @@ public final class InMemoryObjectStore implements ObjectStore {
             TreeSet<Grant> grantsCopy = new TreeSet<>(grants);
             TreeMap<String, String> usersCopy = new TreeMap<>(users);
             TreeMap<String, ApiToken> apiTokensCopy = new TreeMap<>(apiTokens);
-            View view = new View(copy, grantsCopy, usersCopy, apiTokensCopy, new ArrayList<>(audit));
+            ServerState stateCopy = serverState.copy();
+            View view = new View(copy, grantsCopy, usersCopy, apiTokensCopy, stateCopy, new ArrayList<>(audit));
             T result = work.run(view);
             objects = copy;
             grants = grantsCopy;
             users = usersCopy;
             apiTokens = apiTokensCopy;
+            serverState = stateCopy;
             List<AuditRecord> added = view.audit.subList(audit.size(), view.audit.size());
             audit = List.copyOf(view.audit);
             if (!added.isEmpty()) {
@@ -119,20 +149,114 @@ public final class InMemoryObjectStore implements ObjectStore {
         private final TreeSet<Grant> grants;
         private final TreeMap<String, String> users;
         private final TreeMap<String, ApiToken> apiTokens;
+        private final ServerState state;
         private final List<AuditRecord> audit;
 
         View(Map<String, StoredObject> objects, TreeSet<Grant> grants, TreeMap<String, String> users,
-             TreeMap<String, ApiToken> apiTokens) {
-            this(objects, grants, users, apiTokens, new ArrayList<>());
-        }
-
-        View(Map<String, StoredObject> objects, TreeSet<Grant> grants, TreeMap<String, String> users,
-             TreeMap<String, ApiToken> apiTokens, List<AuditRecord> audit) {
+             TreeMap<String, ApiToken> apiTokens, ServerState state, List<AuditRecord> audit) {
             this.objects = objects;
             this.grants = grants;
             this.users = users;
             this.apiTokens = apiTokens;
+            this.state = state;
             this.audit = audit;
+        }
+
+        private static String lookupKey(byte[] hash) {
+            return HexFormat.of().formatHex(StoredTicket.lookup(hash));
+        }
+
+        @Override
+        public Optional<StoredTicket> ticket(byte[] hash) {
+            StoredTicket t = state.tickets.get(lookupKey(hash));
+            return t != null && t.matches(hash) ? Optional.of(t) : Optional.empty();
+        }
+
+        @Override
+        public long liveTickets(Instant now) {
+            return state.tickets.values().stream().filter(t -> t.aliveAt(now)).count();
+        }
+
+        @Override
+        public long liveTickets(String identity, Instant now) {
+            return state.tickets.values().stream().filter(t -> t.identity().equals(identity) && t.aliveAt(now)).count();
+        }
+
+        @Override
+        public boolean insertTicket(StoredTicket ticket) {
+            return state.tickets.putIfAbsent(lookupKey(ticket.hash()), new StoredTicket(ticket.hash(), ticket.identity(),
+                    ticket.rights(), milli(ticket.created()), milli(ticket.expires()), ticket.requestsLeft(),
+                    ticket.operationsLeft())) == null;
+        }
+
+        @Override
+        public Optional<StoredTicket> useTicketRequest(byte[] hash, Instant now) {
+            Optional<StoredTicket> found = ticket(hash);
+            if (found.isEmpty() || !found.get().aliveAt(now)) {
+                return Optional.empty();
+            }
+            StoredTicket t = found.get();
+            if (t.requestsLeft().isPresent()) {
+                state.tickets.put(lookupKey(hash), t.withRequestsLeft(OptionalLong.of(t.requestsLeft().getAsLong() - 1)));
+            }
+            return found;
+        }
+
+        @Override
+        public long useTicketOperations(byte[] hash, long operations) {
+            Optional<StoredTicket> found = ticket(hash);
+            if (found.isEmpty() || operations <= 0) {
+                return 0;
+            }
+            StoredTicket t = found.get();
+            if (t.operationsLeft().isEmpty()) {
+                return operations;
+            }
+            long drawn = Math.min(operations, t.operationsLeft().getAsLong());
+            state.tickets.put(lookupKey(hash), t.withOperationsLeft(OptionalLong.of(t.operationsLeft().getAsLong() - drawn)));
+            return drawn;
+        }
+
+        @Override
+        public Optional<StoredTicket> deleteTicket(byte[] hash) {
+            Optional<StoredTicket> found = ticket(hash);
+            found.ifPresent(t -> state.tickets.remove(lookupKey(hash)));
+            return found;
+        }
+
+        @Override
+        public long deleteEndedTickets(Instant now) {
+            int before = state.tickets.size();
+            state.tickets.values().removeIf(t -> !t.aliveAt(now));
+            return before - state.tickets.size();
+        }
+
+        private static Instant milli(Instant t) {
+            return Instant.ofEpochMilli(t.toEpochMilli());
+        }
+
+        @Override
+        public List<KmipAttribute> objectDefaults(int objectType) {
+            return state.objectDefaults.getOrDefault(objectType, List.of());
+        }
+
+        @Override
+        public Optional<TtlvItem> constraints() {
+            return Optional.ofNullable(state.constraints);
+        }
+
+        @Override
+        public void putObjectDefaults(int objectType, List<KmipAttribute> attributes, long changedAt) {
+            if (attributes.isEmpty()) {
+                state.objectDefaults.remove(objectType);
+            } else {
+                state.objectDefaults.put(objectType, List.copyOf(attributes));
+            }
+        }
+
+        @Override
+        public void putConstraints(TtlvItem constraints, long changedAt) {
+            state.constraints = java.util.Objects.requireNonNull(constraints, "constraints");
         }
 
         @Override

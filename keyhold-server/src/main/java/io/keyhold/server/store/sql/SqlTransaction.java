@@ -1,6 +1,7 @@
 package io.keyhold.server.store.sql;
 
 import io.keyhold.protocol.message.KmipAttribute;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.store.ApiToken;
@@ -9,6 +10,7 @@ import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.StoredTicket;
 import io.keyhold.server.store.ValueKeys;
 import io.keyhold.server.store.WriteTransaction;
 import java.sql.Connection;
@@ -17,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -301,6 +304,130 @@ final class SqlTransaction implements WriteTransaction {
             return ApiTokenSql.used(connection, id, usedAt);
         } catch (SQLException e) {
             throw failure("update of an API token", e);
+        }
+    }
+
+    // ---- tickets of Login and Delegated Login (TicketSql)
+
+    @Override
+    public Optional<StoredTicket> ticket(byte[] hash) {
+        checkOpen();
+        try {
+            return TicketSql.find(connection, hash);
+        } catch (SQLException e) {
+            throw failure("read of a ticket", e);
+        }
+    }
+
+    @Override
+    public long liveTickets(Instant now) {
+        checkOpen();
+        try {
+            return TicketSql.live(connection, null, now);
+        } catch (SQLException e) {
+            throw failure("count of tickets", e);
+        }
+    }
+
+    @Override
+    public long liveTickets(String identity, Instant now) {
+        checkOpen();
+        try {
+            return TicketSql.live(connection, identity, now);
+        } catch (SQLException e) {
+            throw failure("count of tickets", e);
+        }
+    }
+
+    @Override
+    public boolean insertTicket(StoredTicket ticket) {
+        checkWritable();
+        try {
+            return TicketSql.insert(connection, ticket);
+        } catch (SQLException e) {
+            throw failure("insert of a ticket", e);
+        }
+    }
+
+    @Override
+    public Optional<StoredTicket> useTicketRequest(byte[] hash, Instant now) {
+        checkWritable();
+        try {
+            return TicketSql.useRequest(connection, hash, now);
+        } catch (SQLException e) {
+            throw failure("use of a ticket", e);
+        }
+    }
+
+    @Override
+    public long useTicketOperations(byte[] hash, long operations) {
+        checkWritable();
+        try {
+            return TicketSql.useOperations(connection, hash, operations);
+        } catch (SQLException e) {
+            throw failure("use of a ticket", e);
+        }
+    }
+
+    @Override
+    public Optional<StoredTicket> deleteTicket(byte[] hash) {
+        checkWritable();
+        try {
+            return TicketSql.delete(connection, hash);
+        } catch (SQLException e) {
+            throw failure("delete of a ticket", e);
+        }
+    }
+
+    @Override
+    public long deleteEndedTickets(Instant now) {
+        checkWritable();
+        try {
+            return TicketSql.deleteEnded(connection, now);
+        } catch (SQLException e) {
+            throw failure("delete of ended tickets", e);
+        }
+    }
+
+    // ---- Object Defaults and Constraints (CreationRuleSql)
+
+    @Override
+    public List<KmipAttribute> objectDefaults(int objectType) {
+        checkOpen();
+        try {
+            return CreationRuleSql.objectDefaults(connection, objectType);
+        } catch (SQLException e) {
+            throw failure("read of the Object Defaults", e);
+        }
+    }
+
+    @Override
+    public Optional<TtlvItem> constraints() {
+        checkOpen();
+        try {
+            return CreationRuleSql.constraints(connection);
+        } catch (SQLException e) {
+            throw failure("read of the Constraints", e);
+        }
+    }
+
+    @Override
+    public void putObjectDefaults(int objectType, List<KmipAttribute> attributes, long changedAt) {
+        checkWritable();
+        try {
+            CreationRuleSql.putObjectDefaults(connection, objectType, attributes, changedAt);
+        } catch (SQLException e) {
+            throw failure("store of the Object Defaults", e);
+        }
+    }
+
+    @Override
+    public void putConstraints(TtlvItem constraints, long changedAt) {
+        checkWritable();
+        try {
+            CreationRuleSql.putConstraints(connection, constraints, changedAt);
+        } catch (SQLException e) {
+            throw failure("store of the Constraints", e);
         }
     }
 

@@ -26,11 +26,34 @@ import org.junit.jupiter.api.Test;
 /** The Set Defaults, Set Constraints and Get Constraints handlers on their own, and {@link CreationRules}. */
 class CreationRulesHandlersTest {
     private static final AccessPolicy ACCESS = new AccessPolicy(Set.of("admin"), Map.of());
-    private final CreationRules rules = new CreationRules();
+    private final InMemoryObjectStore store = new InMemoryObjectStore();
 
-    private static OperationContext context(String who) {
+    private OperationContext context(String who) {
         return new OperationContext(KmipVersion.V2_1, DispatcherFixture.context(who), Clock.systemUTC(),
-                new InMemoryObjectStore(), new OperationContext.BatchState(), null, null, ACCESS);
+                store, new OperationContext.BatchState(), null, null, ACCESS);
+    }
+
+    private List<KmipAttribute> defaults(int objectType) throws KmipException {
+        return store.read(tx -> tx.objectDefaults(objectType));
+    }
+
+    private void setDefaults(int objectType, List<KmipAttribute> attributes) throws KmipException {
+        store.write(tx -> {
+            tx.putObjectDefaults(objectType, attributes, 0);
+            return null;
+        });
+    }
+
+    private void setConstraints(TtlvItem constraints) throws KmipException {
+        store.write(tx -> {
+            tx.putConstraints(constraints, 0);
+            return null;
+        });
+    }
+
+    private List<KmipAttribute> applyTo(int objectType, List<KmipAttribute> client, List<TtlvItem> derived)
+            throws KmipException {
+        return store.read(tx -> CreationRules.applyTo(tx, objectType, client, derived));
     }
 
     private static TtlvItem payload(TtlvItem... fields) {
@@ -57,12 +80,12 @@ class CreationRulesHandlersTest {
 
     @Test
     void setDefaults_handler() throws KmipException {
-        SetDefaultsHandler h = new SetDefaultsHandler(rules);
+        SetDefaultsHandler h = new SetDefaultsHandler();
         assertThat(h.operation()).isEqualTo(Operation.SET_DEFAULTS);
         TtlvItem r = h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
                 objectDefaults(ObjectType.SECRET_DATA, group("a"), group("b")))));
         assertThat(r).isEqualTo(TtlvItem.structure(Tag.RESPONSE_PAYLOAD));
-        assertThat(rules.defaults(ObjectType.SECRET_DATA.value())).containsExactly(
+        assertThat(defaults(ObjectType.SECRET_DATA.value())).containsExactly(
                 new KmipAttribute("Object Group", 0, group("a")), new KmipAttribute("Object Group", 1, group("b")));
         fails(() -> h.handle(context("client1"), payload()), ResultReason.PERMISSION_DENIED,
                 "only an administrator may set the server's Object Defaults");
@@ -76,13 +99,13 @@ class CreationRulesHandlersTest {
                 TtlvItem.structure(Tag.OBJECT_DEFAULTS, TtlvItem.enumeration(Tag.OBJECT_TYPE, 0x77),
                         TtlvItem.structure(Tag.ATTRIBUTES))))),
                 ResultReason.INVALID_FIELD, "Object Type 0x00000077 does not exist in KMIP 2.1");
-        assertThat(rules.defaults(ObjectType.SECRET_DATA.value())).as("unchanged by the failures").hasSize(2);
+        assertThat(defaults(ObjectType.SECRET_DATA.value())).as("unchanged by the failures").hasSize(2);
     }
 
     @Test
     void setAndGetConstraints_handlers() throws KmipException {
-        SetConstraintsHandler set = new SetConstraintsHandler(rules);
-        GetConstraintsHandler get = new GetConstraintsHandler(rules);
+        SetConstraintsHandler set = new SetConstraintsHandler();
+        GetConstraintsHandler get = new GetConstraintsHandler();
         assertThat(get.handle(context("client1"), payload()))
                 .isEqualTo(TtlvItem.structure(Tag.RESPONSE_PAYLOAD, TtlvItem.structure(Tag.CONSTRAINTS)));
         TtlvItem constraints = TtlvItem.structure(Tag.CONSTRAINTS, TtlvItem.structure(Tag.CONSTRAINT,
@@ -105,29 +128,30 @@ class CreationRulesHandlersTest {
     @Test
     void apply_addsDefaultsTheRequestAndTheObjectDoNotGive() throws KmipException {
         int key = ObjectType.SYMMETRIC_KEY.value();
-        rules.setDefaults(key, List.of(new KmipAttribute("Object Group", 0, group("g1")),
+        setDefaults(key, List.of(new KmipAttribute("Object Group", 0, group("g1")),
                 new KmipAttribute("Object Group", 1, group("g2")),
                 new KmipAttribute("Cryptographic Length", 0, length(256))));
-        assertThat(rules.applyTo(key, List.of(), List.of())).containsExactly(
+        assertThat(applyTo(key, List.of(), List.of())).containsExactly(
                 new KmipAttribute("Object Group", 0, group("g1")), new KmipAttribute("Object Group", 1, group("g2")),
                 new KmipAttribute("Cryptographic Length", 0, length(256)));
         KmipAttribute own = new KmipAttribute("Object Group", 0, group("mine"));
-        assertThat(rules.applyTo(key, List.of(own), List.of(length(128)))).as("given by the client, derived by the server")
+        assertThat(applyTo(key, List.of(own), List.of(length(128)))).as("given by the client, derived by the server")
                 .containsExactly(own);
-        assertThat(rules.applyTo(ObjectType.SECRET_DATA.value(), List.of(own), List.of())).containsExactly(own);
+        assertThat(applyTo(ObjectType.SECRET_DATA.value(), List.of(own), List.of())).containsExactly(own);
     }
 
     @Test
     void apply_checksTheConstraintsOfTheType_andOfEveryType() throws KmipException {
         int key = ObjectType.SYMMETRIC_KEY.value();
-        rules.setConstraints(TtlvItem.structure(Tag.CONSTRAINTS), List.of(
-                new CreationRules.Rule(key, "Cryptographic Length", List.of(length(256))),
-                new CreationRules.Rule(null, "Object Group", List.of(group("ok")))));
-        assertThat(rules.applyTo(key, List.of(), List.of(length(256)))).isEmpty();
-        assertThat(rules.applyTo(ObjectType.SECRET_DATA.value(), List.of(), List.of(length(128)))).isEmpty();
-        fails(() -> rules.applyTo(key, List.of(), List.of(length(128))), ResultReason.CONSTRAINT_VIOLATION,
+        setConstraints(TtlvItem.structure(Tag.CONSTRAINTS,
+                TtlvItem.structure(Tag.CONSTRAINT, TtlvItem.enumeration(Tag.OBJECT_TYPE, key),
+                        TtlvItem.structure(Tag.ATTRIBUTES, length(256))),
+                TtlvItem.structure(Tag.CONSTRAINT, TtlvItem.structure(Tag.ATTRIBUTES, group("ok")))));
+        assertThat(applyTo(key, List.of(), List.of(length(256)))).isEmpty();
+        assertThat(applyTo(ObjectType.SECRET_DATA.value(), List.of(), List.of(length(128)))).isEmpty();
+        fails(() -> applyTo(key, List.of(), List.of(length(128))), ResultReason.CONSTRAINT_VIOLATION,
                 "the value of Cryptographic Length is not one a constraint allows for Symmetric Key objects");
-        fails(() -> rules.applyTo(ObjectType.SECRET_DATA.value(), List.of(new KmipAttribute("Object Group", 0, group("no"))),
+        fails(() -> applyTo(ObjectType.SECRET_DATA.value(), List.of(new KmipAttribute("Object Group", 0, group("no"))),
                 List.of()), ResultReason.CONSTRAINT_VIOLATION, "the value of Object Group is not one a constraint allows");
     }
 
