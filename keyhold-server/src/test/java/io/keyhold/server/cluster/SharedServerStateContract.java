@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyhold.protocol.message.RequestBatchItem;
 import io.keyhold.protocol.message.RequestHeader;
 import io.keyhold.protocol.message.ResponseBatchItem;
+import io.keyhold.protocol.spec.BatchErrorContinuationOption;
 import io.keyhold.protocol.spec.CredentialType;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
@@ -147,6 +148,35 @@ public abstract class SharedServerStateContract {
                 .isEqualTo(ResultReason.USAGE_LIMIT_EXCEEDED);
         assertThat(reason(call(nodeB, client2, credential(ticket), Operation.QUERY, payload())))
                 .isEqualTo(ResultReason.USAGE_LIMIT_EXCEEDED);
+    }
+
+    private static List<ResponseBatchItem> undoBatch(ServerAssembly.Assembly node, RequestContext who,
+                                                     TtlvItem authentication, RequestBatchItem... items) {
+        RequestHeader header = new RequestHeader(V21, null, null, null, null, null, List.of(), authentication,
+                BatchErrorContinuationOption.UNDO.value(), null, null, items.length);
+        return decode(node.processor().process(encode(header, List.of(items)), who)).batchItems();
+    }
+
+    @Test
+    void undoBatch_drawsItsUsageLimitsBeforeItRuns_andLoginInsideItCommitsWithIt() {
+        TtlvItem ticket = login(nodeA, TtlvItem.structure(Tag.USAGE_LIMITS,
+                TtlvItem.longInteger(Tag.USAGE_LIMITS_TOTAL, 3),
+                TtlvItem.enumeration(Tag.USAGE_LIMITS_UNIT, UsageLimitsUnit.OBJECT.value())));
+        List<ResponseBatchItem> two = undoBatch(nodeB, client2, credential(ticket),
+                RequestBatchItem.of(Operation.QUERY, payload()), RequestBatchItem.of(Operation.QUERY, payload()));
+        assertThat(two).extracting(r -> status(r)).containsExactly(ResultStatus.SUCCESS, ResultStatus.SUCCESS);
+        List<ResponseBatchItem> over = undoBatch(nodeA, client2, credential(ticket),
+                RequestBatchItem.of(Operation.QUERY, payload()), RequestBatchItem.of(Operation.QUERY, payload()));
+        assertThat(over).extracting(r -> status(r)).containsExactly(ResultStatus.OPERATION_UNDONE,
+                ResultStatus.OPERATION_FAILED);
+        assertThat(reason(over.get(1))).isEqualTo(ResultReason.USAGE_LIMIT_EXCEEDED);
+        assertThat(reason(call(nodeB, client2, credential(ticket), Operation.QUERY, payload())))
+                .as("the rolled-back batch spent what it drew").isEqualTo(ResultReason.USAGE_LIMIT_EXCEEDED);
+
+        List<ResponseBatchItem> loggedIn = undoBatch(nodeA, client1, null,
+                RequestBatchItem.of(Operation.LOGIN, payload()), RequestBatchItem.of(Operation.QUERY, payload()));
+        assertThat(loggedIn).extracting(r -> status(r)).containsExactly(ResultStatus.SUCCESS, ResultStatus.SUCCESS);
+        ok(nodeB, client2, credential(loggedIn.get(0).payload().child(Tag.TICKET).orElseThrow()), Operation.QUERY, payload());
     }
 
     @Test
