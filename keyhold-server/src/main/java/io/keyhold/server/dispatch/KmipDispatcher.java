@@ -400,9 +400,14 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
             // the commit itself failed: nothing was stored
             String ref = reference();
             LOG.error("batch transaction from {} failed, reference {}: {}", context.remoteAddress(), ref, Failures.describe(e));
-            List<ResponseBatchItem> failed = new ArrayList<>(out.size());
-            for (ResponseBatchItem r : out) {
-                failed.add(ResponseBatchItem.failure(r.operationValue(), r.uniqueBatchItemId(),
+            // every item fails, also those that never ran (the ticket's draw or the transaction's start failed)
+            List<ResponseBatchItem> failed = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                RequestBatchItem item = items.get(i);
+                if (i >= audits.size()) {
+                    audits.add(recorder.item(context, version, operationName(item)));
+                }
+                failed.add(ResponseBatchItem.failure(item.operationValue(), item.uniqueBatchItemId(),
                         ResultReasons.forVersion(ResultReason.GENERAL_FAILURE, version), genericMessage(ref)));
             }
             recordAlone(audits.subList(0, failed.size()), failed, context);
