@@ -13,6 +13,7 @@ import io.keyhold.server.http.HttpsListener;
 import io.keyhold.server.http.Router;
 import io.keyhold.server.http.rest.RestAdmin;
 import io.keyhold.server.http.rest.RestAdminAuditLog;
+import io.keyhold.server.rotation.RotationScheduler;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.memory.InMemoryObjectStore;
 import io.keyhold.server.store.sql.SqlObjectStore;
@@ -44,6 +45,9 @@ public final class KeyholdServer implements AutoCloseable {
     private final KmipServer kmip;
     private final HttpsListener https;
     private volatile Instant startedAt;
+    private ServerAssembly.Assembly assembly;
+    private Duration rotationCheck = Duration.ZERO;
+    private RotationScheduler rotation;
 
     /**
      * Reads the TLS material; nothing is bound yet. The HTTPS listener, if enabled, serves KMIP over HTTPS
@@ -77,6 +81,8 @@ public final class KeyholdServer implements AutoCloseable {
                 config.http().openMetrics(), server.restAdmin(config, assembly.store())), config, assembly.processor(),
                 new ApiTokenAuthenticator(new ApiTokens(assembly.store(), java.time.Clock.systemUTC())),
                 assembly.metrics().connectionObserver(), assembly.metrics().httpObserver());
+        this.assembly = assembly;
+        this.rotationCheck = config.rotation().checkInterval();
     }
 
     /**
@@ -145,7 +151,10 @@ public final class KeyholdServer implements AutoCloseable {
                 Clock.systemUTC());
     }
 
-    /** Binds the KMIP listener, then the HTTPS one; on return connections are accepted. */
+    /**
+     * Binds the KMIP listener, then the HTTPS one; on return connections are accepted. A server made for an
+     * assembly also starts its rotation scheduler ({@code rotation.check_interval}, unless 0).
+     */
     public void start() throws IOException {
         startedAt = Instant.now();
         kmip.start();
@@ -155,6 +164,11 @@ public final class KeyholdServer implements AutoCloseable {
             } catch (IOException e) {
                 kmip.close();
                 throw e;
+            }
+        }
+        synchronized (this) {
+            if (assembly != null && !rotationCheck.isZero() && rotation == null) {
+                rotation = RotationScheduler.start(assembly.store(), assembly.processor(), Clock.systemUTC(), rotationCheck);
             }
         }
     }
@@ -188,6 +202,12 @@ public final class KeyholdServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (rotation != null) {
+                rotation.close();
+                rotation = null;
+            }
+        }
         if (https != null) {
             https.close();
         }

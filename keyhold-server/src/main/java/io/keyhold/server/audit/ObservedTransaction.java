@@ -6,6 +6,7 @@ import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ReadTransaction;
+import io.keyhold.server.store.RotationPolicy;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.StoredTicket;
 import io.keyhold.server.store.WriteTransaction;
@@ -184,6 +185,21 @@ final class ObservedTransaction implements WriteTransaction {
     @Override
     public void putConstraints(TtlvItem constraints, long changedAt) {
         writable().putConstraints(constraints, changedAt);
+    }
+
+    @Override
+    public List<RotationPolicy> rotationPolicies() {
+        return reads.rotationPolicies();
+    }
+
+    @Override
+    public boolean insertRotationPolicy(RotationPolicy policy) {
+        return writable().insertRotationPolicy(policy);
+    }
+
+    @Override
+    public boolean deleteRotationPolicy(String name) {
+        return writable().deleteRotationPolicy(name);
     }
 
     @Override

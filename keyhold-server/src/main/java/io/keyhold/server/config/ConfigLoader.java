@@ -50,7 +50,8 @@ public final class ConfigLoader {
             "master_key.pkcs11.key_label",
             "access.administrators", "access.groups", "access.password_credentials", "access.ticket_max_lease",
             "audit.durable_reads", "audit.max_queued_records", "audit.syslog.address", "audit.syslog.protocol",
-            "audit.syslog.facility", "audit.syslog.app_name", "audit.syslog.queue_size");
+            "audit.syslog.facility", "audit.syslog.app_name", "audit.syslog.queue_size",
+            "rotation.check_interval");
 
     /** Settings that no longer exist, with what replaces them; setting one stops loading with that hint. */
     private static final Map<String, String> REMOVED = Map.of(
@@ -310,7 +311,16 @@ public final class ConfigLoader {
                 new ServerConfig.Limits(maxMessage, maxBatchItems, maxConnections, maxPerIdentity, idle, readTimeout,
                         requestsPerSecond, workers, grace),
                 new ServerConfig.Logging(level, format),
-                new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit(), http(host));
+                new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit(), http(host), rotation());
+    }
+
+    private ServerConfig.Rotation rotation() throws ConfigException {
+        Duration check = duration("rotation.check_interval", ServerConfig.Rotation.DEFAULT_CHECK_INTERVAL);
+        if (!check.isZero() && (check.compareTo(Duration.ofSeconds(1)) < 0 || check.compareTo(Duration.ofHours(24)) > 0)) {
+            throw error("rotation.check_interval", "must be 0 (no scheduled rotation) or from 1s to 24h (was \""
+                    + text("rotation.check_interval", "").strip() + "\")");
+        }
+        return new ServerConfig.Rotation(check);
     }
 
     private ServerConfig.Access access() throws ConfigException {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * validated by the loader; the records only check for nulls.
  */
 public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
-        MasterKeyStore masterKey, Access access, Audit audit, Http http) {
+        MasterKeyStore masterKey, Access access, Audit audit, Http http, Rotation rotation) {
     /** {@code masterKey} may be null in code-built configurations; the server then refuses to open its store. */
     public ServerConfig {
         Objects.requireNonNull(http, "http");
@@ -25,6 +25,13 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         Objects.requireNonNull(crypto, "crypto");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(rotation, "rotation");
+    }
+
+    /** A configuration with the default {@link Rotation} settings. */
+    public ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
+                        MasterKeyStore masterKey, Access access, Audit audit, Http http) {
+        this(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, http, Rotation.defaults());
     }
 
     /** A configuration without the HTTPS listener ({@link Http#DISABLED}); see {@link #withHttp}. */
@@ -51,37 +58,62 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
 
     /** This configuration with other storage settings (another database). */
     public ServerConfig withStorage(Storage other) {
-        return new ServerConfig(kmip, tls, other, limits, logging, crypto, masterKey, access, audit, http);
+        return new ServerConfig(kmip, tls, other, limits, logging, crypto, masterKey, access, audit, http, rotation);
     }
 
     /** This configuration with other crypto settings. */
     public ServerConfig withCrypto(Crypto other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey, access, audit, http);
+        return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey, access, audit, http, rotation);
     }
 
     /** This configuration with the given master key store. */
     public ServerConfig withMasterKey(MasterKeyStore other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, other, access, audit, http);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, other, access, audit, http, rotation);
     }
 
     /** This configuration with other access control settings. */
     public ServerConfig withAccess(Access other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, other, audit, http);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, other, audit, http, rotation);
     }
 
     /** This configuration with other audit settings. */
     public ServerConfig withAudit(Audit other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, other, http);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, other, http, rotation);
+    }
+
+    /** This configuration with other scheduled rotation settings. */
+    public ServerConfig withRotation(Rotation other) {
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, http, other);
+    }
+
+    /**
+     * Scheduled key rotation (docs/rotation.md).
+     *
+     * @param checkInterval how often the server looks for keys due for rotation; zero: never (no rotation
+     *                      scheduler runs)
+     */
+    public record Rotation(Duration checkInterval) {
+        /** The default time between two looks for due keys. */
+        public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMinutes(1);
+
+        public Rotation {
+            Objects.requireNonNull(checkInterval, "checkInterval");
+        }
+
+        /** A look every minute. */
+        public static Rotation defaults() {
+            return new Rotation(DEFAULT_CHECK_INTERVAL);
+        }
     }
 
     /** This configuration with other limits. */
     public ServerConfig withLimits(Limits other) {
-        return new ServerConfig(kmip, tls, storage, other, logging, crypto, masterKey, access, audit, http);
+        return new ServerConfig(kmip, tls, storage, other, logging, crypto, masterKey, access, audit, http, rotation);
     }
 
     /** This configuration with other HTTPS listener settings. */
     public ServerConfig withHttp(Http other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, other);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, other, rotation);
     }
 
     /**

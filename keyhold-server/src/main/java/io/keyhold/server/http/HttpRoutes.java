@@ -24,7 +24,7 @@ public final class HttpRoutes {
         router.post("/kmip", Router.Access.AUTHENTICATED, new KmipOverHttps(processor));
         new HealthCheck(store).register(router);
         new StaticFiles().register(router);
-        io.keyhold.server.http.rest.RestObjects.register(router, processor);
+        io.keyhold.server.http.rest.RestObjects.register(router, processor, store);
         io.keyhold.server.http.rest.RestCrypto.register(router, processor);
         io.keyhold.server.http.rest.OpenApiDocument.register(router);
         if (metrics != null) {

@@ -37,6 +37,21 @@ public interface ObjectStore extends AutoCloseable {
     /** Sets who is told of audit records after they commit (at most one listener; replaces the previous one). */
     void auditListener(AuditListener listener);
 
+    /**
+     * Holds the cluster-wide right to run a task (such as a round of scheduled rotation) until the returned
+     * hold is closed: empty when another holder (another node on the same database) has it now. Every node on
+     * one database sees the same holds. The default, for a store that only one process uses, always holds.
+     */
+    default java.util.Optional<Exclusive> tryExclusive(String task) {
+        return java.util.Optional.of(() -> { });
+    }
+
+    /** A cluster-wide hold from {@link #tryExclusive}; closing it lets others have it. */
+    interface Exclusive extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Finishes the transactions in progress, then releases the database. Idempotent. */
     @Override
     void close();

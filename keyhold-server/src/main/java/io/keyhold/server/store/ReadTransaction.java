@@ -62,4 +62,7 @@ public interface ReadTransaction {
 
     /** The server's Constraints structure as the last Set Constraints gave it; empty when none was ever set. */
     Optional<TtlvItem> constraints();
+
+    /** The server's rotation policies, in name order. */
+    List<RotationPolicy> rotationPolicies();
 }

@@ -79,6 +79,12 @@ public interface WriteTransaction extends ReadTransaction {
     /** Replaces the server's Constraints structure (Set Constraints), kept exactly as given. */
     void putConstraints(TtlvItem constraints, long changedAt);
 
+    /** Stores a new rotation policy; false when one with the same name exists (nothing changes then). */
+    boolean insertRotationPolicy(RotationPolicy policy);
+
+    /** Removes the rotation policy with this name; false when there was none. */
+    boolean deleteRotationPolicy(String name);
+
     /**
      * Appends an audit record to the chain inside this transaction: it commits with the transaction's
      * changes or vanishes with them (a rolled-back transaction leaves the chain's head unchanged).

@@ -49,14 +49,24 @@ public final class RestObjects {
             "Cryptographic Length", "Initial Date");
 
     private final KmipCalls kmip;
+    private final io.keyhold.server.store.ObjectStore store;
 
-    private RestObjects(KmipCalls kmip) {
+    private RestObjects(KmipCalls kmip, io.keyhold.server.store.ObjectStore store) {
         this.kmip = kmip;
+        this.store = store;
     }
 
     /** Adds the {@code /v1/objects} routes, each acting through the processor as the caller. */
     public static void register(Router router, RequestProcessor processor) {
-        RestObjects o = new RestObjects(new KmipCalls(processor));
+        register(router, processor, null);
+    }
+
+    /**
+     * As {@link #register(Router, RequestProcessor)}; with the store, an object's metadata also tells when its
+     * next scheduled rotation is due ({@code nextRotation}, docs/rotation.md).
+     */
+    public static void register(Router router, RequestProcessor processor, io.keyhold.server.store.ObjectStore store) {
+        RestObjects o = new RestObjects(new KmipCalls(processor), store);
         Router.Access a = Router.Access.AUTHENTICATED;
         router.get("/v1/objects", a, o::list);
         router.post("/v1/objects", a, o::registerObject);
@@ -308,8 +318,25 @@ public final class RestObjects {
             }
         }
         out.put("links", links);
+        nextRotation(id).ifPresent(p -> {
+            out.put("nextRotation", p.due().toString());
+            out.put("rotationRule", p.rule().source());
+        });
         out.put("attributes", all);
         return HttpAnswer.ok(out);
+    }
+
+    /** When the object's next scheduled rotation is due; read after Get Attributes let the caller see it. */
+    private Optional<io.keyhold.server.rotation.RotationSchedule.Planned> nextRotation(String id) {
+        if (store == null) {
+            return Optional.empty();
+        }
+        try {
+            return store.read(tx -> tx.get(id).flatMap(o ->
+                    io.keyhold.server.rotation.RotationSchedule.plan(o, tx.rotationPolicies())));
+        } catch (io.keyhold.protocol.KmipException e) {
+            return Optional.empty();
+        }
     }
 
     private HttpAnswer attributes(HttpCall call) {

@@ -51,6 +51,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     private TreeMap<String, String> users = new TreeMap<>();
     private TreeMap<String, ApiToken> apiTokens = new TreeMap<>();
     private ServerState serverState = new ServerState();
+    private final java.util.Set<String> heldTasks = new java.util.HashSet<>();
 
     /**
      * The tickets (by the hex of their lookup key), the Object Defaults (by Object Type) and the Constraints;
@@ -59,21 +60,24 @@ public final class InMemoryObjectStore implements ObjectStore {
     private static final class ServerState {
         final TreeMap<String, StoredTicket> tickets;
         final TreeMap<Integer, List<KmipAttribute>> objectDefaults;
+        final TreeMap<String, io.keyhold.server.store.RotationPolicy> rotationPolicies;
         TtlvItem constraints;
 
         ServerState() {
-            this(new TreeMap<>(), new TreeMap<>(), null);
+            this(new TreeMap<>(), new TreeMap<>(), null, new TreeMap<>());
         }
 
         private ServerState(TreeMap<String, StoredTicket> tickets, TreeMap<Integer, List<KmipAttribute>> objectDefaults,
-                            TtlvItem constraints) {
+                            TtlvItem constraints, TreeMap<String, io.keyhold.server.store.RotationPolicy> rotationPolicies) {
             this.tickets = tickets;
             this.objectDefaults = objectDefaults;
             this.constraints = constraints;
+            this.rotationPolicies = rotationPolicies;
         }
 
         ServerState copy() {
-            return new ServerState(new TreeMap<>(tickets), new TreeMap<>(objectDefaults), constraints);
+            return new ServerState(new TreeMap<>(tickets), new TreeMap<>(objectDefaults), constraints,
+                    new TreeMap<>(rotationPolicies));
         }
     }
 
@@ -121,6 +125,21 @@ public final class InMemoryObjectStore implements ObjectStore {
                 tx.appendAudit(e);
             }
             return null;
+        });
+    }
+
+    /** One process uses an in-memory store: a task is held at most once at a time, within this store. */
+    @Override
+    public Optional<Exclusive> tryExclusive(String task) {
+        synchronized (heldTasks) {
+            if (!heldTasks.add(task)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(() -> {
+            synchronized (heldTasks) {
+                heldTasks.remove(task);
+            }
         });
     }
 
@@ -243,6 +262,21 @@ public final class InMemoryObjectStore implements ObjectStore {
         @Override
         public Optional<TtlvItem> constraints() {
             return Optional.ofNullable(state.constraints);
+        }
+
+        @Override
+        public List<io.keyhold.server.store.RotationPolicy> rotationPolicies() {
+            return List.copyOf(state.rotationPolicies.values());
+        }
+
+        @Override
+        public boolean insertRotationPolicy(io.keyhold.server.store.RotationPolicy policy) {
+            return state.rotationPolicies.putIfAbsent(policy.name(), policy) == null;
+        }
+
+        @Override
+        public boolean deleteRotationPolicy(String name) {
+            return state.rotationPolicies.remove(name) != null;
         }
 
         @Override

@@ -108,11 +108,13 @@ public final class SqlObjectStore implements ObjectStore {
     private final GroupWriter writer;
     private final ObjectEnvelope envelope;
     private final Object lifecycle = new Object();
+    private final ExclusiveHolds holds;
     private final Semaphore auditQueue;
     private volatile boolean closed;
 
     private SqlObjectStore(Options options, Connections connections, GroupWriter writer, ObjectEnvelope envelope) {
         this.database = connections.database();
+        this.holds = new ExclusiveHolds(database);
         this.envelope = envelope;
         this.options = options;
         this.connections = connections;
@@ -338,6 +340,12 @@ public final class SqlObjectStore implements ObjectStore {
         connections.reportPoolsTo(registry);
     }
 
+    @Override
+    public java.util.Optional<Exclusive> tryExclusive(String task) {
+        checkOpen();
+        return holds.tryHold(task);
+    }
+
     /** Works waiting for the writer (the write queue's depth); lets tests see a group forming. */
     public int queuedWrites() {
         return writer.queued();
@@ -355,6 +363,7 @@ public final class SqlObjectStore implements ObjectStore {
             closed = true;
         }
         writer.shutdown(); // finishes what is queued
+        holds.close();
         connections.close();
     }
 

@@ -7,6 +7,7 @@ import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
+import io.keyhold.server.store.RotationPolicy;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.StoredObject;
@@ -248,6 +249,38 @@ final class SqlTransaction implements WriteTransaction {
             return AccessSql.deleteUser(connection, username);
         } catch (SQLException e) {
             throw failure("delete of a user", e);
+        }
+    }
+
+    // ---- rotation policies (RotationPolicySql)
+
+    @Override
+    public List<RotationPolicy> rotationPolicies() {
+        checkOpen();
+        try {
+            return RotationPolicySql.all(connection);
+        } catch (SQLException e) {
+            throw failure("list of rotation policies", e);
+        }
+    }
+
+    @Override
+    public boolean insertRotationPolicy(RotationPolicy policy) {
+        checkWritable();
+        try {
+            return RotationPolicySql.insert(connection, policy);
+        } catch (SQLException e) {
+            throw failure("insert of a rotation policy", e);
+        }
+    }
+
+    @Override
+    public boolean deleteRotationPolicy(String name) {
+        checkWritable();
+        try {
+            return RotationPolicySql.delete(connection, name);
+        } catch (SQLException e) {
+            throw failure("removal of a rotation policy", e);
         }
     }
 
