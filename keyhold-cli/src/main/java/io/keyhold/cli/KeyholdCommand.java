@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         versionProvider = KeyholdCommand.Version.class,
         description = "Keyhold, a KMIP server, client and toolkit.",
         subcommands = {DevCommand.class, ServeCommand.class, TtlvCommand.class, MasterKeyCommand.class,
-                GrantCommand.class, UserCommand.class, TokenCommand.class, AuditCommand.class, MigrateCommand.class,
+                GrantCommand.class, UserCommand.class, TokenCommand.class, RotationCommand.class, AuditCommand.class, MigrateCommand.class,
                 BackupCommands.Backup.class, BackupCommands.Restore.class, ConformanceCommand.class,
                 BenchCommand.class, KeyCommand.class, ObjectCommands.Register.class, ObjectCommands.Get.class,
                 ObjectCommands.Locate.class, AttributesCommand.class, ObjectCommands.Activate.class,

@@ -1,0 +1,267 @@
+package io.keyhold.cli;
+
+import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.spec.CryptographicAlgorithm;
+import io.keyhold.protocol.spec.KmipEnumeration;
+import io.keyhold.protocol.spec.ObjectType;
+import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.auth.Actor;
+import io.keyhold.server.rotation.RotationSchedule;
+import io.keyhold.server.store.RotationPolicy;
+import io.keyhold.server.store.StoredObject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keyhold rotation policy add|list|remove} and {@code keyhold rotation due}: the server's rotation
+ * policies and the keys due for scheduled rotation (docs/rotation.md), read and changed directly in the
+ * database the configuration names, as the operator; policy changes are recorded in the audit log.
+ */
+@Command(name = "rotation",
+        description = "Scheduled key rotation: rotation policies and what rotates next (docs/rotation.md).",
+        mixinStandardHelpOptions = true,
+        subcommands = {RotationCommand.Policy.class, RotationCommand.Due.class})
+final class RotationCommand implements Callable<Integer> {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand (policy, due)");
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", required = true,
+                description = "The server's configuration file (its database is read or changed).")
+        Path config;
+
+        /** The environment the configuration overrides come from; tests replace it. */
+        Map<String, String> environment = System.getenv();
+
+        /** The clock "now" comes from; tests replace it. */
+        Clock clock = Clock.systemUTC();
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+    }
+
+    @Command(name = "policy", mixinStandardHelpOptions = true,
+            description = "Adds, lists and removes rotation policies.",
+            subcommands = {Add.class, ListPolicies.class, Remove.class})
+    static final class Policy implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new ParameterException(spec.commandLine(), "Missing required subcommand (add, list, remove)");
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Adds a policy: the Active keys it matches are rotated every INTERVAL.",
+            footer = {"", "Example:", "  keyhold rotation policy add --config keyhold.yaml --name payments"
+                    + " --group payments --interval 90d --grace 7d"})
+    static final class Add extends Base {
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The policy's name (unique).")
+        String name;
+
+        @Option(names = "--group", paramLabel = "GROUP", description = "Keys whose Object Group is GROUP.")
+        String group;
+
+        @Option(names = "--object-type", paramLabel = "TYPE",
+                description = "Keys of this Object Type: symmetric-key or private-key.")
+        String objectType;
+
+        @Option(names = "--algorithm", paramLabel = "ALG",
+                description = "Keys of this Cryptographic Algorithm (aes, rsa, ec, ...).")
+        String algorithm;
+
+        @Option(names = "--interval", paramLabel = "DURATION", required = true,
+                description = "Time between rotations: a number and s, m, h or d (90d, 12h).")
+        String interval;
+
+        @Option(names = "--grace", paramLabel = "DURATION",
+                description = "Revoke the replaced key (Superseded: Deactivated, still readable by Get) this long "
+                        + "after its rotation. Without it, replaced keys stay Active.")
+        String grace;
+
+        @Override
+        public Integer call() {
+            RotationPolicy policy;
+            try {
+                policy = policy();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Actor actor = Actor.Operator.local();
+            return ConfiguredStore.run(spec, config, environment, (cfg, store, access) -> {
+                store.write(tx -> {
+                    if (!tx.insertRotationPolicy(policy)) {
+                        throw new KmipException(ResultReason.OBJECT_ALREADY_EXISTS, "a rotation policy named " + name
+                                + " exists: remove it first (keyhold rotation policy remove --name " + name + ")");
+                    }
+                    tx.appendAudit(AuditEvent.change(clock.instant(), actor.describe(), actor.source(),
+                            "Add Rotation Policy", List.of(), "added rotation policy " + line(policy)));
+                    return null;
+                });
+                out().println("added rotation policy " + line(policy));
+            });
+        }
+
+        private RotationPolicy policy() {
+            Integer type = objectType == null ? null : enumValue("--object-type", ObjectType.values(), objectType);
+            if (type != null && type != ObjectType.SYMMETRIC_KEY.value() && type != ObjectType.PRIVATE_KEY.value()) {
+                throw new IllegalArgumentException("--object-type: only symmetric-key (Re-key) and private-key"
+                        + " (Re-key Key Pair) are rotated, not " + objectType);
+            }
+            Integer alg = algorithm == null ? null : enumValue("--algorithm", CryptographicAlgorithm.values(), algorithm);
+            long intervalSeconds = seconds("--interval", interval);
+            Long graceSeconds = grace == null ? null : seconds("--grace", grace);
+            return new RotationPolicy(name, group, type, alg, intervalSeconds, graceSeconds,
+                    clock.instant().getEpochSecond());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the rotation policies, one per line.")
+    static final class ListPolicies extends Base {
+        @Override
+        public Integer call() {
+            return ConfiguredStore.run(spec, config, environment, (cfg, store, access) -> {
+                for (RotationPolicy p : store.read(tx -> tx.rotationPolicies())) {
+                    out().println(line(p));
+                }
+            });
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Removes a rotation policy (keys already rotated keep their replacements).")
+    static final class Remove extends Base {
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The policy to remove.")
+        String name;
+
+        @Override
+        public Integer call() {
+            Actor actor = Actor.Operator.local();
+            return ConfiguredStore.run(spec, config, environment, (cfg, store, access) -> {
+                store.write(tx -> {
+                    if (!tx.deleteRotationPolicy(name)) {
+                        throw new KmipException(ResultReason.ITEM_NOT_FOUND, "no rotation policy is named " + name
+                                + " (keyhold rotation policy list shows them)");
+                    }
+                    tx.appendAudit(AuditEvent.change(clock.instant(), actor.describe(), actor.source(),
+                            "Remove Rotation Policy", List.of(), "removed rotation policy " + name));
+                    return null;
+                });
+                out().println("removed rotation policy " + name);
+            });
+        }
+    }
+
+    @Command(name = "due", mixinStandardHelpOptions = true,
+            description = "Lists the keys rotated on schedule, next rotation first: when, Unique Identifier, Name, "
+                    + "what sets it; \"(due)\" marks those the next round rotates.")
+    static final class Due extends Base {
+        @Option(names = "--limit", paramLabel = "N", description = "At most N lines (default: ${DEFAULT-VALUE}).")
+        int limit = 100;
+
+        @Override
+        public Integer call() {
+            return ConfiguredStore.run(spec, config, environment, (cfg, store, access) -> {
+                Instant now = clock.instant();
+                List<RotationSchedule.Planned> planned = store.read(tx -> RotationSchedule.upcoming(tx, 10_000));
+                if (planned.isEmpty()) {
+                    out().println("no key is rotated on schedule");
+                }
+                for (RotationSchedule.Planned p : planned.subList(0, Math.min(limit, planned.size()))) {
+                    StoredObject o = p.object();
+                    String name = o.attribute("Name").flatMap(a -> a.value().child(io.keyhold.protocol.spec.Tag.NAME_VALUE))
+                            .map(v -> v.textValue()).orElse("-");
+                    out().println(p.due() + "  " + o.uniqueIdentifier() + "  " + name + "  " + p.rule().source()
+                            + (p.due().isAfter(now) ? "" : "  (due)"));
+                }
+            });
+        }
+    }
+
+    /** "payments: Object Group payments, every 90d, revoke after 7d". */
+    static String line(RotationPolicy p) {
+        List<String> filter = new ArrayList<>();
+        if (p.objectGroup() != null) {
+            filter.add("Object Group " + p.objectGroup());
+        }
+        if (p.objectType() != null) {
+            filter.add("Object Type " + ObjectType.fromValue(p.objectType()).map(ObjectType::specName)
+                    .orElse(String.valueOf(p.objectType())));
+        }
+        if (p.cryptographicAlgorithm() != null) {
+            filter.add("Cryptographic Algorithm " + CryptographicAlgorithm.fromValue(p.cryptographicAlgorithm())
+                    .map(CryptographicAlgorithm::specName).orElse(String.valueOf(p.cryptographicAlgorithm())));
+        }
+        return p.name() + ": " + String.join(", ", filter) + ", every " + duration(p.intervalSeconds())
+                + (p.graceSeconds() == null ? ", replaced keys stay Active" : ", revoke replaced keys after "
+                + duration(p.graceSeconds()));
+    }
+
+    /** Seconds as the largest whole unit: 7776000 is "90d", 5400 is "90m". */
+    static String duration(long seconds) {
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds % 3_600 == 0) {
+            return seconds / 3_600 + "h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
+    private static long seconds(String option, String text) {
+        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + ": '" + text + "' is not a duration such as 90d, 12h, 30m or 45s");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "d" -> n * 86_400;
+            case "h" -> n * 3_600;
+            case "m" -> n * 60;
+            default -> n;
+        };
+    }
+
+    private static <E extends KmipEnumeration> int enumValue(String option, E[] values, String text) {
+        String wanted = normal(text);
+        for (E v : values) {
+            if (normal(v.specName()).equals(wanted)) {
+                return v.value();
+            }
+        }
+        throw new IllegalArgumentException(option + ": '" + text + "' is not known (for example "
+                + values[0].specName().toLowerCase(Locale.ROOT).replace(' ', '-') + ")");
+    }
+
+    private static String normal(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+}
