@@ -85,7 +85,8 @@ class RotationCommandTest {
                 "aes: Object Type Symmetric Key, Cryptographic Algorithm AES, every 12h, replaced keys stay Active",
                 "payments: Object Group payments, every 90d, revoke replaced keys after 7d");
         try (SqlObjectStore store = open()) {
-            assertThat(store.read(tx -> tx.rotationPolicies())).extracting(RotationPolicy::intervalSeconds)
+            List<RotationPolicy> stored = store.read(tx -> tx.rotationPolicies());
+            assertThat(stored).extracting(RotationPolicy::intervalSeconds)
                     .containsExactly(43_200L, 7_776_000L);
         }
 
