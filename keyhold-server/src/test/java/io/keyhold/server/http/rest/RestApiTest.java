@@ -326,6 +326,22 @@ class RestApiTest {
     }
 
     @Test
+    void metadata_tellsTheNextScheduledRotation() throws Exception {
+        String id = createAes(client1, unique("rotated"), true);
+        assertThat(get(client1, "/v1/objects/" + id).json().has("nextRotation")).isFalse();
+        assertThat(send(client1, "PUT", "/v1/objects/" + id + "/attributes/Rotate%20Automatic", "{\"value\":true}")
+                .status()).isEqualTo(200);
+        Answer interval = send(client1, "PUT", "/v1/objects/" + id + "/attributes/Rotate%20Interval", "{\"value\":86400}");
+        assertThat(interval.status()).as(interval.text()).isEqualTo(200);
+        JsonNode described = get(client1, "/v1/objects/" + id).json();
+        java.time.Instant activated = java.time.Instant.parse(described.get("dates").get("activation").asText());
+        java.time.Instant initial = java.time.Instant.parse(described.get("dates").get("initial").asText());
+        java.time.Instant last = activated.isAfter(initial) ? activated : initial;
+        assertThat(java.time.Instant.parse(described.get("nextRotation").asText())).isEqualTo(last.plusSeconds(86_400));
+        assertThat(described.get("rotationRule").asText()).isEqualTo("Rotate Interval");
+    }
+
+    @Test
     void anotherClient_seesNothingOfTheKey() throws Exception {
         String name = unique("private");
         String id = createAes(client1, name, true);
