@@ -4,9 +4,8 @@ import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.CryptographicAlgorithm;
 import io.keyhold.protocol.spec.KmipEnumeration;
 import io.keyhold.protocol.spec.ObjectType;
-import io.keyhold.protocol.spec.ResultReason;
-import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.auth.Actor;
+import io.keyhold.server.rotation.RotationPolicies;
 import io.keyhold.server.rotation.RotationSchedule;
 import io.keyhold.server.store.RotationPolicy;
 import io.keyhold.server.store.StoredObject;
@@ -14,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,15 +115,12 @@ final class RotationCommand implements Callable<Integer> {
             }
             Actor actor = Actor.Operator.local();
             return ConfiguredStore.run(spec, config, environment, (cfg, store, access) -> {
-                store.write(tx -> {
-                    if (!tx.insertRotationPolicy(policy)) {
-                        throw new KmipException(ResultReason.OBJECT_ALREADY_EXISTS, "a rotation policy named " + name
-                                + " exists: remove it first (keyhold rotation policy remove --name " + name + ")");
-                    }
-                    tx.appendAudit(AuditEvent.change(clock.instant(), actor.describe(), actor.source(),
-                            "Add Rotation Policy", List.of(), "added rotation policy " + line(policy)));
-                    return null;
-                });
+                try {
+                    RotationPolicies.add(store, actor, clock, policy);
+                } catch (KmipException e) {
+                    throw new KmipException(e.reason(), e.getMessage()
+                            + " (keyhold rotation policy remove --name " + name + ")");
+                }
                 out().println("added rotation policy " + line(policy));
             });
         }
@@ -166,15 +161,11 @@ final class RotationCommand implements Callable<Integer> {
         public Integer call() {
             Actor actor = Actor.Operator.local();
             return ConfiguredStore.run(spec, config, environment, (cfg, store, access) -> {
-                store.write(tx -> {
-                    if (!tx.deleteRotationPolicy(name)) {
-                        throw new KmipException(ResultReason.ITEM_NOT_FOUND, "no rotation policy is named " + name
-                                + " (keyhold rotation policy list shows them)");
-                    }
-                    tx.appendAudit(AuditEvent.change(clock.instant(), actor.describe(), actor.source(),
-                            "Remove Rotation Policy", List.of(), "removed rotation policy " + name));
-                    return null;
-                });
+                try {
+                    RotationPolicies.remove(store, actor, clock, name);
+                } catch (KmipException e) {
+                    throw new KmipException(e.reason(), e.getMessage() + " (keyhold rotation policy list shows them)");
+                }
                 out().println("removed rotation policy " + name);
             });
         }
@@ -206,34 +197,8 @@ final class RotationCommand implements Callable<Integer> {
         }
     }
 
-    /** "payments: Object Group payments, every 90d, revoke after 7d". */
     static String line(RotationPolicy p) {
-        List<String> filter = new ArrayList<>();
-        if (p.objectGroup() != null) {
-            filter.add("Object Group " + p.objectGroup());
-        }
-        if (p.objectType() != null) {
-            filter.add("Object Type " + ObjectType.fromValue(p.objectType()).map(ObjectType::specName)
-                    .orElse(String.valueOf(p.objectType())));
-        }
-        if (p.cryptographicAlgorithm() != null) {
-            filter.add("Cryptographic Algorithm " + CryptographicAlgorithm.fromValue(p.cryptographicAlgorithm())
-                    .map(CryptographicAlgorithm::specName).orElse(String.valueOf(p.cryptographicAlgorithm())));
-        }
-        return p.name() + ": " + String.join(", ", filter) + ", every " + duration(p.intervalSeconds())
-                + (p.graceSeconds() == null ? ", replaced keys stay Active" : ", revoke replaced keys after "
-                + duration(p.graceSeconds()));
-    }
-
-    /** Seconds as the largest whole unit: 7776000 is "90d", 5400 is "90m". */
-    static String duration(long seconds) {
-        if (seconds % 86_400 == 0) {
-            return seconds / 86_400 + "d";
-        }
-        if (seconds % 3_600 == 0) {
-            return seconds / 3_600 + "h";
-        }
-        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+        return RotationPolicies.describe(p);
     }
 
     private static long seconds(String option, String text) {

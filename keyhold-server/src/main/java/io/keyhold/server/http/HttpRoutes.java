@@ -5,6 +5,7 @@ import io.keyhold.server.http.rest.RestAdmin;
 import io.keyhold.server.http.rest.RestAdminAudit;
 import io.keyhold.server.http.rest.RestAdminConnections;
 import io.keyhold.server.http.rest.RestAdminGrants;
+import io.keyhold.server.http.rest.RestAdminRotation;
 import io.keyhold.server.http.rest.RestAdminStatus;
 import io.keyhold.server.store.ObjectStore;
 import java.util.function.Supplier;
@@ -36,7 +37,8 @@ public final class HttpRoutes {
 
     /**
      * As {@link #standard(RequestProcessor, ObjectStore, Supplier, boolean)}, with the administrative REST
-     * routes ({@code /v1/grants}, {@code /v1/audit}, {@code /v1/connections}, {@code /v1/status}) over
+     * routes ({@code /v1/grants}, {@code /v1/audit}, {@code /v1/connections}, {@code /v1/status},
+     * {@code /v1/rotation-policies}) over
      * {@code admin} when it is given (docs/rest-api-admin.md).
      */
     public static Router standard(RequestProcessor processor, ObjectStore store, Supplier<String> metrics,
@@ -47,6 +49,7 @@ public final class HttpRoutes {
             new RestAdminAudit(admin).register(router);
             new RestAdminConnections(admin).register(router);
             new RestAdminStatus(admin).register(router);
+            new RestAdminRotation(admin).register(router);
         }
         return router;
     }

@@ -101,6 +101,34 @@ class RestAdminTest {
     }
 
     @Test
+    void rotationPolicies_addListRemove_forAdministratorsOnly() throws Exception {
+        Answer added = send(admin, "POST", "/v1/rotation-policies", "{\"name\":\"rest-payments\",\"group\":\"payments\","
+                + "\"algorithm\":\"AES\",\"intervalSeconds\":7776000,\"graceSeconds\":604800}");
+        assertThat(added.status()).as(String.valueOf(added.body())).isEqualTo(201);
+        assertThat(added.body().get("description").asText()).isEqualTo("rest-payments: Object Group payments,"
+                + " Cryptographic Algorithm AES, every 90d, revoke replaced keys after 7d");
+        assertThat(send(admin, "POST", "/v1/rotation-policies", "{\"name\":\"rest-payments\",\"group\":\"x\","
+                + "\"intervalSeconds\":60}").status()).isEqualTo(409);
+        assertThat(send(admin, "POST", "/v1/rotation-policies", "{\"name\":\"no-filter\",\"intervalSeconds\":60}")
+                .status()).isEqualTo(400);
+        assertThat(send(client2, "POST", "/v1/rotation-policies", "{\"name\":\"mine\",\"group\":\"g\","
+                + "\"intervalSeconds\":60}").status()).isEqualTo(403);
+        assertThat(get(client2, "/v1/rotation-policies").status()).isEqualTo(403);
+
+        Answer listed = get(admin, "/v1/rotation-policies");
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(items(listed.body().get("items"))).extracting(n -> n.get("name").asText()).contains("rest-payments");
+        List<io.keyhold.server.store.RotationPolicy> stored = server.assembly().store().read(tx -> tx.rotationPolicies());
+        assertThat(stored).extracting(p -> p.name()).contains("rest-payments");
+
+        assertThat(send(client2, "DELETE", "/v1/rotation-policies/rest-payments", null).status()).isEqualTo(403);
+        assertThat(send(admin, "DELETE", "/v1/rotation-policies/rest-payments", null).status()).isEqualTo(204);
+        assertThat(send(admin, "DELETE", "/v1/rotation-policies/rest-payments", null).status()).isEqualTo(404);
+        Answer audit = get(admin, "/v1/audit?operation=" + q("Add Rotation Policy") + "&identity=" + q("client client1"));
+        assertThat(items(audit.body().get("items"))).hasSize(1);
+    }
+
+    @Test
     void administrator_seesTheAuditRecordOfAKmipCreate_andTheChainIsIntact() throws Exception {
         String uid;
         try (KmipTestClient c1 = server.client("client1")) {
