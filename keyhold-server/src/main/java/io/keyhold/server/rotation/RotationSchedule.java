@@ -190,30 +190,52 @@ public final class RotationSchedule {
         queries.add(own);
         for (RotationPolicy p : policies) {
             List<LocateQuery.Criterion> c = new ArrayList<>(active);
-            if (p.objectGroup() != null) {
-                c.add(new LocateQuery.Equals("Object Group", TtlvItem.text(Tag.OBJECT_GROUP, p.objectGroup())));
-            }
-            if (p.objectType() != null) {
-                c.add(new LocateQuery.Equals("Object Type", TtlvItem.enumeration(Tag.OBJECT_TYPE, p.objectType())));
-            } else {
-                c.add(new LocateQuery.AnyOf("Object Type", ROTATED_TYPES.stream().sorted()
-                        .map(t -> TtlvItem.enumeration(Tag.OBJECT_TYPE, t)).toList()));
-            }
-            if (p.cryptographicAlgorithm() != null) {
-                c.add(new LocateQuery.Equals("Cryptographic Algorithm",
-                        TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, p.cryptographicAlgorithm())));
-            }
+            c.addAll(filter(p));
             queries.add(c);
         }
         return queries;
     }
 
-    /** Objects replaced by a scheduled rotation (Rotate Latest False) that are still Active. */
-    static List<String> supersededCandidates(ReadTransaction tx, int limit) {
-        return tx.locate(new LocateQuery(null, List.of(
-                new LocateQuery.Equals("Rotate Latest", TtlvItem.bool(Tag.ROTATE_LATEST, false)),
-                new LocateQuery.Equals("State", TtlvItem.enumeration(Tag.STATE, State.ACTIVE.value()))),
-                Set.of(StorageStatus.ONLINE), 0, limit));
+    /** The policy's filter as Locate criteria (Object Type limited to the rotated types when not given). */
+    private static List<LocateQuery.Criterion> filter(RotationPolicy p) {
+        List<LocateQuery.Criterion> c = new ArrayList<>();
+        if (p.objectGroup() != null) {
+            c.add(new LocateQuery.Equals("Object Group", TtlvItem.text(Tag.OBJECT_GROUP, p.objectGroup())));
+        }
+        if (p.objectType() != null) {
+            c.add(new LocateQuery.Equals("Object Type", TtlvItem.enumeration(Tag.OBJECT_TYPE, p.objectType())));
+        } else {
+            c.add(new LocateQuery.AnyOf("Object Type", ROTATED_TYPES.stream().sorted()
+                    .map(t -> TtlvItem.enumeration(Tag.OBJECT_TYPE, t)).toList()));
+        }
+        if (p.cryptographicAlgorithm() != null) {
+            c.add(new LocateQuery.Equals("Cryptographic Algorithm",
+                    TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, p.cryptographicAlgorithm())));
+        }
+        return c;
+    }
+
+    /**
+     * Objects replaced by a scheduled rotation (Rotate Latest False) that are still Active and match a policy
+     * with a grace period: the only ones a round may revoke. One index query per such policy.
+     */
+    static List<String> supersededCandidates(ReadTransaction tx, int perQuery) {
+        List<String> out = new ArrayList<>();
+        for (RotationPolicy p : tx.rotationPolicies()) {
+            if (p.graceSeconds() == null) {
+                continue;
+            }
+            List<LocateQuery.Criterion> c = new ArrayList<>(List.of(
+                    new LocateQuery.Equals("Rotate Latest", TtlvItem.bool(Tag.ROTATE_LATEST, false)),
+                    new LocateQuery.Equals("State", TtlvItem.enumeration(Tag.STATE, State.ACTIVE.value()))));
+            c.addAll(filter(p));
+            for (String uid : tx.locate(new LocateQuery(null, c, Set.of(StorageStatus.ONLINE), 0, perQuery))) {
+                if (!out.contains(uid)) {
+                    out.add(uid);
+                }
+            }
+        }
+        return out;
     }
 
     static OptionalLong date(StoredObject object, String name) {
