@@ -81,6 +81,8 @@ class DebianPackageIT {
                 .matches("-rw-r----- root/root .* \\./etc/keyhold/keyhold\\.yaml"));
         assertThat(contents).anySatisfy(line -> assertThat(line)
                 .matches("drwxr-x--- root/root .* \\./var/lib/keyhold/"));
+        assertThat(contents).anySatisfy(line -> assertThat(line)
+                .matches("drwxr-x--- root/root .* \\./etc/keyhold/"));
         // nothing outside /opt/keyhold, /etc/keyhold, /var/lib/keyhold and the unit
         assertThat(contents).extracting(line -> line.substring(line.lastIndexOf(" ./") + 3))
                 .allSatisfy(path -> assertThat(path).matches(

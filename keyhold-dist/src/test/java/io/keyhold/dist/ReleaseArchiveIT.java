@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The release archive keyhold-VERSION-linux-x86_64.tar.gz, unpacked as a person would: its layout and file
  * modes, and its launcher running the command and a development server on the bundled Java runtime only.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+// generous: three JVM starts of a 35 MB jar take seconds each on a busy two-core machine
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ReleaseArchiveIT {
     static final String VERSION = System.getProperty("keyhold.version");
     static final Path ARCHIVE = Path.of(System.getProperty("keyhold.dist.archive"));
@@ -93,7 +94,7 @@ class ReleaseArchiveIT {
         builder.environment().put("KEYHOLD_JAVA_OPTS", "-XshowSettings:properties");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).contains(VERSION);
         Matcher javaHome = Pattern.compile("(?m)^\\s*java\\.home = (.+)$").matcher(output);
@@ -121,7 +122,7 @@ class ReleaseArchiveIT {
             }, "keyhold-dev-output");
             reader.setDaemon(true);
             reader.start();
-            int port = awaitReady(lines, server, log, Duration.ofSeconds(60));
+            int port = awaitReady(lines, server, log, Duration.ofSeconds(120));
 
             // the launcher replaced itself with the bundled runtime's java, not /usr/bin/java
             assertThat(server.info().command()).as("the server's executable")
@@ -131,7 +132,7 @@ class ReleaseArchiveIT {
             Process client = keyhold(tmp, "discover-versions", "--server", "127.0.0.1:" + port,
                     "--certs", dev.toString()).redirectErrorStream(true).start();
             String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(client.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(client.exitValue()).as(answer).isZero();
             assertThat(answer.lines()).contains("2.1", "1.0");
 
