@@ -58,6 +58,7 @@ class SystemdUnitTest {
         assertThat(single(service, "ExecStart"))
                 .isEqualTo("/opt/keyhold/bin/keyhold serve --config /etc/keyhold/keyhold.yaml");
         assertThat(single(service, "Restart")).isEqualTo("on-failure");
+        assertThat(single(service, "RestartPreventExitStatus")).isEqualTo("2");
         assertThat(single(service, "SuccessExitStatus")).isEqualTo("143");
         assertThat(single(service, "TimeoutStopSec")).isNotBlank();
         assertThat(Integer.parseInt(single(service, "LimitNOFILE"))).isGreaterThanOrEqualTo(16384);
