@@ -182,6 +182,7 @@ class ClientEmulationTest {
         TtlvItem p = ok(c, v, Operation.REGISTER, payloadFields);
         assertThat(names(p)).as("Register response: Unique Identifier only").isSubsetOf("Unique Identifier", "Template-Attribute");
         assertThat(names(p).get(0)).isEqualTo("Unique Identifier");
+        assertThat(text(p, Tag.UNIQUE_IDENTIFIER)).as("short, ASCII, file-name safe (rule 9)").matches("[A-Za-z0-9._-]{1,128}");
         return text(p, Tag.UNIQUE_IDENTIFIER);
     }
 
@@ -198,6 +199,8 @@ class ClientEmulationTest {
          * A Revoke with Cessation of Operation moves the key to Deactivated, which the poll reports as 3 (and
          * Deactivation Date is set); rotation ({@code --kmipRotateMasterKey}) then Gets the old, Deactivated
          * key and creates a new one as on first start. A missing key is Item Not Found with a Result Message.
+         * Profile: client-profiles.md, "MongoDB Enterprise, encrypted storage engine", all four bullets;
+         * rules 4, 5, 6, 7, 9, 10.
          */
         @ParameterizedTest(name = "KMIP {0} (1.0 is security.kmip.useLegacyProtocol)")
         @ValueSource(strings = {"1.2", "1.0"})
@@ -245,6 +248,7 @@ class ClientEmulationTest {
          * With {@code keyIdentifier} naming a key made elsewhere: Get, then Get Attributes(State), which must
          * be Active; a key registered but not activated answers Pre-Active (mongod refuses to start), and once
          * activated, Active.
+         * Profile: client-profiles.md, "MongoDB Enterprise, encrypted storage engine", "With keyIdentifier K"; rule 5.
          */
         @Test
         void keyIdentifierOfAKeyMadeElsewhere() throws Exception {
@@ -279,6 +283,7 @@ class ClientEmulationTest {
          * AES-CBC with PKCS5 padding and a random 16-byte IV returned in IV/Counter/Nonce (checked by decrypting
          * locally with the key's material); Decrypt(UID, data, IV) without parameters returns the 32 bytes.
          * A key that is not Active is refused with a Result Reason and Message.
+         * Profile: client-profiles.md, "MongoDB Enterprise", "Audit-log encryption"; rule 4.
          */
         @Test
         void encryptAndDecryptWithoutParameters() throws Exception {
@@ -316,6 +321,8 @@ class ClientEmulationTest {
          * A key whose Cryptographic Parameters attribute is set (here AES-CTR, no padding): Encrypt without
          * parameters uses the attribute, not the CBC default, and returns the counter block it chose;
          * Decrypt without parameters undoes it.
+         * Profile: client-profiles.md, "MongoDB Enterprise", "Audit-log encryption" ("use the key's
+         * Cryptographic Parameters attribute if set").
          */
         @Test
         void theKeysCryptographicParametersDecide() throws Exception {
@@ -353,6 +360,7 @@ class ClientEmulationTest {
          * Standard mode at KMIP 1.0: Register a 96-byte Secret Data (Seed, Key Format Opaque, usage mask 0)
          * -> Activate -> Get, which returns Secret Data of type Seed with an Opaque Key Block whose Key Value
          * holds only the 96 bytes. One connection per request.
+         * Profile: client-profiles.md, "MongoDB drivers (libmongocrypt)", standard mode; rule 6.
          */
         @Test
         void standardModeRegistersASeed() throws Exception {
@@ -385,6 +393,7 @@ class ClientEmulationTest {
         /**
          * Delegated mode at KMIP 1.2: Create an AES key -> Activate -> Encrypt with AES-CBC, PKCS5, Random IV,
          * which returns a 16-byte IV -> Decrypt with the same parameters and that IV.
+         * Profile: client-profiles.md, "MongoDB drivers (libmongocrypt)", "delegated" mode.
          */
         @Test
         void delegatedModeEncryptsWithCbc() throws Exception {
@@ -423,6 +432,7 @@ class ClientEmulationTest {
          * Always KMIP 1.0, one TLS connection per session. New master key: Register(Symmetric Key, raw 32
          * bytes, no Name) -> Activate. Read (a new session): Get Attributes(State) first, then Get when
          * Active. State polling on its own connection, which a Revoke turns to Deactivated.
+         * Profile: client-profiles.md, "Percona Server for MongoDB", first two bullets; rules 1, 6.
          */
         @Test
         void registerActivateThenStateBeforeGet() throws Exception {
@@ -447,6 +457,7 @@ class ClientEmulationTest {
         /**
          * Older releases registered the base64 text of the key at 1.4 with an empty Name and an empty Object
          * Group; the earliest located keys by Name (at 1.0). Get returns the registered material byte for byte.
+         * Profile: client-profiles.md, "Percona Server for MongoDB", "Older releases".
          */
         @Test
         void legacyRegistrationsReadBack() throws Exception {
@@ -494,6 +505,7 @@ class ClientEmulationTest {
          * Locate(Object Type, Object Group, Maximum Items 16, Offset Items) paging until an empty page, with
          * no Located Items in a 1.0 answer, then for each Get and Get Attributes(Name) at 1.4 returning only
          * Name. Delete: Revoke(Unspecified, message) -> Destroy; Locate no longer lists the destroyed key.
+         * Profile: client-profiles.md, "Percona Server for MySQL keyring", all bullets; rules 6, 7, 8, 10.
          */
         @Test
         void storeLoadPagedAndDelete() throws Exception {
@@ -597,6 +609,7 @@ class ClientEmulationTest {
          * Batch Item IDs, each answered in order with its ID echoed and the attribute added -> Get ->
          * Get Attributes(State) = Pre-Active -> Activate; Get Attributes of an x- attribute the key lacks is
          * Success with only the Unique Identifier. Revoke and Destroy (optional) end the key.
+         * Profile: client-profiles.md, "VMware vSphere 7 and 8"; rules 3, 7, 11.
          */
         @Test
         void keyProviderConversation() throws Exception {
@@ -659,6 +672,7 @@ class ClientEmulationTest {
          * Continuation Option (Stop): the answers that come back carry their Operation, their own Unique Batch
          * Item ID, and a Result Reason and Message, so that vCenter can tell which were refused and carry on.
          * The first is answered Item Not Found; the server stops there, as Stop says.
+         * Profile: client-profiles.md, "VMware vSphere 7 and 8" ("it carries on if they are refused"); rules 3, 4.
          */
         @Test
         void refusedAddAttributeBatch() throws Exception {
@@ -686,6 +700,7 @@ class ClientEmulationTest {
          * for and no attributes inside the Key Value; Get of the private key in its default format, likewise
          * -> Activate -> Destroy (after Revoke); Locate then finds nothing. The connections
          * share one TLS client context so that the second one resumes the first one's TLS 1.2 session.
+         * Profile: client-profiles.md, "Others", Veeam; rules 5, 11 (session resumption).
          */
         @Test
         void rsaKeyPairConversation() throws Exception {
@@ -763,6 +778,7 @@ class ClientEmulationTest {
          * Discover Versions -> Query -> Register Secret Data (32 bytes, Opaque) with a Name -> Locate by Name
          * -> Get -> Get Attributes -> Modify Attribute (Name) -> Activate -> Revoke -> Destroy, on one
          * connection, with Activation and Deactivation Dates set as the states change.
+         * Profile: client-profiles.md, "Others", Synology; matrix row Synology.
          */
         @Test
         void volumeKeyConversation() throws Exception {
@@ -824,6 +840,7 @@ class ClientEmulationTest {
          * Attributes with four names returns those four; Encrypt with AES-GCM and a client IV returns the
          * data and the Authenticated Encryption Tag (checked by decrypting locally); Decrypt with the tag
          * returns the plaintext, and with a wrong tag fails with a Result Reason and Message.
+         * Profile: client-profiles.md, "Others", OpenBao's KMIP seal; rule 1.
          */
         @Test
         void sealWrapAndUnwrap() throws Exception {
@@ -914,6 +931,7 @@ class ClientEmulationTest {
          * KMIP 1.2 on one kept-open connection with no Discover Versions or Query first: Create -> Get ->
          * Destroy, answered at 1.2 with no Server Correlation Value and a Time Stamp. The identity is the
          * certificate's CN (client1), so client2 cannot see the key.
+         * Profile: client-profiles.md, "Others", PyKMIP; rules 1, 2, 11 (no SNI: the client dials an IP address).
          */
         @Test
         void certificateIdentity() throws Exception {
@@ -930,6 +948,7 @@ class ClientEmulationTest {
         /**
          * With the optional Username and Password credential in every request header, the user, not the
          * certificate, owns and reads the key.
+         * Profile: client-profiles.md, "Others", PyKMIP; rule 12.
          */
         @Test
         void usernameAndPasswordCredential() throws Exception {
