@@ -775,7 +775,8 @@ class ClientEmulationTest {
     @Nested
     class Synology {
         /**
-         * Discover Versions -> Query -> Register Secret Data (32 bytes, Opaque) with a Name -> Locate by Name
+         * Discover Versions -> Query (every 1.2 query function; the answer holds nothing newer than 1.2) ->
+         * Register Secret Data (32 bytes, Opaque) with a Name -> Locate by Name
          * -> Get -> Get Attributes -> Modify Attribute (Name) -> Activate -> Revoke -> Destroy, on one
          * connection, with Activation and Deactivation Dates set as the states change.
          * Profile: client-profiles.md, "Others", Synology; matrix row Synology.
@@ -787,9 +788,14 @@ class ClientEmulationTest {
             try (KmipTestClient c = connect()) {
                 TtlvItem versions = ok(c, V12, Operation.DISCOVER_VERSIONS);
                 assertThat(versions.childrenWith(Tag.PROTOCOL_VERSION)).isNotEmpty();
-                TtlvItem query = ok(c, V12, Operation.QUERY,
-                        TtlvItem.enumeration(Tag.QUERY_FUNCTION, QueryFunction.QUERY_OPERATIONS.value()),
-                        TtlvItem.enumeration(Tag.QUERY_FUNCTION, QueryFunction.QUERY_OBJECTS.value()));
+                List<TtlvItem> functions = new ArrayList<>();
+                for (QueryFunction f : List.of(QueryFunction.QUERY_OPERATIONS, QueryFunction.QUERY_OBJECTS,
+                        QueryFunction.QUERY_SERVER_INFORMATION, QueryFunction.QUERY_APPLICATION_NAMESPACES,
+                        QueryFunction.QUERY_EXTENSION_LIST, QueryFunction.QUERY_EXTENSION_MAP,
+                        QueryFunction.QUERY_ATTESTATION_TYPES)) {
+                    functions.add(TtlvItem.enumeration(Tag.QUERY_FUNCTION, f.value()));
+                }
+                TtlvItem query = ok(c, V12, Operation.QUERY, functions.toArray(TtlvItem[]::new));
                 List<Integer> operations = query.childrenWith(Tag.OPERATION).stream().map(TtlvItem::enumValue).toList();
                 for (Operation op : List.of(Operation.REGISTER, Operation.LOCATE, Operation.GET, Operation.GET_ATTRIBUTES,
                         Operation.MODIFY_ATTRIBUTE, Operation.ACTIVATE, Operation.REVOKE, Operation.DESTROY)) {
