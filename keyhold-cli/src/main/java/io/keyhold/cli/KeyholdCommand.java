@@ -1,12 +1,11 @@
 package io.keyhold.cli;
 
-import java.io.IOException;
+import io.keyhold.server.ServerAssembly;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,24 +87,18 @@ public final class KeyholdCommand implements Callable<Integer> {
         return out;
     }
 
-    /** "keyhold 0.1.0" from the version resource written by the build. */
+    /**
+     * "keyhold 0.1.0": the version the server reports (Query Server Information, the REST status, metrics),
+     * from the one resource the build writes ({@link ServerAssembly#version()}).
+     */
     static final class Version implements IVersionProvider {
-        static final String RESOURCE = "version.properties";
-
         @Override
-        public String[] getVersion() throws IOException {
+        public String[] getVersion() {
             return new String[] {"keyhold " + version()};
         }
 
-        static String version() throws IOException {
-            Properties p = new Properties();
-            try (InputStream s = KeyholdCommand.class.getResourceAsStream(RESOURCE)) {
-                if (s == null) {
-                    return "unknown";
-                }
-                p.load(s);
-            }
-            return p.getProperty("version", "unknown");
+        static String version() {
+            return ServerAssembly.version();
         }
     }
 }

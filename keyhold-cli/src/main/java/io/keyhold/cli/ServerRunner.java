@@ -7,6 +7,7 @@ import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * Runs a server in the foreground until it is stopped: by SIGTERM or SIGINT (a shutdown hook stops the
  * listener gracefully, then closes the store) or by {@link #stop()}. Exit status: 0 after a stop, 2 for a
- * configuration problem found at start-up, 1 when the listener cannot bind.
+ * configuration problem found at start-up (a TLS file that cannot be used, a certificate that does not match
+ * its key or is not valid now), 1 when the data directory cannot be written, the master key or the database
+ * cannot be opened, or a listener cannot bind; each with one line on standard error. A server certificate
+ * that ends within 30 days gets a warning line, and the server starts.
  */
 final class ServerRunner {
     private final CommandSpec spec;
@@ -39,10 +43,18 @@ final class ServerRunner {
             if (stopped) {
                 return 0;
             }
+            var storageProblem = StartupChecks.storage(config.storage());
+            if (storageProblem.isPresent()) {
+                err.println(name + ": " + storageProblem.get());
+                return 1;
+            }
             try {
                 assembly = ServerAssembly.open(config, env);
+            } catch (ServerAssembly.MasterKeyUnavailableException e) {
+                err.println(name + ": " + oneLine(e.getMessage()));
+                return 1;
             } catch (StoreException e) {
-                err.println(name + ": storage: " + e.getMessage());
+                err.println(name + ": storage: " + oneLine(StartupChecks.storageFailure(config.storage(), e)));
                 return 1;
             }
             try {
@@ -58,6 +70,8 @@ final class ServerRunner {
                 return 1;
             }
         }
+        StartupChecks.certificateExpiry(config.tls(), Instant.now()).ifPresent(w -> err.println(name + ": " + w));
+        err.flush();
         Thread hook = new Thread(this::stop, "keyhold-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("Keyhold ready: KMIP on " + hostForHumans(config.kmip().host()) + ":" + server.port()
@@ -102,6 +116,11 @@ final class ServerRunner {
             assembly.close();
             assembly = null;
         }
+    }
+
+    /** A message as one line: a driver's multi-line explanation joined with spaces. */
+    private static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static String hostForHumans(String host) {

@@ -10,9 +10,14 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,7 +77,7 @@ class ServeCommandTest {
 
         CliRun wrong = serve(Map.of("KH_TEST_PASSPHRASE", "not-the-passphrase"), "serve", "--config", file.toString());
         assertThat(wrong.exitCode()).isEqualTo(1);
-        assertThat(wrong.stderr()).isEqualTo("keyhold serve: storage: master key store " + pkiDir.resolve("master-key.p12")
+        assertThat(wrong.stderr()).isEqualTo("keyhold serve: master key store " + pkiDir.resolve("master-key.p12")
                 + " cannot be opened: wrong passphrase or not a PKCS#12 file" + System.lineSeparator());
     }
 
@@ -154,8 +159,201 @@ class ServeCommandTest {
             Path file = config("");
             CliRun r = serve(Map.of("KEYHOLD_KMIP_PORT", String.valueOf(taken.getLocalPort())), "serve", "--config",
                     file.toString());
-            assertThat(r.exitCode()).isEqualTo(1);
-            assertThat(r.stderr()).startsWith("keyhold serve: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertOneLine(r, 1, "keyhold serve: kmip.port " + taken.getLocalPort() + " on 127.0.0.1 is in use by"
+                    + " another process: stop that process or choose another kmip.port");
         }
+    }
+
+    @Test
+    void httpsPortInUse_exits1NamingHttpPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path file = config("http:\n  enabled: true\n  port: " + taken.getLocalPort() + "\n");
+            CliRun r = serve(Map.of(), "serve", "--config", file.toString());
+            assertOneLine(r, 1, "keyhold serve: http.port " + taken.getLocalPort() + " on 127.0.0.1 is in use by"
+                    + " another process: stop that process, choose another http.port, or set http.enabled: false");
+        }
+    }
+
+    @Test
+    void dev_portInUse_exits1WithTheSameLine(@TempDir Path devDir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            CliRun r = CliRun.run("", "dev", "--dir", devDir.toString(), "--port", String.valueOf(taken.getLocalPort()),
+                    "--http-port", "-1");
+            assertOneLine(r, 1, "keyhold dev: kmip.port " + taken.getLocalPort() + " on 127.0.0.1 is in use by"
+                    + " another process: stop that process or choose another kmip.port");
+        }
+    }
+
+    @Test
+    void certificateAndKeyDoNotMatch_exits2() throws Exception {
+        Path stray = TestCertificates.strayKey(dir, "stray");
+        Path file = config("").resolveSibling("mismatch.yaml");
+        Files.writeString(file, Files.readString(config("")).replace(pkiDir.resolve("server.key").toString(),
+                stray.toString()));
+        CliRun r = serve(Map.of(), "serve", "--config", file.toString());
+        assertOneLine(r, 2, "keyhold serve: tls.private_key: " + stray + " does not belong to the certificate in "
+                + pkiDir.resolve("server.pem"));
+    }
+
+    @Test
+    void expiredCertificate_exits2() throws Exception {
+        Instant end = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+        TestCertificates.Pair old = TestCertificates.selfSigned(dir, "expired", end.minus(Duration.ofDays(90)), end);
+        CliRun r = serve(Map.of(), "serve", "--config", withServerCertificate(old).toString());
+        assertOneLine(r, 2, "keyhold serve: tls.certificate: the certificate in " + old.certificate() + " expired on "
+                + end + ": renew it, or check this machine's clock");
+    }
+
+    @Test
+    void notYetValidCertificate_exits2() throws Exception {
+        Instant start = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+        TestCertificates.Pair future = TestCertificates.selfSigned(dir, "future", start, start.plus(Duration.ofDays(90)));
+        CliRun r = serve(Map.of(), "serve", "--config", withServerCertificate(future).toString());
+        assertOneLine(r, 2, "keyhold serve: tls.certificate: the certificate in " + future.certificate()
+                + " is not valid before " + start + ": check this machine's clock, or use a certificate valid now");
+    }
+
+    @Test
+    void certificateExpiringWithin30Days_warnsWithTheDate_andStarts() throws Exception {
+        Instant end = Instant.now().plus(Duration.ofDays(12)).plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        TestCertificates.Pair soon = TestCertificates.selfSigned(dir, "soon", end.minus(Duration.ofDays(80)), end);
+        Path file = withServerCertificate(soon);
+        ServerCommands run = new ServerCommands();
+        ((ServeCommand) run.cl.getSubcommands().get("serve").getCommand()).environment = Map.of();
+        run.start("serve", "--config", file.toString());
+        try {
+            assertThat(run.stderr()).isEqualTo("keyhold serve: warning: the server certificate in " + soon.certificate()
+                    + " (tls.certificate) expires on " + end + " (in 12 days): renew it; the new files are read"
+                    + " without a restart" + System.lineSeparator());
+        } finally {
+            ((ServeCommand) run.cl.getSubcommands().get("serve").getCommand()).stop();
+        }
+        assertThat(run.exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void certificateValidLonger_noWarning() throws Exception {
+        ServerCommands run = new ServerCommands();
+        ((ServeCommand) run.cl.getSubcommands().get("serve").getCommand()).environment = Map.of();
+        run.start("serve", "--config", config("http:\n  enabled: false\n").toString());
+        try {
+            assertThat(run.stderr()).isEmpty();
+        } finally {
+            ((ServeCommand) run.cl.getSubcommands().get("serve").getCommand()).stop();
+        }
+        assertThat(run.exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void masterKeyStoreMissing_exits1() throws Exception {
+        Path absent = dir.resolve("absent.p12");
+        Path file = config("").resolveSibling("absent-key.yaml");
+        Files.writeString(file, Files.readString(config("")).replace(pkiDir.resolve("master-key.p12").toString(),
+                absent.toString()));
+        CliRun r = serve(Map.of(), "serve", "--config", file.toString());
+        assertOneLine(r, 1, "keyhold serve: master key store " + absent + " does not exist (master_key.keystore;"
+                + " keyhold master-key init creates it)");
+    }
+
+    @Test
+    void masterKeyAliasMissing_exits1() throws Exception {
+        CliRun r = serve(Map.of(), "serve", "--config", config("  alias: no-such-key\n").toString());
+        assertOneLine(r, 1, "keyhold serve: no master key no-such-key in key store " + pkiDir.resolve("master-key.p12")
+                + " (master_key.alias; keyhold master-key init creates it)");
+    }
+
+    @Test
+    void pkcs11TokenMissing_exits1() throws Exception {
+        Path library = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+        Assumptions.assumeTrue(Files.isRegularFile(library), "SoftHSM2 is not installed");
+        Path pin = Files.writeString(dir.resolve("pin"), "1234\n");
+        Path file = Files.writeString(dir.resolve("pkcs11.yaml"), Files.readString(config(""))
+                .replaceAll("(?s)master_key:.*", "") + """
+                master_key:
+                  provider: pkcs11
+                  pkcs11:
+                    library: %s
+                    slot: 987654
+                    pin_file: %s
+                """.formatted(library, pin));
+        CliRun r = serve(Map.of(), "serve", "--config", file.toString());
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).startsWith("keyhold serve: master key: PKCS#11 token in slot 987654 of " + library);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void dataDirectoryCannotBeCreated_exits1() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("blocker"), "a file where a directory should be\n");
+        Path file = config("").resolveSibling("blocked.yaml");
+        Files.writeString(file, Files.readString(config("")).replace("data_dir: data", "data_dir: blocker/data"));
+        CliRun r = serve(Map.of(), "serve", "--config", file.toString());
+        assertOneLine(r, 1, "keyhold serve: storage.data_dir: cannot create the data directory "
+                + blocker.resolve("data") + " (" + blocker + " exists and is not a directory): create it, writable by"
+                + " the user running keyhold, or choose another storage.data_dir");
+    }
+
+    @Test
+    void dataDirectoryNotWritable_exits1() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Assumptions.assumeFalse(Files.isWritable(data), "this user (root?) may write any directory");
+            CliRun r = serve(Map.of(), "serve", "--config", config("").toString());
+            assertOneLine(r, 1, "keyhold serve: storage.data_dir: the data directory " + data + " is not writable by"
+                    + " the user running keyhold (SQLite writes its journal beside the database): make it writable or"
+                    + " choose another storage.data_dir");
+        } finally {
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void databaseFileNotWritable_exits1() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path database = Files.write(data.resolve("keyhold.db"), new byte[0]);
+        Files.setPosixFilePermissions(database, PosixFilePermissions.fromString("r--r--r--"));
+        Assumptions.assumeFalse(Files.isWritable(database), "this user (root?) may write any file");
+        CliRun r = serve(Map.of(), "serve", "--config", config("").toString());
+        assertOneLine(r, 1, "keyhold serve: storage.database: the database file " + database + " is not writable by"
+                + " the user running keyhold: make it writable (owner and mode) or restore a writable copy");
+    }
+
+    @Test
+    void postgresUnreachable_exits1WithoutThePassword() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        Path file = config("").resolveSibling("postgres.yaml");
+        Files.writeString(file, Files.readString(config("")).replace("data_dir: data", "data_dir: data\n"
+                + "  database: jdbc:postgresql://127.0.0.1:" + closed + "/keyhold\n  database_user: keyhold\n"
+                + "  database_password_env: KH_TEST_DB_PASSWORD"));
+        CliRun r = serve(Map.of("KH_TEST_DB_PASSWORD", "pw-never-shown-4711"), "serve", "--config", file.toString());
+        assertOneLine(r, 1, "keyhold serve: storage: PostgreSQL database at 127.0.0.1:" + closed + "/keyhold"
+                + " (storage.database) is unreachable: connection refused; check that the server runs and accepts"
+                + " TCP connections there");
+        assertThat(r.stderr()).doesNotContain("pw-never-shown-4711");
+    }
+
+    /** The configuration file with the server certificate and key replaced. */
+    private Path withServerCertificate(TestCertificates.Pair pair) throws Exception {
+        Path file = config("").resolveSibling("cert-" + pair.certificate().getFileName() + ".yaml");
+        return Files.writeString(file, Files.readString(config("http:\n  enabled: false\n"))
+                .replace(pkiDir.resolve("server.pem").toString(), pair.certificate().toString())
+                .replace(pkiDir.resolve("server.key").toString(), pair.privateKey().toString()));
+    }
+
+    private static void assertOneLine(CliRun r, int exit, String line) {
+        assertThat(r.stderr()).isEqualTo(line + System.lineSeparator());
+        assertThat(r.exitCode()).isEqualTo(exit);
+        assertThat(r.stdout()).doesNotContain("Keyhold ready");
+        assertNoStackTrace(r);
+    }
+
+    private static void assertNoStackTrace(CliRun r) {
+        assertThat(r.stderr().lines()).hasSize(1);
+        assertThat(r.stderr()).doesNotContain("\tat ", "Exception");
+        assertThat(r.stdout()).doesNotContain("\tat ", "Exception");
     }
 }

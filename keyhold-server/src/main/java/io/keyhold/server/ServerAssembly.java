@@ -80,8 +80,22 @@ public final class ServerAssembly {
     }
 
     /**
+     * The configured master key cannot be used: its key store or token cannot be opened, its passphrase or PIN
+     * is missing or wrong, or it holds no key of the configured name. The message says which, for an operator.
+     */
+    public static final class MasterKeyUnavailableException extends StoreException {
+        private static final long serialVersionUID = 1L;
+
+        public MasterKeyUnavailableException(String message) {
+            super(message.startsWith("master key") || message.startsWith("no master key") ? message
+                    : "master key: " + message);
+        }
+    }
+
+    /**
      * Opens the configuration's master key and its store (SQLite or PostgreSQL) (objects encrypted under that key) and
-     * builds the dispatcher with every operation. A missing or unusable master key is a StoreException.
+     * builds the dispatcher with every operation. A missing or unusable master key is a
+     * {@link MasterKeyUnavailableException}, any other storage failure a StoreException.
      */
     public static Assembly open(ServerConfig config) {
         return open(config, System.getenv());
@@ -90,6 +104,17 @@ public final class ServerAssembly {
     /** As {@link #open(ServerConfig)}, reading a master key passphrase or PIN variable from {@code env}. */
     public static Assembly open(ServerConfig config, Map<String, String> env) {
         MasterKeyRing ring = openMasterKey(config.masterKey(), env);
+        if (ring.isEmpty() && ServerConfig.MasterKeyStore.PKCS12.equals(config.masterKey().provider())
+                && !Files.exists(config.masterKey().keystore())) {
+            throw new MasterKeyUnavailableException("master key store " + config.masterKey().keystore()
+                    + " does not exist (master_key.keystore; keyhold master-key init creates it)");
+        }
+        if (ring.isEmpty()) {
+            boolean token = ServerConfig.MasterKeyStore.PKCS11.equals(config.masterKey().provider());
+            throw new MasterKeyUnavailableException("no master key " + config.masterKey().alias() + " in "
+                    + ring.description() + " (" + (token ? "master_key.pkcs11.key_label" : "master_key.alias")
+                    + "; keyhold master-key init creates it)");
+        }
         SqlObjectStore.Options options = SqlObjectStore.Options.DEFAULTS
                 .withMaxQueuedAuditRecords(config.audit().maxQueuedRecords());
         if (config.storage().postgres() != null) {
@@ -106,7 +131,8 @@ public final class ServerAssembly {
      */
     public static MasterKeyRing openMasterKey(ServerConfig.MasterKeyStore settings, Map<String, String> env) {
         if (settings == null) {
-            throw new StoreException("no master key is configured (master_key.keystore): objects are never stored in the clear");
+            throw new MasterKeyUnavailableException("no master key is configured (master_key.keystore): objects are never"
+                    + " stored in the clear");
         }
         boolean token = ServerConfig.MasterKeyStore.PKCS11.equals(settings.provider());
         char[] secret = token
@@ -119,7 +145,7 @@ public final class ServerAssembly {
                     : new Pkcs12MasterKeySource(settings.keystore(), secret);
             return MasterKeyRing.open(source, settings.alias());
         } catch (MasterKeyException e) {
-            throw new StoreException(e.getMessage());
+            throw new MasterKeyUnavailableException(e.getMessage());
         } finally {
             Arrays.fill(secret, '\0');
         }
@@ -129,7 +155,7 @@ public final class ServerAssembly {
         if (variable != null) {
             String value = env.get(variable);
             if (value == null || value.isEmpty()) {
-                throw new StoreException("master key: environment variable " + variable + " is not set");
+                throw new MasterKeyUnavailableException("master key: environment variable " + variable + " is not set");
             }
             return value.toCharArray();
         }
@@ -138,7 +164,7 @@ public final class ServerAssembly {
             int nl = text.indexOf('\n');
             return (nl < 0 ? text : text.substring(0, nl)).strip().toCharArray();
         } catch (IOException e) {
-            throw new StoreException("master key: cannot read " + what + " file " + file + " ("
+            throw new MasterKeyUnavailableException("master key: cannot read " + what + " file " + file + " ("
                     + e.getClass().getSimpleName() + ")");
         }
     }

@@ -126,6 +126,10 @@ public final class HttpsListener implements AutoCloseable {
         } catch (Exception e) {
             shutdownThreads(Duration.ZERO);
             closed = true;
+            if (Listeners.addressInUse(e)) {
+                throw new IOException("http.port " + listen.port() + " on " + listen.host() + " is in use by another"
+                        + " process: stop that process, choose another http.port, or set http.enabled: false", e);
+            }
             throw new IOException("cannot listen for HTTPS on " + listen.host() + ":" + listen.port() + ": "
                     + e.getMessage() + " (http.port; http.enabled: false turns the HTTPS listener off)", e);
         }

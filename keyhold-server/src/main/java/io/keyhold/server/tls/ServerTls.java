@@ -98,10 +98,13 @@ public final class ServerTls {
         }
         try {
             chain.get(0).checkValidity();
-        } catch (java.security.cert.CertificateException e) {
+        } catch (java.security.cert.CertificateExpiredException e) {
+            throw new ConfigException("tls.certificate", "the certificate in " + tls.certificate() + " expired on "
+                    + chain.get(0).getNotAfter().toInstant() + ": renew it, or check this machine's clock");
+        } catch (java.security.cert.CertificateNotYetValidException e) {
             throw new ConfigException("tls.certificate", "the certificate in " + tls.certificate()
-                    + " is expired or not yet valid (valid " + chain.get(0).getNotBefore() + " to "
-                    + chain.get(0).getNotAfter() + ")");
+                    + " is not valid before " + chain.get(0).getNotBefore().toInstant()
+                    + ": check this machine's clock, or use a certificate valid now");
         }
         List<X509Certificate> cas = new ArrayList<>();
         for (var file : tls.trustedCas()) {

@@ -131,6 +131,10 @@ public final class KmipServer implements AutoCloseable {
             shutdownThreads(Duration.ZERO);
             closed = true;
             terminated.countDown();
+            if (Listeners.addressInUse(e)) {
+                throw new IOException("kmip.port " + listen.port() + " on " + listen.host() + " is in use by another"
+                        + " process: stop that process or choose another kmip.port", e);
+            }
             throw new IOException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
         }
         long every = tls.reloadInterval().toMillis();

@@ -22,6 +22,24 @@ public final class Listeners {
     }
 
     /**
+     * Whether a failed bind failed because another socket holds the address: {@link java.net.BindException}
+     * (NIO transport) or the native transport's "Address already in use".
+     */
+    public static boolean addressInUse(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Address already in use") || message.contains("EADDRINUSE")) {
+                return true;
+            }
+            if (t instanceof java.net.BindException && !message.contains("ermission")
+                    && !message.contains("Cannot assign requested address")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Stops a listener's threads: the workers get up to {@code wait} (at least 100 ms) to finish their tasks,
      * then are interrupted; the event loops are shut down gracefully. Any of them may be null (never started).
      */

@@ -15,6 +15,7 @@ import java.sql.SQLException;
  */
 final class PostgresConnections implements Connections {
     private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
+    private static final long START_TIMEOUT_MILLIS = 3_000;
 
     private final Database.Postgres database;
     private final HikariDataSource writers;
@@ -83,7 +84,7 @@ final class PostgresConnections implements Connections {
         config.setTransactionIsolation(isolation == Connection.TRANSACTION_REPEATABLE_READ
                 ? "TRANSACTION_REPEATABLE_READ" : "TRANSACTION_READ_COMMITTED");
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
-        config.setInitializationFailTimeout(CONNECTION_TIMEOUT_MILLIS);
+        config.setInitializationFailTimeout(START_TIMEOUT_MILLIS); // a node that cannot reach its database says so soon
         config.addDataSourceProperty("ApplicationName", "keyhold");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         return new HikariDataSource(config);
