@@ -78,6 +78,9 @@ class ClientEmulationTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // the vSphere conversation's client side needs the legacy suites too (JDK 24 and later disable
+        // TLS_RSA_*); the JDK reads the setting at the first TLS use in the process, so before anything else
+        io.keyhold.server.tls.LegacySuites.enable();
         ServerConfig.Access access = new ServerConfig.Access(List.of(), Map.of(), ServerConfig.PasswordCredentials.ACCEPTED);
         server = LiveServer.start(Files.createTempDirectory("keyhold-clients"), false,
                 c -> new ServerConfig(c.kmip(), c.tls().withProfile(ServerConfig.TlsProfile.COMPATIBILITY), c.storage(),
