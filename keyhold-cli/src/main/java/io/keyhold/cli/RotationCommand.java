@@ -78,9 +78,12 @@ final class RotationCommand implements Callable<Integer> {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Adds a policy: the Active keys it matches are rotated every INTERVAL.",
-            footer = {"", "Example:", "  keyhold rotation policy add --config keyhold.yaml --name payments"
-                    + " --group payments --interval 90d --grace 7d"})
+            description = "Adds a policy: the Active keys it matches are rotated every INTERVAL, or after N uses, "
+                    + "whichever comes first (at least one of --interval and --max-uses).",
+            footer = {"", "Examples:", "  keyhold rotation policy add --config keyhold.yaml --name payments"
+                    + " --group payments --interval 90d --grace 7d",
+                    "  keyhold rotation policy add --config keyhold.yaml --name gcm --algorithm aes"
+                    + " --max-uses 1000000 --interval 365d"})
     static final class Add extends Base {
         @Option(names = "--name", paramLabel = "NAME", required = true, description = "The policy's name (unique).")
         String name;
@@ -89,16 +92,22 @@ final class RotationCommand implements Callable<Integer> {
         String group;
 
         @Option(names = "--object-type", paramLabel = "TYPE",
-                description = "Keys of this Object Type: symmetric-key or private-key.")
+                description = "Objects of this Object Type: symmetric-key, private-key or secret-data (without it: "
+                        + "Symmetric Keys and Private Keys).")
         String objectType;
 
         @Option(names = "--algorithm", paramLabel = "ALG",
                 description = "Keys of this Cryptographic Algorithm (aes, rsa, ec, ...).")
         String algorithm;
 
-        @Option(names = "--interval", paramLabel = "DURATION", required = true,
+        @Option(names = "--interval", paramLabel = "DURATION",
                 description = "Time between rotations: a number and s, m, h or d (90d, 12h).")
         String interval;
+
+        @Option(names = "--max-uses", paramLabel = "N",
+                description = "Rotate a key once it has been used N times (Encrypt, Decrypt, Sign, Signature Verify, "
+                        + "MAC, MAC Verify), counted across the nodes.")
+        Long maxUses;
 
         @Option(names = "--grace", paramLabel = "DURATION",
                 description = "Revoke the replaced key (Superseded: Deactivated, still readable by Get) this long "
@@ -127,15 +136,21 @@ final class RotationCommand implements Callable<Integer> {
 
         private RotationPolicy policy() {
             Integer type = objectType == null ? null : enumValue("--object-type", ObjectType.values(), objectType);
-            if (type != null && type != ObjectType.SYMMETRIC_KEY.value() && type != ObjectType.PRIVATE_KEY.value()) {
-                throw new IllegalArgumentException("--object-type: only symmetric-key (Re-key) and private-key"
-                        + " (Re-key Key Pair) are rotated, not " + objectType);
+            if (type != null && !RotationPolicies.rotatedType(type)) {
+                throw new IllegalArgumentException("--object-type: only symmetric-key (Re-key), private-key"
+                        + " (Re-key Key Pair) and secret-data are rotated, not " + objectType);
             }
             Integer alg = algorithm == null ? null : enumValue("--algorithm", CryptographicAlgorithm.values(), algorithm);
-            long intervalSeconds = seconds("--interval", interval);
+            if (interval == null && maxUses == null) {
+                throw new IllegalArgumentException("give --interval, --max-uses or both");
+            }
+            if (maxUses != null && maxUses < 1) {
+                throw new IllegalArgumentException("--max-uses: " + maxUses + " (expected: at least 1)");
+            }
+            Long intervalSeconds = interval == null ? null : seconds("--interval", interval);
             Long graceSeconds = grace == null ? null : seconds("--grace", grace);
             return new RotationPolicy(name, group, type, alg, intervalSeconds, graceSeconds,
-                    clock.instant().getEpochSecond());
+                    clock.instant().getEpochSecond(), maxUses);
         }
     }
 
@@ -172,8 +187,8 @@ final class RotationCommand implements Callable<Integer> {
     }
 
     @Command(name = "due", mixinStandardHelpOptions = true,
-            description = "Lists the keys rotated on schedule, next rotation first: when, Unique Identifier, Name, "
-                    + "what sets it; \"(due)\" marks those the next round rotates.")
+            description = "Lists the keys rotated on schedule, next rotation first: when (or the uses counted and "
+                    + "the limit), Unique Identifier, Name, what sets it; \"(due)\" marks those the next round rotates.")
     static final class Due extends Base {
         @Option(names = "--limit", paramLabel = "N", description = "At most N lines (default: ${DEFAULT-VALUE}).")
         int limit = 100;
@@ -190,11 +205,20 @@ final class RotationCommand implements Callable<Integer> {
                     StoredObject o = p.object();
                     String name = o.attribute("Name").flatMap(a -> a.value().child(io.keyhold.protocol.spec.Tag.NAME_VALUE))
                             .map(v -> v.textValue()).orElse("-");
-                    out().println(p.due() + "  " + o.uniqueIdentifier() + "  " + name + "  " + p.rule().source()
-                            + (p.due().isAfter(now) ? "" : "  (due)"));
+                    out().println(when(p) + "  " + o.uniqueIdentifier() + "  " + name + "  " + p.rule().source()
+                            + (p.isDue(now) ? "  (due)" : ""));
                 }
             });
         }
+    }
+
+    /** "2026-03-02T00:00:00Z", "12/100 uses" or "2026-03-02T00:00:00Z or 12/100 uses". */
+    static String when(RotationSchedule.Planned p) {
+        String uses = p.rule().maxUses() == null ? null : p.uses() + "/" + p.rule().maxUses() + " uses";
+        if (p.due() == null) {
+            return uses;
+        }
+        return uses == null ? p.due().toString() : p.due() + " or " + uses;
     }
 
     static String line(RotationPolicy p) {

@@ -109,7 +109,35 @@ class RotationCommandTest {
     }
 
     @Test
+    void usageLimitsAndSecretDataPoliciesAreAddedAndListed() throws Exception {
+        CliRun both = run("rotation", "policy", "add", "--name", "gcm", "--algorithm", "aes",
+                "--max-uses", "1000000", "--interval", "365d");
+        assertThat(both.exitCode()).as(both.stderr()).isZero();
+        assertThat(both.stdout().strip()).isEqualTo("added rotation policy gcm: Cryptographic Algorithm AES,"
+                + " every 365d or after 1000000 uses, replaced keys stay Active");
+        CliRun uses = run("rotation", "policy", "add", "--name", "seeds", "--object-type", "secret-data",
+                "--max-uses", "5", "--grace", "1h");
+        assertThat(uses.exitCode()).as(uses.stderr()).isZero();
+        assertThat(run("rotation", "policy", "list").stdout().lines()).containsExactly(
+                "gcm: Cryptographic Algorithm AES, every 365d or after 1000000 uses, replaced keys stay Active",
+                "seeds: Object Type Secret Data, after 5 uses, revoke replaced keys after 1h");
+        try (SqlObjectStore store = open()) {
+            List<RotationPolicy> stored = store.read(tx -> tx.rotationPolicies());
+            assertThat(stored).extracting(RotationPolicy::intervalSeconds).containsExactly(365 * 86_400L, null);
+            assertThat(stored).extracting(RotationPolicy::maxUses).containsExactly(1_000_000L, 5L);
+            assertThat(stored).extracting(RotationPolicy::objectType)
+                    .containsExactly(null, ObjectType.SECRET_DATA.value());
+        }
+    }
+
+    @Test
     void badOptionsAreRefusedWithAReason() {
+        CliRun noLimit = run("rotation", "policy", "add", "--name", "p", "--group", "g");
+        assertThat(noLimit.exitCode()).isEqualTo(2);
+        assertThat(noLimit.stderr()).contains("give --interval, --max-uses or both");
+        CliRun zeroUses = run("rotation", "policy", "add", "--name", "p", "--group", "g", "--max-uses", "0");
+        assertThat(zeroUses.exitCode()).isEqualTo(2);
+        assertThat(zeroUses.stderr()).contains("--max-uses: 0 (expected: at least 1)");
         CliRun noFilter = run("rotation", "policy", "add", "--name", "p", "--interval", "1d");
         assertThat(noFilter.exitCode()).isEqualTo(2);
         assertThat(noFilter.stderr()).contains("has no filter");
@@ -131,13 +159,23 @@ class RotationCommandTest {
                 tx.insert(key("grouped", "payments-new", now - 3_600, null, "payments"));
                 tx.insert(key("plain", "plain", now - 10 * 86_400, null, null));
                 tx.insertRotationPolicy(new RotationPolicy("payments", "payments", null, null, 2 * 86_400, null, now));
+                tx.insert(key("metered-due", "m1", now - 3_600, null, "metered"));
+                tx.insert(key("metered-low", "m2", now - 3_600, null, "metered"));
+                tx.insertRotationPolicy(new RotationPolicy("metered", "metered", null, null, null, null, now, 5L));
+                tx.addObjectUses(Map.of("metered-due", 3L, "metered-low", 2L));
+                return null;
+            });
+            store.write(tx -> {
+                tx.addObjectUses(Map.of("metered-due", 2L));
                 return null;
             });
         }
         CliRun due = run("rotation", "due");
         assertThat(due.exitCode()).as(due.stderr()).isZero();
         List<String> lines = due.stdout().lines().toList();
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(2)).isEqualTo("5/5 uses  metered-due  m1  policy metered  (due)");
+        assertThat(lines.get(3)).isEqualTo("2/5 uses  metered-low  m2  policy metered");
         assertThat(lines.get(0)).contains("  old  payments-old  Rotate Interval  (due)");
         assertThat(lines.get(1)).contains("  grouped  payments-new  policy payments").doesNotContain("(due)");
         assertThat(lines.get(1)).startsWith(Instant.ofEpochSecond(now - 3_600 + 2 * 86_400).toString());

@@ -203,6 +203,16 @@ final class ObservedTransaction implements WriteTransaction {
     }
 
     @Override
+    public long objectUses(String uniqueIdentifier) {
+        return reads.objectUses(uniqueIdentifier);
+    }
+
+    @Override
+    public void addObjectUses(java.util.Map<String, Long> uses) {
+        writable().addObjectUses(uses);
+    }
+
+    @Override
     public AuditRecord appendAudit(AuditEvent event) {
         return writable().appendAudit(event);
     }

@@ -113,6 +113,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final Tickets tickets;
     private final CreationRules creationRules = new CreationRules();
     private volatile DispatchObserver observer = DispatchObserver.NONE;
+    private final ObjectUses objectUses = new ObjectUses();
 
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers) {
         this(store, clock, handlers, DispatcherSettings.defaults());
@@ -208,6 +209,12 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         this.observer = observer == null ? DispatchObserver.NONE : observer;
     }
 
+    /** The uses of objects as keys counted by this dispatcher (flushed to the store by the rotation scheduler). */
+    @Override
+    public ObjectUses objectUses() {
+        return objectUses;
+    }
+
     /** The store of background results (for tests and monitoring). */
     public AsyncResults asyncResults() {
         return async;
@@ -263,10 +270,18 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         }
     }
 
-    /** Stops the background executor; pending asynchronous items are abandoned. */
+    /**
+     * Stops the background executor (pending asynchronous items are abandoned) and adds the uses counted
+     * since the last flush to the store.
+     */
     @Override
     public void close() {
         executor.shutdownNow();
+        try {
+            objectUses.flush(store);
+        } catch (KmipException | RuntimeException e) {
+            LOG.warn("the counted uses of objects could not be stored at shutdown: {}", e.getMessage());
+        }
     }
 
     private byte[] processMessage(byte[] request, RequestContext context) {
@@ -447,6 +462,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
 
     /** Tells the observer how an item ended. */
     private void observe(RequestBatchItem item, ResponseBatchItem r, long started) {
+        objectUses.itemDone(item.operation().orElse(null), r);
         DispatchObserver o = observer;
         if (o == DispatchObserver.NONE) {
             return;

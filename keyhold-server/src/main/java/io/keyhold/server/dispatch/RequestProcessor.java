@@ -41,4 +41,9 @@ public interface RequestProcessor {
     default byte[] reject(byte[] request, RequestContext context, ResultReason reason, String message) {
         return reject(request, reason, message);
     }
+
+    /** The counter of object uses this processor keeps (see {@link ObjectUses}), or null when it counts none. */
+    default ObjectUses objectUses() {
+        return null;
+    }
 }

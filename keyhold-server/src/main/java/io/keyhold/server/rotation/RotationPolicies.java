@@ -46,7 +46,15 @@ public final class RotationPolicies {
         });
     }
 
-    /** "payments: Object Group payments, every 90d, revoke replaced keys after 7d". */
+    /** Whether a policy may name this Object Type: the types scheduled rotation replaces. */
+    public static boolean rotatedType(int objectType) {
+        return RotationSchedule.ROTATED_TYPES.contains(objectType);
+    }
+
+    /**
+     * "payments: Object Group payments, every 90d, revoke replaced keys after 7d"; with a usage limit
+     * "every 90d or after 1000000 uses" or "after 1000000 uses".
+     */
     public static String describe(RotationPolicy p) {
         List<String> filter = new ArrayList<>();
         if (p.objectGroup() != null) {
@@ -60,7 +68,9 @@ public final class RotationPolicies {
             filter.add("Cryptographic Algorithm " + CryptographicAlgorithm.fromValue(p.cryptographicAlgorithm())
                     .map(CryptographicAlgorithm::specName).orElse(String.valueOf(p.cryptographicAlgorithm())));
         }
-        return p.name() + ": " + String.join(", ", filter) + ", every " + duration(p.intervalSeconds())
+        String limits = p.intervalSeconds() == null ? "after " + p.maxUses() + " uses"
+                : "every " + duration(p.intervalSeconds()) + (p.maxUses() == null ? "" : " or after " + p.maxUses() + " uses");
+        return p.name() + ": " + String.join(", ", filter) + ", " + limits
                 + (p.graceSeconds() == null ? ", replaced keys stay Active" : ", revoke replaced keys after "
                 + duration(p.graceSeconds()));
     }

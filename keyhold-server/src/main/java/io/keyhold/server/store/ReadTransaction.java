@@ -65,4 +65,10 @@ public interface ReadTransaction {
 
     /** The server's rotation policies, in name order. */
     List<RotationPolicy> rotationPolicies();
+
+    /**
+     * How many times the object has been used as the key of a cryptographic operation, as far as the nodes
+     * have added their counts ({@link WriteTransaction#addObjectUses}); 0 when never.
+     */
+    long objectUses(String uniqueIdentifier);
 }

@@ -85,6 +85,9 @@ public interface WriteTransaction extends ReadTransaction {
     /** Removes the rotation policy with this name; false when there was none. */
     boolean deleteRotationPolicy(String name);
 
+    /** Adds each count to the object's counted uses (by Unique Identifier); counts of several nodes add up. */
+    void addObjectUses(java.util.Map<String, Long> uses);
+
     /**
      * Appends an audit record to the chain inside this transaction: it commits with the transaction's
      * changes or vanishes with them (a rolled-back transaction leaves the chain's head unchanged).

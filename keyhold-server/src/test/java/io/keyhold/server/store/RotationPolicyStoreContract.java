@@ -48,6 +48,44 @@ public abstract class RotationPolicyStoreContract {
     }
 
     @Test
+    void aUsageLimitAndNoIntervalAreStored() throws Exception {
+        RotationPolicy uses = new RotationPolicy("uses", null, 7, null, null, 60L, 1L, 1_000_000L);
+        RotationPolicy both = new RotationPolicy("both", "g", null, null, 3_600L, null, 2L, 5L);
+        store.write(tx -> tx.insertRotationPolicy(uses) && tx.insertRotationPolicy(both));
+        assertThat(store.read(ReadTransaction::rotationPolicies)).containsExactly(both, uses);
+    }
+
+    @Test
+    void usesAddUpAcrossWritesAndNodesAndARolledBackWriteAddsNone() throws Exception {
+        assertThat((long) store.read(tx -> tx.objectUses("k1"))).isZero();
+        store.write(tx -> {
+            tx.addObjectUses(java.util.Map.of("k1", 3L, "k2", 1L));
+            return null;
+        });
+        store.write(tx -> {
+            tx.addObjectUses(java.util.Map.of("k1", 4L));
+            return null;
+        });
+        assertThatThrownBy(() -> store.write(tx -> {
+            tx.addObjectUses(java.util.Map.of("k1", 100L));
+            throw new IllegalStateException("rolled back");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat((long) store.read(tx -> tx.objectUses("k1"))).isEqualTo(7);
+        assertThat((long) store.read(tx -> tx.objectUses("k2"))).isEqualTo(1);
+        try (ObjectStore other = sameDatabase()) {
+            if (other == null) {
+                return;
+            }
+            other.write(tx -> {
+                tx.addObjectUses(java.util.Map.of("k1", 5L));
+                return null;
+            });
+            assertThat((long) other.read(tx -> tx.objectUses("k1"))).isEqualTo(12);
+        }
+        assertThat((long) store.read(tx -> tx.objectUses("k1"))).isEqualTo(12);
+    }
+
+    @Test
     void aFailedWriteKeepsNoPolicy() throws Exception {
         RotationPolicy p = new RotationPolicy("p", "g", null, null, 60, null, 1L);
         assertThatThrownBy(() -> store.write(tx -> {
@@ -63,6 +101,10 @@ public abstract class RotationPolicyStoreContract {
                 .hasMessageContaining("no filter");
         assertThatThrownBy(() -> new RotationPolicy("p", "g", null, null, 0, null, 1L))
                 .hasMessageContaining("interval");
+        assertThatThrownBy(() -> new RotationPolicy("p", "g", null, null, null, null, 1L, null))
+                .hasMessageContaining("no limit");
+        assertThatThrownBy(() -> new RotationPolicy("p", "g", null, null, null, null, 1L, 0L))
+                .hasMessageContaining("max uses 0");
     }
 
     @Test

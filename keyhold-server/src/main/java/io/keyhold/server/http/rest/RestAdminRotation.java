@@ -22,8 +22,9 @@ import java.util.Map;
  * in the change's own transaction, attributed to the calling client.
  *
  * <p>A policy as JSON: {@code name}, at least one of {@code group} (Object Group), {@code objectType}
- * ("Symmetric Key" or "Private Key") and {@code algorithm} (a Cryptographic Algorithm's name), then
- * {@code intervalSeconds} and optionally {@code graceSeconds}.
+ * ("Symmetric Key", "Private Key" or "Secret Data") and {@code algorithm} (a Cryptographic Algorithm's
+ * name), then at least one of {@code intervalSeconds} and {@code maxUses} (whichever comes first), and
+ * optionally {@code graceSeconds}.
  */
 public final class RestAdminRotation {
     private final RestAdmin admin;
@@ -59,15 +60,14 @@ public final class RestAdminRotation {
             policy = new RotationPolicy(name, text(body, "group"),
                     type == null ? null : JsonBody.enumValue("objectType", ObjectType.SPEC_NAME, type),
                     algorithm == null ? null : JsonBody.enumValue("algorithm", CryptographicAlgorithm.SPEC_NAME, algorithm),
-                    seconds(body, "intervalSeconds", true), nullableSeconds(body, "graceSeconds"),
-                    admin.clock().instant().getEpochSecond());
+                    nullableSeconds(body, "intervalSeconds"), nullableSeconds(body, "graceSeconds"),
+                    admin.clock().instant().getEpochSecond(), count(body, "maxUses"));
         } catch (IllegalArgumentException e) {
             throw HttpProblem.badRequest(e.getMessage());
         }
-        if (policy.objectType() != null && policy.objectType() != ObjectType.SYMMETRIC_KEY.value()
-                && policy.objectType() != ObjectType.PRIVATE_KEY.value()) {
-            throw HttpProblem.badRequest("objectType: only Symmetric Key (Re-key) and Private Key (Re-key Key Pair)"
-                    + " are rotated");
+        if (policy.objectType() != null && !RotationPolicies.rotatedType(policy.objectType())) {
+            throw HttpProblem.badRequest("objectType: only Symmetric Key (Re-key), Private Key (Re-key Key Pair)"
+                    + " and Secret Data are rotated");
         }
         try {
             RotationPolicies.add(admin.store(), new Actor.Client(who, call.remoteAddress()), admin.clock(), policy);
@@ -102,7 +102,12 @@ public final class RestAdminRotation {
             m.put("algorithm", CryptographicAlgorithm.fromValue(p.cryptographicAlgorithm())
                     .map(CryptographicAlgorithm::specName).orElse("?"));
         }
-        m.put("intervalSeconds", p.intervalSeconds());
+        if (p.intervalSeconds() != null) {
+            m.put("intervalSeconds", p.intervalSeconds());
+        }
+        if (p.maxUses() != null) {
+            m.put("maxUses", p.maxUses());
+        }
         if (p.graceSeconds() != null) {
             m.put("graceSeconds", p.graceSeconds());
         }
@@ -131,6 +136,17 @@ public final class RestAdminRotation {
         }
         if (!v.canConvertToLong() || !v.isIntegralNumber()) {
             throw HttpProblem.badRequest(field + " must be a whole number of seconds");
+        }
+        return v.asLong();
+    }
+
+    private static Long count(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+            throw HttpProblem.badRequest(field + " must be a whole number");
         }
         return v.asLong();
     }

@@ -319,8 +319,12 @@ public final class RestObjects {
         }
         out.put("links", links);
         nextRotation(id).ifPresent(p -> {
-            out.put("nextRotation", p.due().toString());
+            p.dueDate().ifPresent(d -> out.put("nextRotation", d.toString()));
             out.put("rotationRule", p.rule().source());
+            if (p.rule().maxUses() != null) {
+                out.put("rotationUses", p.uses());
+                out.put("rotationMaxUses", p.rule().maxUses());
+            }
         });
         out.put("attributes", all);
         return HttpAnswer.ok(out);
@@ -333,7 +337,7 @@ public final class RestObjects {
         }
         try {
             return store.read(tx -> tx.get(id).flatMap(o ->
-                    io.keyhold.server.rotation.RotationSchedule.plan(o, tx.rotationPolicies())));
+                    io.keyhold.server.rotation.RotationSchedule.plan(tx, o, tx.rotationPolicies())));
         } catch (io.keyhold.protocol.KmipException e) {
             return Optional.empty();
         }

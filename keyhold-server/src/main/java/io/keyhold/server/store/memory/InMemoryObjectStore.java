@@ -61,23 +61,26 @@ public final class InMemoryObjectStore implements ObjectStore {
         final TreeMap<String, StoredTicket> tickets;
         final TreeMap<Integer, List<KmipAttribute>> objectDefaults;
         final TreeMap<String, io.keyhold.server.store.RotationPolicy> rotationPolicies;
+        final TreeMap<String, Long> objectUses;
         TtlvItem constraints;
 
         ServerState() {
-            this(new TreeMap<>(), new TreeMap<>(), null, new TreeMap<>());
+            this(new TreeMap<>(), new TreeMap<>(), null, new TreeMap<>(), new TreeMap<>());
         }
 
         private ServerState(TreeMap<String, StoredTicket> tickets, TreeMap<Integer, List<KmipAttribute>> objectDefaults,
-                            TtlvItem constraints, TreeMap<String, io.keyhold.server.store.RotationPolicy> rotationPolicies) {
+                            TtlvItem constraints, TreeMap<String, io.keyhold.server.store.RotationPolicy> rotationPolicies,
+                            TreeMap<String, Long> objectUses) {
             this.tickets = tickets;
             this.objectDefaults = objectDefaults;
             this.constraints = constraints;
             this.rotationPolicies = rotationPolicies;
+            this.objectUses = objectUses;
         }
 
         ServerState copy() {
             return new ServerState(new TreeMap<>(tickets), new TreeMap<>(objectDefaults), constraints,
-                    new TreeMap<>(rotationPolicies));
+                    new TreeMap<>(rotationPolicies), new TreeMap<>(objectUses));
         }
     }
 
@@ -277,6 +280,16 @@ public final class InMemoryObjectStore implements ObjectStore {
         @Override
         public boolean deleteRotationPolicy(String name) {
             return state.rotationPolicies.remove(name) != null;
+        }
+
+        @Override
+        public long objectUses(String uniqueIdentifier) {
+            return state.objectUses.getOrDefault(uniqueIdentifier, 0L);
+        }
+
+        @Override
+        public void addObjectUses(Map<String, Long> uses) {
+            uses.forEach((uid, n) -> state.objectUses.merge(uid, n, Long::sum));
         }
 
         @Override

@@ -58,7 +58,8 @@ public final class DatabaseCopy {
             new Table("api_tokens", List.of("id"), null, false),
             new Table("login_ticket", List.of("lookup"), null, false),
             new Table("creation_rule", List.of("kind", "object_type"), null, false),
-            new Table("rotation_policy", List.of("name"), null, false));
+            new Table("rotation_policy", List.of("name"), null, false),
+            new Table("object_usage", List.of("uid"), null, false));
 
     /** The table the target's schema migration fills itself. */
     static final String SCHEMA_VERSION_TABLE = "schema_version";

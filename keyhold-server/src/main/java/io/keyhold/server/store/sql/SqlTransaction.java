@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -281,6 +282,26 @@ final class SqlTransaction implements WriteTransaction {
             return RotationPolicySql.delete(connection, name);
         } catch (SQLException e) {
             throw failure("removal of a rotation policy", e);
+        }
+    }
+
+    @Override
+    public long objectUses(String uniqueIdentifier) {
+        checkOpen();
+        try {
+            return RotationPolicySql.uses(connection, uniqueIdentifier);
+        } catch (SQLException e) {
+            throw failure("read of an object's uses", e);
+        }
+    }
+
+    @Override
+    public void addObjectUses(Map<String, Long> uses) {
+        checkWritable();
+        try {
+            RotationPolicySql.addUses(connection, uses);
+        } catch (SQLException e) {
+            throw failure("update of object uses", e);
         }
     }
 

@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -88,6 +90,27 @@ class RestAdminOpenApiTest {
             String name = ref.asText().substring("#/components/schemas/".length());
             assertThat(fragment.get("components").get("schemas").has(name)).as(ref.asText()).isTrue();
         }
+    }
+
+    @Test
+    void rotationPolicySchemaDescribesEveryFieldTheApiAnswers() throws Exception {
+        JsonNode fragment;
+        try (InputStream in = RestAdminOpenApiTest.class.getResourceAsStream(DIR + "rotation.json")) {
+            assertThat(in).as("rotation.json on the class path").isNotNull();
+            fragment = new ObjectMapper().readTree(in);
+        }
+        JsonNode schema = fragment.get("components").get("schemas").get("RotationPolicy");
+        Set<String> described = new TreeSet<>();
+        schema.get("properties").fieldNames().forEachRemaining(described::add);
+        io.keyhold.server.store.RotationPolicy full = new io.keyhold.server.store.RotationPolicy("p", "g",
+                io.keyhold.protocol.spec.ObjectType.SECRET_DATA.value(), 3, 60L, 10L, 1L, 5L);
+        assertThat(described).containsAll(RestAdminRotation.json(full).keySet()).contains("maxUses");
+        List<String> types = new ArrayList<>();
+        schema.get("properties").get("objectType").get("enum").forEach(t -> types.add(t.asText()));
+        assertThat(types).containsExactly("Symmetric Key", "Private Key", "Secret Data");
+        List<String> required = new ArrayList<>();
+        schema.get("required").forEach(r -> required.add(r.asText()));
+        assertThat(required).containsExactly("name");
     }
 
     @Test

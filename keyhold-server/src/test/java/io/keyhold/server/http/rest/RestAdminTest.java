@@ -125,7 +125,37 @@ class RestAdminTest {
         assertThat(send(admin, "DELETE", "/v1/rotation-policies/rest-payments", null).status()).isEqualTo(204);
         assertThat(send(admin, "DELETE", "/v1/rotation-policies/rest-payments", null).status()).isEqualTo(404);
         Answer audit = get(admin, "/v1/audit?operation=" + q("Add Rotation Policy") + "&identity=" + q("client client1"));
-        assertThat(items(audit.body().get("items"))).hasSize(1);
+        assertThat(items(audit.body().get("items"))).filteredOn(n -> n.get("detail").asText().contains("rest-payments"))
+                .hasSize(1);
+    }
+
+    @Test
+    void rotationPolicies_takeAUsageLimitAndSecretData() throws Exception {
+        Answer uses = send(admin, "POST", "/v1/rotation-policies", "{\"name\":\"rest-seeds\",\"objectType\":"
+                + "\"Secret Data\",\"maxUses\":1000}");
+        assertThat(uses.status()).as(String.valueOf(uses.body())).isEqualTo(201);
+        assertThat(uses.body().get("maxUses").asLong()).isEqualTo(1000);
+        assertThat(uses.body().has("intervalSeconds")).isFalse();
+        assertThat(uses.body().get("description").asText())
+                .isEqualTo("rest-seeds: Object Type Secret Data, after 1000 uses, replaced keys stay Active");
+        Answer both = send(admin, "POST", "/v1/rotation-policies", "{\"name\":\"rest-both\",\"group\":\"g\","
+                + "\"intervalSeconds\":86400,\"maxUses\":5}");
+        assertThat(both.status()).as(String.valueOf(both.body())).isEqualTo(201);
+        assertThat(both.body().get("description").asText()).contains("every 1d or after 5 uses");
+        assertThat(send(admin, "POST", "/v1/rotation-policies", "{\"name\":\"no-limit\",\"group\":\"g\"}")
+                .status()).isEqualTo(400);
+        assertThat(send(admin, "POST", "/v1/rotation-policies", "{\"name\":\"zero\",\"group\":\"g\",\"maxUses\":0}")
+                .status()).isEqualTo(400);
+        assertThat(send(admin, "POST", "/v1/rotation-policies", "{\"name\":\"words\",\"group\":\"g\","
+                + "\"maxUses\":\"many\"}").status()).isEqualTo(400);
+        List<io.keyhold.server.store.RotationPolicy> stored = server.assembly().store().read(tx -> tx.rotationPolicies());
+        assertThat(stored).filteredOn(p -> p.name().equals("rest-seeds")).singleElement().satisfies(p -> {
+            assertThat(p.maxUses()).isEqualTo(1000L);
+            assertThat(p.intervalSeconds()).isNull();
+            assertThat(p.objectType()).isEqualTo(io.keyhold.protocol.spec.ObjectType.SECRET_DATA.value());
+        });
+        assertThat(send(admin, "DELETE", "/v1/rotation-policies/rest-seeds", null).status()).isEqualTo(204);
+        assertThat(send(admin, "DELETE", "/v1/rotation-policies/rest-both", null).status()).isEqualTo(204);
     }
 
     @Test

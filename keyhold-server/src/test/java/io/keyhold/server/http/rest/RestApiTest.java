@@ -342,6 +342,26 @@ class RestApiTest {
     }
 
     @Test
+    void metadata_tellsTheUsesCountedTowardsAUsageLimit() throws Exception {
+        String group = unique("metered");
+        String id = createAes(client1, unique("metered"), true);
+        assertThat(send(client1, "PUT", "/v1/objects/" + id + "/attributes/Object%20Group",
+                "{\"value\":\"" + group + "\"}").status()).isEqualTo(200);
+        server.assembly().store().write(tx -> tx.insertRotationPolicy(new io.keyhold.server.store.RotationPolicy(
+                group, group, null, null, null, null, 1L, 10L)));
+        String encryptBody = "{\"id\":\"" + id + "\",\"data\":\"" + b64("counted") + "\"}";
+        for (int i = 0; i < 3; i++) {
+            assertThat(post(client1, "/v1/crypto/encrypt", encryptBody).status()).isEqualTo(200);
+        }
+        assertThat(server.assembly().processor().objectUses().flush(server.assembly().store())).isGreaterThanOrEqualTo(3);
+        JsonNode described = get(client1, "/v1/objects/" + id).json();
+        assertThat(described.has("nextRotation")).as("a usage limit only: no date").isFalse();
+        assertThat(described.get("rotationRule").asText()).isEqualTo("policy " + group);
+        assertThat(described.get("rotationUses").asLong()).isEqualTo(3);
+        assertThat(described.get("rotationMaxUses").asLong()).isEqualTo(10);
+    }
+
+    @Test
     void anotherClient_seesNothingOfTheKey() throws Exception {
         String name = unique("private");
         String id = createAes(client1, name, true);
