@@ -59,7 +59,8 @@ class DatabaseCopyTest {
     /** Everything a store holds, as read through it and as its tables hold it. */
     record Contents(List<String> uids, Map<String, StoredObject> objects, List<Grant> grants,
                     Map<String, Optional<String>> users, List<String> tokens, List<List<Object>> masterKeyState,
-                    List<List<Object>> seqs, List<AuditRecord> audit, AuditChain.Head head) {}
+                    List<List<Object>> seqs, List<AuditRecord> audit, AuditChain.Head head,
+                    List<io.keyhold.server.store.RotationPolicy> rotationPolicies, Map<String, Long> uses) {}
 
     // ---- fixtures -------------------------------------------------------------------------------
 
@@ -109,6 +110,11 @@ class DatabaseCopyTest {
                 tx.insertApiToken(new ApiToken("t2", "bob", filled(32, 7), "{\"rights\":[]}", "",
                         Instant.ofEpochSecond(1_770_000_301L), Instant.ofEpochSecond(1_790_000_000L),
                         Instant.ofEpochSecond(1_770_000_400L), Instant.ofEpochSecond(1_770_000_350L)));
+                tx.insertRotationPolicy(new io.keyhold.server.store.RotationPolicy("metered", "even", null, null, null,
+                        3_600L, 1_770_000_500L, 1_000L));
+                tx.insertRotationPolicy(new io.keyhold.server.store.RotationPolicy("daily", "odd", null, null, 86_400,
+                        null, 1_770_000_501L));
+                tx.addObjectUses(Map.of("k1", 42L, "k2", 7L));
                 return null;
             });
             List<AuditEvent> events = new ArrayList<>();
@@ -184,7 +190,9 @@ class DatabaseCopyTest {
                 try {
                     return new Contents(uids, objects, tx.grants(), users, tokens,
                             rows(database, "SELECT * FROM master_key_state"),
-                            rows(database, "SELECT seq, uid FROM managed_object ORDER BY seq"), audit, verified.head());
+                            rows(database, "SELECT seq, uid FROM managed_object ORDER BY seq"), audit, verified.head(),
+                            tx.rotationPolicies(), Map.of("k1", tx.objectUses("k1"), "k2", tx.objectUses("k2"),
+                                    "k3", tx.objectUses("k3")));
                 } catch (SQLException e) {
                     throw new AssertionError(e);
                 }
@@ -214,6 +222,8 @@ class DatabaseCopyTest {
         Contents original = contents(first);
         assertThat(original.objects()).hasSize(OBJECTS);
         assertThat(original.audit()).hasSize(OBJECTS + 25);
+        assertThat(original.uses()).containsEntry("k1", 42L).containsEntry("k3", 0L);
+        assertThat(original.rotationPolicies()).hasSize(2);
         long goneSeq = OBJECTS + 1;
 
         try (TestPostgres pg = TestPostgres.create()) {
@@ -223,7 +233,8 @@ class DatabaseCopyTest {
                             .add(new long[] {done, total}))
                     .run();
             assertThat(toPostgres.rows()).containsEntry("managed_object", (long) OBJECTS)
-                    .containsEntry("audit_record", (long) OBJECTS + 25).containsEntry("api_tokens", 2L);
+                    .containsEntry("audit_record", (long) OBJECTS + 25).containsEntry("api_tokens", 2L)
+                    .containsEntry("rotation_policy", 2L).containsEntry("object_usage", 2L);
             assertThat(seen.keySet()).containsExactlyElementsOf(DatabaseCopy.tableNames());
             assertThat(seen.get("managed_object")).extracting(p -> p[0])
                     .containsExactly(0L, 7L, 14L, 21L, 28L, 35L, 40L);

@@ -30,4 +30,18 @@ class PostgresRotationPolicyStoreTest extends RotationPolicyStoreContract {
             postgres.close();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void migrationV8KeepsTheV7Policies() throws Exception {
+        try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP TABLE object_usage");
+            s.execute("DROP TABLE rotation_policy");
+            s.execute(SqliteRotationPolicyStoreTest.v7Script("postgresql"));
+            s.execute("INSERT INTO rotation_policy VALUES ('old', 'payments', NULL, 3, 86400, 600, 1700000000)");
+            s.execute("DELETE FROM schema_version WHERE version = 8");
+        }
+        try (ObjectStore migrated = sameDatabase()) {
+            SqliteRotationPolicyStoreTest.assertV8(migrated);
+        }
+    }
 }
