@@ -46,6 +46,8 @@ public final class KeyholdServer implements AutoCloseable {
     private final HttpsListener https;
     private volatile Instant startedAt;
     private ServerAssembly.Assembly assembly;
+    /** How often a node that does not rotate adds the uses it counted to the database. */
+    private static final Duration USES_FLUSH = Duration.ofMinutes(1);
     private Duration rotationCheck = Duration.ZERO;
     private RotationScheduler rotation;
 
@@ -153,7 +155,8 @@ public final class KeyholdServer implements AutoCloseable {
 
     /**
      * Binds the KMIP listener, then the HTTPS one; on return connections are accepted. A server made for an
-     * assembly also starts its rotation scheduler ({@code rotation.check_interval}, unless 0).
+     * assembly also starts its rotation scheduler ({@code rotation.check_interval}; when 0, it only adds the
+     * uses of keys this node counted to the database, every minute).
      */
     public void start() throws IOException {
         startedAt = Instant.now();
@@ -167,8 +170,10 @@ public final class KeyholdServer implements AutoCloseable {
             }
         }
         synchronized (this) {
-            if (assembly != null && !rotationCheck.isZero() && rotation == null) {
-                rotation = RotationScheduler.start(assembly.store(), assembly.processor(), Clock.systemUTC(), rotationCheck);
+            if (assembly != null && rotation == null) {
+                rotation = rotationCheck.isZero()
+                        ? RotationScheduler.startCountingOnly(assembly.store(), assembly.processor(), USES_FLUSH)
+                        : RotationScheduler.start(assembly.store(), assembly.processor(), Clock.systemUTC(), rotationCheck);
             }
         }
     }

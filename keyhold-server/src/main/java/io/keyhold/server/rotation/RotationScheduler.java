@@ -116,14 +116,28 @@ public final class RotationScheduler implements AutoCloseable {
     /** A scheduler that runs a round every {@code period} (the first one after one period) until closed. */
     public static RotationScheduler start(ObjectStore store, RequestProcessor processor, Clock clock, Duration period) {
         RotationScheduler s = new RotationScheduler(store, processor, clock);
-        s.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        s.every(period, s::runSafely);
+        return s;
+    }
+
+    /**
+     * A scheduler that runs no rounds (rotation is off on this node) but adds the uses the processor counted
+     * to the store every {@code period}, so that the nodes that do rotate see them.
+     */
+    public static RotationScheduler startCountingOnly(ObjectStore store, RequestProcessor processor, Duration period) {
+        RotationScheduler s = new RotationScheduler(store, processor, Clock.systemUTC());
+        s.every(period, s::flushUses);
+        return s;
+    }
+
+    private void every(Duration period, Runnable task) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keyhold-rotation");
             t.setDaemon(true);
             return t;
         });
         long millis = Math.max(1, period.toMillis());
-        s.timer.scheduleWithFixedDelay(s::runSafely, millis, millis, TimeUnit.MILLISECONDS);
-        return s;
+        timer.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     private void runSafely() {

@@ -410,6 +410,26 @@ class RotationSchedulerTest {
     }
 
     @Test
+    void aNodeWithRotationOffStillAddsItsUses() throws Exception {
+        try (Node node = new Node(sqlite());
+             RotationScheduler countingOnly = RotationScheduler.startCountingOnly(node.store, node.assembly.processor(),
+                     java.time.Duration.ofMillis(50))) {
+            node.store.write(tx -> tx.insertRotationPolicy(
+                    new RotationPolicy("metered", null, null, 3, null, null, T0, 2L)));
+            String key = node.activeAes(name("counted"));
+            encrypt(node, key, 3);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (storedUses(node, key) < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(storedUses(node, key)).isEqualTo(3);
+            Thread.sleep(200);
+            assertThat(RotationSchedule.link(node.object(key), LinkType.REPLACEMENT_OBJECT_LINK))
+                    .as("it runs no rounds").isEmpty();
+        }
+    }
+
+    @Test
     void anIntervalAndMaxUsesRotateAtWhicheverComesFirst() throws Exception {
         try (Node node = new Node(sqlite())) {
             node.store.write(tx -> tx.insertRotationPolicy(
