@@ -7,8 +7,9 @@
 #
 # RELEASE_DIR is the unpacked release (runtime/, lib/keyhold.jar). The image holds no operating system
 # distribution: its base layer is the C library and the few shared libraries the Java runtime and the
-# native libraries inside keyhold.jar link against, copied from the build machine, plus /etc/passwd
-# and /etc/group naming the user keyhold (10001). SOURCE_DATE_EPOCH, when set, fixes every time stamp
+# native libraries inside keyhold.jar link against, copied from the build machine, dash as /bin/sh for the
+# keyhold launcher (/usr/local/bin/keyhold, so that `kubectl exec POD -- keyhold ...` works), and
+# /etc/passwd and /etc/group naming the user keyhold (10001). SOURCE_DATE_EPOCH, when set, fixes every time stamp
 # (otherwise the last commit's time, or 0): the same inputs give the same image, byte for byte.
 set -euo pipefail
 
@@ -26,7 +27,7 @@ gid=10001
 [[ -x $release/runtime/bin/java ]] || { echo "build-image: $release/runtime/bin/java is missing" >&2; exit 1; }
 [[ -f $release/lib/keyhold.jar ]] || { echo "build-image: $release/lib/keyhold.jar is missing" >&2; exit 1; }
 jar_tool="${JAVA_HOME:+$JAVA_HOME/bin/}jar"
-for tool in tar gzip sha256sum ldd od "$jar_tool"; do
+for tool in tar gzip sha256sum ldd od dash "$jar_tool"; do
   command -v "$tool" > /dev/null || { echo "build-image: $tool is needed" >&2; exit 1; }
 done
 
@@ -46,6 +47,8 @@ while IFS= read -r -d '' file; do
     elves+=("$file")
   fi
 done < <(find "$release/runtime" "$work/natives" -type f -print0)
+shell="$(readlink -f "$(command -v dash)")"
+elves+=("$shell")
 libraries="$(
   for elf in "${elves[@]}"; do
     ldd "$elf" 2> /dev/null | awk '/=> \// { print $3 } /^\s*\/[^ ]+ \(0x/ { print $1 }'
@@ -65,6 +68,9 @@ if [[ ! -e $work/base/lib64/ld-linux-x86-64.so.2 ]]; then
   echo "build-image: the dynamic loader was not found among the runtime's libraries" >&2
   exit 1
 fi
+mkdir -p "$work/base/bin"
+cp "$shell" "$work/base/bin/sh"
+chmod 0755 "$work/base/bin/sh"
 mkdir -p "$work/base/etc/keyhold/tls" "$work/base/etc/keyhold/master-key" "$work/base/tmp" \
   "$work/base/var/lib/keyhold"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nkeyhold:x:%s:%s:Keyhold KMIP server:/var/lib/keyhold:/sbin/nologin\n' \
@@ -76,7 +82,9 @@ chmod 1777 "$work/base/tmp"
 chmod 0750 "$work/base/var/lib/keyhold"
 
 # --- runtime layer: the jlink runtime; app layer: the jar and the configuration ------------------------
-mkdir -p "$work/runtime/opt/keyhold" "$work/app/opt/keyhold/lib" "$work/app/etc/keyhold"
+mkdir -p "$work/runtime/opt/keyhold" "$work/app/opt/keyhold/lib" "$work/app/etc/keyhold" "$work/app/usr/local/bin"
+cp "$here/keyhold" "$work/app/usr/local/bin/keyhold"
+chmod 0755 "$work/app/usr/local/bin/keyhold"
 cp -a "$release/runtime" "$work/runtime/opt/keyhold/runtime"
 cp "$release/lib/keyhold.jar" "$work/app/opt/keyhold/lib/keyhold.jar"
 cp "$here/keyhold.yaml" "$work/app/etc/keyhold/keyhold.yaml"
@@ -136,8 +144,8 @@ cat > "$work/config.json" <<JSON
 {"created":"$created","architecture":"amd64","os":"linux",
 "config":{"User":"$uid:$gid",
 "ExposedPorts":{"5696/tcp":{},"8443/tcp":{}},
-"Env":["PATH=/opt/keyhold/runtime/bin","LANG=C.UTF-8","TZ=UTC"],
-"Entrypoint":["$java","-XX:MaxRAMPercentage=75","-XX:+ExitOnOutOfMemoryError","-jar","$jar"],
+"Env":["PATH=/usr/local/bin:/opt/keyhold/runtime/bin:/bin","LANG=C.UTF-8","TZ=UTC"],
+"Entrypoint":["/usr/local/bin/keyhold"],
 "Cmd":["serve","--config","/etc/keyhold/keyhold.yaml"],
 "Volumes":{"/var/lib/keyhold":{}},
 "WorkingDir":"/var/lib/keyhold",

@@ -126,13 +126,17 @@ class ContainerImageIT {
     }
 
     @Test
-    void entryPointIsTheBundledJavaRunningTheJarAndServesTheBuiltInConfiguration() throws Exception {
+    void entryPointIsTheKeyholdLauncherServingTheBuiltInConfiguration() throws Exception {
         JsonNode c = config.path("config");
-        List<String> entrypoint = strings(c.path("Entrypoint"));
-        assertThat(entrypoint.get(0)).isEqualTo("/opt/keyhold/runtime/bin/java");
-        assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()))
-                .containsExactly("-jar", "/opt/keyhold/lib/keyhold.jar");
+        assertThat(strings(c.path("Entrypoint"))).containsExactly("/usr/local/bin/keyhold");
         assertThat(strings(c.path("Cmd"))).containsExactly("serve", "--config", "/etc/keyhold/keyhold.yaml");
+        assertThat(strings(c.path("Env"))).contains("PATH=/usr/local/bin:/opt/keyhold/runtime/bin:/bin");
+        assertThat(layers.get("app").get("./usr/local/bin/keyhold").mode()).isEqualTo("-rwxr-xr-x");
+        String launcher = read("app", "./usr/local/bin/keyhold");
+        // the shell replaces itself with the bundled java, which then gets the container's stop signal
+        assertThat(launcher).startsWith("#!/bin/sh\n")
+                .contains("exec /opt/keyhold/runtime/bin/java ", "-jar /opt/keyhold/lib/keyhold.jar \"$@\"");
+        assertThat(layers.get("base").get("./bin/sh").mode()).isEqualTo("-rwxr-xr-x");
         assertThat(layers.get("runtime").get("./opt/keyhold/runtime/bin/java").mode()).isEqualTo("-rwxr-xr-x");
         assertThat(layers.get("runtime")).containsKey("./opt/keyhold/runtime/lib/modules");
         assertThat(layers.get("app")).containsKey("./opt/keyhold/lib/keyhold.jar");
@@ -157,14 +161,17 @@ class ContainerImageIT {
     }
 
     @Test
-    void baseLayerHoldsTheCLibraryTheRuntimeLinksAndNoShell() {
+    void baseLayerHoldsTheCLibraryTheRuntimeLinksAndOnlyAShell() {
         Map<String, Entry> base = layers.get("base");
         assertThat(base).containsKeys("./lib64/ld-linux-x86-64.so.2", "./lib/x86_64-linux-gnu/libc.so.6",
                 "./lib/x86_64-linux-gnu/libz.so.1");
-        assertThat(base.keySet()).noneMatch(path -> path.startsWith("./bin/") || path.startsWith("./usr/bin/"));
-        // nothing but libraries, the user files and empty directories: no distribution
+        // nothing but libraries, the launcher's shell, the user files and empty directories: no distribution,
+        // no package manager, no tools
         assertThat(base.keySet()).allMatch(path -> path.endsWith("/") || path.startsWith("./lib")
-                || path.matches("\\./etc/(passwd|group|nsswitch\\.conf)"), "only libraries and /etc files");
+                || path.matches("\\./etc/(passwd|group|nsswitch\\.conf)") || path.equals("./bin/sh"),
+                "only libraries, /bin/sh and /etc files");
+        assertThat(base.keySet().stream().filter(path -> !path.endsWith("/") && !path.startsWith("./lib")))
+                .hasSize(4);
     }
 
     @Test

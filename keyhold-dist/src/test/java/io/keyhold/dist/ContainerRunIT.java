@@ -99,6 +99,9 @@ class ContainerRunIT {
         assertThat(Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' '))
                 .startsWith("/opt/keyhold/runtime/bin/java ").contains("-jar /opt/keyhold/lib/keyhold.jar serve");
 
+        // keyhold is on the PATH of a shell in the container, as for kubectl exec
+        assertThat(podman("exec", server, "keyhold", "--version")).contains("keyhold " + VERSION);
+
         // the health check the image's configuration names, run inside the container as an engine runs it
         List<String> health = healthCheck();
         List<String> exec = new ArrayList<>(List.of("exec", server));

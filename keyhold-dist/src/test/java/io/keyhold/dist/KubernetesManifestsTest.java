@@ -671,36 +671,23 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void readsTheYamlKubernetesReads() {
+    void readsModesAsKubernetesDoesAndRefusesDuplicateKeys() {
         List<Map<String, Object>> docs = Yaml.documents("""
                 # comment
                 ---
-                a: 1 # trailing
+                a: 1
                 b:
-                  - x
-                  - "y: #z"
-                  - k: 'it''s'
+                  - k: x
                     mode: 0440
-                  -
-                    deep: [ALL, "q"]
-                c:
-                - true
-                d: {}
-                e: ~
                 ---
                 f: jdbc:postgresql://h:5432/db
                 """, "test.yaml");
         assertThat(docs).hasSize(2);
-        assertThat(docs.get(0)).containsEntry("a", 1L).containsEntry("d", Map.of()).containsEntry("e", null);
-        assertThat(list(docs.get(0).get("b"), "b")).containsExactly("x", "y: #z", Map.of("k", "it's", "mode", 288L),
-                Map.of("deep", List.of("ALL", "q")));
-        assertThat(list(docs.get(0).get("c"), "c")).containsExactly(true);
+        assertThat(docs.get(0)).containsEntry("a", 1L);
+        assertThat(list(docs.get(0).get("b"), "b")).containsExactly(Map.of("k", "x", "mode", 288L));
         assertThat(docs.get(1)).containsExactly(Map.entry("f", "jdbc:postgresql://h:5432/db"));
-        assertThatThrownBy(() -> Yaml.documents("a: 1\n  b: 2\n", "bad.yaml")).hasMessageContaining("bad.yaml line 2");
-        assertThatThrownBy(() -> Yaml.documents("a: 1\na: 2\n", "dup.yaml")).hasMessageContaining("duplicate key a");
-        assertThatThrownBy(() -> Yaml.documents("a: &x 1\n", "anchor.yaml")).hasMessageContaining("not supported");
-        assertThatThrownBy(() -> Yaml.documents("a: yes\n", "bool.yaml")).hasMessageContaining("quote it");
-        assertThatThrownBy(() -> Yaml.documents("a:\n\tb: 1\n", "tab.yaml")).hasMessageContaining("tab");
+        assertThatThrownBy(() -> Yaml.documents("a: 1\na: 2\n", "dup.yaml")).hasMessageContaining("dup.yaml")
+                .hasMessageContaining("Duplicate field 'a'");
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -780,303 +767,29 @@ class KubernetesManifestsTest {
     }
 
     /**
-     * A reader for the block-style YAML of the manifests: mappings, sequences (also at their key's
-     * indentation), plain and quoted scalars, flow sequences of scalars, {@code {}}, comments and several
-     * documents. Plain scalars are typed as Kubernetes' YAML 1.1 reader types them: {@code true}/{@code false},
-     * {@code null}/{@code ~}, integers as Long, with a leading 0 octal ({@code defaultMode: 0440} is 288).
-     * Anything else (anchors, tags, block scalars, flow mappings) is refused rather than misread.
+     * The documents of a manifest file, as Kubernetes' YAML 1.1 reader types them: integers as Long, a leading
+     * 0 octal ({@code defaultMode: 0440} is 288); a key given twice is an error.
      */
     static final class Yaml {
-        private record Line(int number, int indent, String text) {
-        }
-
-        private final List<Line> lines;
-        private final String source;
-        private int next;
-
-        private Yaml(List<Line> lines, String source) {
-            this.lines = lines;
-            this.source = source;
-        }
+        private static final com.fasterxml.jackson.dataformat.yaml.YAMLMapper MAPPER =
+                com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder()
+                        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS)
+                        .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .build();
 
         static List<Map<String, Object>> documents(String text, String source) {
             List<Map<String, Object>> documents = new ArrayList<>();
-            List<Line> current = new ArrayList<>();
-            String[] raw = text.split("\r?\n", -1);
-            for (int i = 0; i < raw.length; i++) {
-                String content = stripComment(raw[i]);
-                if (content.strip().equals("---")) {
-                    add(documents, current, source);
-                    current = new ArrayList<>();
-                    continue;
-                }
-                if (content.isBlank()) {
-                    continue;
-                }
-                int indent = 0;
-                while (indent < content.length() && (content.charAt(indent) == ' ' || content.charAt(indent) == '\t')) {
-                    if (content.charAt(indent) == '\t') {
-                        throw new IllegalArgumentException(source + " line " + (i + 1) + ": tab in indentation");
+            try (var values = MAPPER.readerFor(Object.class).readValues(text)) {
+                while (values.hasNextValue()) {
+                    Object document = values.nextValue();
+                    if (document != null) {
+                        documents.add(map(document, source + " document"));
                     }
-                    indent++;
                 }
-                if (content.startsWith("%") || content.strip().equals("...")) {
-                    throw new IllegalArgumentException(source + " line " + (i + 1) + ": directives are not supported");
-                }
-                current.add(new Line(i + 1, indent, content.strip()));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(source + ": " + e.getMessage(), e);
             }
-            add(documents, current, source);
             return documents;
-        }
-
-        @SuppressWarnings("unchecked")
-        private static void add(List<Map<String, Object>> documents, List<Line> lines, String source) {
-            if (lines.isEmpty()) {
-                return;
-            }
-            Yaml yaml = new Yaml(lines, source);
-            Object root = yaml.block(lines.get(0).indent());
-            if (yaml.next < lines.size()) {
-                throw yaml.error(lines.get(yaml.next), "unexpected indentation");
-            }
-            if (!(root instanceof Map)) {
-                throw yaml.error(lines.get(0), "a document must be a mapping");
-            }
-            documents.add((Map<String, Object>) root);
-        }
-
-        private Object block(int indent) {
-            return item(lines.get(next).text()) ? sequence(indent) : mapping(indent);
-        }
-
-        private Map<String, Object> mapping(int indent) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            while (next < lines.size()) {
-                Line line = lines.get(next);
-                if (line.indent() < indent) {
-                    break;
-                }
-                if (line.indent() > indent) {
-                    throw error(line, "unexpected indentation");
-                }
-                if (item(line.text())) {
-                    throw error(line, "a sequence item among mapping keys");
-                }
-                int colon = keyEnd(line.text());
-                if (colon < 0) {
-                    throw error(line, "expected \"key: value\"");
-                }
-                Object key = scalar(line.text().substring(0, colon).strip(), line);
-                String rest = line.text().substring(colon + 1).strip();
-                next++;
-                Object value;
-                if (!rest.isEmpty()) {
-                    value = value(rest, line);
-                } else if (next < lines.size() && lines.get(next).indent() > indent) {
-                    value = block(lines.get(next).indent());
-                } else if (next < lines.size() && lines.get(next).indent() == indent && item(lines.get(next).text())) {
-                    value = sequence(indent);
-                } else {
-                    value = null;
-                }
-                if (map.containsKey(String.valueOf(key))) {
-                    throw error(line, "duplicate key " + key);
-                }
-                map.put(String.valueOf(key), value);
-            }
-            return map;
-        }
-
-        private List<Object> sequence(int indent) {
-            List<Object> list = new ArrayList<>();
-            while (next < lines.size()) {
-                Line line = lines.get(next);
-                if (line.indent() < indent || !item(line.text())) {
-                    break;
-                }
-                if (line.indent() > indent) {
-                    throw error(line, "unexpected indentation");
-                }
-                String rest = line.text().substring(1).strip();
-                if (rest.isEmpty()) {
-                    next++;
-                    list.add(next < lines.size() && lines.get(next).indent() > indent
-                            ? block(lines.get(next).indent()) : null);
-                } else if (item(rest) || keyEnd(rest) >= 0) {
-                    int column = indent + line.text().length() - rest.length();
-                    lines.set(next, new Line(line.number(), column, rest));
-                    list.add(block(column));
-                } else {
-                    next++;
-                    list.add(value(rest, line));
-                }
-            }
-            return list;
-        }
-
-        private Object value(String text, Line line) {
-            if (text.startsWith("[")) {
-                if (!text.endsWith("]")) {
-                    throw error(line, "a flow sequence must end on its line");
-                }
-                List<Object> items = new ArrayList<>();
-                String inner = text.substring(1, text.length() - 1).strip();
-                if (!inner.isEmpty()) {
-                    for (String part : splitFlow(inner, line)) {
-                        items.add(scalar(part.strip(), line));
-                    }
-                }
-                return items;
-            }
-            if (text.startsWith("{")) {
-                if (!text.equals("{}")) {
-                    throw error(line, "flow mappings are not supported");
-                }
-                return new LinkedHashMap<String, Object>();
-            }
-            return scalar(text, line);
-        }
-
-        private Object scalar(String text, Line line) {
-            if (text.isEmpty()) {
-                throw error(line, "empty value");
-            }
-            char first = text.charAt(0);
-            if ("&*!|>@`{[".indexOf(first) >= 0) {
-                throw error(line, "\"" + text + "\" is not supported");
-            }
-            if (first == '"') {
-                if (text.length() < 2 || !text.endsWith("\"")) {
-                    throw error(line, "unterminated double-quoted scalar");
-                }
-                StringBuilder out = new StringBuilder();
-                String body = text.substring(1, text.length() - 1);
-                for (int i = 0; i < body.length(); i++) {
-                    char ch = body.charAt(i);
-                    if (ch == '\\') {
-                        if (++i >= body.length()) {
-                            throw error(line, "dangling escape");
-                        }
-                        char esc = body.charAt(i);
-                        switch (esc) {
-                            case 'n' -> out.append('\n');
-                            case 't' -> out.append('\t');
-                            case '"', '\\', '/' -> out.append(esc);
-                            default -> throw error(line, "escape \\" + esc + " is not supported");
-                        }
-                    } else if (ch == '"') {
-                        throw error(line, "text after a double-quoted scalar");
-                    } else {
-                        out.append(ch);
-                    }
-                }
-                return out.toString();
-            }
-            if (first == '\'') {
-                if (text.length() < 2 || !text.endsWith("'") || text.substring(1, text.length() - 1).replace("''", "")
-                        .contains("'")) {
-                    throw error(line, "malformed single-quoted scalar");
-                }
-                return text.substring(1, text.length() - 1).replace("''", "'");
-            }
-            if (text.equals("null") || text.equals("~") || text.equals("Null") || text.equals("NULL")) {
-                return null;
-            }
-            if (text.equals("true") || text.equals("True") || text.equals("TRUE")) {
-                return true;
-            }
-            if (text.equals("false") || text.equals("False") || text.equals("FALSE")) {
-                return false;
-            }
-            if (text.matches("0[0-7]+")) {
-                return Long.parseLong(text, 8);
-            }
-            if (text.matches("[-+]?(0|[1-9][0-9]*)")) {
-                return Long.parseLong(text);
-            }
-            if (text.matches("(?i)y|n|yes|no|on|off|[-+]?[0-9][0-9_.eExXoObB:+-]*")) {
-                throw error(line, "\"" + text + "\" is read differently by YAML 1.1 and 1.2 readers: quote it");
-            }
-            return text;
-        }
-
-        /** The index of the colon ending a mapping key (followed by a space or the end), or -1. */
-        private static int keyEnd(String text) {
-            char quote = 0;
-            for (int i = 0; i < text.length(); i++) {
-                char ch = text.charAt(i);
-                if (quote != 0) {
-                    if (ch == quote) {
-                        quote = 0;
-                    }
-                } else if ((ch == '"' || ch == '\'') && i == 0) {
-                    quote = ch;
-                } else if (ch == ':' && (i + 1 == text.length() || text.charAt(i + 1) == ' ')) {
-                    return i;
-                } else if (i == 0 && (ch == '[' || ch == '{')) {
-                    return -1;
-                }
-            }
-            return -1;
-        }
-
-        private List<String> splitFlow(String inner, Line line) {
-            List<String> parts = new ArrayList<>();
-            char quote = 0;
-            int start = 0;
-            for (int i = 0; i < inner.length(); i++) {
-                char ch = inner.charAt(i);
-                if (quote != 0) {
-                    if (ch == quote) {
-                        quote = 0;
-                    }
-                } else if (ch == '"' || ch == '\'') {
-                    quote = ch;
-                } else if (ch == ',') {
-                    parts.add(inner.substring(start, i));
-                    start = i + 1;
-                } else if (ch == '[' || ch == ']' || ch == '{' || ch == '}') {
-                    throw error(line, "nested flow collections are not supported");
-                }
-            }
-            parts.add(inner.substring(start));
-            return parts;
-        }
-
-        /** The line without its comment: a # at its start or after white space, outside quotes. */
-        private static String stripComment(String line) {
-            char quote = 0;
-            for (int i = 0; i < line.length(); i++) {
-                char ch = line.charAt(i);
-                if (quote != 0) {
-                    if (ch == quote) {
-                        quote = 0;
-                    }
-                } else if ((ch == '"' || ch == '\'') && startsScalar(line, i)) {
-                    quote = ch;
-                } else if (ch == '#' && (i == 0 || line.charAt(i - 1) == ' ')) {
-                    return line.substring(0, i).stripTrailing();
-                }
-            }
-            return line;
-        }
-
-        /** Whether position {@code i} is where a scalar starts: after indentation, "- ", ": ", "[" or ",". */
-        private static boolean startsScalar(String line, int i) {
-            int j = i - 1;
-            while (j >= 0 && line.charAt(j) == ' ') {
-                j--;
-            }
-            return j < 0 || (i - j > 1 && (line.charAt(j) == '-' || line.charAt(j) == ':'))
-                    || line.charAt(j) == '[' || line.charAt(j) == ',';
-        }
-
-        private static boolean item(String text) {
-            return text.equals("-") || text.startsWith("- ");
-        }
-
-        private IllegalArgumentException error(Line line, String message) {
-            return new IllegalArgumentException(source + " line " + line.number() + ": " + message);
         }
     }
 }
