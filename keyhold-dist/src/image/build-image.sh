@@ -49,6 +49,14 @@ while IFS= read -r -d '' file; do
 done < <(find "$release/runtime" "$work/natives" -type f -print0)
 shell="$(readlink -f "$(command -v dash)")"
 elves+=("$shell")
+# (libjvm.so is found at run time: the launcher has loaded it before the runtime's other libraries)
+for elf in "${elves[@]}"; do
+  if ldd "$elf" 2> /dev/null | grep -v '^\s*libjvm\.so ' | grep -q 'not found'; then
+    echo "build-image: $elf needs a library this machine lacks:" >&2
+    ldd "$elf" | grep 'not found' >&2
+    exit 1
+  fi
+done
 libraries="$(
   for elf in "${elves[@]}"; do
     ldd "$elf" 2> /dev/null | awk '/=> \// { print $3 } /^\s*\/[^ ]+ \(0x/ { print $1 }'
