@@ -4,6 +4,7 @@ import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.sql.Database;
 import io.keyhold.server.store.sql.DatabaseCopy;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -84,8 +86,13 @@ final class BackupCommands {
                     + " separately, to use the backup.",
                     "The file is written under a temporary name and renamed when complete."})
     static final class Backup extends Base {
-        @Option(names = "--output", paramLabel = "FILE", required = true, description = "The backup file to write.")
+        @Option(names = "--output", paramLabel = "FILE", required = true,
+                description = "The backup file to write; - writes it to standard output (made in the temporary"
+                        + " directory first), e.g. out of a container: kubectl exec POD -- keyhold backup ... --output - > FILE.")
         Path output;
+
+        @ParentCommand
+        KeyholdCommand parent;
 
         @Option(names = "--force", description = "Replace the output file if it exists.")
         boolean force;
@@ -97,6 +104,9 @@ final class BackupCommands {
                 source = database();
             } catch (DatabaseOptions.Invalid e) {
                 return MigrateCommand.fail(spec, e.getMessage(), 2);
+            }
+            if (output.toString().equals("-")) {
+                return toStandardOutput(source);
             }
             Path out = output.toAbsolutePath();
             if (Files.exists(out) && !force) {
@@ -139,6 +149,41 @@ final class BackupCommands {
             }
         }
 
+        /** The backup made in a temporary directory, then copied to standard output and deleted. */
+        private int toStandardOutput(Database source) {
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("keyhold-backup-");
+            } catch (IOException e) {
+                return MigrateCommand.fail(spec, "cannot make a temporary directory: " + e.getMessage(), 1);
+            }
+            Path file = dir.resolve("backup.db");
+            try {
+                int status = MigrateCommand.copy(spec, DatabaseCopy.of(source, Database.sqlite(file)), quiet,
+                        r -> "backed up " + r.totalRows() + " rows of " + r.rows().size() + " tables from " + source
+                                + " to standard output", spec.commandLine().getErr());
+                if (status != 0) {
+                    return status;
+                }
+                singleFile(file);
+                OutputStream out = parent.stdout();
+                Files.copy(file, out);
+                out.flush();
+                return 0;
+            } catch (IOException | SQLException e) {
+                return MigrateCommand.fail(spec, "cannot complete the backup to standard output: " + e.getMessage(), 1);
+            } finally {
+                try (var files = Files.list(dir)) {
+                    for (Path leftover : files.toList()) {
+                        Files.deleteIfExists(leftover);
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a leftover in the temporary directory is named keyhold-backup-*
+                }
+            }
+        }
+
         /** Leaves the backup as one self-contained file: no write-ahead log beside it. */
         private static void singleFile(Path file) throws SQLException {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
@@ -169,8 +214,12 @@ final class BackupCommands {
                     + " (a new SQLite file, or a PostgreSQL database or schema without Keyhold rows).",
                     "Stop the servers first. The servers then need the master key the backup was made under."})
     static final class Restore extends Base {
-        @Option(names = "--input", paramLabel = "FILE", required = true, description = "The backup file to restore.")
+        @Option(names = "--input", paramLabel = "FILE", required = true,
+                description = "The backup file to restore; - reads it from standard input.")
         Path input;
+
+        @ParentCommand
+        KeyholdCommand parent;
 
         @Override
         public Integer call() {
@@ -180,6 +229,9 @@ final class BackupCommands {
             } catch (DatabaseOptions.Invalid e) {
                 return MigrateCommand.fail(spec, e.getMessage(), 2);
             }
+            if (input.toString().equals("-")) {
+                return fromStandardInput(target);
+            }
             Path in = input.toAbsolutePath();
             if (!Files.isRegularFile(in)) {
                 return MigrateCommand.fail(spec, "no backup at " + in, 1);
@@ -187,6 +239,48 @@ final class BackupCommands {
             return MigrateCommand.copy(spec, DatabaseCopy.of(Database.sqlite(in), target), quiet,
                     r -> "restored " + r.totalRows() + " rows of " + r.rows().size() + " tables from " + in + " to "
                             + target);
+        }
+
+        /** Standard input saved to a temporary file, restored from there, then deleted. */
+        private int fromStandardInput(Database target) {
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("keyhold-restore-");
+            } catch (IOException e) {
+                return MigrateCommand.fail(spec, "cannot make a temporary directory: " + e.getMessage(), 1);
+            }
+            Path file = dir.resolve("backup.db");
+            try {
+                long bytes = Files.copy(parent.stdin(), file);
+                if (bytes == 0) {
+                    return MigrateCommand.fail(spec, "standard input is empty: no backup to restore", 1);
+                }
+                if (!isSqlite(file)) {
+                    return MigrateCommand.fail(spec, "standard input is not a backup made by keyhold backup"
+                            + " (not an SQLite database)", 1);
+                }
+                return MigrateCommand.copy(spec, DatabaseCopy.of(Database.sqlite(file), target), quiet,
+                        r -> "restored " + r.totalRows() + " rows of " + r.rows().size() + " tables from standard"
+                                + " input to " + target);
+            } catch (IOException e) {
+                return MigrateCommand.fail(spec, "cannot read the backup from standard input: " + e.getMessage(), 1);
+            } finally {
+                try (var files = Files.list(dir)) {
+                    for (Path leftover : files.toList()) {
+                        Files.deleteIfExists(leftover);
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a leftover in the temporary directory is named keyhold-restore-*
+                }
+            }
+        }
+
+        private static boolean isSqlite(Path file) throws IOException {
+            try (var in = Files.newInputStream(file)) {
+                byte[] header = in.readNBytes(16);
+                return new String(header, java.nio.charset.StandardCharsets.US_ASCII).equals("SQLite format 3\0");
+            }
         }
     }
 }

@@ -35,12 +35,18 @@ final class DevCommand implements Callable<Integer> {
             description = "Directory for the certificates and the database (default: ${DEFAULT-VALUE}).")
     Path dir;
 
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address both listeners bind to (default: ${DEFAULT-VALUE}). Another address exposes a server"
+                    + " whose CA key and client keys lie in DIR: only for a container whose ports are published to"
+                    + " the host's loopback (docs/container.md).")
+    String host;
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "5696",
-            description = "KMIP port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 for any free port).")
+            description = "KMIP port (default: ${DEFAULT-VALUE}; 0 for any free port).")
     int port;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8443",
-            description = "HTTPS port on 127.0.0.1 for the REST API, KMIP over HTTPS, /health, /metrics and the console "
+            description = "HTTPS port for the REST API, KMIP over HTTPS, /health, /metrics and the console "
                     + "(default: ${DEFAULT-VALUE}; 0 for any free port; -1 for no HTTPS listener).")
     int httpPort;
 
@@ -83,13 +89,13 @@ final class DevCommand implements Callable<Integer> {
         }
         List<Path> created = DevPki.ensure(home);
         DevPki.Layout pki = new DevPki.Layout(home);
-        ServerConfig config = new ServerConfig(new ServerConfig.Kmip("127.0.0.1", port),
+        ServerConfig config = new ServerConfig(new ServerConfig.Kmip(host, port),
                 // compatibility: a development server is where old clients (vSphere) get tried out; docs/tls.md
                 ServerConfig.Tls.of(pki.serverCertificate(), pki.serverKey(), List.of(pki.ca()))
                         .withProfile(ServerConfig.TlsProfile.COMPATIBILITY),
                 storage, ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
                 new ServerConfig.Crypto(fips)).withMasterKey(ServerConfig.MasterKeyStore.development(home))
-                .withHttp(httpPort == -1 ? ServerConfig.Http.DISABLED : ServerConfig.Http.on("127.0.0.1", httpPort));
+                .withHttp(httpPort == -1 ? ServerConfig.Http.DISABLED : ServerConfig.Http.on(host, httpPort));
         try {
             writeConfigurationFile(home, config);
         } catch (IOException e) {
@@ -132,8 +138,8 @@ final class DevCommand implements Callable<Integer> {
         String yaml = "# Written by `keyhold dev` for this directory; paths are relative to it. The commands that act on\n"
                 + "# the database while the server runs take it, for example:\n"
                 + "#   keyhold token create --config " + file + " --identity client1\n"
-                + "kmip:\n  host: 127.0.0.1\n  port: " + config.kmip().port() + "\n"
-                + "http:\n  enabled: " + config.http().enabled() + "\n  host: 127.0.0.1\n  port: " + config.http().port() + "\n"
+                + "kmip:\n  host: " + config.kmip().host() + "\n  port: " + config.kmip().port() + "\n"
+                + "http:\n  enabled: " + config.http().enabled() + "\n  host: " + config.http().host() + "\n  port: " + config.http().port() + "\n"
                 + "tls:\n  certificate: server.pem\n  private_key: server.key\n  trusted_cas: [ca.pem]\n"
                 + "  profile: compatibility\n"
                 + "storage:\n  data_dir: .\n" + postgresSettings(config.storage().postgres())

@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
                 OperationCommands.GetUsageAllocation.class, OperationCommands.RngSeed.class, OperationCommands.Log.class,
                 OperationCommands.Export.class, OperationCommands.Import.class, OperationCommands.Login.class,
                 OperationCommands.Logout.class, OperationCommands.Poll.class, OperationCommands.Cancel.class,
-                OperationCommands.Call.class, CompletionCommand.class,
+                OperationCommands.Call.class, CompletionCommand.class, HealthCommand.class,
                 CommandLine.HelpCommand.class})
 public final class KeyholdCommand implements Callable<Integer> {
     private final InputStream in;

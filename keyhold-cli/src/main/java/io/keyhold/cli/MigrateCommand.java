@@ -77,10 +77,16 @@ final class MigrateCommand implements Callable<Integer> {
     /** Runs the copy with progress, prints its summary; exit status 0, or 1 with one line when it fails. */
     static int copy(CommandSpec spec, DatabaseCopy copy, boolean quiet,
             Function<DatabaseCopy.Result, String> summary) {
+        return copy(spec, copy, quiet, summary, spec.commandLine().getOut());
+    }
+
+    /** As above, with the summary printed to {@code summaryTo} (standard error when the data is on standard output). */
+    static int copy(CommandSpec spec, DatabaseCopy copy, boolean quiet,
+            Function<DatabaseCopy.Result, String> summary, java.io.PrintWriter summaryTo) {
         try {
             DatabaseCopy.Result result = copy.progress(CopyProgress.of(spec.commandLine().getErr(), quiet)).run();
-            spec.commandLine().getOut().println(summary.apply(result));
-            spec.commandLine().getOut().flush();
+            summaryTo.println(summary.apply(result));
+            summaryTo.flush();
             return 0;
         } catch (StoreException e) {
             return fail(spec, e.getMessage(), 1);

@@ -122,9 +122,13 @@ class MigrateCommandTest {
 
     /** Runs a command with this environment (for the password variables). */
     private static CliRun run(Map<String, String> env, String... args) {
+        return run(env, new byte[0], args);
+    }
+
+    private static CliRun run(Map<String, String> env, byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cl = KeyholdCommand.commandLine(new java.io.ByteArrayInputStream(new byte[0]), out, err);
+        CommandLine cl = KeyholdCommand.commandLine(new java.io.ByteArrayInputStream(stdin), out, err);
         Object command = cl.getSubcommands().get(args[0]).getCommand();
         if (command instanceof MigrateCommand m) {
             m.environment = env;
@@ -260,6 +264,33 @@ class MigrateCommandTest {
         CliRun both = run(Map.of(), "backup", "--config", config.toString(), "--database", serverDb().toString(),
                 "--output", dir.resolve("b2.db").toString());
         assertThat(both.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void backup_toStandardOutput_thenRestore_fromStandardInput() throws Exception {
+        CliRun backup = run(Map.of(), "backup", "--config", config.toString(), "--output", "-", "--quiet");
+        assertThat(backup.exitCode()).as(backup.stderr()).isZero();
+        // standard output is the database file alone; the summary went to standard error
+        assertThat(new String(Arrays.copyOf(backup.stdoutBytes(), 16), StandardCharsets.US_ASCII))
+                .isEqualTo("SQLite format 3\0");
+        assertThat(backup.stderr()).contains("backed up", "to standard output");
+
+        Path restored = dir.resolve("restored-from-stdin.db");
+        CliRun restore = run(Map.of(), backup.stdoutBytes(), "restore", "--database", restored.toString(),
+                "--input", "-", "--quiet");
+        assertThat(restore.exitCode()).as(restore.stderr()).isZero();
+        assertThat(tables(restored)).isEqualTo(tables(serverDb()));
+        assertThat(verifyAudit(restored).problem()).isEmpty();
+        assertThat(verifyAudit(restored).verified()).isEqualTo(30);
+
+        CliRun empty = run(Map.of(), new byte[0], "restore", "--database", dir.resolve("e.db").toString(), "--input", "-");
+        assertThat(empty.exitCode()).isEqualTo(1);
+        assertThat(empty.stderr()).contains("standard input is empty");
+        CliRun notSqlite = run(Map.of(), "not a database".getBytes(StandardCharsets.UTF_8), "restore", "--database",
+                dir.resolve("n.db").toString(), "--input", "-");
+        assertThat(notSqlite.exitCode()).isEqualTo(1);
+        assertThat(notSqlite.stderr()).contains("not a backup made by keyhold backup");
+        assertThat(dir.resolve("n.db")).doesNotExist();
     }
 
     @Test
