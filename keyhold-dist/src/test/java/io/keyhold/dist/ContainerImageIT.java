@@ -163,8 +163,9 @@ class ContainerImageIT {
     @Test
     void baseLayerHoldsTheCLibraryTheRuntimeLinksAndOnlyAShell() {
         Map<String, Entry> base = layers.get("base");
-        assertThat(base).containsKeys("./lib64/ld-linux-x86-64.so.2", "./lib/x86_64-linux-gnu/libc.so.6",
-                "./lib/x86_64-linux-gnu/libz.so.1");
+        // which others the runtime links depends on the JDK that made it (Debian's links the system zlib and
+        // libstdc++, Temurin's carries its own); ContainerRunIT shows that those present are enough
+        assertThat(base).containsKeys("./lib64/ld-linux-x86-64.so.2", "./lib/x86_64-linux-gnu/libc.so.6");
         // nothing but libraries, the launcher's shell, the user files and empty directories: no distribution,
         // no package manager, no tools
         assertThat(base.keySet()).allMatch(path -> path.endsWith("/") || path.startsWith("./lib")
