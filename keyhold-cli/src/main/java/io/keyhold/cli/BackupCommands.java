@@ -173,14 +173,7 @@ final class BackupCommands {
             } catch (IOException | SQLException e) {
                 return MigrateCommand.fail(spec, "cannot complete the backup to standard output: " + e.getMessage(), 1);
             } finally {
-                try (var files = Files.list(dir)) {
-                    for (Path leftover : files.toList()) {
-                        Files.deleteIfExists(leftover);
-                    }
-                    Files.deleteIfExists(dir);
-                } catch (IOException ignored) {
-                    // a leftover in the temporary directory is named keyhold-backup-*
-                }
+                deleteTemporaryDirectory(dir);
             }
         }
 
@@ -265,14 +258,7 @@ final class BackupCommands {
             } catch (IOException e) {
                 return MigrateCommand.fail(spec, "cannot read the backup from standard input: " + e.getMessage(), 1);
             } finally {
-                try (var files = Files.list(dir)) {
-                    for (Path leftover : files.toList()) {
-                        Files.deleteIfExists(leftover);
-                    }
-                    Files.deleteIfExists(dir);
-                } catch (IOException ignored) {
-                    // a leftover in the temporary directory is named keyhold-restore-*
-                }
+                deleteTemporaryDirectory(dir);
             }
         }
 
@@ -281,6 +267,18 @@ final class BackupCommands {
                 byte[] header = in.readNBytes(16);
                 return new String(header, java.nio.charset.StandardCharsets.US_ASCII).equals("SQLite format 3\0");
             }
+        }
+    }
+
+    /** Deletes a temporary directory of the streamed backup or restore and the files in it; best effort. */
+    static void deleteTemporaryDirectory(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path leftover : files.toList()) {
+                Files.deleteIfExists(leftover);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a leftover in the temporary directory is named keyhold-backup-* or keyhold-restore-*
         }
     }
 }
