@@ -58,7 +58,7 @@ import collections, re, sys
 events = open(sys.argv[1]).read().split("jdk.ExecutionSample")[1:]
 parts = [
     ("TLS record protection (I/O threads)", lambda fr, th: th.startswith("keyhold-io")),
-    ("audit record: hash chain and SQLite append (writer thread)", lambda fr, th: th.startswith("keyhold-sqlite-writer")),
+    ("audit record: hash chain and SQLite append (writer thread)", lambda fr, th: th.startswith("keyhold-store-writer")),
     ("audit record built on the worker", lambda fr, th: any("audit" in f.lower() for f in fr)),
     ("object read: SQLite, master-key unwrap, decryption, decode", lambda fr, th: any(
         f.startswith("io.keyhold.server.store.sql") or "AesGcmMasterKey" in f for f in fr)),

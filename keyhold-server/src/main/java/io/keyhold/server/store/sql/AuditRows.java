@@ -18,6 +18,15 @@ import java.util.List;
  * as it was.
  */
 final class AuditRows {
+    private static final String INSERT_RECORD = "INSERT INTO audit_record (sequence, time_millis, identity,"
+            + " source_address, protocol_version, operation, object_count, result_status, result_reason, detail,"
+            + " previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_OBJECT = "INSERT INTO audit_object (sequence, position, uid) VALUES (?, ?, ?)";
+    private static final String READ_HEAD = "SELECT sequence, hash FROM audit_head WHERE id = 1";
+    private static final String STORE_HEAD = "INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash";
+
+    private final StatementCache statements;
     private AuditChain.Head head;
     private AuditChain.Head storedHead;
     private final List<AuditRecord> appended = new ArrayList<>();
@@ -25,24 +34,33 @@ final class AuditRows {
     /** A point to go back to: the head and the records appended so far in the group. */
     record Mark(AuditChain.Head head, int appended) {}
 
-    private AuditRows(AuditChain.Head head) {
+    private AuditRows(AuditChain.Head head, StatementCache statements) {
+        this.statements = statements;
         this.head = head;
         this.storedHead = head;
     }
 
     /** Reads the head kept in the database (the genesis head for an empty log). */
     static AuditRows load(Connection c) throws SQLException {
-        return new AuditRows(readHead(c));
+        return new AuditRows(readHead(c), new StatementCache());
     }
 
-    /** Rows whose head is taken from the database by the first {@link #refresh}. */
-    static AuditRows empty() {
-        return new AuditRows(null);
+    /**
+     * Rows whose head is taken from the database by the first {@link #refresh}, written with the writer's
+     * {@code statements}.
+     */
+    static AuditRows empty(StatementCache statements) {
+        return new AuditRows(null, statements);
     }
 
     static AuditChain.Head readHead(Connection c) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT sequence, hash FROM audit_head WHERE id = 1");
-             ResultSet rs = p.executeQuery()) {
+        try (PreparedStatement p = c.prepareStatement(READ_HEAD)) {
+            return readHead(p);
+        }
+    }
+
+    private static AuditChain.Head readHead(PreparedStatement p) throws SQLException {
+        try (ResultSet rs = p.executeQuery()) {
             return rs.next() ? new AuditChain.Head(rs.getLong(1), rs.getBytes(2)) : AuditChain.GENESIS;
         }
     }
@@ -57,7 +75,7 @@ final class AuditRows {
      * the server runs) are continued rather than forked.
      */
     void refresh(Connection c) throws SQLException {
-        AuditChain.Head stored = readHead(c);
+        AuditChain.Head stored = readHead(statements.prepared(c, READ_HEAD));
         if (storedHead == null || !stored.equals(storedHead)) {
             head = stored;
             storedHead = stored;
@@ -67,35 +85,30 @@ final class AuditRows {
     /** Inserts the record that follows the head and advances the head. */
     AuditRecord append(Connection c, AuditEvent e) throws SQLException {
         AuditRecord r = head.next(e);
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_record (sequence, time_millis, identity,"
-                + " source_address, protocol_version, operation, object_count, result_status, result_reason, detail,"
-                + " previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            p.setLong(1, r.sequence());
-            p.setLong(2, e.time().toEpochMilli());
-            p.setString(3, e.identity());
-            p.setString(4, e.sourceAddress());
-            setText(p, 5, e.protocolVersion());
-            setText(p, 6, e.operation());
-            p.setLong(7, e.objectCount());
-            p.setString(8, e.resultStatus());
-            setText(p, 9, e.resultReason());
-            setText(p, 10, e.detail());
-            p.setBytes(11, r.previousHash());
-            p.setBytes(12, r.hash());
-            p.executeUpdate();
-        }
+        PreparedStatement record = statements.prepared(c, INSERT_RECORD);
+        record.setLong(1, r.sequence());
+        record.setLong(2, e.time().toEpochMilli());
+        record.setString(3, e.identity());
+        record.setString(4, e.sourceAddress());
+        setText(record, 5, e.protocolVersion());
+        setText(record, 6, e.operation());
+        record.setLong(7, e.objectCount());
+        record.setString(8, e.resultStatus());
+        setText(record, 9, e.resultReason());
+        setText(record, 10, e.detail());
+        record.setBytes(11, r.previousHash());
+        record.setBytes(12, r.hash());
+        record.executeUpdate();
         if (!e.uniqueIdentifiers().isEmpty()) {
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO audit_object (sequence, position, uid) VALUES (?, ?, ?)")) {
-                int position = 0;
-                for (String uid : e.uniqueIdentifiers()) {
-                    p.setLong(1, r.sequence());
-                    p.setInt(2, position++);
-                    p.setString(3, uid);
-                    p.addBatch();
-                }
-                p.executeBatch();
+            PreparedStatement objects = statements.prepared(c, INSERT_OBJECT);
+            int position = 0;
+            for (String uid : e.uniqueIdentifiers()) {
+                objects.setLong(1, r.sequence());
+                objects.setInt(2, position++);
+                objects.setString(3, uid);
+                objects.addBatch();
             }
+            objects.executeBatch();
         }
         head = AuditChain.Head.of(r);
         appended.add(r);
@@ -117,13 +130,10 @@ final class AuditRows {
         if (head.equals(storedHead)) {
             return;
         }
-        try (PreparedStatement p = c.prepareStatement(
-                "INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?)"
-                        + " ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash")) {
-            p.setLong(1, head.sequence());
-            p.setBytes(2, head.hash());
-            p.executeUpdate();
-        }
+        PreparedStatement p = statements.prepared(c, STORE_HEAD);
+        p.setLong(1, head.sequence());
+        p.setBytes(2, head.hash());
+        p.executeUpdate();
     }
 
     /** The group committed: the head row is what it says, and these are the records it made durable. */

@@ -24,6 +24,14 @@ interface Connections extends AutoCloseable {
     /** Ends the read transaction on {@code c} and gives the connection back (or replaces it if broken). */
     void releaseReader(Connection c);
 
+    /**
+     * The statements kept prepared on the read connection {@code c} for the thread holding it, or null
+     * where the driver keeps its own (PostgreSQL's prepares server-side after a few uses).
+     */
+    default StatementCache statements(Connection reader) {
+        return null;
+    }
+
     /** Reports the connection pools' use to this registry (HikariCP's hikaricp_* meters); SQLite has no pool. */
     default void reportPoolsTo(io.micrometer.core.instrument.MeterRegistry registry) {}
 

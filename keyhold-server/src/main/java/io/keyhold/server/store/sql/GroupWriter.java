@@ -9,11 +9,13 @@ import io.keyhold.server.store.WriteTransaction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -23,6 +25,12 @@ import java.util.function.Consumer;
  * caller: a work that threw gets its own exception back, the others their results; if the commit fails,
  * every work that had succeeded gets a {@link StoreException}.
  *
+ * <p>A work no caller waits for (the audit records of reads) is {@link #submitDeferred deferred}: it does
+ * not wake the writer for itself. The first one waiting wakes it, and the writer then lets the others
+ * gather for up to {@link #GATHER_NANOS} before committing them together, unless a work a caller waits
+ * for arrives first (it takes them along) or a whole group's worth is waiting. Under a stream of reads
+ * this makes one commit, and one disk sync, of many records, instead of one per read.
+ *
  * <p>The writer also keeps the audit chain's head ({@link AuditRows}), taken from the database at the start
  * of each group (another process may have appended records): a work's records advance it, a work rolled
  * back to its savepoint or a group whose commit fails puts it back, and after each commit the {@link
@@ -30,6 +38,12 @@ import java.util.function.Consumer;
  */
 final class GroupWriter {
     private static final Pending<Void> STOP = new Pending<>(tx -> null);
+    /** Put in the queue to wake the writer for deferred works. */
+    private static final Pending<Void> WAKE = new Pending<>(tx -> null);
+    /** How long deferred works may wait for others to share their commit. */
+    static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** The longest the writer sleeps without looking at the deferred works (a safety net: they wake it). */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Attempts of one group at most (see {@link #runGroup}). */
     static final int MAX_ATTEMPTS = 4;
     private static final long RETRY_PAUSE_MILLIS = 200;
@@ -40,8 +54,11 @@ final class GroupWriter {
     private final String databaseName;
     private final ObjectEnvelope envelope;
     private final AuditRows audit;
+    private final StatementCache statements = new StatementCache();
     private volatile AuditListener auditListener = AuditListener.NONE;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Pending<?>> deferred = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger deferredCount = new AtomicInteger();
     private final Thread thread;
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
@@ -53,7 +70,7 @@ final class GroupWriter {
     GroupWriter(Connections connections, int maxGroupSize, ObjectEnvelope envelope) {
         this.connections = connections;
         this.dialect = connections.database().dialect();
-        this.audit = AuditRows.empty();
+        this.audit = AuditRows.empty(statements);
         this.envelope = envelope;
         this.maxGroupSize = maxGroupSize;
         this.databaseName = connections.database().name();
@@ -73,12 +90,23 @@ final class GroupWriter {
         queue.add(pending);
     }
 
+    /**
+     * Queues a work no caller waits for, to commit with the next group: the first one waiting wakes the
+     * writer, which then gives others {@link #GATHER_NANOS} to join it.
+     */
+    void submitDeferred(Pending<?> pending) {
+        deferred.add(pending);
+        if (deferredCount.getAndIncrement() == 0) {
+            queue.add(WAKE);
+        }
+    }
+
     void auditListener(AuditListener listener) {
         auditListener = listener == null ? AuditListener.NONE : listener;
     }
 
     int queued() {
-        return queue.size();
+        return queue.size() + deferred.size();
     }
 
     SqlObjectStore.Stats stats() {
@@ -114,24 +142,46 @@ final class GroupWriter {
     }
 
     private void run() {
+        List<Pending<?>> prompt = new ArrayList<>();
         List<Pending<?>> group = new ArrayList<>();
         while (true) {
+            prompt.clear();
             group.clear();
+            Pending<?> first;
             try {
-                group.add(queue.take());
+                first = deferred.isEmpty() ? queue.poll(IDLE_NANOS, TimeUnit.NANOSECONDS) : WAKE;
+                if (first == WAKE && deferredCount.get() < maxGroupSize) {
+                    first = queue.poll(GATHER_NANOS, TimeUnit.NANOSECONDS); // let more deferred works gather
+                }
             } catch (InterruptedException e) {
                 continue; // only shutdown stops the writer
             }
-            queue.drainTo(group, maxGroupSize - 1);
-            int stop = group.indexOf(STOP);
+            if (first != null) {
+                prompt.add(first);
+            }
+            queue.drainTo(prompt, maxGroupSize - prompt.size());
+            prompt.removeIf(p -> p == WAKE);
+            // the deferred works were queued first: their records keep that place in the chain
+            Pending<?> d;
+            while (group.size() + prompt.size() < maxGroupSize && (d = deferred.poll()) != null) {
+                deferredCount.decrementAndGet();
+                group.add(d);
+            }
+            int stop = prompt.indexOf(STOP);
             if (stop >= 0) {
-                List<Pending<?>> last = new ArrayList<>(group.subList(0, stop));
-                if (!last.isEmpty()) {
-                    runGroup(last);
+                group.addAll(prompt.subList(0, stop));
+                while ((d = deferred.poll()) != null) {
+                    group.add(d); // queued before the stop
+                }
+                if (!group.isEmpty()) {
+                    runGroup(group);
                 }
                 return;
             }
-            runGroup(group);
+            group.addAll(prompt);
+            if (!group.isEmpty()) {
+                runGroup(group);
+            }
         }
     }
 
@@ -179,27 +229,28 @@ final class GroupWriter {
         boolean committing = false;
         try {
             connection = connections.writer();
-            try (Statement s = connection.createStatement()) {
-                dialect.begin(connection);
-                try {
-                    envelope.useCurrentKey(connection);
-                    audit.refresh(connection);
-                    for (Pending<?> p : group) {
-                        runOne(connection, s, p);
-                    }
-                    audit.storeHead(connection);
-                    committing = true;
-                    dialect.commit(connection);
-                } catch (SQLException | RuntimeException | Error e) {
-                    rollbackQuietly(connection);
-                    audit.groupRolledBack(groupStart);
-                    throw e;
+            dialect.begin(connection);
+            try {
+                envelope.useCurrentKey(connection);
+                audit.refresh(connection);
+                for (Pending<?> p : group) {
+                    runOne(connection, p);
                 }
+                audit.storeHead(connection);
+                committing = true;
+                dialect.commit(connection);
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(connection);
+                audit.groupRolledBack(groupStart);
+                throw e;
             }
             failed = false;
         } catch (SQLException | RuntimeException | Error e) {
             return new Attempt(e, committing);
         } finally {
+            if (failed) {
+                statements.clear(); // the connection may be lost: prepare afresh on the next one
+            }
             if (connection != null) {
                 connections.releaseWriter(connection, failed);
             }
@@ -252,20 +303,20 @@ final class GroupWriter {
     }
 
     /** Runs one work inside its savepoint; its own failure rolls back only its changes. */
-    private void runOne(Connection connection, Statement s, Pending<?> p) throws SQLException {
-        SqlTransaction tx = new SqlTransaction(connection, true, envelope, audit);
+    private void runOne(Connection connection, Pending<?> p) throws SQLException {
+        SqlTransaction tx = new SqlTransaction(connection, true, envelope, audit, statements);
         AuditRows.Mark before = audit.mark();
-        s.execute("SAVEPOINT work");
+        statements.execute(connection, "SAVEPOINT work");
         try {
             p.run(tx);
         } finally {
             tx.finish();
         }
         if (p.failure != null) {
-            s.execute("ROLLBACK TO work");
+            statements.execute(connection, "ROLLBACK TO work");
             audit.reset(before);
         }
-        s.execute("RELEASE work");
+        statements.execute(connection, "RELEASE work");
     }
 
     private void rollbackQuietly(Connection c) {

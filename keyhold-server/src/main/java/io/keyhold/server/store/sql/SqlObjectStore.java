@@ -229,7 +229,7 @@ public final class SqlObjectStore implements ObjectStore {
         } catch (SQLException e) {
             throw SqlTransaction.failure("start of a read transaction", e);
         }
-        SqlTransaction tx = new SqlTransaction(c, false, envelope);
+        SqlTransaction tx = new SqlTransaction(c, false, envelope, null, connections.statements(c));
         try {
             return work.run(tx);
         } finally {
@@ -292,7 +292,7 @@ public final class SqlObjectStore implements ObjectStore {
                 auditQueue.release(permits);
                 checkOpen();
             }
-            writer.submit(pending);
+            writer.submitDeferred(pending);
         }
     }
 

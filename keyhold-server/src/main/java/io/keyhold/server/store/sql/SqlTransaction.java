@@ -38,17 +38,24 @@ final class SqlTransaction implements WriteTransaction {
     private final boolean writable;
     private final ObjectEnvelope envelope;
     private final AuditRows audit;
+    private final StatementCache statements;
     private boolean finished;
 
     SqlTransaction(Connection connection, boolean writable, ObjectEnvelope envelope) {
-        this(connection, writable, envelope, null);
+        this(connection, writable, envelope, null, null);
     }
 
-    SqlTransaction(Connection connection, boolean writable, ObjectEnvelope envelope, AuditRows audit) {
+    /**
+     * A transaction whose statements the cache keeps for reuse ({@code statements}, null for none), with
+     * the audit chain of the writer's group ({@code audit}, null for none).
+     */
+    SqlTransaction(Connection connection, boolean writable, ObjectEnvelope envelope, AuditRows audit,
+            StatementCache statements) {
         this.connection = connection;
         this.writable = writable;
         this.envelope = envelope;
         this.audit = audit;
+        this.statements = statements;
     }
 
     void finish() {
@@ -58,17 +65,19 @@ final class SqlTransaction implements WriteTransaction {
     @Override
     public Optional<StoredObject> get(String uniqueIdentifier) {
         checkOpen();
-        try (PreparedStatement p = connection.prepareStatement(
-                "SELECT owner, storage_status, attributes, object FROM managed_object WHERE uid = ?")) {
-            p.setString(1, uniqueIdentifier);
-            try (ResultSet rs = p.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new StoredObject(uniqueIdentifier, rs.getString(1), storageStatus(rs.getInt(2)),
-                        RowCodec.decodeAttributes(rs.getBytes(3), uniqueIdentifier),
-                        RowCodec.decodeObject(rs.getBytes(4), uniqueIdentifier, envelope)));
-            }
+        try {
+            return withStatement("SELECT owner, storage_status, attributes, object FROM managed_object WHERE uid = ?",
+                    p -> {
+                        p.setString(1, uniqueIdentifier);
+                        try (ResultSet rs = p.executeQuery()) {
+                            if (!rs.next()) {
+                                return Optional.<StoredObject>empty();
+                            }
+                            return Optional.of(new StoredObject(uniqueIdentifier, rs.getString(1),
+                                    storageStatus(rs.getInt(2)), RowCodec.decodeAttributes(rs.getBytes(3), uniqueIdentifier),
+                                    RowCodec.decodeObject(rs.getBytes(4), uniqueIdentifier, envelope)));
+                        }
+                    });
         } catch (SQLException e) {
             throw failure("get of object " + uniqueIdentifier, e);
         }
@@ -115,17 +124,16 @@ final class SqlTransaction implements WriteTransaction {
             if (find(uid) != null) {
                 throw new StoreException("object " + uid + " already exists");
             }
-            long seq;
-            try (PreparedStatement p = connection.prepareStatement("INSERT INTO managed_object (uid, owner,"
-                    + " object_type, state, storage_status, attributes, object) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq")) {
+            long seq = withStatement("INSERT INTO managed_object (uid, owner, object_type, state, storage_status,"
+                    + " attributes, object) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq", p -> {
                 p.setString(1, uid);
                 p.setString(2, object.owner());
                 bindColumns(p, 3, object);
                 try (ResultSet rs = p.executeQuery()) {
                     rs.next();
-                    seq = rs.getLong(1);
+                    return rs.getLong(1);
                 }
-            }
+            });
             insertValues(seq, object.attributes());
         });
     }
@@ -142,16 +150,16 @@ final class SqlTransaction implements WriteTransaction {
             if (!row.owner().equals(object.owner())) {
                 throw new StoreException("object " + uid + ": the owner cannot change");
             }
-            try (PreparedStatement p = connection.prepareStatement("UPDATE managed_object SET "
-                    + "object_type = ?, state = ?, storage_status = ?, attributes = ?, object = ? WHERE seq = ?")) {
+            withStatement("UPDATE managed_object SET object_type = ?, state = ?, storage_status = ?, attributes = ?,"
+                    + " object = ? WHERE seq = ?", p -> {
                 bindColumns(p, 1, object);
                 p.setLong(6, row.seq());
-                p.executeUpdate();
-            }
-            try (PreparedStatement p = connection.prepareStatement("DELETE FROM attribute_value WHERE seq = ?")) {
+                return p.executeUpdate();
+            });
+            withStatement("DELETE FROM attribute_value WHERE seq = ?", p -> {
                 p.setLong(1, row.seq());
-                p.executeUpdate();
-            }
+                return p.executeUpdate();
+            });
             insertValues(row.seq(), object.attributes());
         });
     }
@@ -494,18 +502,28 @@ final class SqlTransaction implements WriteTransaction {
      * nothing behind even if the work catches the exception and goes on.
      */
     private void atomically(String operation, SqlSteps steps) {
-        try (Statement s = connection.createStatement()) {
-            s.execute("SAVEPOINT operation");
+        try {
+            savepoint("SAVEPOINT operation");
             try {
                 steps.run();
             } catch (SQLException | RuntimeException e) {
-                s.execute("ROLLBACK TO operation");
-                s.execute("RELEASE operation");
+                savepoint("ROLLBACK TO operation");
+                savepoint("RELEASE operation");
                 throw e;
             }
-            s.execute("RELEASE operation");
+            savepoint("RELEASE operation");
         } catch (SQLException e) {
             throw failure(operation, e);
+        }
+    }
+
+    private void savepoint(String sql) throws SQLException {
+        if (statements != null) {
+            statements.execute(connection, sql);
+            return;
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
         }
     }
 
@@ -524,11 +542,30 @@ final class SqlTransaction implements WriteTransaction {
     private record Row(long seq, String owner) {}
 
     private Row find(String uid) throws SQLException {
-        try (PreparedStatement p = connection.prepareStatement("SELECT seq, owner FROM managed_object WHERE uid = ?")) {
+        return withStatement("SELECT seq, owner FROM managed_object WHERE uid = ?", p -> {
             p.setString(1, uid);
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() ? new Row(rs.getLong(1), rs.getString(2)) : null;
             }
+        });
+    }
+
+    /** A use of a prepared statement. */
+    @FunctionalInterface
+    private interface StatementUse<T> {
+        T use(PreparedStatement p) throws SQLException;
+    }
+
+    /**
+     * Runs {@code use} with the statement for {@code sql}: in the writer's group, the one its cache keeps
+     * prepared (left open for the next use); otherwise one prepared for this use alone and closed after.
+     */
+    private <T> T withStatement(String sql, StatementUse<T> use) throws SQLException {
+        if (statements != null) {
+            return use.use(statements.prepared(connection, sql));
+        }
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            return use.use(p);
         }
     }
 
@@ -555,8 +592,7 @@ final class SqlTransaction implements WriteTransaction {
         if (attributes.isEmpty()) {
             return;
         }
-        try (PreparedStatement p = connection.prepareStatement(
-                "INSERT INTO attribute_value (seq, name, idx, value_key, value_num) VALUES (?, ?, ?, ?, ?)")) {
+        withStatement("INSERT INTO attribute_value (seq, name, idx, value_key, value_num) VALUES (?, ?, ?, ?, ?)", p -> {
             for (KmipAttribute a : attributes) {
                 p.setLong(1, seq);
                 p.setString(2, a.name());
@@ -570,8 +606,8 @@ final class SqlTransaction implements WriteTransaction {
                 }
                 p.addBatch();
             }
-            p.executeBatch();
-        }
+            return p.executeBatch();
+        });
     }
 
     static StorageStatus storageStatus(int code) {

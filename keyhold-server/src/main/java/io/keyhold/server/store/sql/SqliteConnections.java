@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteConfig;
 
@@ -26,6 +28,7 @@ final class SqliteConnections implements Connections {
     private final SqlObjectStore.Options options;
     private final Connection writer;
     private final BlockingQueue<Connection> readers;
+    private final Map<Connection, StatementCache> readerStatements = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private volatile boolean closed;
 
@@ -74,6 +77,8 @@ final class SqliteConnections implements Connections {
         config.enforceForeignKeys(true);
         config.setBusyTimeout(busyTimeoutMillis);
         config.setReadOnly(readOnly);
+        // nothing reads generated keys; without this the driver runs a query after every INSERT
+        config.setGetGeneratedKeys(false);
         Connection c = config.createConnection("jdbc:sqlite:" + file);
         try (Statement s = c.createStatement()) {
             // the driver applies journal_mode only where it may; make the writer's choice explicit
@@ -129,6 +134,10 @@ final class SqliteConnections implements Connections {
         try {
             c.rollback(); // ends the read transaction and its snapshot
         } catch (SQLException e) {
+            StatementCache broken = readerStatements.remove(c);
+            if (broken != null) {
+                broken.clear();
+            }
             Connections.closeQuietly(c);
             c = reconnectReader();
         }
@@ -142,6 +151,11 @@ final class SqliteConnections implements Connections {
                 readers.add(c);
             }
         }
+    }
+
+    @Override
+    public StatementCache statements(Connection reader) {
+        return readerStatements.computeIfAbsent(reader, c -> new StatementCache());
     }
 
     /** A fresh read connection to replace a broken one, or null if the database cannot be opened now. */
@@ -163,6 +177,8 @@ final class SqliteConnections implements Connections {
             closed = true;
             readers.drainTo(idle);
         }
+        readerStatements.values().forEach(StatementCache::clear);
+        readerStatements.clear();
         idle.forEach(Connections::closeQuietly);
         // the write connection closes last: as the last connection it checkpoints the WAL into the
         // database and removes it, which read-only connections cannot do

@@ -253,6 +253,65 @@ class SqliteAuditTest {
     }
 
     @Test
+    void deferredRecord_alone_isCommittedWithoutAnyOtherWrite() throws Exception {
+        CountDownLatch heard = new CountDownLatch(1);
+        try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
+            store.auditListener(records -> records.forEach(r -> heard.countDown()));
+            store.appendAudit(List.of(event("Get", "alone")), false);
+            assertThat(heard.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.queuedAuditRecords()).isZero();
+            assertThat(stored()).extracting(r -> r.event().uniqueIdentifiers().get(0)).containsExactly("alone");
+        }
+    }
+
+    @Test
+    void deferredRecords_commitWithTheNextWorkACallerWaitsFor_inOneGroup() throws Exception {
+        try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread blocker = new Thread(() -> {
+                try {
+                    store.write(tx -> {
+                        held.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return null;
+                    });
+                } catch (KmipException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            blocker.start();
+            held.await();
+            long commitsBefore = store.stats().commits();
+            store.appendAudit(List.of(event("Get", "1")), false);
+            store.appendAudit(List.of(event("Get", "2"), event("Get", "3")), false);
+            Thread waiting = new Thread(() -> {
+                try {
+                    store.write(tx -> tx.appendAudit(event("Create", "4")));
+                } catch (KmipException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            waiting.start();
+            while (store.queuedAuditRecords() != 3 || waiting.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+            blocker.join();
+            waiting.join();
+            // the blocker's group, then one group of the waited-for work and the three deferred records
+            assertThat(store.stats().commits()).isEqualTo(commitsBefore + 2);
+            assertThat(store.queuedAuditRecords()).isZero();
+        }
+        assertThat(stored()).extracting(r -> r.event().uniqueIdentifiers().get(0)).containsExactly("1", "2", "3", "4");
+        assertThat(verify().problem()).isEmpty();
+    }
+
+    @Test
     void listener_hearsOfCommittedRecordsOnly() throws Exception {
         List<AuditRecord> heard = Collections.synchronizedList(new ArrayList<>());
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
