@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# ab.sh --a JAR --b JAR [--op get] [--connections 16] [--duration 10] [--rounds 2] [-- BENCH_ARGS...]
+#
+# Two builds of Keyhold side by side: for each round, starts `keyhold dev` from jar A in a fresh temporary
+# directory, drives it with `keyhold bench` (the load tool from jar A too, so only the server differs), stops
+# it, then does the same with jar B. Alternating A and B in one run is what makes a difference of a tenth
+# visible on a shared, noisy machine. Besides ops/s and latency it reports the server process's processor
+# time per operation (user + system, from /proc/PID/stat over the measured window), which varies less with
+# the machine's load than throughput does, since the load tool shares the same cores.
+#
+# Each run: 2 s of bench warm-up (not measured) on the running server, then one measured run of --duration
+# seconds. Arguments after `--` go to `keyhold bench` (e.g. `-- --kmip-version 1.4 --tls-protocol TLSv1.2`).
+# Prints one line per run and, at the end, the median ops/s and CPU per operation of each build.
+# Needs Linux (/proc) and python3 (Debian's).
+set -euo pipefail
+
+repo="$(CDPATH='' cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+a="" b="" op=get connections=16 duration=10 rounds=2
+bench_args=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --a) a=$2; shift 2 ;;
+    --b) b=$2; shift 2 ;;
+    --op) op=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --) shift; bench_args=("$@"); break ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "ab.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for jar in "$a" "$b"; do
+  if [[ -z $jar || ! -f $jar ]]; then
+    echo "ab.sh: --a and --b must name two keyhold.jar files (see --help)" >&2
+    exit 2
+  fi
+done
+
+PY=/usr/bin/python3
+source "$repo/benchmarks/lib.sh"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+ticks="$(getconf CLK_TCK)"
+results="$(mktemp "${TMPDIR:-/tmp}/keyhold-ab.XXXXXX")"
+work=""
+KEYHOLD_PID=""
+cleanup() {
+  stop_keyhold
+  [[ -z $work ]] || rm -rf "$work"
+  rm -f "$results"
+}
+trap cleanup EXIT
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+run_one() { # LABEL JAR
+  local label=$1 jar=$2 port before after line
+  work="$(mktemp -d "${TMPDIR:-/tmp}/keyhold-ab.XXXXXX")"
+  port="$(free_port)"
+  setsid "$java" -jar "$jar" dev --dir "$work/dev" --port "$port" --http-port -1 > "$work/server.log" 2>&1 &
+  KEYHOLD_PID=$!
+  until grep -q "Keyhold ready" "$work/server.log" 2>/dev/null; do
+    kill -0 "$KEYHOLD_PID" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
+    --duration 2 --warmup 0 "${bench_args[@]}" > /dev/null
+  before="$(cpu_ticks "$KEYHOLD_PID")"
+  line="$("$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" \
+    --connections "$connections" --duration "$duration" --warmup 0 --json "${bench_args[@]}")"
+  after="$(cpu_ticks "$KEYHOLD_PID")"
+  stop_keyhold
+  rm -rf "$work"; work=""
+  "$PY" - "$label" "$line" "$before" "$after" "$ticks" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee -a "$results"
+import json, sys
+label, line, before, after, ticks, load = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+t = json.loads(line)
+ops = t["ops"]
+cpu_us = (after - before) / ticks / ops * 1e6 if ops else float("nan")
+print(f"{label}\t{t['opsPerSecond']:.1f}\t{cpu_us:.1f}\t{t['latencyMs']['p50']:.3f}\t{t['latencyMs']['p99']:.3f}\t{t['errors']}\t{load}")
+PY
+}
+
+echo "keyhold bench --op $op --connections $connections --duration $duration ${bench_args[*]}; $(nproc) CPUs"
+echo -e "build\tops/s\tserver CPU us/op\tp50 ms\tp99 ms\terrors\tload average after"
+for _ in $(seq 1 "$rounds"); do
+  run_one A "$a"
+  run_one B "$b"
+done
+"$PY" - "$results" <<'PY'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+med = {}
+for label in ("A", "B"):
+    mine = [r for r in rows if r[0] == label]
+    med[label] = (statistics.median(float(r[1]) for r in mine), statistics.median(float(r[2]) for r in mine))
+    print(f"median {label}: {med[label][0]:.1f} ops/s, {med[label][1]:.1f} us of server CPU per operation")
+print(f"B / A: {med['B'][0] / med['A'][0]:.2f}x ops/s, {med['B'][1] / med['A'][1]:.2f}x CPU per operation")
+PY
