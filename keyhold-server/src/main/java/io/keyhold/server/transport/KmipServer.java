@@ -94,7 +94,10 @@ public final class KmipServer implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("keyhold-accept"), io);
-        ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("keyhold-io"), io);
+        // one event loop per processor: their work (TLS records, socket writes) never blocks, so more loops
+        // than processors only add thread switches (Netty's default is two per processor)
+        ioLoops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("keyhold-io"), io);
         int threads = limits.effectiveWorkerThreads();
         workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory("keyhold-worker"));
