@@ -134,11 +134,7 @@ final class SqliteConnections implements Connections {
         try {
             c.rollback(); // ends the read transaction and its snapshot
         } catch (SQLException e) {
-            StatementCache broken = readerStatements.remove(c);
-            if (broken != null) {
-                broken.clear();
-            }
-            Connections.closeQuietly(c);
+            closeReader(c);
             c = reconnectReader();
         }
         if (c == null) {
@@ -146,11 +142,20 @@ final class SqliteConnections implements Connections {
         }
         synchronized (lifecycle) {
             if (closed) {
-                Connections.closeQuietly(c);
+                closeReader(c);
             } else {
                 readers.add(c);
             }
         }
+    }
+
+    /** Closes a read connection no thread holds, with the statements kept on it. */
+    private void closeReader(Connection c) {
+        StatementCache statements = readerStatements.remove(c);
+        if (statements != null) {
+            statements.clear();
+        }
+        Connections.closeQuietly(c);
     }
 
     @Override
@@ -177,9 +182,7 @@ final class SqliteConnections implements Connections {
             closed = true;
             readers.drainTo(idle);
         }
-        readerStatements.values().forEach(StatementCache::clear);
-        readerStatements.clear();
-        idle.forEach(Connections::closeQuietly);
+        idle.forEach(this::closeReader); // a connection in use is closed when its holder gives it back
         // the write connection closes last: as the last connection it checkpoints the WAL into the
         // database and removes it, which read-only connections cannot do
         try (Statement s = writer.createStatement()) {
