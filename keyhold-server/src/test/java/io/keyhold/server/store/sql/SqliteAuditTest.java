@@ -99,20 +99,10 @@ class SqliteAuditTest {
     @Test
     void groupWithFailingWorks_committedRecordsStayContiguousAndTheChainVerifies() throws Exception {
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
-            CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(9);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
-                Future<?> blocker = pool.submit(() -> store.write(tx -> {
-                    held.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                }));
-                held.await();
+                Thread blocker = holdWriter(store, release);
                 List<Future<?>> works = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     int n = i;
@@ -128,7 +118,7 @@ class SqliteAuditTest {
                     Thread.onSpinWait(); // the eight works wait for the writer, to run as one group
                 }
                 release.countDown();
-                blocker.get();
+                blocker.join();
                 int failed = 0;
                 for (Future<?> f : works) {
                     try {
@@ -204,29 +194,35 @@ class SqliteAuditTest {
         assertThat(verify().verified()).isEqualTo(3);
     }
 
+    /** Starts a write that keeps the writer busy until {@code release}; returns once it is running. */
+    private static Thread holdWriter(SqlObjectStore store, CountDownLatch release) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread blocker = new Thread(() -> {
+            try {
+                store.write(tx -> {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                });
+            } catch (KmipException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        blocker.start();
+        held.await();
+        return blocker;
+    }
+
     @Test
     void queuedRecords_fullQueueMakesTheCallerWait_noRecordDropped() throws Exception {
         SqlObjectStore.Options options = SqlObjectStore.Options.DEFAULTS.withMaxQueuedAuditRecords(2);
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral(), options)) {
-            CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Thread blocker = new Thread(() -> {
-                try {
-                    store.write(tx -> {
-                        held.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return null;
-                    });
-                } catch (KmipException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            blocker.start();
-            held.await();
+            Thread blocker = holdWriter(store, release);
             store.appendAudit(List.of(event("Get", "1")), false);
             store.appendAudit(List.of(event("Get", "2")), false);
             AtomicBoolean thirdReturned = new AtomicBoolean();
@@ -267,25 +263,8 @@ class SqliteAuditTest {
     @Test
     void deferredRecords_commitWithTheNextWorkACallerWaitsFor_inOneGroup() throws Exception {
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
-            CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Thread blocker = new Thread(() -> {
-                try {
-                    store.write(tx -> {
-                        held.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return null;
-                    });
-                } catch (KmipException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            blocker.start();
-            held.await();
+            Thread blocker = holdWriter(store, release);
             long commitsBefore = store.stats().commits();
             store.appendAudit(List.of(event("Get", "1")), false);
             store.appendAudit(List.of(event("Get", "2"), event("Get", "3")), false);
