@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,18 +32,21 @@ import java.util.Set;
  * <p>Defaults: per Object Type, attribute values given to a new object of that type when the request
  * gives no value for that attribute (and the server does not derive it from the object itself).
  *
- * <p>Constraints: each Constraint optionally names an Object Type (without one it applies to every type)
- * and lists attribute values in an Attributes structure; for each attribute it names, a new object that
- * has that attribute must have one of the listed values, else the request fails with Constraint
- * Violation. An attribute the object does not have is not constrained. The store keeps the Constraints
+ * <p>Constraints: each Constraint optionally names Object Types (without them it applies to every type)
+ * and Object Groups (then it applies only to new objects in one of them), and lists attribute values in an
+ * Attributes structure; for each attribute it names, a new object that has that attribute must have one
+ * of the listed values, else the request fails with Constraint Violation. An attribute the object does not have is not constrained. The store keeps the Constraints
  * structure as Set Constraints gave it (Get Constraints returns it); the rules are read from it.
  */
 public final class CreationRules {
     /** The key under which the dispatcher marks every connection whose Create, Create Key Pair and Register apply the rules. */
     public static final String SESSION_KEY = CreationRules.class.getName();
 
-    /** One constraint rule: the values an attribute may take in objects of a type (null: of every type). */
-    record Rule(Integer objectType, String attribute, List<TtlvItem> allowed) {}
+    /**
+     * One constraint rule: the values an attribute may take in new objects of these types (none: of every
+     * type) that are in one of these Object Groups (none: whatever their groups).
+     */
+    record Rule(Set<Integer> objectTypes, Set<String> objectGroups, String attribute, List<TtlvItem> allowed) {}
 
     /** How a Constraint's Object Type is read: checked against the request's version, or as stored. */
     interface ObjectTypes {
@@ -102,14 +106,21 @@ public final class CreationRules {
         }
         List<KmipAttribute> all = new ArrayList<>(out);
         all.addAll(fromServer);
+        Set<String> groups = new HashSet<>();
+        for (KmipAttribute a : all) {
+            if (a.name().equals("Object Group") && a.value().type() == ItemType.TEXT_STRING) {
+                groups.add(a.value().textValue());
+            }
+        }
         for (Rule r : current) {
-            if (r.objectType() != null && r.objectType() != objectType) {
+            if (!r.objectTypes().isEmpty() && !r.objectTypes().contains(objectType)
+                    || !r.objectGroups().isEmpty() && r.objectGroups().stream().noneMatch(groups::contains)) {
                 continue;
             }
             for (KmipAttribute a : all) {
                 if (a.name().equals(r.attribute()) && !r.allowed().contains(a.value())) {
                     throw new KmipException(ResultReason.CONSTRAINT_VIOLATION, "the value of " + a.name()
-                            + " is not one a constraint allows" + scopeOf(r.objectType()));
+                            + " is not one a constraint allows" + scopeOf(r.objectTypes().isEmpty() ? null : objectType));
                 }
             }
         }
@@ -117,7 +128,9 @@ public final class CreationRules {
     }
 
     /**
-     * The rules of a Constraints structure, one per Constraint and attribute named.
+     * The rules of a Constraints structure, one per Constraint and attribute named. A Constraint (KMIP 2.1
+     * section 7.6) may name its types with Object Types (or a single Object Type) and its groups with Object
+     * Groups; its Attributes list the values allowed.
      *
      * @throws KmipException Invalid Field for a structure that is not a Constraints structure as Set
      *                       Constraints takes it (see {@link SetConstraintsHandler}), or an Object Type
@@ -131,9 +144,17 @@ public final class CreationRules {
                         + " (expected: Constraint)");
             }
             Payloads.typed(c, ItemType.STRUCTURE);
-            Integer type = null;
-            if (Payloads.optional(c, Tag.OBJECT_TYPE, ItemType.ENUMERATION).isPresent()) {
-                type = objectTypes.read(c.child(Tag.OBJECT_TYPE).orElseThrow().enumValue());
+            Set<Integer> types = Set.copyOf(objectTypes(c, objectTypes));
+            Set<String> groups = new LinkedHashSet<>();
+            Optional<TtlvItem> groupList = Payloads.optional(c, Tag.OBJECT_GROUPS, ItemType.STRUCTURE);
+            if (groupList.isPresent()) {
+                for (TtlvItem g : groupList.get().children()) {
+                    if (g.tag() != Tag.OBJECT_GROUP || g.type() != ItemType.TEXT_STRING) {
+                        throw new KmipException(ResultReason.INVALID_FIELD, "Object Groups holds " + Payloads.name(g.tag())
+                                + " (expected: Object Group)");
+                    }
+                    groups.add(g.textValue());
+                }
             }
             TtlvItem attributes = Payloads.optional(c, Tag.ATTRIBUTES, ItemType.STRUCTURE).orElseThrow(() ->
                     new KmipException(ResultReason.INVALID_FIELD, "a Constraint has no Attributes"));
@@ -146,10 +167,37 @@ public final class CreationRules {
                 byName.computeIfAbsent(a.name(), n -> new ArrayList<>()).add(a.value());
             }
             for (Map.Entry<String, List<TtlvItem>> e : byName.entrySet()) {
-                read.add(new Rule(type, e.getKey(), List.copyOf(e.getValue())));
+                read.add(new Rule(types, Set.copyOf(groups), e.getKey(), List.copyOf(e.getValue())));
             }
         }
         return read;
+    }
+
+    /**
+     * The types a structure names (Object Defaults, Constraint): its Object Type, or the Object Type
+     * values of its Object Types structure, each read by {@code objectTypes}; empty when it names none.
+     */
+    static List<Integer> objectTypes(TtlvItem structure, ObjectTypes objectTypes) throws KmipException {
+        List<Integer> types = new ArrayList<>();
+        Optional<TtlvItem> one = Payloads.optional(structure, Tag.OBJECT_TYPE, ItemType.ENUMERATION);
+        Optional<TtlvItem> many = Payloads.optional(structure, Tag.OBJECT_TYPES, ItemType.STRUCTURE);
+        if (one.isPresent() && many.isPresent()) {
+            throw new KmipException(ResultReason.INVALID_FIELD, Payloads.name(structure.tag())
+                    + " gives both Object Type and Object Types");
+        }
+        if (one.isPresent()) {
+            types.add(objectTypes.read(one.get().enumValue()));
+        }
+        if (many.isPresent()) {
+            for (TtlvItem t : many.get().children()) {
+                if (t.tag() != Tag.OBJECT_TYPE || t.type() != ItemType.ENUMERATION) {
+                    throw new KmipException(ResultReason.INVALID_FIELD, "Object Types holds " + Payloads.name(t.tag())
+                            + " (expected: Object Type)");
+                }
+                types.add(objectTypes.read(t.enumValue()));
+            }
+        }
+        return types;
     }
 
     private static String scopeOf(Integer objectType) {

@@ -15,8 +15,9 @@ import io.keyhold.server.ops.OperationHandler;
  * Permission Denied.
  *
  * <p>The Constraints structure holds zero or more Constraint structures (none removes every constraint).
- * Each has an optional Object Type (without one it applies to every type) and an Attributes structure
- * listing the values allowed, one or more per attribute. A Constraint without Attributes, or with an
+ * Each has optional Object Types (KMIP 2.1 section 7.24; a single Object Type is taken too; without them it
+ * applies to every type), optional Object Groups (7.23; then it applies only to new objects in one of
+ * them) and an Attributes structure listing the values allowed, one or more per attribute. A Constraint without Attributes, or with an
  * empty one, is an Invalid Field. Get Constraints returns the structure as set. The response payload is
  * empty.
  */

@@ -18,18 +18,23 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Set Defaults (KMIP 2.1 section 6.1): sets the server's Object Defaults, the attribute values a new
+ * Set Defaults (KMIP 2.1 section 6.1.53): sets the server's Object Defaults, the attribute values a new
  * object of a given Object Type gets when the Create, Create Key Pair or Register request gives none for
- * that attribute (see {@link CreationRules}). The defaults are server-wide (kept in the store, shared by every node), so only an administrator
- * ({@code access.administrators}) may set them; anyone else gets Permission Denied.
+ * that attribute (see {@link CreationRules}). The defaults are server-wide (kept in the store, shared by
+ * every node), so only an administrator ({@code access.administrators}) may set them; anyone else gets
+ * Permission Denied.
  *
- * <p>The Defaults Information holds one or more Object Defaults, each an Object Type and an Attributes
- * structure; each replaces the defaults of its type (an empty Attributes removes them), types not named
- * keep theirs. Every attribute must be one a client may set on objects of that type (the rules of
- * Create and Register); an Object Type named twice is an Invalid Field. All or nothing: the defaults
- * change only when the whole request is valid. The response payload is empty.
+ * <p>The Defaults Information is the set of Object Defaults to use from now on: it replaces the defaults
+ * of every type, so a type it does not name has none afterwards, and a request without Defaults Information
+ * (or with an empty one) removes them all, as the specification says. Each Object Defaults names its types
+ * with an Object Type or an Object Types structure (7.22), and gives an Attributes structure. Every
+ * attribute must be one a client may set on objects of that type (the rules of Create and Register); a
+ * type named twice is an Invalid Field. Object Defaults limited to Object Groups are Feature Not Supported:
+ * the defaults apply to every object of a type. All or nothing: the defaults change only when the whole
+ * request is valid. The response payload is empty.
  */
 public final class SetDefaultsHandler implements OperationHandler {
     private static final VersionRules RULES = VersionRules.standard();
@@ -42,21 +47,33 @@ public final class SetDefaultsHandler implements OperationHandler {
     @Override
     public TtlvItem handle(OperationContext context, TtlvItem payload) throws KmipException {
         requireAdministrator(context, "set the server's Object Defaults");
-        TtlvItem info = Payloads.required(payload, Tag.DEFAULTS_INFORMATION, ItemType.STRUCTURE);
-        List<TtlvItem> objectDefaults = info.childrenWith(Tag.OBJECT_DEFAULTS);
-        if (objectDefaults.isEmpty()) {
-            throw new KmipException(ResultReason.INVALID_MESSAGE, "Defaults Information has no Object Defaults");
-        }
+        Optional<TtlvItem> info = Payloads.optional(payload, Tag.DEFAULTS_INFORMATION, ItemType.STRUCTURE);
         Map<Integer, List<KmipAttribute>> read = new LinkedHashMap<>();
-        for (TtlvItem od : objectDefaults) {
+        for (TtlvItem od : info.map(i -> i.childrenWith(Tag.OBJECT_DEFAULTS)).orElse(List.of())) {
             Payloads.typed(od, ItemType.STRUCTURE);
-            int type = objectType(context, Payloads.required(od, Tag.OBJECT_TYPE, ItemType.ENUMERATION).enumValue());
-            TtlvItem attributes = Payloads.required(od, Tag.ATTRIBUTES, ItemType.STRUCTURE);
-            if (read.containsKey(type)) {
-                throw new KmipException(ResultReason.INVALID_FIELD, "Object Defaults name "
-                        + ObjectType.fromValue(type).orElseThrow().specName() + " more than once");
+            if (od.child(Tag.OBJECT_GROUPS).isPresent()) {
+                throw new KmipException(ResultReason.FEATURE_NOT_SUPPORTED, "Object Defaults for some Object Groups"
+                        + " only are not supported: defaults apply to every object of their Object Type");
             }
-            read.put(type, checked(context, type, AttributeMapping.fromAttributes(attributes)));
+            TtlvItem attributes = Payloads.required(od, Tag.ATTRIBUTES, ItemType.STRUCTURE);
+            List<KmipAttribute> given = AttributeMapping.fromAttributes(attributes);
+            if (od.child(Tag.OBJECT_TYPE).isEmpty() && od.child(Tag.OBJECT_TYPES).isEmpty()) {
+                throw new KmipException(ResultReason.INVALID_MESSAGE, "Object Defaults has no Object Type or Object Types");
+            }
+            List<Integer> types = CreationRules.objectTypes(od, v -> objectType(context, v));
+            if (types.isEmpty()) {
+                throw new KmipException(ResultReason.INVALID_FIELD, "Object Types names no Object Type");
+            }
+            for (int type : types) {
+                if (read.containsKey(type)) {
+                    throw new KmipException(ResultReason.INVALID_FIELD, "Object Defaults name "
+                            + ObjectType.fromValue(type).orElseThrow().specName() + " more than once");
+                }
+                read.put(type, checked(context, type, given));
+            }
+        }
+        for (ObjectType t : ObjectType.values()) {
+            read.putIfAbsent(t.value(), List.of()); // the set replaces the defaults of every type
         }
         long now = context.now();
         context.write(tx -> {

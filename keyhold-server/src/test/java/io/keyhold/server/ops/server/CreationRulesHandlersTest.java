@@ -73,6 +73,14 @@ class CreationRulesHandlersTest {
                 TtlvItem.structure(Tag.ATTRIBUTES, values));
     }
 
+    private static TtlvItem objectTypes(ObjectType... types) {
+        List<TtlvItem> values = new java.util.ArrayList<>();
+        for (ObjectType t : types) {
+            values.add(TtlvItem.enumeration(Tag.OBJECT_TYPE, t.value()));
+        }
+        return TtlvItem.structure(Tag.OBJECT_TYPES, values);
+    }
+
     private static void fails(ThrowingCallable call, ResultReason reason, String message) {
         assertThatThrownBy(call).isInstanceOfSatisfying(KmipException.class, e -> assertThat(e.reason()).isEqualTo(reason))
                 .hasMessage(message);
@@ -89,9 +97,26 @@ class CreationRulesHandlersTest {
                 new KmipAttribute("Object Group", 0, group("a")), new KmipAttribute("Object Group", 1, group("b")));
         fails(() -> h.handle(context("client1"), payload()), ResultReason.PERMISSION_DENIED,
                 "only an administrator may set the server's Object Defaults");
-        fails(() -> h.handle(context("admin"), payload()), ResultReason.INVALID_MESSAGE, "Defaults Information is missing");
-        fails(() -> h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION))),
-                ResultReason.INVALID_MESSAGE, "Defaults Information has no Object Defaults");
+        fails(() -> h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
+                TtlvItem.structure(Tag.OBJECT_DEFAULTS, TtlvItem.structure(Tag.ATTRIBUTES, group("a")))))),
+                ResultReason.INVALID_MESSAGE, "Object Defaults has no Object Type or Object Types");
+        fails(() -> h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
+                TtlvItem.structure(Tag.OBJECT_DEFAULTS, objectTypes(), TtlvItem.structure(Tag.ATTRIBUTES, group("a")))))),
+                ResultReason.INVALID_FIELD, "Object Types names no Object Type");
+        fails(() -> h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
+                TtlvItem.structure(Tag.OBJECT_DEFAULTS, TtlvItem.enumeration(Tag.OBJECT_TYPE, ObjectType.SECRET_DATA.value()),
+                        objectTypes(ObjectType.SYMMETRIC_KEY), TtlvItem.structure(Tag.ATTRIBUTES, group("a")))))),
+                ResultReason.INVALID_FIELD, "Object Defaults gives both Object Type and Object Types");
+        fails(() -> h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
+                TtlvItem.structure(Tag.OBJECT_DEFAULTS, objectTypes(ObjectType.SECRET_DATA),
+                        TtlvItem.structure(Tag.ATTRIBUTES, group("a")),
+                        TtlvItem.structure(Tag.OBJECT_GROUPS, group("only-these")))))),
+                ResultReason.FEATURE_NOT_SUPPORTED, "Object Defaults for some Object Groups only are not supported:"
+                        + " defaults apply to every object of their Object Type");
+        fails(() -> h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
+                objectDefaults(ObjectType.SECRET_DATA, group("a")), TtlvItem.structure(Tag.OBJECT_DEFAULTS,
+                        objectTypes(ObjectType.SYMMETRIC_KEY, ObjectType.SECRET_DATA), TtlvItem.structure(Tag.ATTRIBUTES))))),
+                ResultReason.INVALID_FIELD, "Object Defaults name Secret Data more than once");
         fails(() -> h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
                 objectDefaults(ObjectType.SYMMETRIC_KEY, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, "u"))))),
                 ResultReason.INVALID_FIELD, "Unique Identifier cannot have a default");
@@ -100,6 +125,57 @@ class CreationRulesHandlersTest {
                         TtlvItem.structure(Tag.ATTRIBUTES))))),
                 ResultReason.INVALID_FIELD, "Object Type 0x00000077 does not exist in KMIP 2.1");
         assertThat(defaults(ObjectType.SECRET_DATA.value())).as("unchanged by the failures").hasSize(2);
+    }
+
+    @Test
+    void setDefaults_theSetReplacesEveryTypesDefaults_andNoneRemovesThemAll() throws KmipException {
+        SetDefaultsHandler h = new SetDefaultsHandler();
+        h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
+                TtlvItem.structure(Tag.OBJECT_DEFAULTS, objectTypes(ObjectType.SYMMETRIC_KEY, ObjectType.SECRET_DATA),
+                        TtlvItem.structure(Tag.ATTRIBUTES, group("both"))))));
+        assertThat(defaults(ObjectType.SYMMETRIC_KEY.value())).containsExactly(new KmipAttribute("Object Group", 0, group("both")));
+        assertThat(defaults(ObjectType.SECRET_DATA.value())).containsExactly(new KmipAttribute("Object Group", 0, group("both")));
+
+        h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
+                objectDefaults(ObjectType.SECRET_DATA, group("secrets")))));
+        assertThat(defaults(ObjectType.SECRET_DATA.value())).containsExactly(new KmipAttribute("Object Group", 0, group("secrets")));
+        assertThat(defaults(ObjectType.SYMMETRIC_KEY.value())).as("a type the new set does not name").isEmpty();
+
+        h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION)));
+        assertThat(defaults(ObjectType.SECRET_DATA.value())).as("an empty set").isEmpty();
+
+        h.handle(context("admin"), payload(TtlvItem.structure(Tag.DEFAULTS_INFORMATION,
+                objectDefaults(ObjectType.SECRET_DATA, group("again")))));
+        h.handle(context("admin"), payload());
+        assertThat(defaults(ObjectType.SECRET_DATA.value())).as("no Defaults Information removes them all").isEmpty();
+    }
+
+    @Test
+    void constraints_ofObjectTypes_andOfObjectGroups() throws KmipException {
+        SetConstraintsHandler set = new SetConstraintsHandler();
+        int key = ObjectType.SYMMETRIC_KEY.value();
+        int secret = ObjectType.SECRET_DATA.value();
+        set.handle(context("admin"), payload(TtlvItem.structure(Tag.CONSTRAINTS,
+                TtlvItem.structure(Tag.CONSTRAINT, objectTypes(ObjectType.SYMMETRIC_KEY, ObjectType.SECRET_DATA),
+                        TtlvItem.structure(Tag.ATTRIBUTES, length(256))),
+                TtlvItem.structure(Tag.CONSTRAINT, TtlvItem.structure(Tag.OBJECT_GROUPS, group("strict")),
+                        TtlvItem.structure(Tag.ATTRIBUTES, length(128))))));
+        fails(() -> applyTo(secret, List.of(), List.of(length(128))), ResultReason.CONSTRAINT_VIOLATION,
+                "the value of Cryptographic Length is not one a constraint allows for Secret Data objects");
+        assertThat(applyTo(ObjectType.CERTIFICATE.value(), List.of(), List.of(length(128)))).as("a type not named").isEmpty();
+        assertThat(applyTo(ObjectType.CERTIFICATE.value(), List.of(new KmipAttribute("Object Group", 0, group("other"))),
+                List.of(length(512)))).as("outside the group").hasSize(1);
+        fails(() -> applyTo(ObjectType.CERTIFICATE.value(), List.of(new KmipAttribute("Object Group", 0, group("strict"))),
+                List.of(length(512))), ResultReason.CONSTRAINT_VIOLATION,
+                "the value of Cryptographic Length is not one a constraint allows");
+        assertThat(applyTo(key, List.of(), List.of(length(256)))).isEmpty();
+
+        fails(() -> set.handle(context("admin"), payload(TtlvItem.structure(Tag.CONSTRAINTS, TtlvItem.structure(Tag.CONSTRAINT,
+                TtlvItem.structure(Tag.OBJECT_TYPES, length(1)), TtlvItem.structure(Tag.ATTRIBUTES, length(256)))))),
+                ResultReason.INVALID_FIELD, "Object Types holds Cryptographic Length (expected: Object Type)");
+        fails(() -> set.handle(context("admin"), payload(TtlvItem.structure(Tag.CONSTRAINTS, TtlvItem.structure(Tag.CONSTRAINT,
+                TtlvItem.structure(Tag.OBJECT_GROUPS, length(1)), TtlvItem.structure(Tag.ATTRIBUTES, length(256)))))),
+                ResultReason.INVALID_FIELD, "Object Groups holds Cryptographic Length (expected: Object Group)");
     }
 
     @Test

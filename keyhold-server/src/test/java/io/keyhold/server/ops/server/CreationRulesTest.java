@@ -143,13 +143,17 @@ class CreationRulesTest {
     }
 
     @Test
-    void setDefaults_replacesOnlyTheNamedTypes_andEmptyAttributesRemoveThem() {
+    void setDefaults_theNewSetReplacesTheOld_andNoDefaultsInformationRemovesThemAll() {
         send(admin, Operation.SET_DEFAULTS, defaultsInformation(objectDefaults(ObjectType.SYMMETRIC_KEY, group("a")),
                 objectDefaults(ObjectType.SECRET_DATA, group("s"))));
-        send(admin, Operation.SET_DEFAULTS, defaultsInformation(objectDefaults(ObjectType.SECRET_DATA, group("t"))));
         assertThat(values(stored(create(aes(), length(128))), "Object Group")).containsExactly(group("a"));
-        send(admin, Operation.SET_DEFAULTS, defaultsInformation(objectDefaults(ObjectType.SYMMETRIC_KEY)));
-        assertThat(values(stored(create(aes(), length(128))), "Object Group")).isEmpty();
+        send(admin, Operation.SET_DEFAULTS, defaultsInformation(objectDefaults(ObjectType.SECRET_DATA, group("t"))));
+        assertThat(values(stored(create(aes(), length(128))), "Object Group")).as("a type the new set does not name")
+                .isEmpty();
+        send(admin, Operation.SET_DEFAULTS, defaultsInformation(objectDefaults(ObjectType.SYMMETRIC_KEY, group("b"))));
+        assertThat(status(send(admin, Operation.SET_DEFAULTS))).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(values(stored(create(aes(), length(128))), "Object Group")).as("after a request without Defaults"
+                + " Information").isEmpty();
     }
 
     @Test
@@ -162,8 +166,6 @@ class CreationRulesTest {
 
     @Test
     void setDefaults_badInput_failsWithTheExactReason_andChangesNothing() {
-        assertThat(reason(send(admin, Operation.SET_DEFAULTS))).isEqualTo(ResultReason.INVALID_MESSAGE);
-        assertThat(reason(send(admin, Operation.SET_DEFAULTS, defaultsInformation()))).isEqualTo(ResultReason.INVALID_MESSAGE);
         assertThat(reason(send(admin, Operation.SET_DEFAULTS, defaultsInformation(TtlvItem.structure(Tag.OBJECT_DEFAULTS,
                 attributes(group("x")))))))
                 .as("Object Type missing").isEqualTo(ResultReason.INVALID_MESSAGE);
