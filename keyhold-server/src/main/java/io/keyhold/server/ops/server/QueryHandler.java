@@ -1,6 +1,8 @@
 package io.keyhold.server.ops.server;
 
 import io.keyhold.protocol.KmipException;
+import io.keyhold.protocol.message.AttributeMapping;
+import io.keyhold.protocol.message.KmipAttribute;
 import io.keyhold.protocol.spec.KmipVersion;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.Operation;
@@ -26,8 +28,9 @@ import java.util.function.Supplier;
  * Query (KMIP 1.4 section 4.25, 2.1 section 6.1): what the server does, answered truthfully and
  * minimally in the request's version. Operations are the registered handlers that exist in the version;
  * objects are the configured object types; Server Information names the vendor "Keyhold" and adds a Server
- * Information structure: in 2.x with the server name and version, in 1.x empty (its content is vendor-specific). Application namespaces, extensions, attestation types, validations, profiles,
- * client registration methods and defaults: the server declares none, so those functions add nothing.
+ * Information structure: in 2.x with the server name and version, in 1.x empty (its content is vendor-specific). Application namespaces, extensions, attestation types, validations, profiles
+ * and client registration methods: the server declares none, so those functions add nothing. Defaults
+ * Information (2.1): the Object Defaults that Set Defaults stored, when there are any.
  * Storage protection masks (2.x): Software, the storage of every object (see {@link ProtectionStorage}).
  * RNGs (1.3 and later): the RNG Parameters of the server's generator (see {@link ServerRandom}), the one that
  * generates every key. Capabilities: no streaming, no attestation, asynchronous
@@ -113,10 +116,34 @@ public final class QueryHandler implements OperationHandler {
             }
             out.add(TtlvItem.structure(Tag.CAPABILITY_INFORMATION, c));
         }
+        if (functions.contains(QueryFunction.QUERY_DEFAULTS_INFORMATION) && RULES.hasTag(Tag.DEFAULTS_INFORMATION, v)) {
+            defaultsInformation(context).ifPresent(out::add);
+        }
         if (functions.contains(QueryFunction.QUERY_STORAGE_PROTECTION_MASKS) && RULES.hasTag(Tag.PROTECTION_STORAGE_MASKS, v)) {
             out.add(TtlvItem.structure(Tag.PROTECTION_STORAGE_MASKS,
                     TtlvItem.integer(Tag.PROTECTION_STORAGE_MASK, ProtectionStorage.SERVER_STORAGE)));
         }
         return TtlvItem.structure(Tag.RESPONSE_PAYLOAD, out);
+    }
+
+    /**
+     * The Object Defaults that Set Defaults stored (KMIP 2.1 section 7.11), one per Object Type that has
+     * any, in the type's enumeration order; empty when the server has none.
+     */
+    private static Optional<TtlvItem> defaultsInformation(OperationContext context) throws KmipException {
+        KmipVersion v = context.version();
+        List<TtlvItem> objectDefaults = context.read(tx -> {
+            List<TtlvItem> out = new ArrayList<>();
+            for (ObjectType t : ObjectType.values()) {
+                List<KmipAttribute> defaults = tx.objectDefaults(t.value());
+                if (!defaults.isEmpty() && RULES.hasValue(ObjectType.SPEC_NAME, t.value(), v)) {
+                    out.add(TtlvItem.structure(Tag.OBJECT_DEFAULTS, TtlvItem.enumeration(Tag.OBJECT_TYPE, t.value()),
+                            AttributeMapping.toAttributes(Tag.ATTRIBUTES, defaults)));
+                }
+            }
+            return out;
+        });
+        return objectDefaults.isEmpty() ? Optional.empty()
+                : Optional.of(TtlvItem.structure(Tag.DEFAULTS_INFORMATION, objectDefaults));
     }
 }

@@ -157,6 +157,26 @@ class CreationRulesTest {
     }
 
     @Test
+    void queryDefaultsInformation_reportsTheObjectDefaultsSet_andNothingWhenThereAreNone() {
+        TtlvItem function = TtlvItem.enumeration(Tag.QUERY_FUNCTION, io.keyhold.protocol.spec.QueryFunction.QUERY_DEFAULTS_INFORMATION.value());
+        ResponseBatchItem none = send(client, Operation.QUERY, function);
+        assertThat(status(none)).isEqualTo(ResultStatus.SUCCESS);
+        assertThat(none.payload().child(Tag.DEFAULTS_INFORMATION)).isEmpty();
+
+        send(admin, Operation.SET_DEFAULTS, defaultsInformation(objectDefaults(ObjectType.SECRET_DATA, group("s")),
+                objectDefaults(ObjectType.SYMMETRIC_KEY, group("k1"), group("k2"), length(256))));
+        ResponseBatchItem some = send(client, Operation.QUERY, function);
+        assertThat(some.payload().children()).containsExactly(defaultsInformation(
+                objectDefaults(ObjectType.SYMMETRIC_KEY, group("k1"), group("k2"), length(256)),
+                objectDefaults(ObjectType.SECRET_DATA, group("s"))));
+
+        assertThat(send(client, KmipVersion.V2_0, Operation.QUERY, function).payload().children())
+                .as("KMIP 2.0 has Query Defaults Information too").isEqualTo(some.payload().children());
+        assertThat(reason(send(client, KmipVersion.V1_4, Operation.QUERY, function)))
+                .as("KMIP 1.4 has no such Query Function").isEqualTo(ResultReason.INVALID_FIELD);
+    }
+
+    @Test
     void setDefaults_byAClientThatIsNoAdministrator_isPermissionDenied_andChangesNothing() {
         ResponseBatchItem r = send(client, Operation.SET_DEFAULTS, defaultsInformation(
                 objectDefaults(ObjectType.SYMMETRIC_KEY, group("x"))));
