@@ -65,6 +65,15 @@ class AsynchronousRequestHandlersTest {
                 .isEqualTo(TtlvItem.structure(Tag.RESPONSE_PAYLOAD, request(running, ProcessingStage.IN_PROCESS)));
         assertThat(query("client1", acv(other))).as("another client's value selects nothing")
                 .isEqualTo(TtlvItem.structure(Tag.RESPONSE_PAYLOAD));
+        // the 2.1 layout (6.1.41): an Operations structure and an Asynchronous Correlation Values structure
+        assertThat(query("client1", TtlvItem.structure(Tag.OPERATIONS,
+                TtlvItem.enumeration(Tag.OPERATION, Operation.CREATE_KEY_PAIR.value()),
+                TtlvItem.enumeration(Tag.OPERATION, Operation.LOCATE.value()))))
+                .isEqualTo(TtlvItem.structure(Tag.RESPONSE_PAYLOAD, request(running, ProcessingStage.IN_PROCESS)));
+        assertThat(query("client1", TtlvItem.structure(Tag.ASYNCHRONOUS_CORRELATION_VALUES, acv(queued), acv(running)),
+                TtlvItem.structure(Tag.OPERATIONS, TtlvItem.enumeration(Tag.OPERATION, Operation.CREATE.value()))))
+                .as("both filters: a request must match both")
+                .isEqualTo(TtlvItem.structure(Tag.RESPONSE_PAYLOAD, request(queued, ProcessingStage.SUBMITTED)));
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.Set;
  * still keeps, oldest first, each as an Asynchronous Request structure (Asynchronous Correlation Value,
  * Operation, Submission Date, Processing Stage: Submitted while queued, In Process while running, Completed
  * once its result waits for Poll). Requests of other identities are never listed. The request may narrow the
- * answer to given Asynchronous Correlation Values (directly or inside an Asynchronous Correlation Values
- * structure) and to given Operations; without them every kept request is listed.
+ * answer to given Asynchronous Correlation Values and to given Operations: as KMIP 2.1 section 6.1.41 gives
+ * them, inside an Asynchronous Correlation Values structure and an Operations structure (7.1, 7.25), or as
+ * bare fields. Given both, a request must match both; without them every kept request is listed.
  */
 public final class QueryAsynchronousRequestsHandler implements OperationHandler {
     private final AsyncResults results;
@@ -42,6 +43,8 @@ public final class QueryAsynchronousRequestsHandler implements OperationHandler 
                 wantedValues.add(ByteBuffer.wrap(field.bytesValue()));
             } else if (field.tag() == Tag.ASYNCHRONOUS_CORRELATION_VALUES && field.isStructure()) {
                 field.childrenWith(Tag.ASYNCHRONOUS_CORRELATION_VALUE).forEach(v -> wantedValues.add(ByteBuffer.wrap(v.bytesValue())));
+            } else if (field.tag() == Tag.OPERATIONS && field.isStructure()) {
+                field.childrenWith(Tag.OPERATION).forEach(o -> wantedOperations.add(o.enumValue()));
             } else if (field.tag() == Tag.OPERATION && field.type() == ItemType.ENUMERATION) {
                 wantedOperations.add(field.enumValue());
             }
