@@ -148,11 +148,7 @@ public final class CreationRules {
             Set<String> groups = new LinkedHashSet<>();
             Optional<TtlvItem> groupList = Payloads.optional(c, Tag.OBJECT_GROUPS, ItemType.STRUCTURE);
             if (groupList.isPresent()) {
-                for (TtlvItem g : groupList.get().children()) {
-                    if (g.tag() != Tag.OBJECT_GROUP || g.type() != ItemType.TEXT_STRING) {
-                        throw new KmipException(ResultReason.INVALID_FIELD, "Object Groups holds " + Payloads.name(g.tag())
-                                + " (expected: Object Group)");
-                    }
+                for (TtlvItem g : items(groupList.get(), Tag.OBJECT_GROUP, ItemType.TEXT_STRING)) {
                     groups.add(g.textValue());
                 }
             }
@@ -189,15 +185,22 @@ public final class CreationRules {
             types.add(objectTypes.read(one.get().enumValue()));
         }
         if (many.isPresent()) {
-            for (TtlvItem t : many.get().children()) {
-                if (t.tag() != Tag.OBJECT_TYPE || t.type() != ItemType.ENUMERATION) {
-                    throw new KmipException(ResultReason.INVALID_FIELD, "Object Types holds " + Payloads.name(t.tag())
-                            + " (expected: Object Type)");
-                }
+            for (TtlvItem t : items(many.get(), Tag.OBJECT_TYPE, ItemType.ENUMERATION)) {
                 types.add(objectTypes.read(t.enumValue()));
             }
         }
         return types;
+    }
+
+    /** The items of a list structure (Object Types, Object Groups), each of {@code tag} and {@code type}. */
+    private static List<TtlvItem> items(TtlvItem list, int tag, ItemType type) throws KmipException {
+        for (TtlvItem item : list.children()) {
+            if (item.tag() != tag || item.type() != type) {
+                throw new KmipException(ResultReason.INVALID_FIELD, Payloads.name(list.tag()) + " holds "
+                        + Payloads.name(item.tag()) + " (expected: " + Payloads.name(tag) + ")");
+            }
+        }
+        return list.children();
     }
 
     private static String scopeOf(Integer objectType) {

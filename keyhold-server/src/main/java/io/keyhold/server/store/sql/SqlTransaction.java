@@ -18,7 +18,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -518,13 +517,7 @@ final class SqlTransaction implements WriteTransaction {
     }
 
     private void savepoint(String sql) throws SQLException {
-        if (statements != null) {
-            statements.execute(connection, sql);
-            return;
-        }
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
+        withStatement(sql, PreparedStatement::execute);
     }
 
     /** The value of a connection setting (journal_mode, synchronous, foreign_keys, busy_timeout), for tests. */
