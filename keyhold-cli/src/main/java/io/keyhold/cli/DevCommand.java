@@ -95,7 +95,8 @@ final class DevCommand implements Callable<Integer> {
                         .withProfile(ServerConfig.TlsProfile.COMPATIBILITY),
                 storage, ServerConfig.Limits.defaults(), ServerConfig.Logging.defaults(),
                 new ServerConfig.Crypto(fips)).withMasterKey(ServerConfig.MasterKeyStore.development(home))
-                .withHttp(httpPort == -1 ? ServerConfig.Http.DISABLED : ServerConfig.Http.on(host, httpPort));
+                .withHttp(httpPort == -1 ? ServerConfig.Http.DISABLED : ServerConfig.Http.on(host, httpPort))
+                .withReProvision(ServerConfig.ReProvision.withCa(pki.ca(), pki.caKey()));
         try {
             writeConfigurationFile(home, config);
         } catch (IOException e) {
@@ -145,7 +146,8 @@ final class DevCommand implements Callable<Integer> {
                 + "storage:\n  data_dir: .\n" + postgresSettings(config.storage().postgres())
                 + "crypto:\n  fips_only: " + config.crypto().fipsOnly() + "\n"
                 + "master_key:\n  keystore: " + ServerConfig.MasterKeyStore.DEV_KEYSTORE_NAME + "\n  passphrase_file: "
-                + ServerConfig.MasterKeyStore.DEV_PASSPHRASE_NAME + "\n";
+                + ServerConfig.MasterKeyStore.DEV_PASSPHRASE_NAME + "\n"
+                + "reprovision:\n  ca_certificate: ca.pem\n  ca_private_key: ca.key\n";
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
     }
 

@@ -693,6 +693,37 @@ public final class KmipClient implements AutoCloseable {
         return text(call(version(), Operation.RE_CERTIFY, payload(uidItem(certificateUid))), Tag.UNIQUE_IDENTIFIER);
     }
 
+    /**
+     * Re-Provision (KMIP 2.x) with a certificate request (PKCS#10 in DER or PEM): the server signs a new client
+     * certificate for the request's key and answers its Unique Identifier. The certificate this client
+     * connected with is retired: from then on it may only Get the new certificate, for a while, so build a new
+     * client with the new certificate and the request's private key.
+     */
+    public String reProvision(byte[] pkcs10) throws KmipClientException, KmipTransportException {
+        return text(call(version(), Operation.RE_PROVISION, payload(
+                TtlvItem.bytes(Tag.CERTIFICATE_REQUEST, pkcs10))), Tag.UNIQUE_IDENTIFIER);
+    }
+
+    /**
+     * Re-Provision (KMIP 2.x) with a new client certificate (DER X.509) the client obtained itself; answers
+     * its Unique Identifier. The certificate this client connected with is retired.
+     */
+    public String reProvisionWithCertificate(byte[] der) throws KmipClientException, KmipTransportException {
+        return text(call(version(), Operation.RE_PROVISION, payload(TtlvItem.structure(Tag.CERTIFICATE,
+                TtlvItem.enumeration(Tag.CERTIFICATE_TYPE, io.keyhold.protocol.spec.CertificateType.X_509.value()),
+                TtlvItem.bytes(Tag.CERTIFICATE_VALUE, der)))), Tag.UNIQUE_IDENTIFIER);
+    }
+
+    /**
+     * Re-Provision (KMIP 2.x) without parameters: the server makes a key pair and a client certificate for it,
+     * and answers the Private Key's Unique Identifier (its Certificate Link names the certificate). The
+     * certificate this client connected with is retired; Get the key and the certificate with it before the
+     * server's retrieval window ends.
+     */
+    public String reProvision() throws KmipClientException, KmipTransportException {
+        return text(call(version(), Operation.RE_PROVISION, payload()), Tag.UNIQUE_IDENTIFIER);
+    }
+
     /** Validate of a certificate chain (leaf first, by Unique Identifier); returns the Validity Indicator. */
     public ValidityIndicator validate(List<String> certificateUids) throws KmipClientException, KmipTransportException {
         List<TtlvItem> c = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.keyhold.server;
 import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ServerConfig;
+import io.keyhold.server.dispatch.KmipDispatcher;
 import io.keyhold.server.dispatch.RequestProcessor;
 import io.keyhold.server.auth.ApiTokens;
 import io.keyhold.server.http.ApiTokenAuthenticator;
@@ -17,6 +18,7 @@ import io.keyhold.server.rotation.RotationScheduler;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.memory.InMemoryObjectStore;
 import io.keyhold.server.store.sql.SqlObjectStore;
+import io.keyhold.server.tls.ReProvisionCa;
 import io.keyhold.server.tls.ServerTls;
 import io.keyhold.server.transport.ConnectionRegistry;
 import io.keyhold.server.transport.ConnectionObserver;
@@ -113,6 +115,10 @@ public final class KeyholdServer implements AutoCloseable {
                           BearerAuthenticator bearer, ConnectionObserver connections, HttpObserver requests)
             throws ConfigException {
         ServerTls tls = ServerTls.create(config.tls());
+        ReProvisionCa.load(config.tls(), config.reProvision()); // its files are checked now, read at each use
+        if (processor instanceof KmipDispatcher dispatcher) { // the handshakes refuse what Re-Provision retired
+            tls.retiredCredentials(dispatcher.retiredCredentials());
+        }
         this.kmip = new KmipServer(config.kmip(), config.limits(), tls, processor, connections);
         this.https = config.http().enabled()
                 ? new HttpsListener(config.http(), config.limits(), tls, routes.apply(this), bearer, requests) : null;

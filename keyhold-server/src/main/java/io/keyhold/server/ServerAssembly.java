@@ -4,6 +4,7 @@ import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.server.audit.SyslogForwarder;
 import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.auth.PasswordAuthentication;
+import io.keyhold.server.auth.RetiredCredentials;
 import io.keyhold.server.auth.Tickets;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.crypto.CryptoPolicy;
@@ -122,7 +123,7 @@ public final class ServerAssembly {
         }
         return open(SqlObjectStore.open(Database.of(config.storage()), ring, options), Clock.systemUTC(),
                 CryptoPolicy.of(config.crypto().fipsOnly()), config.limits().maxBatchItems(), config.access(),
-                config.audit());
+                config.audit(), config.tls(), config.reProvision());
     }
 
     /**
@@ -204,7 +205,19 @@ public final class ServerAssembly {
      */
     public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems,
                                 ServerConfig.Access access, ServerConfig.Audit audit) {
+        return open(store, clock, policy, maxBatchItems, access, audit, null, ServerConfig.ReProvision.defaults());
+    }
+
+    /**
+     * As {@link #open(ObjectStore, Clock, CryptoPolicy, int, ServerConfig.Access, ServerConfig.Audit)}, with
+     * Re-Provision for clients that authenticate with these TLS settings (null: Re-Provision is not offered).
+     */
+    public static Assembly open(ObjectStore store, Clock clock, CryptoPolicy policy, int maxBatchItems,
+                                ServerConfig.Access access, ServerConfig.Audit audit, ServerConfig.Tls tls,
+                                ServerConfig.ReProvision reProvision) {
         SecureRandom random = randomFor(policy);
+        RetiredCredentials retired = new RetiredCredentials(store, clock);
+        retired.load();
         List<OperationHandler> handlers = new ArrayList<>(ObjectOperations.handlers(random, policy));
         handlers.addAll(AttributeHandlers.all());
         handlers.addAll(KeyOperations.handlers(random, policy));
@@ -212,6 +225,9 @@ public final class ServerAssembly {
         handlers.addAll(SignatureOperations.handlers(random, policy));
         handlers.addAll(CertificateOperations.handlers(random, policy));
         handlers.addAll(TransferOperations.handlers(random, policy));
+        if (tls != null) {
+            handlers.add(CertificateOperations.reProvision(tls, reProvision, retired, random, policy));
+        }
         DispatcherSettings d = DispatcherSettings.defaults();
         String version = version();
         DispatcherSettings settings = new DispatcherSettings("Keyhold", version, d.supportedVersions(),
@@ -221,7 +237,7 @@ public final class ServerAssembly {
                 d.asyncThreads(), d.asyncMaxOutstanding(), d.asyncRetention(), maxBatchItems);
         KmipDispatcher dispatcher = new KmipDispatcher(store, clock, handlers, settings, AccessPolicy.of(access),
                 new PasswordAuthentication(access.passwordCredentials(), store), audit.durableReads(),
-                Tickets.limitsWithMaxLease(access.ticketMaxLease()));
+                Tickets.limitsWithMaxLease(access.ticketMaxLease()), retired);
         ServerMetrics metrics = ServerMetrics.create(version);
         metrics.watch(store);
         dispatcher.observer(metrics.dispatchObserver());

@@ -6,6 +6,7 @@ import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ReadTransaction;
+import io.keyhold.server.store.RetiredCredential;
 import io.keyhold.server.store.RotationPolicy;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.StoredTicket;
@@ -125,6 +126,21 @@ final class ObservedTransaction implements WriteTransaction {
     @Override
     public boolean apiTokenUsed(String id, long usedAt) {
         return writable().apiTokenUsed(id, usedAt);
+    }
+
+    @Override
+    public Optional<RetiredCredential> retiredCredential(String fingerprint) {
+        return reads.retiredCredential(fingerprint);
+    }
+
+    @Override
+    public List<RetiredCredential> retiredCredentialsSince(Instant from) {
+        return reads.retiredCredentialsSince(from);
+    }
+
+    @Override
+    public boolean insertRetiredCredential(RetiredCredential credential) {
+        return writable().insertRetiredCredential(credential);
     }
 
     @Override

@@ -51,7 +51,9 @@ public final class ConfigLoader {
             "access.administrators", "access.groups", "access.password_credentials", "access.ticket_max_lease",
             "audit.durable_reads", "audit.max_queued_records", "audit.syslog.address", "audit.syslog.protocol",
             "audit.syslog.facility", "audit.syslog.app_name", "audit.syslog.queue_size",
-            "rotation.check_interval");
+            "rotation.check_interval",
+            "reprovision.ca_certificate", "reprovision.ca_private_key", "reprovision.ca_private_key_password",
+            "reprovision.certificate_validity", "reprovision.retrieval_window");
 
     /** Settings that no longer exist, with what replaces them; setting one stops loading with that hint. */
     private static final Map<String, String> REMOVED = Map.of(
@@ -311,7 +313,32 @@ public final class ConfigLoader {
                 new ServerConfig.Limits(maxMessage, maxBatchItems, maxConnections, maxPerIdentity, idle, readTimeout,
                         requestsPerSecond, workers, grace),
                 new ServerConfig.Logging(level, format),
-                new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit(), http(host), rotation());
+                new ServerConfig.Crypto(fipsOnly), masterKey, access(), audit(), http(host), rotation(),
+                reProvision());
+    }
+
+    private ServerConfig.ReProvision reProvision() throws ConfigException {
+        Path caCertificate = existingFile("reprovision.ca_certificate", false);
+        Path caKey = existingFile("reprovision.ca_private_key", false);
+        if (caCertificate != null && caKey == null) {
+            throw error("reprovision.ca_private_key", "is required with reprovision.ca_certificate");
+        }
+        if (caKey != null && caCertificate == null) {
+            throw error("reprovision.ca_certificate", "is required with reprovision.ca_private_key");
+        }
+        String password = text("reprovision.ca_private_key_password", null);
+        Duration validity = duration("reprovision.certificate_validity",
+                ServerConfig.ReProvision.DEFAULT_CERTIFICATE_VALIDITY);
+        if (validity.compareTo(Duration.ofHours(1)) < 0 || validity.compareTo(Duration.ofDays(3650)) > 0) {
+            throw error("reprovision.certificate_validity", "must be from 1h to 87600h (ten years) (was \""
+                    + text("reprovision.certificate_validity", "").strip() + "\")");
+        }
+        Duration window = duration("reprovision.retrieval_window", ServerConfig.ReProvision.DEFAULT_RETRIEVAL_WINDOW);
+        if (window.compareTo(Duration.ofHours(24)) > 0) {
+            throw error("reprovision.retrieval_window", "must be at most 24h (was \""
+                    + text("reprovision.retrieval_window", "").strip() + "\")");
+        }
+        return new ServerConfig.ReProvision(caCertificate, caKey, password, validity, window);
     }
 
     private ServerConfig.Rotation rotation() throws ConfigException {

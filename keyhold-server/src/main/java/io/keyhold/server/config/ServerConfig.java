@@ -13,7 +13,7 @@ import java.util.Objects;
  * validated by the loader; the records only check for nulls.
  */
 public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
-        MasterKeyStore masterKey, Access access, Audit audit, Http http, Rotation rotation) {
+        MasterKeyStore masterKey, Access access, Audit audit, Http http, Rotation rotation, ReProvision reProvision) {
     /** {@code masterKey} may be null in code-built configurations; the server then refuses to open its store. */
     public ServerConfig {
         Objects.requireNonNull(http, "http");
@@ -26,6 +26,14 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(rotation, "rotation");
+        Objects.requireNonNull(reProvision, "reProvision");
+    }
+
+    /** A configuration without a Re-Provision CA ({@link ReProvision#defaults()}). */
+    public ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, Logging logging, Crypto crypto,
+                        MasterKeyStore masterKey, Access access, Audit audit, Http http, Rotation rotation) {
+        this(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, http, rotation,
+                ReProvision.defaults());
     }
 
     /** A configuration with the default {@link Rotation} settings. */
@@ -58,32 +66,96 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
 
     /** This configuration with other storage settings (another database). */
     public ServerConfig withStorage(Storage other) {
-        return new ServerConfig(kmip, tls, other, limits, logging, crypto, masterKey, access, audit, http, rotation);
+        return new ServerConfig(kmip, tls, other, limits, logging, crypto,
+                masterKey, access, audit, http, rotation, reProvision);
     }
 
     /** This configuration with other crypto settings. */
     public ServerConfig withCrypto(Crypto other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, other, masterKey, access, audit, http, rotation);
+        return new ServerConfig(kmip, tls, storage, limits, logging, other,
+                masterKey, access, audit, http, rotation, reProvision);
     }
 
     /** This configuration with the given master key store. */
     public ServerConfig withMasterKey(MasterKeyStore other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, other, access, audit, http, rotation);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto,
+                other, access, audit, http, rotation, reProvision);
     }
 
     /** This configuration with other access control settings. */
     public ServerConfig withAccess(Access other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, other, audit, http, rotation);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto,
+                masterKey, other, audit, http, rotation, reProvision);
     }
 
     /** This configuration with other audit settings. */
     public ServerConfig withAudit(Audit other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, other, http, rotation);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto,
+                masterKey, access, other, http, rotation, reProvision);
     }
 
     /** This configuration with other scheduled rotation settings. */
     public ServerConfig withRotation(Rotation other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, http, other);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto,
+                masterKey, access, audit, http, other, reProvision);
+    }
+
+    /** This configuration with other Re-Provision settings. */
+    public ServerConfig withReProvision(ReProvision other) {
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, http, rotation,
+                other);
+    }
+
+    /**
+     * Re-Provision (KMIP 2.1 section 6.1.48), by which a client replaces its TLS client certificate
+     * (docs/server-operations.md). A client that sends the new certificate itself needs nothing here; for the
+     * server to sign a Certificate Request, or to make the key pair and certificate, it needs a CA that
+     * {@code tls.trusted_cas} trusts.
+     *
+     * @param caCertificate         the CA certificate that signs new client certificates (one of
+     *                              {@code tls.trusted_cas}), or null: the server issues none
+     * @param caPrivateKey          its private key (PEM), or null with {@code caCertificate}
+     * @param caPrivateKeyPassword  the password of an encrypted PKCS#8 key, or null
+     * @param certificateValidity   how long a certificate the server issues is valid
+     * @param retrievalWindow       how long after a Re-Provision the replaced certificate may still Get the
+     *                              objects of its replacement (and nothing else)
+     */
+    public record ReProvision(Path caCertificate, Path caPrivateKey, String caPrivateKeyPassword,
+                              Duration certificateValidity, Duration retrievalWindow) {
+        public static final Duration DEFAULT_CERTIFICATE_VALIDITY = Duration.ofDays(365);
+        public static final Duration DEFAULT_RETRIEVAL_WINDOW = Duration.ofHours(1);
+
+        public ReProvision {
+            if ((caCertificate == null) != (caPrivateKey == null)) {
+                throw new IllegalArgumentException(
+                        "the Re-Provision CA needs both its certificate and its private key");
+            }
+            Objects.requireNonNull(certificateValidity, "certificateValidity");
+            Objects.requireNonNull(retrievalWindow, "retrievalWindow");
+        }
+
+        /** No CA: only a client that sends its new certificate can re-provision. */
+        public static ReProvision defaults() {
+            return new ReProvision(null, null, null, DEFAULT_CERTIFICATE_VALIDITY, DEFAULT_RETRIEVAL_WINDOW);
+        }
+
+        /** Certificates signed with this CA, with the default validity and retrieval window. */
+        public static ReProvision withCa(Path caCertificate, Path caPrivateKey) {
+            return new ReProvision(caCertificate, caPrivateKey, null, DEFAULT_CERTIFICATE_VALIDITY,
+                    DEFAULT_RETRIEVAL_WINDOW);
+        }
+
+        /** Whether a CA is configured to issue new client certificates. */
+        public boolean issues() {
+            return caCertificate != null;
+        }
+
+        @Override
+        public String toString() {
+            return "ReProvision[caCertificate=" + caCertificate + ", caPrivateKey=" + caPrivateKey
+                    + ", caPrivateKeyPassword=" + (caPrivateKeyPassword == null ? "none" : "(set)")
+                    + ", certificateValidity=" + certificateValidity + ", retrievalWindow=" + retrievalWindow + "]";
+        }
     }
 
     /**
@@ -108,12 +180,14 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
 
     /** This configuration with other limits. */
     public ServerConfig withLimits(Limits other) {
-        return new ServerConfig(kmip, tls, storage, other, logging, crypto, masterKey, access, audit, http, rotation);
+        return new ServerConfig(kmip, tls, storage, other, logging, crypto,
+                masterKey, access, audit, http, rotation, reProvision);
     }
 
     /** This configuration with other HTTPS listener settings. */
     public ServerConfig withHttp(Http other) {
-        return new ServerConfig(kmip, tls, storage, limits, logging, crypto, masterKey, access, audit, other, rotation);
+        return new ServerConfig(kmip, tls, storage, limits, logging, crypto,
+                masterKey, access, audit, other, rotation, reProvision);
     }
 
     /**

@@ -24,6 +24,7 @@ import io.keyhold.server.audit.ItemAudit;
 import io.keyhold.server.auth.AccessDenied;
 import io.keyhold.server.auth.AccessPolicy;
 import io.keyhold.server.auth.PasswordAuthentication;
+import io.keyhold.server.auth.RetiredCredentials;
 import io.keyhold.server.auth.TicketSession;
 import io.keyhold.server.auth.Tickets;
 import io.keyhold.server.ops.OperationContext;
@@ -111,6 +112,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     private final AccessPolicy access;
     private final PasswordAuthentication authentication;
     private final Tickets tickets;
+    private final RetiredCredentials retired;
     private final CreationRules creationRules = new CreationRules();
     private volatile DispatchObserver observer = DispatchObserver.NONE;
     private final ObjectUses objectUses = new ObjectUses();
@@ -146,6 +148,18 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
     public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
                           AccessPolicy access, PasswordAuthentication authentication, boolean durableAuditReads,
                           Tickets.Limits ticketLimits) {
+        this(store, clock, handlers, settings, access, authentication, durableAuditReads, ticketLimits,
+                new RetiredCredentials(store, clock));
+    }
+
+    /**
+     * As above, refusing the client certificates that Re-Provision replaced as {@code retired} knows them (the
+     * instance the Re-Provision handler among {@code handlers} records them in).
+     */
+    public KmipDispatcher(ObjectStore store, Clock clock, Collection<OperationHandler> handlers, DispatcherSettings settings,
+                          AccessPolicy access, PasswordAuthentication authentication, boolean durableAuditReads,
+                          Tickets.Limits ticketLimits, RetiredCredentials retired) {
+        this.retired = java.util.Objects.requireNonNull(retired, "retired");
         this.access = java.util.Objects.requireNonNull(access, "access");
         this.authentication = java.util.Objects.requireNonNull(authentication, "authentication");
         this.store = store;
@@ -188,6 +202,11 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         for (OperationHandler h : builtIn) {
             this.handlers.putIfAbsent(h.operation().value(), h);
         }
+    }
+
+    /** The client certificates Re-Provision replaced, as this dispatcher refuses them. */
+    public RetiredCredentials retiredCredentials() {
+        return retired;
     }
 
     /** The operations with a handler, in enumeration order. */
@@ -552,6 +571,12 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
                 access.within(context.rights()), audit);
         try {
             FIT.requireRequestWithin(item.payload(), version);
+            Optional<KmipException> replaced = retired.refusal(context.session().linkCredential(), handler.operation(),
+                    item.payload() == null ? null : item.payload().child(Tag.UNIQUE_IDENTIFIER)
+                            .filter(u -> u.type() == ItemType.TEXT_STRING).map(TtlvItem::textValue).orElse(null));
+            if (replaced.isPresent()) {
+                throw replaced.get();
+            }
             Optional<KmipException> refused = context.refusal(handler.operation()); // a ticket's rights or a scope
             if (refused.isPresent()) {
                 throw refused.get();

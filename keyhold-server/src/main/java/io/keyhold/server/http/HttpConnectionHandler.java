@@ -1,6 +1,7 @@
 package io.keyhold.server.http;
 
 import io.keyhold.server.auth.Identity;
+import io.keyhold.server.auth.LinkCredential;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.Failures;
 import io.keyhold.server.tls.ServerTls;
@@ -80,6 +81,14 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
             try {
                 Identity identity = tls.identity(ssl.engine().getSession());
+                LinkCredential credential = ServerTls.credential(ssl.engine().getSession());
+                Optional<String> refused = tls.refusal(credential);
+                if (refused.isPresent()) {
+                    log.info("Refused the HTTPS client at {} ({}): {}", remote, identity, refused.get());
+                    ctx.close();
+                    return;
+                }
+                session.linkCredential(credential);
                 certificateCaller = Caller.certificate(identity);
             } catch (SSLPeerUnverifiedException e) {
                 certificateCaller = null; // no client certificate: requests need a token
@@ -166,6 +175,16 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
             }
         } else {
             caller = Optional.ofNullable(fromCertificate);
+            try {
+                if (caller.isPresent() && !found.entry().pattern().equals("/kmip") && replaced()) {
+                    return HttpAnswer.problem(403, "forbidden", "Certificate replaced",
+                            "this client certificate was replaced by Re-Provision; connect with the new certificate");
+                }
+            } catch (RuntimeException e) {
+                log.warn("Checking the client certificate of {} failed: {}", remote, Failures.describe(e));
+                return HttpAnswer.problem(503, "unavailable", "Cannot check the certificate now",
+                        "the server cannot read its store; try again shortly").withHeader("Retry-After", "1");
+            }
         }
         if (found.entry().access() == Router.Access.AUTHENTICATED && caller.isEmpty()) {
             return HttpAnswer.problem(401, "unauthenticated", "Not authenticated",
@@ -176,6 +195,12 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<FullHttpRe
         HttpCall call = new HttpCall(method, path, uri.parameters(), headers, body, caller.orElse(null), remote,
                 session, found.pathParams());
         return run(found.entry(), call);
+    }
+
+    /** Whether Re-Provision replaced the connection's client certificate (KMIP at /kmip decides for itself). */
+    private boolean replaced() {
+        LinkCredential credential = session.linkCredential();
+        return credential != null && tls.replaced(credential);
     }
 
     private HttpAnswer run(Router.Entry entry, HttpCall call) {

@@ -42,6 +42,20 @@ public interface ReadTransaction {
     List<ApiToken> apiTokens();
 
     /**
+     * The retired client credential (a TLS client certificate Re-Provision replaced) with this fingerprint,
+     * SHA-256 of the certificate's DER encoding in lowercase hex. Read from the store each time, so a
+     * credential retired by another process is seen at once.
+     */
+    Optional<RetiredCredential> retiredCredential(String fingerprint);
+
+    /**
+     * The retired client credentials retired at or after that instant, ordered by retirement time, then
+     * fingerprint: a node polls them from the latest retirement time it has seen (those of that second come
+     * again).
+     */
+    List<RetiredCredential> retiredCredentialsSince(Instant from);
+
+    /**
      * The ticket of Login or Delegated Login whose value has this SHA-256 hash, ended ones included: found by
      * the first half of the hash, then the whole hash compared in constant time ({@link StoredTicket#matches}).
      * Read from the store each time, so a ticket issued or ended by another process is seen at once.

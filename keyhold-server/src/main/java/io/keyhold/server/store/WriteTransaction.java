@@ -45,6 +45,12 @@ public interface WriteTransaction extends ReadTransaction {
     boolean apiTokenUsed(String id, long usedAt);
 
     /**
+     * Records a retired client credential (Re-Provision), its times in whole seconds; false when one with the
+     * same fingerprint is recorded already (nothing changes then).
+     */
+    boolean insertRetiredCredential(RetiredCredential credential);
+
+    /**
      * Stores a new ticket; false when a ticket with the same {@link StoredTicket#lookup} is stored already
      * (nothing changes then: the caller draws another value).
      */

@@ -1,6 +1,8 @@
 package io.keyhold.server.tls;
 
 import io.keyhold.server.auth.Identity;
+import io.keyhold.server.auth.LinkCredential;
+import io.keyhold.server.auth.RetiredCredentials;
 import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.Failures;
@@ -12,9 +14,11 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -52,6 +56,7 @@ public final class ServerTls {
     private volatile SslContext context;
     private volatile SslContext httpsContext;
     private FileStamps stamps;
+    private volatile RetiredCredentials retired;
 
     private ServerTls(ServerConfig.Tls settings, SslContext context, SslContext httpsContext, FileStamps stamps) {
         this.settings = settings;
@@ -106,13 +111,7 @@ public final class ServerTls {
                     + " is not valid before " + chain.get(0).getNotBefore().toInstant()
                     + ": check this machine's clock, or use a certificate valid now");
         }
-        List<X509Certificate> cas = new ArrayList<>();
-        for (var file : tls.trustedCas()) {
-            cas.addAll(PemFiles.certificates(file, "tls.trusted_cas"));
-        }
-        if (cas.isEmpty()) {
-            throw new ConfigException("tls.trusted_cas", "no CA certificate configured");
-        }
+        List<X509Certificate> cas = ClientCertificates.trustedCas(tls);
         RevocationLists revocations = RevocationLists.load(tls.crls(), cas);
         ClientCertificateTrustManager trust = new ClientCertificateTrustManager(cas, tls.requireClientAuthUsage(),
                 revocations);
@@ -194,5 +193,42 @@ public final class ServerTls {
     /** The identity of the client of a completed handshake. */
     public Identity identity(SSLSession session) throws SSLPeerUnverifiedException {
         return ClientIdentities.of(session, settings.clientIdentity());
+    }
+
+    /** The client certificate chain of a completed handshake. */
+    public static LinkCredential credential(SSLSession session) throws SSLPeerUnverifiedException {
+        List<X509Certificate> chain = new ArrayList<>();
+        for (Certificate c : session.getPeerCertificates()) {
+            if (!(c instanceof X509Certificate x)) {
+                throw new SSLPeerUnverifiedException("the client presented a certificate that is not X.509");
+            }
+            chain.add(x);
+        }
+        if (chain.isEmpty()) {
+            throw new SSLPeerUnverifiedException("no X.509 client certificate");
+        }
+        return LinkCredential.of(chain);
+    }
+
+    /** The certificates Re-Provision replaced, which the listeners refuse; until set, none are. */
+    public void retiredCredentials(RetiredCredentials retired) {
+        this.retired = retired;
+    }
+
+    /**
+     * Why the listeners should refuse this certificate at the handshake, if they should: Re-Provision
+     * replaced it and its time to fetch the replacement is over. Reads memory only.
+     */
+    public Optional<String> refusal(LinkCredential credential) {
+        RetiredCredentials r = retired;
+        return r != null && r.refusedAtHandshake(credential)
+                ? Optional.of("its certificate (SHA-256 " + credential.fingerprint() + ") was replaced by Re-Provision")
+                : Optional.empty();
+    }
+
+    /** Whether Re-Provision replaced this certificate (whether or not it may still fetch its replacement). */
+    public boolean replaced(LinkCredential credential) {
+        RetiredCredentials r = retired;
+        return r != null && r.find(credential).isPresent();
     }
 }

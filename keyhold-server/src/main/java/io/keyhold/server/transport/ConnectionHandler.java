@@ -2,6 +2,7 @@ package io.keyhold.server.transport;
 
 import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.server.auth.Identity;
+import io.keyhold.server.auth.LinkCredential;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.dispatch.RequestProcessor;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -113,6 +115,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         try {
             Identity named = tls.identity(ssl.engine().getSession());
+            LinkCredential credential = ServerTls.credential(ssl.engine().getSession());
+            Optional<String> refused = tls.refusal(credential);
+            if (refused.isPresent()) {
+                log.info("Refused the client at {} ({}): {}", remote, named, refused.get());
+                server.observer().handshakeFailed();
+                ctx.close();
+                return;
+            }
+            session.linkCredential(credential);
             if (!identityLimits.opened(named)) {
                 log.warn("Refused a connection from {} ({}): that client already has {} connections open"
                         + " (limits.max_connections_per_identity)", remote, named,

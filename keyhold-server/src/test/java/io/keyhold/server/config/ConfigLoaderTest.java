@@ -402,6 +402,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void reprovision_defaults_noCa_andTheSectionIsRead() throws Exception {
+        ServerConfig.ReProvision none = load(MINIMAL, Map.of()).reProvision();
+        assertThat(none.issues()).isFalse();
+        assertThat(none.certificateValidity()).isEqualTo(Duration.ofDays(365));
+        assertThat(none.retrievalWindow()).isEqualTo(Duration.ofHours(1));
+
+        ServerConfig.ReProvision r = load(MINIMAL + "reprovision:\n  ca_certificate: ca.pem\n  ca_private_key: server.key\n"
+                + "  ca_private_key_password: pw\n  certificate_validity: 720h\n  retrieval_window: 0\n", Map.of())
+                .reProvision();
+        assertThat(r.caCertificate()).isEqualTo(dir.resolve("ca.pem"));
+        assertThat(r.caPrivateKey()).isEqualTo(dir.resolve("server.key"));
+        assertThat(r.caPrivateKeyPassword()).isEqualTo("pw");
+        assertThat(r.certificateValidity()).isEqualTo(Duration.ofDays(30));
+        assertThat(r.retrievalWindow()).isZero();
+        assertThat(r.toString()).doesNotContain("pw");
+        assertThat(load(MINIMAL, Map.of("KEYHOLD_REPROVISION_RETRIEVAL_WINDOW", "10m")).reProvision().retrievalWindow())
+                .isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void reprovision_refusesHalfACaAndValuesOutOfRange() {
+        assertThat(error(MINIMAL + "reprovision:\n  ca_certificate: ca.pem\n", Map.of()))
+                .isEqualTo("reprovision.ca_private_key: is required with reprovision.ca_certificate");
+        assertThat(error(MINIMAL + "reprovision:\n  ca_private_key: server.key\n", Map.of()))
+                .isEqualTo("reprovision.ca_certificate: is required with reprovision.ca_private_key");
+        assertThat(error(MINIMAL + "reprovision:\n  ca_certificate: missing.pem\n  ca_private_key: server.key\n", Map.of()))
+                .startsWith("reprovision.ca_certificate: file ").endsWith("does not exist");
+        assertThat(error(MINIMAL + "reprovision:\n  certificate_validity: 10m\n", Map.of()))
+                .startsWith("reprovision.certificate_validity: must be from 1h");
+        assertThat(error(MINIMAL + "reprovision:\n  retrieval_window: 25h\n", Map.of()))
+                .startsWith("reprovision.retrieval_window: must be at most 24h");
+    }
+
+    @Test
     void documentation_listsEverySettingWithItsVariable() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
         for (String setting : ConfigLoader.SETTINGS) {

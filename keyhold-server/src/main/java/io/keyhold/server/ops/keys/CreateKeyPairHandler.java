@@ -31,8 +31,9 @@ import java.util.Optional;
  * Template-Attribute, 2.x Common Attributes) overridden by its own (Private / Public Key Template-Attribute
  * or Attributes), the attributes the server sets as for Create, and a Link to the other key (Public Key
  * Link on the private key, Private Key Link on the public key). Answers the Private Key Unique Identifier,
- * then the Public Key Unique Identifier, and sets the ID Placeholder to the private key. Protection Storage
- * Masks are not supported and ignored.
+ * then the Public Key Unique Identifier, and sets the ID Placeholder to the private key. The Common, Private
+ * and Public Protection Storage Masks are checked against the server's storage ({@link
+ * io.keyhold.server.ops.object.ProtectionStorage}).
  */
 final class CreateKeyPairHandler implements OperationHandler {
     private final KeyPairs keyPairs;

@@ -13,6 +13,7 @@ import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.ReadTransaction;
+import io.keyhold.server.store.RetiredCredential;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.StoredTicket;
@@ -54,33 +55,36 @@ public final class InMemoryObjectStore implements ObjectStore {
     private final java.util.Set<String> heldTasks = new java.util.HashSet<>();
 
     /**
-     * The tickets (by the hex of their lookup key), the Object Defaults (by Object Type) and the Constraints;
-     * a write works on a copy, kept only when the work returns.
+     * The tickets (by the hex of their lookup key), the Object Defaults (by Object Type), the Constraints and
+     * the retired client credentials (by fingerprint); a write works on a copy, kept only when the work
+     * returns.
      */
     private static final class ServerState {
         final TreeMap<String, StoredTicket> tickets;
         final TreeMap<Integer, List<KmipAttribute>> objectDefaults;
         final TreeMap<String, io.keyhold.server.store.RotationPolicy> rotationPolicies;
         final TreeMap<String, Long> objectUses;
+        final TreeMap<String, RetiredCredential> retiredCredentials;
         TtlvItem constraints;
 
         ServerState() {
-            this(new TreeMap<>(), new TreeMap<>(), null, new TreeMap<>(), new TreeMap<>());
+            this(new TreeMap<>(), new TreeMap<>(), null, new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
         }
 
         private ServerState(TreeMap<String, StoredTicket> tickets, TreeMap<Integer, List<KmipAttribute>> objectDefaults,
                             TtlvItem constraints, TreeMap<String, io.keyhold.server.store.RotationPolicy> rotationPolicies,
-                            TreeMap<String, Long> objectUses) {
+                            TreeMap<String, Long> objectUses, TreeMap<String, RetiredCredential> retiredCredentials) {
             this.tickets = tickets;
             this.objectDefaults = objectDefaults;
             this.constraints = constraints;
             this.rotationPolicies = rotationPolicies;
             this.objectUses = objectUses;
+            this.retiredCredentials = retiredCredentials;
         }
 
         ServerState copy() {
             return new ServerState(new TreeMap<>(tickets), new TreeMap<>(objectDefaults), constraints,
-                    new TreeMap<>(rotationPolicies), new TreeMap<>(objectUses));
+                    new TreeMap<>(rotationPolicies), new TreeMap<>(objectUses), new TreeMap<>(retiredCredentials));
         }
     }
 
@@ -290,6 +294,25 @@ public final class InMemoryObjectStore implements ObjectStore {
         @Override
         public void addObjectUses(Map<String, Long> uses) {
             uses.forEach((uid, n) -> state.objectUses.merge(uid, n, Long::sum));
+        }
+
+        @Override
+        public Optional<RetiredCredential> retiredCredential(String fingerprint) {
+            return Optional.ofNullable(state.retiredCredentials.get(fingerprint));
+        }
+
+        @Override
+        public List<RetiredCredential> retiredCredentialsSince(Instant from) {
+            return state.retiredCredentials.values().stream().filter(c -> !c.retiredAt().isBefore(from))
+                    .sorted(Comparator.comparing(RetiredCredential::retiredAt)
+                            .thenComparing(RetiredCredential::fingerprint)).toList();
+        }
+
+        @Override
+        public boolean insertRetiredCredential(RetiredCredential credential) {
+            return state.retiredCredentials.putIfAbsent(credential.fingerprint(), new RetiredCredential(
+                    credential.fingerprint(), credential.identity(), second(credential.retiredAt()),
+                    second(credential.retrievableUntil()), credential.replacements())) == null;
         }
 
         @Override

@@ -22,9 +22,9 @@ import java.util.stream.Collectors;
 /**
  * Copies a Keyhold database into another, SQLite or PostgreSQL in either direction: every row of every
  * table as stored, so objects stay sealed under the master key (none is needed), Unique Identifiers,
- * attributes, states, grants, users, API tokens, the master key state and the audit chain are kept
- * exactly, and {@code managed_object.seq} keeps its values (storage order, attribute index links) while
- * new objects in the target continue after the highest.
+ * attributes, states, grants, users, API tokens, retired client credentials, the master key state and the
+ * audit chain are kept exactly, and {@code managed_object.seq} keeps its values (storage order, attribute
+ * index links) while new objects in the target continue after the highest.
  *
  * <p>The source is read in one snapshot (SQLite: one read transaction; PostgreSQL: a read-only REPEATABLE
  * READ transaction), so servers may write it meanwhile. Its schema must be the one this code knows, and it
@@ -59,7 +59,9 @@ public final class DatabaseCopy {
             new Table("login_ticket", List.of("lookup"), null, false),
             new Table("creation_rule", List.of("kind", "object_type"), null, false),
             new Table("rotation_policy", List.of("name"), null, false),
-            new Table("object_usage", List.of("uid"), null, false));
+            new Table("object_usage", List.of("uid"), null, false),
+            new Table("retired_credentials", List.of("fingerprint"), null, false),
+            new Table("retired_credential_replacements", List.of("fingerprint", "position"), null, false));
 
     /** The table the target's schema migration fills itself. */
     static final String SCHEMA_VERSION_TABLE = "schema_version";

@@ -7,6 +7,7 @@ import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
+import io.keyhold.server.store.RetiredCredential;
 import io.keyhold.server.store.RotationPolicy;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoreException;
@@ -366,6 +367,37 @@ final class SqlTransaction implements WriteTransaction {
         } catch (SQLException e) {
             throw failure("update of an API token", e);
         }
+    }
+
+    // ---- retired client credentials of Re-Provision (RetiredCredentialSql)
+
+    @Override
+    public Optional<RetiredCredential> retiredCredential(String fingerprint) {
+        checkOpen();
+        try {
+            return RetiredCredentialSql.get(connection, fingerprint);
+        } catch (SQLException e) {
+            throw failure("read of a retired credential", e);
+        }
+    }
+
+    @Override
+    public List<RetiredCredential> retiredCredentialsSince(Instant from) {
+        checkOpen();
+        try {
+            return RetiredCredentialSql.since(connection, from);
+        } catch (SQLException e) {
+            throw failure("list of retired credentials", e);
+        }
+    }
+
+    @Override
+    public boolean insertRetiredCredential(RetiredCredential credential) {
+        checkWritable();
+        boolean[] inserted = new boolean[1];
+        atomically("insert of a retired credential",
+                () -> inserted[0] = RetiredCredentialSql.insert(connection, credential));
+        return inserted[0];
     }
 
     // ---- tickets of Login and Delegated Login (TicketSql)

@@ -78,8 +78,9 @@ class EndpointRoleAndQueryTest {
         assertThat(reason(old)).isEqualTo(ResultReason.OPERATION_NOT_SUPPORTED);
     }
 
+    /** Re-Provision needs the TLS settings (ServerAssembly gives them); a dispatcher built without them lacks it. */
     @Test
-    void reProvision_isNotOffered() {
+    void reProvision_isNotOfferedByADispatcherWithoutTlsSettings() {
         ResponseBatchItem r = only(f.send(KmipVersion.V2_1, item(Operation.RE_PROVISION,
                 TtlvItem.text(Tag.UNIQUE_IDENTIFIER, "x"))));
         assertThat(reason(r)).isEqualTo(ResultReason.OPERATION_NOT_SUPPORTED);

@@ -18,6 +18,7 @@ import io.keyhold.server.security.MasterKey;
 import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.LocateQuery;
+import io.keyhold.server.store.RetiredCredential;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoreException;
 import io.keyhold.server.store.StoredObject;
@@ -45,7 +46,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link DatabaseCopy}: SQLite to PostgreSQL and back keeps every object, grant, user, token and the audit chain. */
+/**
+ * {@link DatabaseCopy}: SQLite to PostgreSQL and back keeps every object, grant, user, token, retired credential
+ * and the audit chain.
+ */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DatabaseCopyTest {
     private static final LocateQuery ALL = new LocateQuery(null, List.of(), EnumSet.allOf(StorageStatus.class), 0, -1);
@@ -60,7 +64,8 @@ class DatabaseCopyTest {
     record Contents(List<String> uids, Map<String, StoredObject> objects, List<Grant> grants,
                     Map<String, Optional<String>> users, List<String> tokens, List<List<Object>> masterKeyState,
                     List<List<Object>> seqs, List<AuditRecord> audit, AuditChain.Head head,
-                    List<io.keyhold.server.store.RotationPolicy> rotationPolicies, Map<String, Long> uses) {}
+                    List<io.keyhold.server.store.RotationPolicy> rotationPolicies, Map<String, Long> uses,
+                    List<RetiredCredential> retiredCredentials) {}
 
     // ---- fixtures -------------------------------------------------------------------------------
 
@@ -73,7 +78,10 @@ class DatabaseCopyTest {
                 SqlObjectStore.Options.DEFAULTS);
     }
 
-    /** Objects (some destroyed, some archived, one removed), grants, users, tokens and audit records. */
+    /**
+     * Objects (some destroyed, some archived, one removed), grants, users, tokens, retired credentials and
+     * audit records.
+     */
     private void fill(Database database) throws Exception {
         try (SqlObjectStore store = open(database)) {
             for (int i = 0; i < OBJECTS; i++) {
@@ -115,6 +123,9 @@ class DatabaseCopyTest {
                 tx.insertRotationPolicy(new io.keyhold.server.store.RotationPolicy("daily", "odd", null, null, 86_400,
                         null, 1_770_000_501L));
                 tx.addObjectUses(Map.of("k1", 42L, "k2", 7L));
+                for (RetiredCredential c : RETIRED) {
+                    tx.insertRetiredCredential(c);
+                }
                 return null;
             });
             List<AuditEvent> events = new ArrayList<>();
@@ -128,6 +139,15 @@ class DatabaseCopyTest {
         exec(database, "DELETE FROM attribute_value WHERE seq = (SELECT seq FROM managed_object WHERE uid = 'gone')",
                 "DELETE FROM managed_object WHERE uid = 'gone'");
     }
+
+    /** Retired credentials: with replacements (one of awkward text), and without any. */
+    private static final List<RetiredCredential> RETIRED = List.of(
+            new RetiredCredential("a".repeat(64), "client1", Instant.ofEpochSecond(1_770_000_600L),
+                    Instant.ofEpochSecond(1_770_086_400L), List.of("k3", "k4, with comma and space", "k5")),
+            new RetiredCredential("b".repeat(64), "client2", Instant.ofEpochSecond(1_770_000_600L),
+                    Instant.ofEpochSecond(1_770_000_600L), List.of()),
+            new RetiredCredential("0".repeat(64), "client3", Instant.ofEpochSecond(1_770_000_700L),
+                    Instant.ofEpochSecond(1_770_001_000L), List.of("k6")));
 
     private static byte[] filled(int n, int value) {
         byte[] b = new byte[n];
@@ -192,7 +212,7 @@ class DatabaseCopyTest {
                             rows(database, "SELECT * FROM master_key_state"),
                             rows(database, "SELECT seq, uid FROM managed_object ORDER BY seq"), audit, verified.head(),
                             tx.rotationPolicies(), Map.of("k1", tx.objectUses("k1"), "k2", tx.objectUses("k2"),
-                                    "k3", tx.objectUses("k3")));
+                                    "k3", tx.objectUses("k3")), tx.retiredCredentialsSince(Instant.EPOCH));
                 } catch (SQLException e) {
                     throw new AssertionError(e);
                 }
@@ -224,6 +244,7 @@ class DatabaseCopyTest {
         assertThat(original.audit()).hasSize(OBJECTS + 25);
         assertThat(original.uses()).containsEntry("k1", 42L).containsEntry("k3", 0L);
         assertThat(original.rotationPolicies()).hasSize(2);
+        assertThat(original.retiredCredentials()).containsExactly(RETIRED.get(0), RETIRED.get(1), RETIRED.get(2));
         long goneSeq = OBJECTS + 1;
 
         try (TestPostgres pg = TestPostgres.create()) {
@@ -234,7 +255,8 @@ class DatabaseCopyTest {
                     .run();
             assertThat(toPostgres.rows()).containsEntry("managed_object", (long) OBJECTS)
                     .containsEntry("audit_record", (long) OBJECTS + 25).containsEntry("api_tokens", 2L)
-                    .containsEntry("rotation_policy", 2L).containsEntry("object_usage", 2L);
+                    .containsEntry("rotation_policy", 2L).containsEntry("object_usage", 2L)
+                    .containsEntry("retired_credentials", 3L).containsEntry("retired_credential_replacements", 4L);
             assertThat(seen.keySet()).containsExactlyElementsOf(DatabaseCopy.tableNames());
             assertThat(seen.get("managed_object")).extracting(p -> p[0])
                     .containsExactly(0L, 7L, 14L, 21L, 28L, 35L, 40L);
@@ -256,6 +278,8 @@ class DatabaseCopyTest {
             try (SqlObjectStore store = open(pg.database())) {
                 assertThat(store.read(tx -> tx.get("k1")).orElseThrow().object())
                         .isEqualTo(original.objects().get("k1").object());
+                boolean again = store.write(tx -> tx.insertRetiredCredential(RETIRED.get(0)));
+                assertThat(again).as("the copied fingerprint is recorded").isFalse();
             }
         }
     }

@@ -11,6 +11,7 @@ import io.keyhold.server.audit.AuditVerifier;
 import io.keyhold.server.store.ApiToken;
 import io.keyhold.server.store.Grant;
 import io.keyhold.server.store.ObjectStoreContract;
+import io.keyhold.server.store.RetiredCredential;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.testing.TestMasterKeys;
 import java.io.InputStream;
@@ -100,10 +101,14 @@ class SchemaUpgradeTest {
             assertThat(before).extracting(AuditRecord::sequence).containsExactly(1L, 2L, 3L);
             assertThat(before).extracting(r -> r.event().operation()).containsExactly("Create", "Create", "Create");
 
-            // new writes: an object, a grant, an audit record continuing the chain, and an API token (V5)
+            // new writes: an object, a grant, an audit record continuing the chain, an API token (V5) and a
+            // retired credential (V9)
             StoredObject added = ObjectStoreContract.key("after-upgrade", "client1", State.ACTIVE);
             Instant now = Instant.parse("2026-03-01T12:00:00Z");
+            RetiredCredential retired = new RetiredCredential("e".repeat(64), "client1", now, now.plusSeconds(3600),
+                    List.of("after-upgrade"));
             store.write(tx -> {
+                tx.insertRetiredCredential(retired);
                 tx.insert(added);
                 tx.insertGrant(new Grant(Grant.TargetKind.OBJECT, "after-upgrade", Grant.GranteeKind.IDENTITY,
                         "client2", "Get"), now.getEpochSecond());
@@ -117,6 +122,8 @@ class SchemaUpgradeTest {
             assertThat(grantsAfter).hasSize(SchemaFixture.grants().size() + 1);
             Optional<ApiToken> token = store.read(tx -> tx.apiToken("0123456789abcdef"));
             assertThat(token).isPresent();
+            Optional<RetiredCredential> retiredRead = store.read(tx -> tx.retiredCredential("e".repeat(64)));
+            assertThat(retiredRead).contains(retired);
             StoredObject grouped = store.read(tx -> tx.get("fixture-key-2")).orElseThrow();
             assertThat(grouped.attributes()).anyMatch(a -> a.value().tag() == Tag.OBJECT_GROUP);
         }
@@ -130,6 +137,8 @@ class SchemaUpgradeTest {
         try (SqlObjectStore store = SqlObjectStore.open(db, TestMasterKeys.fixed())) {
             Optional<StoredObject> again = store.read(tx -> tx.get("fixture-key-1"));
             assertThat(again).isPresent();
+            List<RetiredCredential> retired = store.read(tx -> tx.retiredCredentialsSince(Instant.EPOCH));
+            assertThat(retired).extracting(RetiredCredential::identity).containsExactly("client1");
         }
         assertThat(schemaVersions(db)).hasSize(SchemaMigrator.latestVersion());
     }
