@@ -23,6 +23,7 @@ import io.keyhold.server.testing.KmipAssertions;
 import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import io.keyhold.server.testing.Payloads;
+import io.keyhold.server.testing.TestPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -49,6 +50,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -272,6 +274,45 @@ class ReProvisionTest {
                     TtlvItem.enumeration(Tag.QUERY_FUNCTION, QueryFunction.QUERY_OPERATIONS.value())));
             assertThat(old.childrenWith(Tag.OPERATION)).extracting(TtlvItem::enumValue)
                     .doesNotContain(Operation.RE_PROVISION.value());
+        }
+    }
+
+    @Test
+    void onTwoNodesOfOneDatabaseTheOtherNodeRefusesTheReplacedCertificateWithinASecondOrSo() throws Exception {
+        DevPki.ensure(dir);
+        DevPki.Layout pki = new DevPki.Layout(dir);
+        try (TestPostgres postgres = TestPostgres.create()) {
+            ServerConfig.Postgres database = new ServerConfig.Postgres(postgres.url(), postgres.user(), null, 2);
+            UnaryOperator<ServerConfig> cluster = c -> c.withStorage(c.storage().withPostgres(database))
+                    .withReProvision(ServerConfig.ReProvision.withCa(pki.ca(), pki.caKey()));
+            try (LiveServer nodeA = LiveServer.start(dir, false, cluster);
+                 LiveServer nodeB = LiveServer.start(dir, false, cluster)) {
+                KeyPair next = ec();
+                X509Certificate issued;
+                try (KmipTestClient onB = nodeB.client("client1"); KmipTestClient onA = nodeA.client("client1")) {
+                    assertThat(onB.call(V, Operation.QUERY, Payloads.payload()).resultStatus())
+                            .isEqualTo(ResultStatus.SUCCESS.value());
+                    String uid = onA.ok(V, Operation.RE_PROVISION, Payloads.payload(
+                            TtlvItem.bytes(Tag.CERTIFICATE_REQUEST, csr(next, "CN=client1"))))
+                            .child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
+                    issued = certificate(onA.ok(V, Operation.GET, Payloads.withUid(uid)));
+
+                    // node B read the retired certificates before; it reads them again at most a second later
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    int status = onB.call(V, Operation.QUERY, Payloads.payload()).resultStatus();
+                    while (status == ResultStatus.SUCCESS.value() && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                        status = onB.call(V, Operation.QUERY, Payloads.payload()).resultStatus();
+                    }
+                    KmipAssertions.fails(onB.call(V, Operation.QUERY, Payloads.payload()), ResultReason.PERMISSION_DENIED);
+                    assertThat(onB.call(V, Operation.GET, Payloads.withUid(uid)).resultStatus())
+                            .as("the replacement may still be fetched on the other node").isEqualTo(ResultStatus.SUCCESS.value());
+                }
+                try (KmipTestClient renewed = connect(nodeB, next.getPrivate(), issued)) {
+                    assertThat(renewed.call(V, Operation.QUERY, Payloads.payload()).resultStatus())
+                            .isEqualTo(ResultStatus.SUCCESS.value());
+                }
+            }
         }
     }
 
