@@ -110,6 +110,14 @@ public final class OperationContext {
     }
 
     /**
+     * Whether this item runs in its batch's one transaction (Batch Error Continuation Option Undo), whose
+     * changes a later item's failure takes back.
+     */
+    public boolean inBatchTransaction() {
+        return boundTransaction != null;
+    }
+
+    /**
      * Runs the work in a write transaction (or the batch's) and appends this item's audit record to the
      * same transaction once the work has returned: the change and its record commit together or not at all.
      */

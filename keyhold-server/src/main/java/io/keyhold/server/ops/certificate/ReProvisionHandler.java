@@ -121,6 +121,10 @@ final class ReProvisionHandler implements OperationHandler {
             throw new KmipException(ResultReason.PERMISSION_DENIED, "Re-Provision replaces the TLS client certificate"
                     + " of the connection, and this connection has none");
         }
+        if (context.inBatchTransaction()) {
+            throw new KmipException(ResultReason.INVALID_MESSAGE, "Re-Provision cannot be part of a batch whose"
+                    + " changes are undone on failure (Batch Error Continuation Option Undo): send it on its own");
+        }
         Optional<TtlvItem> certificate = payload.child(Tag.CERTIFICATE);
         Optional<TtlvItem> request = payload.child(Tag.CERTIFICATE_REQUEST)
                 .or(() -> payload.child(Tag.CERTIFICATE_REQUEST_VALUE));

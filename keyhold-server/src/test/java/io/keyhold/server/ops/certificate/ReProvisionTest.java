@@ -3,7 +3,11 @@ package io.keyhold.server.ops.certificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keyhold.protocol.message.RequestBatchItem;
+import io.keyhold.protocol.message.RequestMessage;
 import io.keyhold.protocol.message.ResponseBatchItem;
+import io.keyhold.protocol.message.ResponseMessage;
+import io.keyhold.protocol.spec.BatchErrorContinuationOption;
 import io.keyhold.protocol.spec.CertificateRequestType;
 import io.keyhold.protocol.spec.CertificateType;
 import io.keyhold.protocol.spec.KeyFormatType;
@@ -18,6 +22,7 @@ import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.config.ServerConfig;
+import io.keyhold.server.dispatch.DispatcherFixture;
 import io.keyhold.server.pki.DevPki;
 import io.keyhold.server.testing.KmipAssertions;
 import io.keyhold.server.testing.KmipTestClient;
@@ -258,6 +263,19 @@ class ReProvisionTest {
                 assertThat(c.call(V, Operation.QUERY, Payloads.payload()).resultStatus())
                         .isEqualTo(ResultStatus.SUCCESS.value());
             }
+        }
+    }
+
+    @Test
+    void aBatchWhoseChangesCouldBeUndoneCannotCarryReProvision() throws Exception {
+        try (LiveServer server = start(true, Duration.ofHours(1)); KmipTestClient c = server.client("client1")) {
+            ResponseMessage m = c.send(new RequestMessage(DispatcherFixture.header(V, 2, null, null, null,
+                    BatchErrorContinuationOption.UNDO.value()), List.of(
+                    RequestBatchItem.of(Operation.CREATE, Payloads.createAes(V, 128)),
+                    RequestBatchItem.of(Operation.RE_PROVISION, Payloads.payload()))));
+            KmipAssertions.fails(m.batchItems().get(1), ResultReason.INVALID_MESSAGE);
+            assertThat(c.call(V, Operation.QUERY, Payloads.payload()).resultStatus())
+                    .as("the certificate still works").isEqualTo(ResultStatus.SUCCESS.value());
         }
     }
 
