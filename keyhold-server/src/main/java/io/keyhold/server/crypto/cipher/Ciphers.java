@@ -3,6 +3,7 @@ package io.keyhold.server.crypto.cipher;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.ObjectType;
 import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.server.crypto.CipherLookup;
 import io.keyhold.server.crypto.KeyMaterial;
 import io.keyhold.server.crypto.cipher.CipherSpec.Algorithm;
 import io.keyhold.server.crypto.cipher.CipherSpec.Mode;
@@ -148,7 +149,7 @@ public final class Ciphers {
         Key k = key(key, spec, encrypt);
         Cipher cipher;
         try {
-            cipher = Cipher.getInstance(spec.transformation());
+            cipher = CipherLookup.cipher(spec.transformation());
         } catch (GeneralSecurityException e) {
             throw new KmipException(ResultReason.UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS, spec + " is not available on this server");
         }
