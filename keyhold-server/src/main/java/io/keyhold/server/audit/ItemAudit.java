@@ -26,6 +26,7 @@ public final class ItemAudit {
     private int committedRecords;
     private boolean pending;
     private boolean denied;
+    private String detail;
 
     ItemAudit(AuditRecorder recorder, RequestContext request, String protocolVersion, String operation) {
         this.recorder = recorder;
@@ -88,6 +89,16 @@ public final class ItemAudit {
         }
     }
 
+    /**
+     * What the record of this item says besides its objects if it succeeds (the certificate Re-Provision
+     * retired, for example). Never key material or other secrets: records are kept and forwarded.
+     */
+    public void detail(String text) {
+        if (this != NONE) {
+            detail = text;
+        }
+    }
+
     void involved(String uniqueIdentifier) {
         if (uniqueIdentifier != null) {
             objects.add(uniqueIdentifier);
@@ -104,6 +115,7 @@ public final class ItemAudit {
             first.add(uid);
         }
         return new AuditEvent(time, request.identity().name(), request.remoteAddress(), protocolVersion, operation,
-                first, objects.size(), status, reason, denied ? AuditEvent.ACCESS_DENIED : null);
+                first, objects.size(), status, reason, denied ? AuditEvent.ACCESS_DENIED
+                : AuditRecorder.SUCCESS.equals(status) ? detail : null);
     }
 }

@@ -109,6 +109,11 @@ public final class OperationContext {
         return store.read(tx -> work.run(audit.observe(tx)));
     }
 
+    /** What this item's audit record should say besides its objects; set before {@link #write}. */
+    public void auditDetail(String text) {
+        audit.detail(text);
+    }
+
     /**
      * Whether this item runs in its batch's one transaction (Batch Error Continuation Option Undo), whose
      * changes a later item's failure takes back.

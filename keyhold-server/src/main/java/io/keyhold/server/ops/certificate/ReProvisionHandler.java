@@ -155,6 +155,7 @@ final class ReProvisionHandler implements OperationHandler {
         Instant now = Instant.ofEpochSecond(context.now());
         RetiredCredential retirement = new RetiredCredential(current.fingerprint(), identity.name(), now,
                 now.plus(settings.retrievalWindow()), made.stream().map(StoredObject::uniqueIdentifier).toList());
+        context.auditDetail("replaced client certificate SHA-256 " + current.fingerprint());
         context.write(tx -> {
             if (!tx.insertRetiredCredential(retirement)) {
                 throw new KmipException(ResultReason.PERMISSION_DENIED, "this client certificate was replaced already");

@@ -21,6 +21,10 @@ import io.keyhold.protocol.spec.ResultReason;
 import io.keyhold.protocol.spec.ResultStatus;
 import io.keyhold.protocol.spec.Tag;
 import io.keyhold.protocol.ttlv.TtlvItem;
+import io.keyhold.server.audit.AuditChain;
+import io.keyhold.server.audit.AuditEvent;
+import io.keyhold.server.audit.AuditRecord;
+import io.keyhold.server.audit.AuditVerifier;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.DispatcherFixture;
 import io.keyhold.server.pki.DevPki;
@@ -29,6 +33,7 @@ import io.keyhold.server.testing.KmipTestClient;
 import io.keyhold.server.testing.LiveServer;
 import io.keyhold.server.testing.Payloads;
 import io.keyhold.server.testing.TestPostgres;
+import io.keyhold.server.store.sql.SqlAuditLog;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -51,9 +56,11 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
@@ -94,11 +101,12 @@ class ReProvisionTest {
 
     @Test
     void aCertificateRequestIsSignedAndTheOldCertificateMayOnlyFetchIt() throws Exception {
+        String certificateUid;
+        X509Certificate old;
         try (LiveServer server = start(true, Duration.ofHours(1))) {
             KeyPair next = ec();
             String keyUid;
-            String certificateUid;
-            X509Certificate old = clientCertificate();
+            old = clientCertificate();
             try (KmipTestClient c = server.client("client1")) {
                 keyUid = c.ok(V, Operation.CREATE, Payloads.createAes(V, 256)).child(Tag.UNIQUE_IDENTIFIER).orElseThrow()
                         .textValue();
@@ -140,6 +148,28 @@ class ReProvisionTest {
                         .isEqualTo(ResultStatus.SUCCESS.value());
             }
         }
+        // the audit log names the new certificate and the one it replaced, and its chain verifies
+        List<AuditRecord> records = new ArrayList<>();
+        AuditVerifier verifier = new AuditVerifier();
+        Optional<AuditChain.Head> head;
+        try (SqlAuditLog log = SqlAuditLog.open(dir.resolve("keyhold.db"))) {
+            head = log.scan(r -> {
+                records.add(r);
+                return verifier.accept(r);
+            });
+        }
+        assertThat(verifier.finish(head).problem()).isEmpty();
+        List<AuditEvent> reProvisions = records.stream().map(AuditRecord::event)
+                .filter(e -> e.operation().equals("Re-Provision")).toList();
+        assertThat(reProvisions).hasSize(2);
+        AuditEvent done = reProvisions.get(0);
+        assertThat(done.resultStatus()).isEqualTo("Success");
+        assertThat(done.identity()).isEqualTo("client1");
+        assertThat(done.uniqueIdentifiers()).contains(certificateUid);
+        assertThat(done.detail()).isEqualTo("replaced client certificate SHA-256 "
+                + io.keyhold.server.auth.LinkCredential.fingerprint(old));
+        assertThat(reProvisions.get(1).resultStatus()).as("the second, refused").isEqualTo("Operation Failed");
+        assertThat(reProvisions.get(1).detail()).as("it replaced nothing").isNull();
     }
 
     @Test
