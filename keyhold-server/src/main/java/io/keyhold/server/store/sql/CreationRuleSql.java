@@ -27,14 +27,19 @@ final class CreationRuleSql {
     private CreationRuleSql() {
     }
 
-    static List<KmipAttribute> objectDefaults(Connection c, int objectType) throws SQLException {
-        return value(c, OBJECT_DEFAULTS, objectType)
+    /** The one query of this table; read with {@link #objectDefaults} and {@link #constraints}. */
+    static final String SELECT_VALUE = "SELECT value FROM creation_rule WHERE kind = ? AND object_type = ?";
+
+    /** The Object Defaults of the type, read with {@code select}, a statement for {@link #SELECT_VALUE}. */
+    static List<KmipAttribute> objectDefaults(PreparedStatement select, int objectType) throws SQLException {
+        return value(select, OBJECT_DEFAULTS, objectType)
                 .map(v -> RowCodec.decodeAttributes(v, "(Object Defaults)"))
                 .orElse(List.of());
     }
 
-    static Optional<TtlvItem> constraints(Connection c) throws SQLException {
-        Optional<byte[]> v = value(c, CONSTRAINTS, 0);
+    /** The Constraints structure, read with {@code select}, a statement for {@link #SELECT_VALUE}. */
+    static Optional<TtlvItem> constraints(PreparedStatement select) throws SQLException {
+        Optional<byte[]> v = value(select, CONSTRAINTS, 0);
         if (v.isEmpty()) {
             return Optional.empty();
         }
@@ -62,13 +67,11 @@ final class CreationRuleSql {
         put(c, CONSTRAINTS, 0, ENCODER.encode(constraints), changedAt);
     }
 
-    private static Optional<byte[]> value(Connection c, int kind, long objectType) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT value FROM creation_rule WHERE kind = ? AND object_type = ?")) {
-            p.setInt(1, kind);
-            p.setLong(2, objectType);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
+    private static Optional<byte[]> value(PreparedStatement p, int kind, long objectType) throws SQLException {
+        p.setInt(1, kind);
+        p.setLong(2, objectType);
+        try (ResultSet rs = p.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
         }
     }
 

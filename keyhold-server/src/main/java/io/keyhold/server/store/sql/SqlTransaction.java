@@ -488,7 +488,7 @@ final class SqlTransaction implements WriteTransaction {
     public List<KmipAttribute> objectDefaults(int objectType) {
         checkOpen();
         try {
-            return CreationRuleSql.objectDefaults(connection, objectType);
+            return withStatement(CreationRuleSql.SELECT_VALUE, p -> CreationRuleSql.objectDefaults(p, objectType));
         } catch (SQLException e) {
             throw failure("read of the Object Defaults", e);
         }
@@ -498,7 +498,7 @@ final class SqlTransaction implements WriteTransaction {
     public Optional<TtlvItem> constraints() {
         checkOpen();
         try {
-            return CreationRuleSql.constraints(connection);
+            return withStatement(CreationRuleSql.SELECT_VALUE, CreationRuleSql::constraints);
         } catch (SQLException e) {
             throw failure("read of the Constraints", e);
         }
