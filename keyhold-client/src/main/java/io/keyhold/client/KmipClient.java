@@ -700,7 +700,7 @@ public final class KmipClient implements AutoCloseable {
      * client with the new certificate and the request's private key.
      */
     public String reProvision(byte[] pkcs10) throws KmipClientException, KmipTransportException {
-        return text(call(version(), Operation.RE_PROVISION, payload(
+        return text(call(requireTwo("Re-Provision"), Operation.RE_PROVISION, payload(
                 TtlvItem.bytes(Tag.CERTIFICATE_REQUEST, pkcs10))), Tag.UNIQUE_IDENTIFIER);
     }
 
@@ -709,7 +709,7 @@ public final class KmipClient implements AutoCloseable {
      * its Unique Identifier. The certificate this client connected with is retired.
      */
     public String reProvisionWithCertificate(byte[] der) throws KmipClientException, KmipTransportException {
-        return text(call(version(), Operation.RE_PROVISION, payload(TtlvItem.structure(Tag.CERTIFICATE,
+        return text(call(requireTwo("Re-Provision"), Operation.RE_PROVISION, payload(TtlvItem.structure(Tag.CERTIFICATE,
                 TtlvItem.enumeration(Tag.CERTIFICATE_TYPE, io.keyhold.protocol.spec.CertificateType.X_509.value()),
                 TtlvItem.bytes(Tag.CERTIFICATE_VALUE, der)))), Tag.UNIQUE_IDENTIFIER);
     }
@@ -721,7 +721,7 @@ public final class KmipClient implements AutoCloseable {
      * server's retrieval window ends.
      */
     public String reProvision() throws KmipClientException, KmipTransportException {
-        return text(call(version(), Operation.RE_PROVISION, payload()), Tag.UNIQUE_IDENTIFIER);
+        return text(call(requireTwo("Re-Provision"), Operation.RE_PROVISION, payload()), Tag.UNIQUE_IDENTIFIER);
     }
 
     /** Validate of a certificate chain (leaf first, by Unique Identifier); returns the Validity Indicator. */

@@ -64,6 +64,16 @@ class ReProvisionClientTest {
         }
     }
 
+    @Test
+    void aClientSpeakingKmip1CannotReProvision() throws Exception {
+        try (KeyholdTestServer server = KeyholdTestServer.start(dir);
+             KmipClient old = KmipClient.builder().servers(server.address()).tls(ClientTls.fromDirectory(dir))
+                     .version(KmipVersion.V1_4).requestTimeout(Duration.ofSeconds(30)).build()) {
+            assertThatThrownBy(old::reProvision).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Re-Provision needs KMIP 2.0");
+        }
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(der) + "\n-----END " + type + "-----\n";
