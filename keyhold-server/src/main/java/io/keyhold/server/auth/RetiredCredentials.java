@@ -3,6 +3,9 @@ package io.keyhold.server.auth;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.ItemType;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.store.ObjectStore;
 import io.keyhold.server.store.RetiredCredential;
 import io.keyhold.server.store.StoreException;
@@ -59,8 +62,13 @@ public final class RetiredCredentials {
 
     /** The retirement of this credential, if it is retired; reads the store when the copy here is stale. */
     public Optional<RetiredCredential> find(LinkCredential credential) {
+        return find(credential.fingerprint());
+    }
+
+    /** The retirement of the certificate with this SHA-256 ({@link LinkCredential#fingerprint}), if any. */
+    public Optional<RetiredCredential> find(String fingerprint) {
         refreshIfStale();
-        return Optional.ofNullable(known.get(credential.fingerprint()));
+        return Optional.ofNullable(known.get(fingerprint));
     }
 
     /**
@@ -73,11 +81,11 @@ public final class RetiredCredentials {
     }
 
     /**
-     * Why a request on a connection authenticated by this credential may not run this operation on this object
-     * (the Unique Identifier of the request payload, or null): empty when the credential is current, or when
-     * it is retired and this is a retrieval of its replacement within the time allowed.
+     * Why a request on a connection authenticated by this credential may not run this operation with this
+     * request payload (null: none): empty when the credential is current, or when it is retired and this is a
+     * retrieval of its replacement (named by the payload's Unique Identifier) within the time allowed.
      */
-    public Optional<KmipException> refusal(LinkCredential credential, Operation operation, String uniqueIdentifier) {
+    public Optional<KmipException> refusal(LinkCredential credential, Operation operation, TtlvItem payload) {
         if (credential == null) {
             return Optional.empty();
         }
@@ -86,6 +94,8 @@ public final class RetiredCredentials {
             return Optional.empty();
         }
         RetiredCredential r = retired.get();
+        String uniqueIdentifier = payload == null ? null : payload.child(Tag.UNIQUE_IDENTIFIER)
+                .filter(u -> u.type() == ItemType.TEXT_STRING).map(TtlvItem::textValue).orElse(null);
         if (RETRIEVAL.contains(operation) && uniqueIdentifier != null && r.replacements().contains(uniqueIdentifier)
                 && clock.instant().isBefore(r.retrievableUntil())) {
             return Optional.empty();

@@ -572,8 +572,7 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         try {
             FIT.requireRequestWithin(item.payload(), version);
             Optional<KmipException> replaced = retired.refusal(context.session().linkCredential(), handler.operation(),
-                    item.payload() == null ? null : item.payload().child(Tag.UNIQUE_IDENTIFIER)
-                            .filter(u -> u.type() == ItemType.TEXT_STRING).map(TtlvItem::textValue).orElse(null));
+                    item.payload());
             if (replaced.isPresent()) {
                 throw replaced.get();
             }

@@ -31,6 +31,15 @@ public record ReProvisionCa(X509Certificate certificate, PrivateKey privateKey) 
      */
     public static Optional<ReProvisionCa> load(ServerConfig.Tls tls, ServerConfig.ReProvision settings)
             throws ConfigException {
+        return settings.issues() ? load(settings, ClientCertificates.load(tls)) : Optional.empty();
+    }
+
+    /**
+     * As {@link #load(ServerConfig.Tls, ServerConfig.ReProvision)}, checking the CA against the client
+     * certificate rules already read.
+     */
+    public static Optional<ReProvisionCa> load(ServerConfig.ReProvision settings, ClientCertificates rules)
+            throws ConfigException {
         if (!settings.issues()) {
             return Optional.empty();
         }
@@ -43,7 +52,7 @@ public record ReProvisionCa(X509Certificate certificate, PrivateKey privateKey) 
             throw new ConfigException("reprovision.ca_private_key", settings.caPrivateKey()
                     + " does not belong to the certificate in " + settings.caCertificate());
         }
-        if (!ClientCertificates.trustedCas(tls).contains(ca)) {
+        if (!rules.trusts(ca)) {
             throw new ConfigException("reprovision.ca_certificate", "the certificate in " + settings.caCertificate()
                     + " is not one of tls.trusted_cas: the client certificates it issued would be refused");
         }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyhold.protocol.KmipException;
 import io.keyhold.protocol.spec.Operation;
 import io.keyhold.protocol.spec.ResultReason;
+import io.keyhold.protocol.spec.Tag;
+import io.keyhold.protocol.ttlv.TtlvItem;
 import io.keyhold.server.store.RetiredCredential;
 import io.keyhold.server.store.memory.InMemoryObjectStore;
 import java.math.BigInteger;
@@ -51,19 +53,19 @@ class RetiredCredentialsTest {
         assertThat(retired.refusal(current, Operation.CREATE, null)).isEmpty();
         retired.retired(retirement(current, Duration.ofMinutes(10), "cert-1", "key-1"));
 
-        assertThat(retired.refusal(current, Operation.GET, "cert-1")).isEmpty();
-        assertThat(retired.refusal(current, Operation.GET_ATTRIBUTES, "key-1")).isEmpty();
-        assertThat(retired.refusal(current, Operation.GET_ATTRIBUTE_LIST, "cert-1")).isEmpty();
-        assertDenied(retired.refusal(current, Operation.GET, "something-else"));
+        assertThat(retired.refusal(current, Operation.GET, payload("cert-1"))).isEmpty();
+        assertThat(retired.refusal(current, Operation.GET_ATTRIBUTES, payload("key-1"))).isEmpty();
+        assertThat(retired.refusal(current, Operation.GET_ATTRIBUTE_LIST, payload("cert-1"))).isEmpty();
+        assertDenied(retired.refusal(current, Operation.GET, payload("something-else")));
         assertDenied(retired.refusal(current, Operation.GET, null));
-        assertDenied(retired.refusal(current, Operation.DESTROY, "cert-1"));
+        assertDenied(retired.refusal(current, Operation.DESTROY, payload("cert-1")));
         assertDenied(retired.refusal(current, Operation.QUERY, null));
         assertThat(retired.refusedAtHandshake(current)).isFalse();
         assertThat(retired.refusal(other, Operation.CREATE, null)).isEmpty();
         assertThat(retired.refusal(null, Operation.CREATE, null)).as("no certificate, nothing to refuse").isEmpty();
 
         clock.advance(Duration.ofMinutes(10));
-        assertDenied(retired.refusal(current, Operation.GET, "cert-1"));
+        assertDenied(retired.refusal(current, Operation.GET, payload("cert-1")));
         assertThat(retired.refusedAtHandshake(current)).isTrue();
         assertThat(retired.refusedAtHandshake(other)).isFalse();
     }
@@ -88,6 +90,10 @@ class RetiredCredentialsTest {
         RetiredCredentials restarted = new RetiredCredentials(store, clock);
         restarted.load();
         assertThat(restarted.refusedAtHandshake(current)).as("known from the store at start-up").isTrue();
+    }
+
+    private static TtlvItem payload(String uniqueIdentifier) {
+        return TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uniqueIdentifier));
     }
 
     private static void assertDenied(Optional<KmipException> refusal) {

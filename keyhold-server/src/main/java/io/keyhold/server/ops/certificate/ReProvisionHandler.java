@@ -261,7 +261,8 @@ final class ReProvisionHandler implements OperationHandler {
      */
     private void requireUsable(ClientCertificates rules, Identity identity, LinkCredential current,
                                X509Certificate next, String what) throws KmipException {
-        if (LinkCredential.fingerprint(next).equals(current.fingerprint())) {
+        String fingerprint = LinkCredential.fingerprint(next);
+        if (fingerprint.equals(current.fingerprint())) {
             throw new KmipException(ResultReason.INVALID_FIELD, what + " is the current client certificate");
         }
         try {
@@ -280,7 +281,7 @@ final class ReProvisionHandler implements OperationHandler {
             throw new KmipException(ResultReason.INVALID_FIELD, what + " names the client \"" + named
                     + "\", not \"" + identity + "\": Re-Provision replaces a client's certificate with one of its own");
         }
-        if (retired.find(LinkCredential.of(List.of(next))).isPresent()) {
+        if (retired.find(fingerprint).isPresent()) {
             throw new KmipException(ResultReason.INVALID_FIELD, what + " was replaced by an earlier Re-Provision");
         }
     }
@@ -378,7 +379,7 @@ final class ReProvisionHandler implements OperationHandler {
         requireStrongEnough(key);
         ReProvisionCa ca;
         try {
-            ca = ReProvisionCa.load(tls, settings).orElseThrow(() -> new KmipException(
+            ca = ReProvisionCa.load(settings, rules).orElseThrow(() -> new KmipException(
                     ResultReason.FEATURE_NOT_SUPPORTED, "this server issues no client certificates"
                             + " (reprovision.ca_certificate is not set): send the new Certificate instead"));
         } catch (ConfigException e) {
