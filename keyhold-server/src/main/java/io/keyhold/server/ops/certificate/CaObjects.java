@@ -19,6 +19,7 @@ import io.keyhold.server.store.LocateQuery;
 import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.UniqueIdentifiers;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The server's CA as managed objects: a Private Key (PKCS#8) and its self-signed Certificate, both named
@@ -144,7 +144,7 @@ final class CaObjects {
     }
 
     private static StoredObject stored(List<TtlvItem> values, TtlvItem object) {
-        String uid = UUID.randomUUID().toString();
+        String uid = UniqueIdentifiers.next();
         List<KmipAttribute> attributes = new ArrayList<>();
         attributes.add(KmipAttribute.of(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uid)));
         for (TtlvItem v : values) {

@@ -18,15 +18,15 @@ import io.keyhold.server.ops.Lifecycle;
 import io.keyhold.server.ops.OperationContext;
 import io.keyhold.server.store.StorageStatus;
 import io.keyhold.server.store.StoredObject;
+import io.keyhold.server.store.UniqueIdentifiers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * A new managed object with the attributes the server maintains (KMIP 1.4 section 3, 2.1 section 4):
- * Unique Identifier (a random UUID), Object Type, the attributes read from the material, the client's
+ * Unique Identifier (a time-ordered UUID, {@link UniqueIdentifiers}), Object Type, the attributes read from the material, the client's
  * attributes, State (Pre-Active, or Active at once when the Activation Date has come), Initial Date, Last
  * Change Date, Original Creation Date, Digest (SHA-256 of the material in its default Key Format Type),
  * Fresh, Lease Time (the lease Obtain Lease grants), Sensitive / Extractable defaults with Always Sensitive and
@@ -68,7 +68,7 @@ public final class NewObjects {
             client = client.stream().filter(a -> !a.name().equals(RANDOM_NUMBER_GENERATOR)).toList();
         }
         long now = context.now();
-        String uid = UUID.randomUUID().toString();
+        String uid = UniqueIdentifiers.next();
         List<KmipAttribute> attributes = new ArrayList<>();
         attributes.add(KmipAttribute.of(TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uid)));
         attributes.add(KmipAttribute.of(TtlvItem.enumeration(Tag.OBJECT_TYPE, objectType)));

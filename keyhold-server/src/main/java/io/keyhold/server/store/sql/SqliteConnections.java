@@ -79,6 +79,12 @@ final class SqliteConnections implements Connections {
         config.setReadOnly(readOnly);
         // nothing reads generated keys; without this the driver runs a query after every INSERT
         config.setGetGeneratedKeys(false);
+        if (!readOnly) {
+            // Each work of a group runs in its own savepoint, so SQLite keeps the first version of every page
+            // a work changes in a statement journal; in a temporary file (written at each change) that was
+            // most of the writer's system calls. In memory it is one work's pages at a time.
+            config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        }
         Connection c = config.createConnection("jdbc:sqlite:" + file);
         try (Statement s = c.createStatement()) {
             // the driver applies journal_mode only where it may; make the writer's choice explicit
