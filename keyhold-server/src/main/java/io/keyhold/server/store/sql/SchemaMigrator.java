@@ -37,7 +37,8 @@ final class SchemaMigrator {
     static final List<Migration> MIGRATIONS = List.of(new Migration(1, "objects"), new Migration(2, "master_key_state"),
             new Migration(3, "access"), new Migration(4, "audit"), new Migration(5, "api_tokens"),
             new Migration(6, "server_state"), new Migration(7, "rotation_policy"),
-            new Migration(8, "object_usage"), new Migration(9, "retired_credentials"));
+            new Migration(8, "object_usage"), new Migration(9, "retired_credentials"),
+            new Migration(10, "audit_chain_by_sequence"));
 
     private SchemaMigrator() {}
 

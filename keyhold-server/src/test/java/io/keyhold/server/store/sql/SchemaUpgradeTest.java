@@ -1,6 +1,7 @@
 package io.keyhold.server.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyhold.protocol.spec.State;
 import io.keyhold.protocol.spec.Tag;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -141,5 +143,40 @@ class SchemaUpgradeTest {
             assertThat(retired).extracting(RetiredCredential::identity).containsExactly("client1");
         }
         assertThat(schemaVersions(db)).hasSize(SchemaMigrator.latestVersion());
+        assertAuditTablesRebuilt(db);
+    }
+
+    /** V10 rebuilt the audit tables without UNIQUE (previous_hash): indexes, reference and key as before. */
+    private static void assertAuditTablesRebuilt(Path db) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            List<String> indexes = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index'"
+                    + " AND tbl_name IN ('audit_record', 'audit_object') ORDER BY name")) {
+                while (rs.next()) {
+                    indexes.add(rs.getString(1));
+                }
+            }
+            // the primary key of audit_object is the only automatic index left: none on previous_hash
+            assertThat(indexes).containsExactly("audit_object_uid", "audit_record_identity", "audit_record_time",
+                    "sqlite_autoindex_audit_object_1");
+            try (ResultSet rs = s.executeQuery("PRAGMA foreign_key_list(audit_object)")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("table")).isEqualTo("audit_record");
+                assertThat(rs.getString("from")).isEqualTo("sequence");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v10'")) {
+                assertThat(rs.getInt(1)).isZero();
+            }
+            s.execute("PRAGMA foreign_keys = ON");
+            // a second record in a place already taken is refused by the primary key
+            assertThatThrownBy(() -> s.execute("INSERT INTO audit_record (sequence, time_millis, identity,"
+                    + " source_address, object_count, result_status, previous_hash, hash)"
+                    + " SELECT sequence, time_millis, 'intruder', source_address, object_count, result_status,"
+                    + " previous_hash, randomblob(32) FROM audit_record WHERE sequence = 2"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("UNIQUE constraint failed: audit_record.sequence");
+            // and a listed object needs its record
+            assertThatThrownBy(() -> s.execute("INSERT INTO audit_object (sequence, position, uid) VALUES (99, 0, 'x')"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("FOREIGN KEY");
+        }
     }
 }
