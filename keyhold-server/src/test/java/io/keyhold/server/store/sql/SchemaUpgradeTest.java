@@ -156,9 +156,11 @@ class SchemaUpgradeTest {
                     indexes.add(rs.getString(1));
                 }
             }
-            // the primary key of audit_object is the only automatic index left: none on previous_hash
-            assertThat(indexes).containsExactly("audit_object_uid", "audit_record_identity", "audit_record_time",
-                    "sqlite_autoindex_audit_object_1");
+            // no index on previous_hash; audit_object is clustered on its primary key (WITHOUT ROWID)
+            assertThat(indexes).containsExactly("audit_object_uid", "audit_record_identity", "audit_record_time");
+            try (ResultSet rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'audit_object'")) {
+                assertThat(rs.getString(1)).contains("WITHOUT ROWID").contains("REFERENCES \"audit_record\"");
+            }
             try (ResultSet rs = s.executeQuery("PRAGMA foreign_key_list(audit_object)")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString("table")).isEqualTo("audit_record");

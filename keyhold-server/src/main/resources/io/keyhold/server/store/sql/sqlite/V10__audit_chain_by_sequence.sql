@@ -4,6 +4,8 @@
 -- at the price of an index on random 32-byte values: one more page written for every record appended.
 -- SQLite cannot drop a table constraint, so both audit tables are rebuilt, the child first, with their
 -- rows, then take the old names back (which also points audit_object's reference at the new table).
+-- audit_object becomes a WITHOUT ROWID table, clustered on its primary key: one B-tree fewer to write per
+-- record that names objects.
 
 CREATE TABLE audit_record_v10 (
     sequence         INTEGER PRIMARY KEY,        -- 1, 2, 3, ... without gaps: the chain order
@@ -32,7 +34,7 @@ CREATE TABLE audit_object_v10 (
     position INTEGER NOT NULL,
     uid      TEXT    NOT NULL,
     PRIMARY KEY (sequence, position)
-);
+) WITHOUT ROWID;
 
 INSERT INTO audit_object_v10 (sequence, position, uid)
 SELECT sequence, position, uid FROM audit_object ORDER BY sequence, position;
