@@ -138,7 +138,11 @@ final class SqliteConnections implements Connections {
     @Override
     public void releaseReader(Connection c) {
         try {
-            c.rollback(); // ends the read transaction and its snapshot
+            // ends the read transaction and its snapshot, and opens the next one (deferred: it takes a
+            // snapshot at its first read), as Connection.rollback() would, with statements kept prepared
+            StatementCache statements = statements(c);
+            statements.execute(c, "ROLLBACK");
+            statements.execute(c, "BEGIN");
         } catch (SQLException e) {
             closeReader(c);
             c = reconnectReader();
