@@ -239,6 +239,16 @@ public final class KmipDispatcher implements RequestProcessor, AutoCloseable {
         return async;
     }
 
+    /**
+     * One short read or symmetric operation ({@link QuickRequests}) on a store that reads locally ({@link
+     * ObjectStore#readsLocally}). Such a request may still write now and then (a Get that finds a lifecycle
+     * date come, an Encrypt counting a Usage Limit) and then waits for that commit.
+     */
+    @Override
+    public boolean quick(byte[] request) {
+        return store.readsLocally() && QuickRequests.quick(request);
+    }
+
     @Override
     public byte[] process(byte[] request, RequestContext context) {
         context.session().values().putIfAbsent(CreationRules.SESSION_KEY, creationRules);

@@ -42,6 +42,16 @@ public interface RequestProcessor {
         return reject(request, reason, message);
     }
 
+    /**
+     * Whether {@code request} (the complete TTLV bytes) is one this processor answers in microseconds without
+     * waiting on anything: then the connection may run it on its event loop instead of handing it to a
+     * worker thread and back, which on a lightly loaded server costs more than the request itself. Must be
+     * cheap (it only looks at the bytes) and false whenever unsure. By default false.
+     */
+    default boolean quick(byte[] request) {
+        return false;
+    }
+
     /** The counter of object uses this processor keeps (see {@link ObjectUses}), or null when it counts none. */
     default ObjectUses objectUses() {
         return null;

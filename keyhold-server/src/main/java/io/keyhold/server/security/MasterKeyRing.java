@@ -55,6 +55,11 @@ public final class MasterKeyRing {
         return new MasterKeyRing(fixed, name(id), List.of(key));
     }
 
+    /** Whether the keys work inside this process, not in a token ({@link MasterKeySource#inProcess}). */
+    public boolean inProcess() {
+        return source.inProcess();
+    }
+
     /** Where the keys come from, for messages. */
     public String description() {
         return source.description();

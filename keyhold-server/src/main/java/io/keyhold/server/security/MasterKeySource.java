@@ -17,4 +17,12 @@ public interface MasterKeySource {
 
     /** Generates a new AES-256 master key named {@code name} in the source; fails if the name is taken. */
     MasterKey create(String name) throws MasterKeyException;
+
+    /**
+     * Whether its keys work inside this process (a key store read into memory), rather than in a token
+     * reached through a driver, where each use may wait on the device.
+     */
+    default boolean inProcess() {
+        return true;
+    }
 }

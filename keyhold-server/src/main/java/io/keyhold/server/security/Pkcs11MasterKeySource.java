@@ -74,6 +74,11 @@ public final class Pkcs11MasterKeySource implements MasterKeySource {
         return source;
     }
 
+    @Override
+    public boolean inProcess() {
+        return false;
+    }
+
     /** The SunPKCS11 instance logged in to the token. */
     Provider provider() {
         return provider;

@@ -46,6 +46,15 @@ public interface ObjectStore extends AutoCloseable {
         return java.util.Optional.of(() -> { });
     }
 
+    /**
+     * Whether a read is answered from this process and its own disk in microseconds, never waiting on a
+     * network or a device: then a short read may run on a connection's event loop (see {@code
+     * RequestProcessor#quick}). False by default.
+     */
+    default boolean readsLocally() {
+        return false;
+    }
+
     /** A cluster-wide hold from {@link #tryExclusive}; closing it lets others have it. */
     interface Exclusive extends AutoCloseable {
         @Override

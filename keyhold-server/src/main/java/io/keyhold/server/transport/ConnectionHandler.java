@@ -34,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * closed once the handshake names the client, and a request beyond the identity's rate is answered with
  * Server Limit Exceeded (General Failure before KMIP 2.0) without being run, the connection staying open.
  * A message that does not arrive whole within the read timeout closes the connection.
+ *
+ * <p>A request the processor calls {@link RequestProcessor#quick quick} runs on the event loop itself when
+ * the listener serves requests one at a time: none other in progress, and none overlapping another for the
+ * last 10 ms. The hand-off to a worker and back then costs more than such a request (two wake-ups of parked
+ * threads), and no client waits behind it but one whose request arrives on the same loop meanwhile. Once
+ * requests overlap, every request goes to the workers, where they run side by side and the loops keep to
+ * the connections' reads and writes, which measured faster under load than running requests on the loops.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -190,11 +197,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Runs the request on the worker pool, or, when over the identity's rate, answers that it was not run. */
+    /**
+     * Runs the request on the worker pool, or on this event loop when it is quick and the listener is serving
+     * requests one at a time, or, when over the identity's rate, answers that it was not run.
+     */
     private void run(byte[] request, boolean withinRate) {
+        boolean oneAtATime = server.requestStarted();
+        boolean inline = withinRate && oneAtATime && processor.quick(request);
         busy = true;
-        server.requestStarted();
         RequestContext context = new RequestContext(identity, remote, session);
+        if (inline) {
+            long started = System.nanoTime();
+            byte[] answer = process(request, context);
+            server.observer().messageDone(System.nanoTime() - started);
+            respond(answer);
+            return;
+        }
         try {
             workers.execute(() -> {
                 long started = System.nanoTime();
@@ -208,10 +226,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
             });
         } catch (RejectedExecutionException e) {
-            busy = false;
-            server.requestFinished();
+            finished();
             ctx.close();
         }
+    }
+
+    /** The request in progress is answered (or abandoned); on the event loop. */
+    private void finished() {
+        busy = false;
+        server.requestFinished();
     }
 
     private byte[] process(byte[] request, RequestContext context) {
@@ -238,8 +261,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void respond(byte[] answer) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(f -> {
-            busy = false;
-            server.requestFinished();
+            finished();
             if (!f.isSuccess() || !ctx.channel().isActive()) {
                 ctx.close();
                 closeSession();

@@ -55,6 +55,10 @@ public final class KmipServer implements AutoCloseable {
     private final RequestProcessor processor;
     private final ChannelGroup channels = new DefaultChannelGroup("kmip", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inProgress = new AtomicInteger();
+    /** How long after requests last overlapped the listener counts as serving them one at a time. */
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long OVERLAP_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private volatile long lastOverlap = System.nanoTime() - QUIET_NANOS - 1;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final ConnectionLimit connectionLimit;
     private final IdentityLimits identityLimits;
@@ -174,8 +178,20 @@ public final class KmipServer implements AutoCloseable {
         return observer;
     }
 
-    void requestStarted() {
-        inProgress.incrementAndGet();
+    /**
+     * Counts a request in progress. True when it is the only one and none overlapped another for {@link
+     * #QUIET_NANOS}: the listener is serving requests one at a time, not under load.
+     */
+    boolean requestStarted() {
+        int now = inProgress.incrementAndGet();
+        long time = System.nanoTime();
+        if (now > 1) {
+            if (time - lastOverlap > OVERLAP_RESOLUTION_NANOS) { // one write per millisecond under load
+                lastOverlap = time;
+            }
+            return false;
+        }
+        return time - lastOverlap > QUIET_NANOS;
     }
 
     void requestFinished() {

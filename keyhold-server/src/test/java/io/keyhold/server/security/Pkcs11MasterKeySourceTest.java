@@ -45,6 +45,13 @@ class Pkcs11MasterKeySourceTest {
     }
 
     @Test
+    void aRingFromTheToken_isNotInProcess() throws Exception {
+        MasterKeyRing ring = MasterKeyRing.open(open(SoftHsm.main(), SoftHsm.PIN), "in-process-test");
+        assertThat(ring.inProcess()).as("each use of the key waits on the token").isFalse();
+        assertThat(MasterKeyRing.of(io.keyhold.server.testing.TestMasterKeys.fixed()).inProcess()).isTrue();
+    }
+
+    @Test
     void wrapAndUnwrap_runInTheToken_andBindTheAad() throws Exception {
         Pkcs11MasterKeySource source = open(SoftHsm.main(), SoftHsm.PIN);
         MasterKey key = source.create("aad-test");

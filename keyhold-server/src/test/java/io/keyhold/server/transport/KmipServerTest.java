@@ -111,6 +111,53 @@ class KmipServerTest {
         assertThat(processor.maxRunning.get()).isEqualTo(2);
     }
 
+    private static boolean startsWith(byte[] request, String prefix) {
+        return new String(request, java.nio.charset.StandardCharsets.ISO_8859_1).contains(prefix);
+    }
+
+    private String threadOf(TlsClient c, byte[] request) throws Exception {
+        processor.threads.clear();
+        c.send(request);
+        assertEcho(c.readItem(), "client1", request);
+        assertThat(processor.threads).hasSize(1);
+        return processor.threads.peek();
+    }
+
+    @Test
+    void quickRequest_runsOnTheEventLoop_otherRequestsOnTheWorkers() throws Exception {
+        processor.quick = r -> startsWith(r, "quick");
+        int port = start();
+        try (TlsClient c = TlsClient.connect(port)) {
+            assertThat(threadOf(c, StubProcessor.request("quick one"))).startsWith("keyhold-io");
+            assertThat(threadOf(c, StubProcessor.request("slower one"))).startsWith("keyhold-worker");
+            assertThat(threadOf(c, StubProcessor.request("quick again"))).startsWith("keyhold-io");
+        }
+    }
+
+    @Test
+    void quickRequest_goesToTheWorkers_whileRequestsOverlap() throws Exception {
+        processor.quick = r -> startsWith(r, "quick");
+        processor.delayMillis = 1500;
+        processor.delayed = r -> startsWith(r, "slow");
+        int port = start();
+        try (TlsClient a = TlsClient.connect(port); TlsClient b = TlsClient.connect(port)) {
+            byte[] slow = StubProcessor.request("slow");
+            a.send(slow); // in progress on a worker
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (processor.running.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(threadOf(b, StubProcessor.request("quick while busy"))).startsWith("keyhold-worker");
+            assertThat(threadOf(b, StubProcessor.request("quick, still busy"))).startsWith("keyhold-worker");
+            assertEcho(a.readItem(), "client1", slow);
+
+            // one at a time again, and quiet for longer than the listener waits: back on the loops
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(KmipServer.QUIET_NANOS) + 50);
+            assertThat(threadOf(b, StubProcessor.request("quick when idle"))).startsWith("keyhold-io");
+            assertThat(threadOf(a, StubProcessor.request("quick when idle"))).startsWith("keyhold-io");
+        }
+    }
+
     @Test
     void oversizedHeader_getsInvalidMessageThenClose() throws Exception {
         int port = start(TestPki.config(TestPki.limits(2048, 16, Duration.ofMinutes(1), Duration.ofSeconds(5))));

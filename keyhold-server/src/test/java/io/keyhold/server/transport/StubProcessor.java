@@ -16,6 +16,7 @@ import io.keyhold.server.dispatch.RequestProcessor;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Answers every request with a Response Message structure holding the client's identity (Unique
@@ -29,6 +30,15 @@ public class StubProcessor implements RequestProcessor {
     public final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
     public final ConcurrentLinkedQueue<ConnectionSession> sessions = new ConcurrentLinkedQueue<>();
     public final AtomicInteger sessionsClosed = new AtomicInteger();
+    /** Which requests the stub calls quick (none by default). */
+    public volatile Predicate<byte[]> quick = request -> false;
+    /** Which requests wait {@link #delayMillis} (all by default). */
+    public volatile Predicate<byte[]> delayed = request -> true;
+
+    @Override
+    public boolean quick(byte[] request) {
+        return quick.test(request);
+    }
 
     @Override
     public byte[] process(byte[] request, RequestContext context) {
@@ -38,7 +48,7 @@ public class StubProcessor implements RequestProcessor {
         sessions.add(context.session());
         context.session().values().computeIfAbsent("stub", k -> (AutoCloseable) sessionsClosed::incrementAndGet);
         try {
-            if (delayMillis > 0) {
+            if (delayMillis > 0 && delayed.test(request)) {
                 Thread.sleep(delayMillis);
             }
         } catch (InterruptedException e) {

@@ -165,6 +165,12 @@ public final class InMemoryObjectStore implements ObjectStore {
         }
     }
 
+    /** Everything is in this process's memory. */
+    @Override
+    public boolean readsLocally() {
+        return true;
+    }
+
     @Override
     public void close() {
         // nothing to release

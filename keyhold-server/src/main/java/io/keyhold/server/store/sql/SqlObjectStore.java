@@ -110,10 +110,13 @@ public final class SqlObjectStore implements ObjectStore {
     private final Object lifecycle = new Object();
     private final ExclusiveHolds holds;
     private final Semaphore auditQueue;
+    private final boolean readsLocally;
     private volatile boolean closed;
 
-    private SqlObjectStore(Options options, Connections connections, GroupWriter writer, ObjectEnvelope envelope) {
+    private SqlObjectStore(Options options, Connections connections, GroupWriter writer, ObjectEnvelope envelope,
+                           boolean masterKeysInProcess) {
         this.database = connections.database();
+        this.readsLocally = database.dialect() == Dialect.SQLITE && masterKeysInProcess;
         this.holds = new ExclusiveHolds(database);
         this.envelope = envelope;
         this.options = options;
@@ -167,7 +170,7 @@ public final class SqlObjectStore implements ObjectStore {
                 connections.releaseWriter(c, failed);
             }
             GroupWriter writer = new GroupWriter(connections, options.maxGroupSize(), envelope);
-            SqlObjectStore store = new SqlObjectStore(options, connections, writer, envelope);
+            SqlObjectStore store = new SqlObjectStore(options, connections, writer, envelope, ring.inProcess());
             writer.start();
             return store;
         } catch (SQLException e) {
@@ -182,6 +185,12 @@ public final class SqlObjectStore implements ObjectStore {
     /** Where this store keeps its data. */
     public Database database() {
         return database;
+    }
+
+    /** SQLite (a file of this machine) under master keys that work in this process, not in a token. */
+    @Override
+    public boolean readsLocally() {
+        return readsLocally;
     }
 
     /** Records the ring's initial key as current in a database that has none; fails if the ring lacks the current key. */
