@@ -207,10 +207,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         busy = true;
         RequestContext context = new RequestContext(identity, remote, session);
         if (inline) {
-            long started = System.nanoTime();
-            byte[] answer = process(request, context);
-            server.observer().messageDone(System.nanoTime() - started);
-            respond(answer);
+            runHere(request, context);
             return;
         }
         try {
@@ -235,6 +232,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void finished() {
         busy = false;
         server.requestFinished();
+    }
+
+    /** Runs a quick request on this event loop and answers it. */
+    private void runHere(byte[] request, RequestContext context) {
+        long started = System.nanoTime();
+        byte[] answer = process(request, context);
+        server.observer().messageDone(System.nanoTime() - started);
+        respond(answer);
     }
 
     private byte[] process(byte[] request, RequestContext context) {
