@@ -265,8 +265,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respond(byte[] answer) {
+        // No longer counted as in progress from here: a client that has the answer may send its next request
+        // on another connection, whose event loop must not find this one still counted.
+        server.requestFinished();
         ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(f -> {
-            finished();
+            busy = false;
             if (!f.isSuccess() || !ctx.channel().isActive()) {
                 ctx.close();
                 closeSession();
