@@ -11,16 +11,21 @@
 # Each run: 2 s of bench warm-up (not measured) on the running server, then one measured run of --duration
 # seconds. Arguments after `--` go to `keyhold bench` (e.g. `-- --kmip-version 1.4 --tls-protocol TLSv1.2`).
 # Prints one line per run and, at the end, the median ops/s and CPU per operation of each build.
+# --a-env NAME=VALUE, --b-env NAME=VALUE (repeatable): run that side as `keyhold serve` on the configuration
+# `keyhold dev` wrote, with these settings from the environment (e.g. `--b-env KEYHOLD_TLS_PROFILE=modern
+# --b-env KEYHOLD_TLS_PROVIDER=openssl`), so that one jar can be compared with itself under two settings.
 # Needs Linux (/proc) and python3 (Debian's).
 set -euo pipefail
 
 repo="$(CDPATH='' cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 a="" b="" op=get connections=16 duration=10 rounds=2
-bench_args=()
+bench_args=() a_env=() b_env=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --a) a=$2; shift 2 ;;
     --b) b=$2; shift 2 ;;
+    --a-env) a_env+=("$2"); shift 2 ;;
+    --b-env) b_env+=("$2"); shift 2 ;;
     --op) op=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
@@ -53,16 +58,29 @@ trap cleanup EXIT
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-run_one() { # LABEL JAR
-  local label=$1 jar=$2 port before after line
-  work="$(mktemp -d "${TMPDIR:-/tmp}/keyhold-ab.XXXXXX")"
-  port="$(free_port)"
-  setsid "$java" -jar "$jar" dev --dir "$work/dev" --port "$port" --http-port -1 > "$work/server.log" 2>&1 &
-  KEYHOLD_PID=$!
+wait_ready() {
   until grep -q "Keyhold ready" "$work/server.log" 2>/dev/null; do
     kill -0 "$KEYHOLD_PID" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
     sleep 0.1
   done
+}
+
+run_one() { # LABEL JAR [NAME=VALUE...]
+  local label=$1 jar=$2 port before after line
+  shift 2
+  work="$(mktemp -d "${TMPDIR:-/tmp}/keyhold-ab.XXXXXX")"
+  port="$(free_port)"
+  setsid "$java" -jar "$jar" dev --dir "$work/dev" --port "$port" --http-port -1 > "$work/server.log" 2>&1 &
+  KEYHOLD_PID=$!
+  wait_ready
+  if [[ $# -gt 0 ]]; then
+    stop_keyhold
+    : > "$work/server.log"
+    setsid env KEYHOLD_KMIP_PORT="$port" KEYHOLD_HTTP_ENABLED=false "$@" \
+      "$java" -jar "$jar" serve --config "$work/dev/keyhold.yaml" > "$work/server.log" 2>&1 &
+    KEYHOLD_PID=$!
+    wait_ready
+  fi
   "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
     --duration 2 --warmup 0 "${bench_args[@]}" > /dev/null
   before="$(cpu_ticks "$KEYHOLD_PID")"
@@ -84,8 +102,8 @@ PY
 echo "keyhold bench --op $op --connections $connections --duration $duration ${bench_args[*]}; $(nproc) CPUs"
 echo -e "build\tops/s\tserver CPU us/op\tp50 ms\tp99 ms\terrors\tload average after"
 for _ in $(seq 1 "$rounds"); do
-  run_one A "$a"
-  run_one B "$b"
+  run_one A "$a" ${a_env[@]+"${a_env[@]}"}
+  run_one B "$b" ${b_env[@]+"${b_env[@]}"}
 done
 "$PY" - "$results" <<'PY'
 import statistics, sys

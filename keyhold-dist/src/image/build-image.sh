@@ -40,7 +40,8 @@ mkdir -p "$work"/{base,runtime,app,natives,layout/blobs/sha256}
 
 # --- base layer: shared libraries, users, the directories the server writes -------------------------
 (cd "$work/natives" && "$jar_tool" xf "$release/lib/keyhold.jar" \
-  META-INF/native/libnetty_transport_native_epoll_x86_64.so org/sqlite/native/Linux/x86_64/libsqlitejdbc.so)
+  META-INF/native/libnetty_transport_native_epoll_x86_64.so META-INF/native/libnetty_tcnative_linux_x86_64.so \
+  org/sqlite/native/Linux/x86_64/libsqlitejdbc.so)
 elves=()
 while IFS= read -r -d '' file; do
   if [[ "$(head -c 4 "$file" | od -An -c | tr -d ' ')" == '177ELF' ]]; then

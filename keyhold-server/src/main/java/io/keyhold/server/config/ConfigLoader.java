@@ -36,7 +36,7 @@ public final class ConfigLoader {
             "http.enabled", "http.host", "http.port", "http.open_metrics",
             "tls.certificate", "tls.private_key", "tls.private_key_password", "tls.trusted_cas", "tls.crls",
             "tls.protocols", "tls.profile", "tls.require_client_auth_usage", "tls.client_identity",
-            "tls.session_timeout", "tls.reload_interval",
+            "tls.session_timeout", "tls.reload_interval", "tls.provider",
             "storage.data_dir", "storage.database", "storage.database_user", "storage.database_password_env",
             "storage.database_password_file", "storage.database_pool_size",
             "limits.max_message_bytes", "limits.max_batch_items", "limits.max_connections",
@@ -241,6 +241,11 @@ public final class ConfigLoader {
         }
         ServerConfig.TlsProfile profile = choice("tls.profile", "modern", List.of("modern", "compatibility"))
                 .equals("compatibility") ? ServerConfig.TlsProfile.COMPATIBILITY : ServerConfig.TlsProfile.MODERN;
+        ServerConfig.TlsProvider provider = choice("tls.provider", "jdk", List.of("jdk", "openssl")).equals("openssl")
+                ? ServerConfig.TlsProvider.OPENSSL : ServerConfig.TlsProvider.JDK;
+        if (provider == ServerConfig.TlsProvider.OPENSSL && profile == ServerConfig.TlsProfile.COMPATIBILITY) {
+            throw error("tls.provider", ServerConfig.TlsProvider.OPENSSL_SERVES_MODERN_ONLY);
+        }
         boolean requireUsage = bool("tls.require_client_auth_usage", false);
         String identityName = choice("tls.client_identity", "common_name",
                 List.of("common_name", "subject", "san_email", "san_dns", "san_uri"));
@@ -308,7 +313,7 @@ public final class ConfigLoader {
 
         return new ServerConfig(new ServerConfig.Kmip(host, port),
                 new ServerConfig.Tls(certificate, privateKey, password, trustedCas, crls, protocols, profile,
-                        requireUsage, identity, sessionTimeout, reloadInterval),
+                        requireUsage, identity, sessionTimeout, reloadInterval, provider),
                 new ServerConfig.Storage(dataDir, database, postgres),
                 new ServerConfig.Limits(maxMessage, maxBatchItems, maxConnections, maxPerIdentity, idle, readTimeout,
                         requestsPerSecond, workers, grace),

@@ -64,6 +64,12 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         this(kmip, tls, storage, limits, logging, Crypto.defaults());
     }
 
+    /** This configuration with other TLS settings. */
+    public ServerConfig withTls(Tls other) {
+        return new ServerConfig(kmip, other, storage, limits, logging, crypto,
+                masterKey, access, audit, http, rotation, reProvision);
+    }
+
     /** This configuration with other storage settings (another database). */
     public ServerConfig withStorage(Storage other) {
         return new ServerConfig(kmip, tls, other, limits, logging, crypto,
@@ -249,6 +255,22 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
         COMPATIBILITY
     }
 
+    /** Which TLS implementation serves the listeners (docs/tls.md#providers). */
+    public enum TlsProvider {
+        /** The JDK's own (JSSE): every suite of both profiles. */
+        JDK,
+        /**
+         * BoringSSL through Netty's netty-tcnative (linux-x86_64): the same protocols and certificate checks,
+         * handshakes and record protection in native code; the {@link TlsProfile#MODERN} suites only, since
+         * BoringSSL has no TLS 1.2 CBC suites with SHA-256 or SHA-384.
+         */
+        OPENSSL;
+
+        /** Why {@link #OPENSSL} with the {@link TlsProfile#COMPATIBILITY} profile is a configuration error. */
+        public static final String OPENSSL_SERVES_MODERN_ONLY = "openssl serves tls.profile: modern only: BoringSSL"
+                + " has none of the TLS 1.2 CBC suites the compatibility profile adds; use tls.provider: jdk for them";
+    }
+
     /**
      * TLS: the server's certificate chain and private key (PEM), the CA certificates client certificates must
      * chain to, the certificate revocation lists that apply to them, and the protocol options. The files are
@@ -259,10 +281,12 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
      * @param profile                the cipher suites offered
      * @param requireClientAuthUsage refuse client certificates whose extended key usage lacks clientAuth
      * @param reloadInterval         how often the files' modification times are checked; zero: never
+     * @param provider               the TLS implementation
      */
     public record Tls(Path certificate, Path privateKey, String privateKeyPassword, List<Path> trustedCas,
                       List<Path> crls, List<String> protocols, TlsProfile profile, boolean requireClientAuthUsage,
-                      ClientIdentity clientIdentity, Duration sessionTimeout, Duration reloadInterval) {
+                      ClientIdentity clientIdentity, Duration sessionTimeout, Duration reloadInterval,
+                      TlsProvider provider) {
         public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
         public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(24);
         public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(30);
@@ -277,38 +301,44 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
             Objects.requireNonNull(clientIdentity, "clientIdentity");
             Objects.requireNonNull(sessionTimeout, "sessionTimeout");
             Objects.requireNonNull(reloadInterval, "reloadInterval");
+            Objects.requireNonNull(provider, "provider");
         }
 
         /** The defaults for everything but the files: the modern profile, no CRLs. */
         public static Tls of(Path certificate, Path privateKey, List<Path> trustedCas) {
             return new Tls(certificate, privateKey, null, trustedCas, List.of(), DEFAULT_PROTOCOLS, TlsProfile.MODERN,
-                    false, ClientIdentity.COMMON_NAME, DEFAULT_SESSION_TIMEOUT, DEFAULT_RELOAD_INTERVAL);
+                    false, ClientIdentity.COMMON_NAME, DEFAULT_SESSION_TIMEOUT, DEFAULT_RELOAD_INTERVAL, TlsProvider.JDK);
         }
 
         public Tls withProfile(TlsProfile other) {
             return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, crls, protocols, other,
-                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval);
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval, provider);
         }
 
         public Tls withCrls(List<Path> other) {
             return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, other, protocols, profile,
-                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval);
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval, provider);
         }
 
         public Tls withReloadInterval(Duration other) {
             return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, crls, protocols, profile,
-                    requireClientAuthUsage, clientIdentity, sessionTimeout, other);
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, other, provider);
         }
 
         public Tls withRequireClientAuthUsage(boolean other) {
             return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, crls, protocols, profile,
-                    other, clientIdentity, sessionTimeout, reloadInterval);
+                    other, clientIdentity, sessionTimeout, reloadInterval, provider);
+        }
+
+        public Tls withProvider(TlsProvider other) {
+            return new Tls(certificate, privateKey, privateKeyPassword, trustedCas, crls, protocols, profile,
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval, other);
         }
 
         /** These settings with other certificate, key and CA files. */
         public Tls withFiles(Path otherCertificate, Path otherKey, List<Path> otherCas) {
             return new Tls(otherCertificate, otherKey, privateKeyPassword, otherCas, crls, protocols, profile,
-                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval);
+                    requireClientAuthUsage, clientIdentity, sessionTimeout, reloadInterval, provider);
         }
 
         @Override
@@ -317,7 +347,7 @@ public record ServerConfig(Kmip kmip, Tls tls, Storage storage, Limits limits, L
                     + (privateKeyPassword == null ? "none" : "(set)") + ", trustedCas=" + trustedCas + ", crls=" + crls
                     + ", protocols=" + protocols + ", profile=" + profile + ", requireClientAuthUsage="
                     + requireClientAuthUsage + ", clientIdentity=" + clientIdentity + ", sessionTimeout="
-                    + sessionTimeout + ", reloadInterval=" + reloadInterval + "]";
+                    + sessionTimeout + ", reloadInterval=" + reloadInterval + ", provider=" + provider + "]";
         }
     }
 

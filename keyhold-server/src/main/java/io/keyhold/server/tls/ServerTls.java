@@ -7,6 +7,7 @@ import io.keyhold.server.config.ConfigException;
 import io.keyhold.server.config.ServerConfig;
 import io.keyhold.server.dispatch.Failures;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -26,10 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of TLS: an {@link SslContext} (JDK provider) that requires a client certificate issued by
- * one of the trusted CAs and not revoked by a configured CRL, offers TLS 1.3 and 1.2 with the suites of the
- * configured profile ({@link CipherSuites}), does not need SNI and keeps sessions for resumption; and the
- * rule that names the client from its certificate.
+ * The server side of TLS: an {@link SslContext} (the JDK's TLS, or BoringSSL with {@code tls.provider:
+ * openssl}) that requires a client certificate issued by one of the trusted CAs and not revoked by a
+ * configured CRL, offers TLS 1.3 and 1.2 with the suites of the configured profile ({@link CipherSuites}),
+ * does not need SNI and keeps sessions for resumption; and the rule that names the client from its
+ * certificate.
  *
  * <p>Certificates rotate without a restart: {@link #reloadIfChanged()} (called every
  * {@code tls.reload_interval}) and {@link #reload()} (for an operator's explicit request) read the
@@ -119,11 +121,32 @@ public final class ServerTls {
                 context(tls, key, chain, trust, ClientAuth.OPTIONAL));
     }
 
+    /**
+     * Netty's provider for the configured implementation. OpenSSL here is BoringSSL, loaded from the jar's
+     * native library the first time it is asked for; it offers the modern profile's suites only.
+     */
+    private static SslProvider provider(ServerConfig.Tls tls) throws ConfigException {
+        if (tls.provider() == ServerConfig.TlsProvider.JDK) {
+            return SslProvider.JDK;
+        }
+        if (tls.profile() != ServerConfig.TlsProfile.MODERN) {
+            throw new ConfigException("tls.provider", ServerConfig.TlsProvider.OPENSSL_SERVES_MODERN_ONLY);
+        }
+        if (!OpenSsl.isAvailable()) {
+            Throwable cause = OpenSsl.unavailabilityCause();
+            throw new ConfigException("tls.provider", "openssl is not available on this platform ("
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "; Keyhold ships BoringSSL"
+                    + " for Linux x86-64 only)" + (cause == null ? "" : ": " + cause.getClass().getSimpleName())
+                    + "; use tls.provider: jdk");
+        }
+        return SslProvider.OPENSSL;
+    }
+
     private static SslContext context(ServerConfig.Tls tls, PrivateKey key, List<X509Certificate> chain,
                                       ClientCertificateTrustManager trust, ClientAuth clientAuth) throws ConfigException {
         try {
             return SslContextBuilder.forServer(key, chain)
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider(tls))
                     .trustManager(trust)
                     .clientAuth(clientAuth)
                     .protocols(tls.protocols())
@@ -151,6 +174,11 @@ public final class ServerTls {
     /** The cipher suite profile (not reloaded: it comes from the configuration file). */
     public ServerConfig.TlsProfile profile() {
         return settings.profile();
+    }
+
+    /** The TLS implementation (not reloaded: it comes from the configuration file). */
+    public ServerConfig.TlsProvider provider() {
+        return settings.provider();
     }
 
     /** How often the files should be checked for changes; zero: never. */

@@ -148,9 +148,9 @@ public final class KmipServer implements AutoCloseable {
         if (every > 0) {
             acceptors.next().scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
         }
-        log.info("KMIP listening on {} ({} transport, {} worker threads, TLS profile {})",
+        log.info("KMIP listening on {} ({} transport, {} worker threads, TLS profile {} by {})",
                 Listeners.describe(serverChannel.localAddress()), epoll ? "epoll" : "NIO", threads,
-                tls.profile().name().toLowerCase(Locale.ROOT));
+                tls.profile().name().toLowerCase(Locale.ROOT), tls.provider().name().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -194,6 +194,7 @@ public final class KmipServer implements AutoCloseable {
         return time - lastOverlap > QUIET_NANOS;
     }
 
+    /** The request's answer is ready (or it was abandoned): it no longer counts as in progress. */
     void requestFinished() {
         inProgress.decrementAndGet();
     }

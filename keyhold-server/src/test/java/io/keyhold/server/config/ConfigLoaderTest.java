@@ -60,6 +60,7 @@ class ConfigLoaderTest {
         assertThat(c.tls().reloadInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.tls().requireClientAuthUsage()).isFalse();
         assertThat(c.tls().clientIdentity()).isEqualTo(ServerConfig.ClientIdentity.COMMON_NAME);
+        assertThat(c.tls().provider()).isEqualTo(ServerConfig.TlsProvider.JDK);
         assertThat(c.storage().dataDir()).isEqualTo(dir.resolve("keyhold-data"));
         assertThat(c.storage().database()).isEqualTo(dir.resolve("keyhold-data/keyhold.db"));
         assertThat(c.limits()).isEqualTo(ServerConfig.Limits.defaults());
@@ -269,6 +270,8 @@ class ConfigLoaderTest {
             limits:\\n  idle_timeout: 0s          | limits.idle_timeout: must be longer than 0
             tls:\\n  legacy_cipher_suites: true   | tls.legacy_cipher_suites: was removed; use tls.profile: compatibility for the TLS 1.2 CBC suites old clients need, or tls.profile: modern (the default) for AEAD suites only
             tls:\\n  profile: legacy            | tls.profile: must be one of modern, compatibility (was "legacy")
+            tls:\\n  provider: conscrypt        | tls.provider: must be one of jdk, openssl (was "conscrypt")
+            tls:\\n  provider: openssl\\n  profile: compatibility | tls.provider: openssl serves tls.profile: modern only: BoringSSL has none of the TLS 1.2 CBC suites the compatibility profile adds; use tls.provider: jdk for them
             tls:\\n  reload_interval: 10ms      | tls.reload_interval: must be 0 (never poll) or at least 1s (was 10ms)
             limits:\\n  read_timeout: 5ms       | limits.read_timeout: must be 0 (no limit) or at least 100ms (was 5ms)
             limits:\\n  max_batch_items: -1     | limits.max_batch_items: must be a whole number from 0 to 1000000 (was "-1")
@@ -290,6 +293,17 @@ class ConfigLoaderTest {
         assertThat(error(MINIMAL, Map.of("KEYHOLD_TLS_LEGACY_CIPHER_SUITES", "true")))
                 .startsWith("tls.legacy_cipher_suites (from KEYHOLD_TLS_LEGACY_CIPHER_SUITES): was removed; use"
                         + " tls.profile: compatibility");
+    }
+
+    @Test
+    void provider_fromTheFileAndTheEnvironment() throws Exception {
+        String yaml = MINIMAL.replace("tls:\n", "tls:\n  provider: openssl\n");
+        assertThat(yaml).contains("provider: openssl");
+        assertThat(load(yaml, Map.of()).tls().provider()).isEqualTo(ServerConfig.TlsProvider.OPENSSL);
+        assertThat(load(MINIMAL, Map.of("KEYHOLD_TLS_PROVIDER", "openssl")).tls().provider())
+                .isEqualTo(ServerConfig.TlsProvider.OPENSSL);
+        assertThat(load(yaml, Map.of("KEYHOLD_TLS_PROVIDER", "jdk")).tls().provider())
+                .isEqualTo(ServerConfig.TlsProvider.JDK);
     }
 
     @Test

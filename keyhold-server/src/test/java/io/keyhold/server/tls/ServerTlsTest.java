@@ -48,7 +48,12 @@ class ServerTlsTest {
         LegacySuites.enable();
     }
     private final StubProcessor processor = new StubProcessor();
-    private KeyholdServer server;
+    KeyholdServer server;
+
+    /** The TLS implementation these tests run the server on. */
+    ServerConfig.TlsProvider provider() {
+        return ServerConfig.TlsProvider.JDK;
+    }
 
     @AfterEach
     void stop() {
@@ -57,24 +62,24 @@ class ServerTlsTest {
         }
     }
 
-    private int start(ServerConfig config) throws Exception {
-        server = new KeyholdServer(config, processor);
+    int start(ServerConfig config) throws Exception {
+        server = new KeyholdServer(config.withTls(config.tls().withProvider(provider())), processor);
         server.start();
         return server.port();
     }
 
-    private static ServerConfig withTls(ServerConfig.Tls tls) {
+    static ServerConfig withTls(ServerConfig.Tls tls) {
         ServerConfig base = TestPki.config();
         return new ServerConfig(base.kmip(), tls, base.storage(), base.limits(), base.logging());
     }
 
     /** Sends one request and returns the identity the server saw. */
-    private static String identitySeenBy(TlsClient c) throws Exception {
+    static String identitySeenBy(TlsClient c) throws Exception {
         c.send(StubProcessor.request("who am I"));
         return c.readItem().child(Tag.UNIQUE_IDENTIFIER).orElseThrow().textValue();
     }
 
-    private static ServerConfig compatibility() {
+    static ServerConfig compatibility() {
         return withTls(TestPki.config().tls().withProfile(ServerConfig.TlsProfile.COMPATIBILITY));
     }
 
@@ -164,7 +169,7 @@ class ServerTlsTest {
     }
 
     /** In TLS 1.3 the client may finish its handshake before the server refuses it: then the first read fails. */
-    private static void assertRefused(SSLContext ctx, int port) throws Exception {
+    static void assertRefused(SSLContext ctx, int port) throws Exception {
         for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
             TlsClient c;
             try {
@@ -199,7 +204,7 @@ class ServerTlsTest {
         ServerConfig.Tls base = TestPki.config().tls();
         int port = start(withTls(new ServerConfig.Tls(base.certificate(), base.privateKey(), null, base.trustedCas(),
                 base.crls(), base.protocols(), base.profile(), false, ServerConfig.ClientIdentity.SUBJECT,
-                base.sessionTimeout(), base.reloadInterval())));
+                base.sessionTimeout(), base.reloadInterval(), base.provider())));
         try (TlsClient c = TlsClient.connect(port)) {
             assertThat(identitySeenBy(c)).isEqualTo("O=Keyhold development,CN=client1");
         }
