@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * token, an unknown path, a wrong method, an unsupported media type and an oversized body.
  */
 class HttpsListenerTest {
-    private static final String DISCOVER_JSON = """
+    static final String DISCOVER_JSON = """
             {"tag":"RequestMessage","value":[
               {"tag":"RequestHeader","value":[
                 {"tag":"ProtocolVersion","value":[
@@ -79,7 +79,7 @@ class HttpsListenerTest {
         server.close();
     }
 
-    private static SSLContext trustOnly(Path caPem) throws Exception {
+    static SSLContext trustOnly(Path caPem) throws Exception {
         KeyStore ts = KeyStore.getInstance(KeyStore.getDefaultType());
         ts.load(null, null);
         try (InputStream is = new FileInputStream(caPem.toFile())) {

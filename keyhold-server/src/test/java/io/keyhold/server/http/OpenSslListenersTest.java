@@ -1,4 +1,4 @@
-package io.keyhold.server.interop;
+package io.keyhold.server.http;
 
 import static io.keyhold.server.testing.Payloads.createAes;
 import static io.keyhold.server.testing.Payloads.withUid;
@@ -21,11 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,19 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * client named by its certificate, and the HTTPS listener on the same provider, where a client certificate is
  * optional.
  */
-class OpenSslEndToEndTest {
+class OpenSslListenersTest {
     private static final KmipVersion V14 = KmipVersion.V1_4;
-    private static final String DISCOVER_JSON = """
-            {"tag":"RequestMessage","value":[
-              {"tag":"RequestHeader","value":[
-                {"tag":"ProtocolVersion","value":[
-                  {"tag":"ProtocolVersionMajor","type":"Integer","value":2},
-                  {"tag":"ProtocolVersionMinor","type":"Integer","value":1}]},
-                {"tag":"BatchCount","type":"Integer","value":1}]},
-              {"tag":"BatchItem","value":[
-                {"tag":"Operation","type":"Enumeration","value":"DiscoverVersions"},
-                {"tag":"RequestPayload","value":[]}]}]}
-            """;
 
     @TempDir
     static Path dir;
@@ -90,19 +75,19 @@ class OpenSslEndToEndTest {
         HttpClient withCertificate = HttpClient.newBuilder()
                 .sslContext(KmipTestClient.sslContext(pki.clientP12(1), pki.ca()))
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        HttpClient anonymous = HttpClient.newBuilder().sslContext(trustOnly(pki.ca()))
+        HttpClient anonymous = HttpClient.newBuilder().sslContext(HttpsListenerTest.trustOnly(pki.ca()))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         URI kmip = URI.create("https://localhost:" + server.httpsPort() + "/kmip");
 
         HttpResponse<String> answered = withCertificate.send(HttpRequest.newBuilder(kmip)
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(DISCOVER_JSON)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(HttpsListenerTest.DISCOVER_JSON)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answered.statusCode()).isEqualTo(200);
         assertThat(answered.body()).contains("ProtocolVersionMajor").contains("Success");
 
         HttpResponse<String> refused = anonymous.send(HttpRequest.newBuilder(kmip)
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(DISCOVER_JSON)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(HttpsListenerTest.DISCOVER_JSON)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(401);
 
         HttpResponse<String> health = anonymous.send(HttpRequest.newBuilder(
@@ -110,18 +95,5 @@ class OpenSslEndToEndTest {
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"up\"");
-    }
-
-    private static SSLContext trustOnly(Path caPem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (var in = java.nio.file.Files.newInputStream(caPem)) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 }
