@@ -57,14 +57,16 @@ final class CreateKeyPairHandler implements OperationHandler {
         int priv = ObjectType.PRIVATE_KEY.value();
         int pub = ObjectType.PUBLIC_KEY.value();
         List<List<KmipAttribute>> read = context.read(tx -> List.of(
-                KeyAttributes.merge(
+                CreationRules.apply(context, tx, priv, KeyAttributes.merge(
                         KeyAttributes.read(context, tx, payload, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES, priv),
                         KeyAttributes.read(context, tx, payload, Tag.PRIVATE_KEY_TEMPLATE_ATTRIBUTE, Tag.PRIVATE_KEY_ATTRIBUTES, priv)),
-                KeyAttributes.merge(
+                        List.of()),
+                CreationRules.apply(context, tx, pub, KeyAttributes.merge(
                         KeyAttributes.read(context, tx, payload, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES, pub),
-                        KeyAttributes.read(context, tx, payload, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES, pub))));
-        List<KmipAttribute> privateAttributes = CreationRules.apply(context, priv, read.get(0), List.of());
-        List<KmipAttribute> publicAttributes = CreationRules.apply(context, pub, read.get(1), List.of());
+                        KeyAttributes.read(context, tx, payload, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES, pub)),
+                        List.of())));
+        List<KmipAttribute> privateAttributes = read.get(0);
+        List<KmipAttribute> publicAttributes = read.get(1);
         KeyPairSpec spec = spec(context, policy, privateAttributes, publicAttributes);
         Pair pair = create(context, keyPairs, rngParameters, spec, privateAttributes, publicAttributes);
         context.write(tx -> {

@@ -55,8 +55,8 @@ final class CreateHandler implements OperationHandler {
             throw new KmipException(Payloads.reason(context, ResultReason.INVALID_OBJECT_TYPE, ResultReason.INVALID_FIELD),
                     "Create makes Symmetric Keys only, not " + name);
         }
-        List<KmipAttribute> client = CreationRules.apply(context, objectType,
-                context.read(tx -> RequestAttributes.read(context, tx, payload, objectType)), List.of());
+        List<KmipAttribute> client = context.read(tx -> CreationRules.apply(context, tx, objectType,
+                RequestAttributes.read(context, tx, payload, objectType), List.of()));
         TtlvItem algorithm = NewObjects.clientValue(client, "Cryptographic Algorithm", ItemType.ENUMERATION)
                 .orElseThrow(() -> new KmipException(ResultReason.MISSING_DATA, "Cryptographic Algorithm is missing"));
         Optional<TtlvItem> length = NewObjects.clientValue(client, "Cryptographic Length", ItemType.INTEGER);

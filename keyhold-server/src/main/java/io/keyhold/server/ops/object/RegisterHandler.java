@@ -58,8 +58,8 @@ final class RegisterHandler implements OperationHandler {
             object = wrapping.unwrapIfHeld(context, object);
         }
         List<TtlvItem> derived = ObjectStructures.inspect(objectType, object, context.version());
-        List<KmipAttribute> client = CreationRules.apply(context, objectType,
-                context.read(tx -> RequestAttributes.read(context, tx, payload, objectType)), derived);
+        List<KmipAttribute> client = context.read(tx -> CreationRules.apply(context, tx, objectType,
+                RequestAttributes.read(context, tx, payload, objectType), derived));
         StoredObject stored = NewObjects.build(context, objectType, object, client, derived);
         context.write(tx -> {
             tx.insert(stored);

@@ -56,20 +56,21 @@ public final class CreationRules {
     /**
      * The attributes a new object of this type gets: the client's, then the defaults for attributes that
      * neither the client gave nor the server derives. Then checks the result and the derived attributes
-     * against the constraints. The rules are read from the store (the batch's transaction, if it has one).
-     * No rules (a handler run outside the dispatcher): the client's, unchanged.
+     * against the constraints. The rules are read in {@code tx}, the read transaction of the item (the one
+     * that read the client's attributes, or the batch's). No rules (a handler run outside the dispatcher): the
+     * client's, unchanged.
      *
      * @param client  the attributes the request gives, checked and indexed
      * @param derived the attributes the server reads from the object itself (Register), or none
      * @throws KmipException Constraint Violation when an attribute value is not one a constraint allows
      */
-    public static List<KmipAttribute> apply(OperationContext context, int objectType, List<KmipAttribute> client,
-                                            List<TtlvItem> derived) throws KmipException {
+    public static List<KmipAttribute> apply(OperationContext context, ReadTransaction tx, int objectType,
+                                            List<KmipAttribute> client, List<TtlvItem> derived) throws KmipException {
         Optional<CreationRules> rules = of(context.request());
         if (rules.isEmpty()) {
             return client;
         }
-        return context.read(tx -> applyTo(tx, objectType, client, derived));
+        return applyTo(tx, objectType, client, derived);
     }
 
     /** The rules the dispatcher handed to the request's connection, if any. */

@@ -238,6 +238,8 @@ class CreationRulesHandlersTest {
         KmipAttribute own = new KmipAttribute("Object Group", 0, group("mine"));
         OperationContext c = new OperationContext(KmipVersion.V2_1, bare, Clock.systemUTC(), new InMemoryObjectStore(),
                 new OperationContext.BatchState(), null);
-        assertThat(CreationRules.apply(c, ObjectType.SYMMETRIC_KEY.value(), List.of(own), List.of())).containsExactly(own);
+        List<KmipAttribute> applied = c.read(tx -> CreationRules.apply(c, tx, ObjectType.SYMMETRIC_KEY.value(),
+                List.of(own), List.of()));
+        assertThat(applied).containsExactly(own);
     }
 }
