@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ab.sh --a JAR --b JAR [--op get] [--connections 16] [--duration 10] [--rounds 2] [-- BENCH_ARGS...]
+# ab.sh --a JAR --b JAR [--op get] [--connections 16] [--duration 10] [--rounds 2] [--warmup 2] [-- BENCH_ARGS...]
 #
 # Two builds of Keyhold side by side: for each round, starts `keyhold dev` from jar A in a fresh temporary
 # directory, drives it with `keyhold bench` (the load tool from jar A too, so only the server differs), stops
@@ -8,8 +8,9 @@
 # time per operation (user + system, from /proc/PID/stat over the measured window), which varies less with
 # the machine's load than throughput does, since the load tool shares the same cores.
 #
-# Each run: 2 s of bench warm-up (not measured) on the running server, then one measured run of --duration
-# seconds. Arguments after `--` go to `keyhold bench` (e.g. `-- --kmip-version 1.4 --tls-protocol TLSv1.2`).
+# Each run: --warmup seconds (default 2) of bench warm-up (not measured) on the running server, then one
+# measured run of --duration seconds. Arguments after `--` go to `keyhold bench` (e.g. `-- --kmip-version 1.4
+# --tls-protocol TLSv1.2`).
 # Prints one line per run and, at the end, the median ops/s and CPU per operation of each build.
 # --a-env NAME=VALUE, --b-env NAME=VALUE (repeatable): run that side as `keyhold serve` on the configuration
 # `keyhold dev` wrote, with these settings from the environment (e.g. `--b-env KEYHOLD_TLS_PROFILE=modern
@@ -18,7 +19,7 @@
 set -euo pipefail
 
 repo="$(CDPATH='' cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-a="" b="" op=get connections=16 duration=10 rounds=2
+a="" b="" op=get connections=16 duration=10 rounds=2 warmup=2
 bench_args=() a_env=() b_env=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -30,8 +31,9 @@ while [[ $# -gt 0 ]]; do
     --connections) connections=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --) shift; bench_args=("$@"); break ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ab.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -82,7 +84,7 @@ run_one() { # LABEL JAR [NAME=VALUE...]
     wait_ready
   fi
   "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
-    --duration 2 --warmup 0 "${bench_args[@]}" > /dev/null
+    --duration "$warmup" --warmup 0 "${bench_args[@]}" > /dev/null
   before="$(cpu_ticks "$KEYHOLD_PID")"
   line="$("$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" \
     --connections "$connections" --duration "$duration" --warmup 0 --json "${bench_args[@]}")"
