@@ -60,13 +60,6 @@ trap cleanup EXIT
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-wait_ready() {
-  until grep -q "Keyhold ready" "$work/server.log" 2>/dev/null; do
-    kill -0 "$KEYHOLD_PID" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.1
-  done
-}
-
 run_one() { # LABEL JAR [NAME=VALUE...]
   local label=$1 jar=$2 port before after line
   shift 2
@@ -74,14 +67,14 @@ run_one() { # LABEL JAR [NAME=VALUE...]
   port="$(free_port)"
   setsid "$java" -jar "$jar" dev --dir "$work/dev" --port "$port" --http-port -1 > "$work/server.log" 2>&1 &
   KEYHOLD_PID=$!
-  wait_ready
+  wait_keyhold "$work/server.log" "$KEYHOLD_PID"
   if [[ $# -gt 0 ]]; then
     stop_keyhold
     : > "$work/server.log"
     setsid env KEYHOLD_KMIP_PORT="$port" KEYHOLD_HTTP_ENABLED=false "$@" \
       "$java" -jar "$jar" serve --config "$work/dev/keyhold.yaml" > "$work/server.log" 2>&1 &
     KEYHOLD_PID=$!
-    wait_ready
+    wait_keyhold "$work/server.log" "$KEYHOLD_PID"
   fi
   "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
     --duration "$warmup" --warmup 0 "${bench_args[@]}" > /dev/null

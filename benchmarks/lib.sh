@@ -17,6 +17,15 @@ stop_keyhold() {
     KEYHOLD_PID=
 }
 
+# wait_keyhold LOG PID: waits until the Keyhold whose output goes to LOG says "Keyhold ready"; if process PID
+# ends first, prints LOG on stderr and exits 1
+wait_keyhold() {
+    until grep -q "Keyhold ready" "$1" 2>/dev/null; do
+        kill -0 "$2" 2>/dev/null || { cat "$1" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+
 # free_port: a port on 127.0.0.1 that the kernel reports free now (python3 in PY)
 free_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

@@ -46,7 +46,7 @@ trap cleanup EXIT
 # The development PKI is made before the recording starts, so that its key generation is not in the profile.
 "$java" -jar "$jar" dev --dir "$work/dev" --port "$port" --http-port 0 > "$work/first.log" 2>&1 &
 pid=$!
-until grep -q "Keyhold ready" "$work/first.log" 2>/dev/null; do kill -0 "$pid" || exit 1; sleep 0.1; done
+wait_keyhold "$work/first.log" "$pid"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
 if [[ -n $profiler ]]; then
@@ -58,7 +58,7 @@ fi
 "$java" "${agent[@]}" -jar "$jar" dev --dir "$work/dev" --port "$port" --http-port 0 \
   > "$work/server.log" 2>&1 &
 pid=$!
-until grep -q "Keyhold ready" "$work/server.log" 2>/dev/null; do kill -0 "$pid" || exit 1; sleep 0.1; done
+wait_keyhold "$work/server.log" "$pid"
 echo "keyhold bench --op $op --connections $connections --duration $duration --warmup $warmup; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
   --duration "$duration" --warmup "$warmup" | grep -E "^total"

@@ -223,15 +223,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
             });
         } catch (RejectedExecutionException e) {
-            finished();
+            busy = false;
+            server.requestFinished();
             ctx.close();
         }
-    }
-
-    /** The request in progress is answered (or abandoned); on the event loop. */
-    private void finished() {
-        busy = false;
-        server.requestFinished();
     }
 
     /** Runs a quick request on this event loop and answers it. */
