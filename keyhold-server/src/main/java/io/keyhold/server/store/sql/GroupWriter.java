@@ -256,6 +256,13 @@ final class GroupWriter {
             }
         }
         List<AuditRecord> durable = audit.committed();
+        transactions.addAndGet(group.size());
+        largestGroup = Math.max(largestGroup, group.size());
+        commitNanos.addAndGet(System.nanoTime() - started);
+        commits.incrementAndGet();
+        group.forEach(Pending::complete);
+        // forwarded once the callers have their answers: no caller waits for a forwarder, and a record
+        // heard of is already out of the queue
         if (!durable.isEmpty()) {
             try {
                 auditListener.committed(durable);
@@ -263,11 +270,6 @@ final class GroupWriter {
                 // forwarding is best effort; the records are stored
             }
         }
-        transactions.addAndGet(group.size());
-        largestGroup = Math.max(largestGroup, group.size());
-        commitNanos.addAndGet(System.nanoTime() - started);
-        commits.incrementAndGet();
-        group.forEach(Pending::complete);
         return null;
     }
 
