@@ -61,7 +61,7 @@ public final class AesGcmMasterKey implements MasterKey {
 
     /** For wrapping and unwrapping: the thread's JDK cipher, or a new one from the token's provider. */
     private static Cipher reusableGcm(Provider provider) throws GeneralSecurityException {
-        return provider == null ? GcmCiphers.forThisThread() : Cipher.getInstance("AES/GCM/NoPadding", provider);
+        return provider == null ? GcmCiphers.forMasterKey() : Cipher.getInstance("AES/GCM/NoPadding", provider);
     }
 
     @Override

@@ -10,20 +10,24 @@ import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 
-/** The per-thread AES-GCM cipher, and a master key that wraps and unwraps with it over and over. */
+/** The per-thread AES-GCM ciphers, and a master key that wraps and unwraps with them over and over. */
 class GcmCiphersTest {
     @Test
-    void oneCipherPerThread() throws Exception {
-        Cipher here = GcmCiphers.forThisThread();
-        assertThat(GcmCiphers.forThisThread()).isSameAs(here);
-        Cipher there = CompletableFuture.supplyAsync(() -> {
+    void oneCipherPerThread_forTheMasterKey_andOneForDataKeys() throws Exception {
+        Cipher master = GcmCiphers.forMasterKey();
+        Cipher data = GcmCiphers.forDataKeys();
+        assertThat(GcmCiphers.forMasterKey()).isSameAs(master);
+        assertThat(GcmCiphers.forDataKeys()).isSameAs(data);
+        assertThat(data).isNotSameAs(master);
+        Cipher[] there = CompletableFuture.supplyAsync(() -> {
             try {
-                return GcmCiphers.forThisThread();
+                return new Cipher[] {GcmCiphers.forMasterKey(), GcmCiphers.forDataKeys()};
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }).get();
-        assertThat(there).isNotSameAs(here);
+        assertThat(there[0]).isNotSameAs(master).isNotSameAs(data);
+        assertThat(there[1]).isNotSameAs(master).isNotSameAs(data);
     }
 
     @Test

@@ -28,13 +28,14 @@ import java.util.Optional;
 
 /**
  * Encodes the load tool's requests (Create of an AES-256 key, Create Key Pair, Activate, Get, Get Attributes,
- * Locate, Register, Encrypt, Sign) and checks responses.
+ * Locate, Register, Encrypt, Sign) and checks responses; the in-process benchmarks of the request path use them
+ * too.
  */
-final class KmipRequests {
+public final class KmipRequests {
     private KmipRequests() {}
 
     /** The key pairs the sign operations use. */
-    enum KeyPairKind {
+    public enum KeyPairKind {
         /** NIST P-256 (Cryptographic Algorithm EC, length 256), signed with ECDSA and SHA-256. */
         EC_P256(CryptographicAlgorithm.EC, 256),
         /** RSA-2048, signed with SHA-256 and PKCS#1 v1.5 padding. */
@@ -50,7 +51,7 @@ final class KmipRequests {
     }
 
     /** The AES modes the encrypt operation uses. */
-    enum CipherMode {
+    public enum CipherMode {
         /** AES-GCM with a 96-bit IV and a 128-bit tag (the tag fields need KMIP 1.4). */
         GCM(12),
         /** AES-CBC with PKCS#5 padding and a 128-bit IV. */
@@ -64,7 +65,7 @@ final class KmipRequests {
     }
 
     /** A Create of one AES-256 symmetric key (usage Encrypt|Decrypt), 1.x Template-Attribute or 2.x Attributes. */
-    static byte[] createAes256(KmipVersion version) {
+    public static byte[] createAes256(KmipVersion version) {
         return createAes256(version, null);
     }
 
@@ -72,7 +73,7 @@ final class KmipRequests {
      * A Create of one AES-256 symmetric key (usage Encrypt|Decrypt) that also carries a Name of type
      * Uninterpreted Text String when {@code name} is not null (KMIP 1.4 section 3.2, 2.1 section 4.37).
      */
-    static byte[] createAes256(KmipVersion version, String name) {
+    public static byte[] createAes256(KmipVersion version, String name) {
         List<KmipAttribute> attributes = new ArrayList<>(List.of(
                 KmipAttribute.of(TtlvItem.enumeration(Tag.CRYPTOGRAPHIC_ALGORITHM, CryptographicAlgorithm.AES.value())),
                 KmipAttribute.of(TtlvItem.integer(Tag.CRYPTOGRAPHIC_LENGTH, 256)),
@@ -91,7 +92,7 @@ final class KmipRequests {
      * A Create Key Pair: algorithm and length common to both keys, usage Sign on the private key and Verify
      * on the public key (1.x Common/Private/Public Key Template-Attribute, 2.x the three Attributes).
      */
-    static byte[] createSigningKeyPair(KmipVersion version, KeyPairKind kind) {
+    public static byte[] createSigningKeyPair(KmipVersion version, KeyPairKind kind) {
         // EC is a KMIP 1.2 value; earlier versions name the P-256 key pair ECDSA
         CryptographicAlgorithm algorithm = kind == KeyPairKind.EC_P256 && !version.isAtLeast(KmipVersion.V1_2)
                 ? CryptographicAlgorithm.ECDSA : kind.algorithm;
@@ -110,7 +111,7 @@ final class KmipRequests {
     }
 
     /** An Activate of the object with the given Unique Identifier. */
-    static byte[] activate(KmipVersion version, String uniqueIdentifier) {
+    public static byte[] activate(KmipVersion version, String uniqueIdentifier) {
         TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uniqueIdentifier));
         return encode(version, Operation.ACTIVATE, payload);
     }
@@ -121,7 +122,7 @@ final class KmipRequests {
      *
      * @throws IllegalArgumentException when the IV does not have the mode's length
      */
-    static byte[] encrypt(KmipVersion version, String uniqueIdentifier, CipherMode mode, byte[] iv, byte[] data) {
+    public static byte[] encrypt(KmipVersion version, String uniqueIdentifier, CipherMode mode, byte[] iv, byte[] data) {
         if (iv.length != mode.ivBytes) {
             throw new IllegalArgumentException(mode + " takes a " + mode.ivBytes + "-byte IV, not " + iv.length);
         }
@@ -148,7 +149,7 @@ final class KmipRequests {
      * padding (RSA_2048), given as Cryptographic Algorithm + Hashing Algorithm (+ Padding Method), which
      * every version from 1.2 reads.
      */
-    static byte[] sign(KmipVersion version, String privateKeyIdentifier, KeyPairKind kind, byte[] data) {
+    public static byte[] sign(KmipVersion version, String privateKeyIdentifier, KeyPairKind kind, byte[] data) {
         List<TtlvItem> parameters = new ArrayList<>();
         if (kind == KeyPairKind.RSA_2048) {
             parameters.add(TtlvItem.enumeration(Tag.PADDING_METHOD, PaddingMethod.PKCS1_V1_5.value()));
@@ -180,7 +181,7 @@ final class KmipRequests {
      * A Locate of the objects with the given Name (KMIP 1.4 section 4.9: Attribute items in the payload;
      * 2.x section 6.1.27: an Attributes structure holding the Name).
      */
-    static byte[] locateByName(KmipVersion version, String name) {
+    public static byte[] locateByName(KmipVersion version, String name) {
         KmipAttribute attribute = KmipAttribute.of(name(name));
         TtlvItem filter = version.isTwoOrLater()
                 ? AttributeMapping.toAttributes(Tag.ATTRIBUTES, List.of(attribute))
@@ -189,7 +190,7 @@ final class KmipRequests {
     }
 
     /** A Get Attributes of every attribute of the object with the given Unique Identifier (no names listed). */
-    static byte[] getAttributes(KmipVersion version, String uniqueIdentifier) {
+    public static byte[] getAttributes(KmipVersion version, String uniqueIdentifier) {
         TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uniqueIdentifier));
         return encode(version, Operation.GET_ATTRIBUTES, payload);
     }
@@ -200,7 +201,7 @@ final class KmipRequests {
      *
      * @throws IllegalArgumentException when the key is not 16, 24 or 32 bytes
      */
-    static byte[] registerAes(KmipVersion version, byte[] key) {
+    public static byte[] registerAes(KmipVersion version, byte[] key) {
         if (key.length != 16 && key.length != 24 && key.length != 32) {
             throw new IllegalArgumentException("an AES key has 16, 24 or 32 bytes, not " + key.length);
         }
@@ -219,7 +220,7 @@ final class KmipRequests {
     }
 
     /** A Get of the object with the given Unique Identifier, in the server's default format. */
-    static byte[] get(KmipVersion version, String uniqueIdentifier) {
+    public static byte[] get(KmipVersion version, String uniqueIdentifier) {
         TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD, TtlvItem.text(Tag.UNIQUE_IDENTIFIER, uniqueIdentifier));
         return encode(version, Operation.GET, payload);
     }
@@ -229,7 +230,7 @@ final class KmipRequests {
      * asks for all the server supports (KMIP 1.1 section 4.26), or from KMIP 1.0, which has no Discover
      * Versions, Query of Query Operations (KMIP 1.0 section 4.24).
      */
-    static byte[] discoverVersions(KmipVersion version) {
+    public static byte[] discoverVersions(KmipVersion version) {
         if (!version.isAtLeast(KmipVersion.V1_1)) {
             TtlvItem payload = TtlvItem.structure(Tag.REQUEST_PAYLOAD,
                     TtlvItem.enumeration(Tag.QUERY_FUNCTION, QueryFunction.QUERY_OPERATIONS.value()));
@@ -251,7 +252,7 @@ final class KmipRequests {
      * Checks a response to a one-item request: returns empty when its batch item succeeded, else a short
      * description (Result Status, Result Reason, Result Message) of why not.
      */
-    static Optional<String> failure(TtlvItem response) {
+    public static Optional<String> failure(TtlvItem response) {
         if (response.tag() != Tag.RESPONSE_MESSAGE) {
             return Optional.of("not a Response Message (tag " + response.tagHex() + ")");
         }
@@ -276,7 +277,7 @@ final class KmipRequests {
     }
 
     /** The Unique Identifier in the payload of a successful response. */
-    static Optional<String> uniqueIdentifier(TtlvItem response) {
+    public static Optional<String> uniqueIdentifier(TtlvItem response) {
         return response.child(Tag.BATCH_ITEM)
                 .flatMap(i -> i.child(Tag.RESPONSE_PAYLOAD))
                 .flatMap(p -> p.child(Tag.UNIQUE_IDENTIFIER))
@@ -284,7 +285,7 @@ final class KmipRequests {
     }
 
     /** The Private Key Unique Identifier in the payload of a successful Create Key Pair response. */
-    static Optional<String> privateKeyUniqueIdentifier(TtlvItem response) {
+    public static Optional<String> privateKeyUniqueIdentifier(TtlvItem response) {
         return response.child(Tag.BATCH_ITEM)
                 .flatMap(i -> i.child(Tag.RESPONSE_PAYLOAD))
                 .flatMap(p -> p.child(Tag.PRIVATE_KEY_UNIQUE_IDENTIFIER))

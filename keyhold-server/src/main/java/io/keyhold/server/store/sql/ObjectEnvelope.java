@@ -101,7 +101,7 @@ final class ObjectEnvelope {
         RANDOM.nextBytes(dataKey);
         RANDOM.nextBytes(iv);
         try {
-            Cipher c = GcmCiphers.forThisThread();
+            Cipher c = GcmCiphers.forDataKeys();
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, iv));
             c.updateAAD(aad);
             byte[] ciphertext = c.doFinal(plain);
@@ -125,7 +125,7 @@ final class ObjectEnvelope {
         byte[] dataKey = null;
         try {
             dataKey = keyOf(sealed).unwrap(sealed.wrapped, aad);
-            Cipher c = GcmCiphers.forThisThread();
+            Cipher c = GcmCiphers.forDataKeys();
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, sealed.iv));
             c.updateAAD(aad);
             return c.doFinal(sealed.ciphertext);
