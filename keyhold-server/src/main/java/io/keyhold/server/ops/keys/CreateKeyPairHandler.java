@@ -18,6 +18,7 @@ import io.keyhold.server.ops.OperationHandler;
 import io.keyhold.server.ops.server.CreationRules;
 import io.keyhold.server.ops.object.NewObjects;
 import io.keyhold.server.ops.object.Payloads;
+import io.keyhold.server.store.ReadTransaction;
 import io.keyhold.server.store.StoredObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,14 +58,8 @@ final class CreateKeyPairHandler implements OperationHandler {
         int priv = ObjectType.PRIVATE_KEY.value();
         int pub = ObjectType.PUBLIC_KEY.value();
         List<List<KmipAttribute>> read = context.read(tx -> List.of(
-                CreationRules.apply(context, tx, priv, KeyAttributes.merge(
-                        KeyAttributes.read(context, tx, payload, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES, priv),
-                        KeyAttributes.read(context, tx, payload, Tag.PRIVATE_KEY_TEMPLATE_ATTRIBUTE, Tag.PRIVATE_KEY_ATTRIBUTES, priv)),
-                        List.of()),
-                CreationRules.apply(context, tx, pub, KeyAttributes.merge(
-                        KeyAttributes.read(context, tx, payload, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES, pub),
-                        KeyAttributes.read(context, tx, payload, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES, pub)),
-                        List.of())));
+                keyAttributes(context, tx, payload, Tag.PRIVATE_KEY_TEMPLATE_ATTRIBUTE, Tag.PRIVATE_KEY_ATTRIBUTES, priv),
+                keyAttributes(context, tx, payload, Tag.PUBLIC_KEY_TEMPLATE_ATTRIBUTE, Tag.PUBLIC_KEY_ATTRIBUTES, pub)));
         List<KmipAttribute> privateAttributes = read.get(0);
         List<KmipAttribute> publicAttributes = read.get(1);
         KeyPairSpec spec = spec(context, policy, privateAttributes, publicAttributes);
@@ -77,6 +72,17 @@ final class CreateKeyPairHandler implements OperationHandler {
         context.idPlaceholder(pair.privateKey().uniqueIdentifier());
         return Payloads.response(TtlvItem.text(Tag.PRIVATE_KEY_UNIQUE_IDENTIFIER, pair.privateKey().uniqueIdentifier()),
                 TtlvItem.text(Tag.PUBLIC_KEY_UNIQUE_IDENTIFIER, pair.publicKey().uniqueIdentifier()));
+    }
+
+    /**
+     * The attributes one key of the pair gets: the common ones (1.x template or 2.x Common Attributes) merged
+     * with the key's own ({@code tag1x}, {@code tag2x}), then the creation rules of its type.
+     */
+    private static List<KmipAttribute> keyAttributes(OperationContext context, ReadTransaction tx, TtlvItem payload,
+                                                     int tag1x, int tag2x, int objectType) throws KmipException {
+        return CreationRules.apply(context, tx, objectType, KeyAttributes.merge(
+                KeyAttributes.read(context, tx, payload, Tag.COMMON_TEMPLATE_ATTRIBUTE, Tag.COMMON_ATTRIBUTES, objectType),
+                KeyAttributes.read(context, tx, payload, tag1x, tag2x, objectType)), List.of());
     }
 
     /** The new private and public key, linked to each other. */
