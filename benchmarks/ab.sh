@@ -15,12 +15,16 @@
 # --a-env NAME=VALUE, --b-env NAME=VALUE (repeatable): run that side as `keyhold serve` on the configuration
 # `keyhold dev` wrote, with these settings from the environment (e.g. `--b-env KEYHOLD_TLS_PROFILE=modern
 # --b-env KEYHOLD_TLS_PROVIDER=openssl`), so that one jar can be compared with itself under two settings.
+# --load-tools: compare the load tools of A and B instead: one server (`keyhold dev` from jar A) for all the
+# runs, warmed once with --warmup seconds of each tool, then per round a run of A's `keyhold bench` and one
+# of B's against it (each with --warmup seconds of its own warm-up); reports the load tool's processor time
+# per request too, as the tool reports it (loadToolCpuSeconds; NaN from a tool that does not).
 # Needs Linux (/proc) and python3 (Debian's).
 set -euo pipefail
 
 repo="$(CDPATH='' cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 a="" b="" op=get connections=16 duration=10 rounds=2 warmup=2
-bench_args=() a_env=() b_env=()
+bench_args=() a_env=() b_env=() load_tools=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --a) a=$2; shift 2 ;;
@@ -32,8 +36,9 @@ while [[ $# -gt 0 ]]; do
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --load-tools) load_tools=1; shift ;;
     --) shift; bench_args=("$@"); break ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ab.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -93,6 +98,55 @@ cpu_us = (after - before) / ticks / ops * 1e6 if ops else float("nan")
 print(f"{label}\t{t['opsPerSecond']:.1f}\t{cpu_us:.1f}\t{t['latencyMs']['p50']:.3f}\t{t['latencyMs']['p99']:.3f}\t{t['errors']}\t{load}")
 PY
 }
+
+if [[ $load_tools == 1 ]]; then
+  work="$(mktemp -d "${TMPDIR:-/tmp}/keyhold-ab.XXXXXX")"
+  port="$(free_port)"
+  setsid "$java" -jar "$a" dev --dir "$work/dev" --port "$port" --http-port -1 > "$work/server.log" 2>&1 &
+  KEYHOLD_PID=$!
+  wait_keyhold "$work/server.log" "$KEYHOLD_PID"
+  for jar in "$a" "$b"; do
+    "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
+      --duration "$warmup" --warmup 0 "${bench_args[@]}" > /dev/null
+  done
+  echo "keyhold bench --op $op --connections $connections --duration $duration --warmup $warmup ${bench_args[*]};" \
+    "one server; $(nproc) CPUs"
+  echo -e "load tool\tops/s\tserver CPU us/op\tload tool CPU us/op\tp50 ms\tp99 ms\terrors\tload average after"
+  for _ in $(seq 1 "$rounds"); do
+    for side in A B; do
+      jar=$a; [[ $side == B ]] && jar=$b
+      "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
+        --duration "$duration" --warmup "$warmup" --json "${bench_args[@]}" > "$work/run.json" &
+      client=$!
+      sleep "$warmup"
+      before="$(cpu_ticks "$KEYHOLD_PID")"
+      wait "$client"
+      after="$(cpu_ticks "$KEYHOLD_PID")"
+      "$PY" - "$side" "$(cat "$work/run.json")" "$before" "$after" "$ticks" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee -a "$results"
+import json, sys
+side, line, before, after, ticks, load = sys.argv[1:7]
+t = json.loads(line)
+ops = t["ops"]
+server_us = (int(after) - int(before)) / int(ticks) / ops * 1e6
+cpu = t.get("loadToolCpuSeconds")
+client_us = float("nan") if cpu is None else cpu / t["requests"] * 1e6
+print(f"{side}\t{t['opsPerSecond']:.1f}\t{server_us:.1f}\t{client_us:.1f}\t{t['latencyMs']['p50']:.3f}\t{t['latencyMs']['p99']:.3f}\t{t['errors']}\t{load}")
+PY
+    done
+  done
+  "$PY" - "$results" <<'PY'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+med = {}
+for label in ("A", "B"):
+    mine = [r for r in rows if r[0] == label]
+    med[label] = [statistics.median(float(r[i]) for r in mine) for i in (1, 2, 3)]
+    print(f"median {label}: {med[label][0]:.1f} ops/s, {med[label][1]:.1f} us of server CPU and {med[label][2]:.1f} us of"
+          f" load tool CPU per operation")
+print(f"B / A: {med['B'][0] / med['A'][0]:.2f}x ops/s, {med['B'][2] / med['A'][2]:.2f}x load tool CPU per operation")
+PY
+  exit 0
+fi
 
 echo "keyhold bench --op $op --connections $connections --duration $duration ${bench_args[*]}; $(nproc) CPUs"
 echo -e "build\tops/s\tserver CPU us/op\tp50 ms\tp99 ms\terrors\tload average after"

@@ -19,7 +19,8 @@
 #
 # Options:
 #   --duration S      measured seconds per run (default 20)
-#   --warmup S        warm-up seconds before each measurement (default 5)
+#   --warmup S        warm-up seconds before each measurement (default 15: a JIT-compiled server, and load
+#                     tool, need that long to reach their steady state; see docs/benchmarks.md)
 #   --quick           smoke run: --duration 2 --warmup 1 (later options override)
 #   --no-docs         leave docs/benchmarks.md and docs/benchmarks-compare.png alone
 #   --results-dir DIR where the log goes (default benchmarks/results)
@@ -46,7 +47,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$REPO/benchmarks/lib.sh"
 COMMAND_LINE="benchmarks/compare.sh${*:+ $*}"
 DURATION=20
-WARMUP=5
+WARMUP=15
 WRITE_DOCS=1
 RESULTS_DIR=$REPO/benchmarks/results
 while [[ $# -gt 0 ]]; do

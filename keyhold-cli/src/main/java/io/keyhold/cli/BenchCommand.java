@@ -71,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     String op;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
-            description = "Connections, one thread each (default: ${DEFAULT-VALUE}); for idle, the connections held.")
+            description = "Connections, each with one request in flight (default: ${DEFAULT-VALUE}); for idle, the connections held.")
     int connections;
 
     @Option(names = "--duration", paramLabel = "S",

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BenchCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LOAD_TOOL_LINE =
+            "  load tool: \\d+\\.\\d\\d s of processor time in the measured window, \\d+\\.\\d us per request";
 
     @TempDir
     static Path tmp;
@@ -74,6 +76,7 @@ class BenchCommandTest {
             assertThat(r.get("durationSeconds").isNull()).isTrue();
             assertThat(r.get("kmipVersion").asText()).isEqualTo("1.2");
             assertThat(r.get("lostConnections").asInt()).isZero();
+            assertThat(r.get("loadToolCpuSeconds").asDouble()).as("the load tool's own processor time").isPositive();
             assertCounts(r, 20);
             assertThat(r.get("operations").size()).isEqualTo(1);
             assertCounts(r.get("operations").get(op), 20);
@@ -116,11 +119,12 @@ class BenchCommandTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         List<String> lines = run.stdout().lines().toList();
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).startsWith("KMIP load: resume (discover-versions), 1 connection, 5 requests measured in ")
                 .contains("TLSv1.2 ");
         assertThat(lines.get(2)).matches("  TLS handshakes \\(all connections, setup and warm-up included\\): "
                 + "[12] full, [45] resumed");
+        assertThat(lines.get(3)).matches(LOAD_TOOL_LINE);
     }
 
     @Test
@@ -186,12 +190,13 @@ class BenchCommandTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         List<String> lines = run.stdout().lines().toList();
-        assertThat(lines).hasSize(4);
+        assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).startsWith("KMIP load: mix:get=1,register=1, 1 connection, 10 requests measured in ")
                 .contains("KMIP 1.2, TLSv1.2 ").endsWith("127.0.0.1:" + port);
         assertThat(lines.get(1)).startsWith("get (aes-256) ");
         assertThat(lines.get(2)).startsWith("register (aes-256) ");
         assertThat(lines.get(3)).startsWith("total ").contains(" ops: 10 ", " errors: 0 ", " p99.9 ");
+        assertThat(lines.get(4)).matches(LOAD_TOOL_LINE);
     }
 
     @Test

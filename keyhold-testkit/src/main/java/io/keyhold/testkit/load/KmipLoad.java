@@ -3,6 +3,7 @@ package io.keyhold.testkit.load;
 import io.keyhold.protocol.ttlv.CodecException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -10,13 +11,15 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
- * Closed-loop KMIP load generator: N connections, one thread each, each sending one request and waiting
- * for its response before the next. The operations ({@link LoadOperation}) are prepared on one setup
- * connection first (keys created and activated, one probe request each). Every response's Result Status
+ * Closed-loop KMIP load generator: N connections, each sending one request and waiting for its response
+ * before the next, driven from event loops ({@link EventLoopLoad}); the handshake runs, whose connections
+ * are opened per request, and runs over other {@link LoadConnection}s take a thread per connection. The
+ * operations ({@link LoadOperation}) are prepared on one setup connection first (keys created and activated, one probe request each). Every response's Result Status
  * is checked; failures count as errors. After a warm-up, it measures for a fixed time or a fixed number of
  * requests in total and reports throughput and latency percentiles, per operation for a mix.
  *
@@ -71,7 +74,7 @@ public final class KmipLoad {
                     : ConnectionPerRequest.fullHandshakes(managers, o, handshakes);
             return run(o, perRequest, handshakes, json, out, err);
         }
-        return run(o, connector, json, out, err);
+        return print(prepareThen(o, connector, workloads -> EventLoopLoad.run(o, ctx, workloads, err), err), json, out, err);
     }
 
     /** As {@link #run(LoadOptions, boolean, PrintWriter, PrintWriter)} over the given connections. */
@@ -82,7 +85,10 @@ public final class KmipLoad {
     /** As above; {@code handshakes} (or null) counts the connector's full and resumed handshakes for the report. */
     static int run(LoadOptions o, LoadConnection.Connector connector, ConnectionPerRequest.Handshakes handshakes,
                    boolean json, PrintWriter out, PrintWriter err) {
-        Outcome outcome = execute(o, connector, handshakes, err);
+        return print(execute(o, connector, handshakes, err), json, out, err);
+    }
+
+    private static int print(Outcome outcome, boolean json, PrintWriter out, PrintWriter err) {
         if (outcome.report() != null) {
             out.println(json ? outcome.report().json() : outcome.report().text());
         }
@@ -96,17 +102,30 @@ public final class KmipLoad {
         return execute(o, connector, null, err);
     }
 
-    /** As above, with the handshake counts of a connector that opens a connection per request (or null). */
+    /**
+     * As above, with the handshake counts of a connector that opens a connection per request (or null): the
+     * closed loop on a thread per connection, over the connector's connections.
+     */
     static Outcome execute(LoadOptions o, LoadConnection.Connector connector, ConnectionPerRequest.Handshakes handshakes,
                            PrintWriter err) {
+        return prepareThen(o, connector, workloads -> onThreads(o, connector, handshakes, workloads, err), err);
+    }
+
+    /** The measured part of a run, once its workloads are prepared. */
+    @FunctionalInterface
+    interface ClosedLoop {
+        Outcome measure(List<Workloads.Workload> workloads) throws IOException, CodecException;
+    }
+
+    /** Prepares the workloads on one connection of {@code setup}, then runs {@code loop}. */
+    static Outcome prepareThen(LoadOptions o, LoadConnection.Connector setup, ClosedLoop loop, PrintWriter err) {
         String target = o.host() + ":" + o.port();
-        List<LoadConnection> connections = new ArrayList<>();
         try {
             List<Workloads.Workload> workloads;
-            try (LoadConnection setup = connector.open()) {
+            try (LoadConnection c = setup.open()) {
                 StringBuilder notes = new StringBuilder();
                 try {
-                    workloads = Workloads.prepare(o, setup, notes);
+                    workloads = Workloads.prepare(o, c, notes);
                 } catch (Workloads.SetupFailure e) {
                     err.print(notes);
                     err.println("error: " + target + ": " + e.getMessage());
@@ -114,13 +133,22 @@ public final class KmipLoad {
                 }
                 err.print(notes);
             }
+            return loop.measure(workloads);
+        } catch (IOException | CodecException | RuntimeException e) {
+            err.println("error: cannot talk KMIP to " + target + ": " + describe(e));
+            return new Outcome(EXIT_FAILED, null);
+        }
+    }
+
+    private static Outcome onThreads(LoadOptions o, LoadConnection.Connector connector,
+                                     ConnectionPerRequest.Handshakes handshakes, List<Workloads.Workload> workloads,
+                                     PrintWriter err) throws IOException {
+        List<LoadConnection> connections = new ArrayList<>();
+        try {
             for (int i = 0; i < o.connections(); i++) {
                 connections.add(connector.open());
             }
             return measure(o, connector, connections, workloads, handshakes, err);
-        } catch (IOException | CodecException | RuntimeException e) {
-            err.println("error: cannot talk KMIP to " + target + ": " + describe(e));
-            return new Outcome(EXIT_FAILED, null);
         } finally {
             connections.forEach(LoadConnection::close);
         }
@@ -152,6 +180,7 @@ public final class KmipLoad {
         }
         long joinDeadline = o.limitedByRequests() ? Long.MAX_VALUE
                 : measureEnd + (o.timeoutMillis() + 5_000L) * 1_000_000L;
+        long cpuAtStart = processCpuNanosAt(measureStart);
         for (Thread t : threads) {
             try {
                 if (o.limitedByRequests()) {
@@ -164,7 +193,30 @@ public final class KmipLoad {
                 break;
             }
         }
+        double cpuSeconds = cpuSecondsSince(cpuAtStart);
+        List<ConnectionTally> finished = new ArrayList<>();
+        for (int i = 0; i < workers.size(); i++) {
+            Worker w = workers.get(i);
+            if (threads.get(i).isAlive()) {
+                finished.add(null);
+                continue;
+            }
+            if (w.connection != connections.get(i)) {
+                w.connection.close(); // a reconnection; the list's connections are closed by the caller
+            }
+            finished.add(w.tally);
+        }
+        return report(o, workloads, handshakes, measureStart, protocol, cipherSuite, finished, cpuSeconds, err);
+    }
 
+    /**
+     * The report of a closed loop from what each connection measured ({@code null} for a connection that did
+     * not finish its last request in time) and the load tool's processor time in the measured window (NaN when
+     * unknown), with the exit status: {@link #EXIT_FAILED} when a connection was lost.
+     */
+    static Outcome report(LoadOptions o, List<Workloads.Workload> workloads, ConnectionPerRequest.Handshakes handshakes,
+                          long measureStart, String protocol, String cipherSuite, List<ConnectionTally> tallies,
+                          double loadToolCpuSeconds, PrintWriter err) {
         int n = workloads.size();
         List<List<LatencyRecorder>> recorders = new ArrayList<>();
         long[] errors = new long[n];
@@ -174,26 +226,22 @@ public final class KmipLoad {
         int lost = 0;
         long lastEnd = measureStart;
         String firstError = null;
-        for (int i = 0; i < workers.size(); i++) {
-            Worker w = workers.get(i);
-            if (threads.get(i).isAlive()) {
+        for (ConnectionTally t : tallies) {
+            if (t == null) {
                 lost++;
                 firstError = firstError == null ? "a connection did not finish its last request in time" : firstError;
                 continue;
             }
             for (int k = 0; k < n; k++) {
-                recorders.get(k).add(w.latencies[k]);
-                errors[k] += w.errors[k];
+                recorders.get(k).add(t.latencies[k]);
+                errors[k] += t.errors[k];
             }
-            if (w.connection != connections.get(i)) {
-                w.connection.close(); // a reconnection; the list's connections are closed by the caller
-            }
-            lastEnd = Math.max(lastEnd, w.lastMeasuredEnd);
-            if (w.lost) {
+            lastEnd = Math.max(lastEnd, t.lastMeasuredEnd);
+            if (t.lost) {
                 lost++;
             }
             if (firstError == null) {
-                firstError = w.firstError;
+                firstError = t.firstError;
             }
         }
         double measuredSeconds = o.limitedByRequests() ? (lastEnd - measureStart) / 1e9 : o.durationSeconds();
@@ -204,15 +252,43 @@ public final class KmipLoad {
                     LatencyRecorder.mergeSorted(recorders.get(k)), errors[k]));
         }
         LoadReport report = new LoadReport(o, protocol, cipherSuite, measuredSeconds, stats, lost,
-                handshakes == null ? null : new LoadReport.HandshakeCounts(handshakes.full(), handshakes.resumed()));
+                handshakes == null ? null : new LoadReport.HandshakeCounts(handshakes.full(), handshakes.resumed()),
+                loadToolCpuSeconds);
         if (firstError != null) {
             err.println("first error: " + firstError);
         }
         if (lost > 0) {
-            err.println("error: " + lost + " of " + connections.size() + " connections were lost during the run");
+            err.println("error: " + lost + " of " + tallies.size() + " connections were lost during the run");
             return new Outcome(EXIT_FAILED, report);
         }
         return new Outcome(EXIT_OK, report);
+    }
+
+    /**
+     * Sleeps until {@link System#nanoTime()} reaches {@code t} (the start of the measured window), then returns
+     * this process's processor time in nanoseconds, or -1 where the JVM cannot tell.
+     */
+    static long processCpuNanosAt(long t) {
+        try {
+            long wait = t - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return processCpuNanos();
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** The processor time taken since {@code cpuAtStart} from {@link #processCpuNanosAt}, in seconds; NaN if unknown. */
+    static double cpuSecondsSince(long cpuAtStart) {
+        long now = processCpuNanos();
+        return cpuAtStart < 0 || now < 0 ? Double.NaN : (now - cpuAtStart) / 1e9;
     }
 
     static String describe(Throwable e) {
@@ -237,7 +313,7 @@ public final class KmipLoad {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
-    /** One connection's loop. Fields are read by the main thread after join. */
+    /** One connection's loop on its own thread; its tally is read by the main thread after join. */
     private static final class Worker implements Runnable {
         final LoadOptions o;
         final LoadConnection.Connector connector;
@@ -246,12 +322,8 @@ public final class KmipLoad {
         final RequestBudget budget;
         final long measureStart;
         final long measureEnd;
-        final LatencyRecorder[] latencies;
-        final long[] errors;
+        final ConnectionTally tally;
         LoadConnection connection;
-        long lastMeasuredEnd;
-        boolean lost;
-        String firstError;
 
         Worker(LoadOptions o, LoadConnection.Connector connector, LoadConnection connection,
                Workloads.RequestSource[] sources, OperationMix.Picker picker, RequestBudget budget, long measureStart,
@@ -264,11 +336,7 @@ public final class KmipLoad {
             this.budget = budget;
             this.measureStart = measureStart;
             this.measureEnd = measureEnd;
-            this.latencies = new LatencyRecorder[sources.length];
-            for (int k = 0; k < sources.length; k++) {
-                latencies[k] = new LatencyRecorder();
-            }
-            this.errors = new long[sources.length];
+            this.tally = new ConnectionTally(sources.length);
         }
 
         @Override
@@ -294,26 +362,13 @@ public final class KmipLoad {
                     failure = Optional.of(describe(e));
                     broken = true;
                 }
-                long t1 = System.nanoTime();
-                // for a fixed duration, a request counts when it completes inside the measured window
-                boolean counted = o.limitedByRequests() ? ticket : t1 >= measureStart && t1 < measureEnd;
-                if (counted) {
-                    lastMeasuredEnd = t1;
-                    if (failure.isEmpty()) {
-                        latencies[k].record(t1 - t0);
-                    } else {
-                        errors[k]++;
-                    }
-                }
-                if (failure.isPresent() && firstError == null) {
-                    firstError = o.mix().entries().get(k).operation().cliName + ": " + failure.get();
-                }
+                tally.record(o, k, ticket, t0, System.nanoTime(), failure, measureStart, measureEnd);
                 if (broken) {
                     connection.close();
                     try {
                         connection = connector.open();
                     } catch (IOException | RuntimeException e) {
-                        lost = true;
+                        tally.lost = true;
                         return;
                     }
                 }

@@ -12,16 +12,20 @@ import java.util.Locale;
  *                        the warm-up to the last measured response
  * @param handshakes      for handshake and resume, the full and resumed TLS handshakes of all the run's
  *                        connections (setup and warm-up included); null for the other operations
+ * @param loadToolCpuSeconds the processor time the load tool's own process took in the measured window (all
+ *                        its threads, user and system), or NaN where the JVM cannot tell: on a machine the
+ *                        tool shares with the server, what the server did not get
  */
 record LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, double measuredSeconds,
-                  List<OperationStats> operations, int lostConnections, HandshakeCounts handshakes) {
+                  List<OperationStats> operations, int lostConnections, HandshakeCounts handshakes,
+                  double loadToolCpuSeconds) {
 
     /** TLS handshakes that created a new session ({@code full}) and those that resumed one. */
     record HandshakeCounts(long full, long resumed) {}
 
     LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, double measuredSeconds,
                List<OperationStats> operations, int lostConnections) {
-        this(options, tlsProtocol, cipherSuite, measuredSeconds, operations, lostConnections, null);
+        this(options, tlsProtocol, cipherSuite, measuredSeconds, operations, lostConnections, null, Double.NaN);
     }
 
     /** One operation's numbers; {@code sorted} holds the latencies of its successful requests in nanoseconds. */
@@ -85,6 +89,10 @@ record LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, d
             sb.append(String.format(Locale.ROOT, "%n  TLS handshakes (all connections, setup and warm-up included):"
                     + " %d full, %d resumed", handshakes.full(), handshakes.resumed()));
         }
+        if (!Double.isNaN(loadToolCpuSeconds) && total.requests() > 0) {
+            sb.append(String.format(Locale.ROOT, "%n  load tool: %.2f s of processor time in the measured window,"
+                    + " %.1f us per request", loadToolCpuSeconds, loadToolCpuSeconds * 1e6 / total.requests()));
+        }
         if (lostConnections > 0) {
             sb.append("  lost connections: ").append(lostConnections);
         }
@@ -118,6 +126,8 @@ record LoadReport(LoadOptions options, String tlsProtocol, String cipherSuite, d
                 o.kmipVersion(), escape(tlsProtocol), escape(cipherSuite), measuredSeconds));
         stats(sb, total);
         sb.append(",\"lostConnections\":").append(lostConnections);
+        sb.append(",\"loadToolCpuSeconds\":").append(Double.isNaN(loadToolCpuSeconds) ? "null"
+                : String.format(Locale.ROOT, "%.6f", loadToolCpuSeconds));
         if (handshakes != null) {
             sb.append(",\"handshakes\":{\"full\":").append(handshakes.full()).append(",\"resumed\":")
                     .append(handshakes.resumed()).append('}');

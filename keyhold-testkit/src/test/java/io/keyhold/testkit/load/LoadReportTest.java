@@ -65,9 +65,10 @@ class LoadReportTest {
                 null, null, 5);
         LoadReport r = new LoadReport(o, "TLSv1.3", "TLS_AES_256_GCM_SHA384", 1.0,
                 List.of(new LoadReport.OperationStats(LoadOperation.RESUME, 1, "discover-versions", millis(1, 2, 3), 0)), 0,
-                new LoadReport.HandshakeCounts(3, 4));
+                new LoadReport.HandshakeCounts(3, 4), Double.NaN);
 
-        assertThat(r.json()).contains("\"lostConnections\":0,\"handshakes\":{\"full\":3,\"resumed\":4},\"operations\":{");
+        assertThat(r.json()).contains("\"lostConnections\":0,\"loadToolCpuSeconds\":null,"
+                + "\"handshakes\":{\"full\":3,\"resumed\":4},\"operations\":{");
         assertThat(r.text().lines().toList()).hasSize(3);
         assertThat(r.text().lines().toList().get(2))
                 .isEqualTo("  TLS handshakes (all connections, setup and warm-up included): 3 full, 4 resumed");
@@ -76,5 +77,22 @@ class LoadReportTest {
                 millis(1, 2, 3), 0)));
         assertThat(get.json()).doesNotContain("handshakes");
         assertThat(get.text()).doesNotContain("handshakes");
+    }
+
+    @Test
+    void loadToolCpu_isReportedPerRequest_andNullWhenUnknown() throws Exception {
+        Path pem = Files.writeString(dir.resolve("x.pem"), "x");
+        LoadOptions o = LoadOptions.create("127.0.0.1", 5696, pem, pem, pem, "get", null, 2, null, 4L, 0, "1.2", null,
+                null, null, 5);
+        LoadReport r = new LoadReport(o, "TLSv1.3", "TLS_AES_256_GCM_SHA384", 1.0,
+                List.of(new LoadReport.OperationStats(LoadOperation.GET, 1, "aes-256", millis(1, 2, 3), 1)), 0, null,
+                0.0002);
+
+        assertThat(r.json()).contains("\"lostConnections\":0,\"loadToolCpuSeconds\":0.000200,\"operations\":{");
+        // 200 us over 4 requests (3 answered, 1 error)
+        assertThat(r.text().lines().toList().get(2))
+                .isEqualTo("  load tool: 0.00 s of processor time in the measured window, 50.0 us per request");
+        assertThat(report("get", 3, 1.0, List.of(new LoadReport.OperationStats(LoadOperation.GET, 1, "aes-256",
+                millis(1, 2, 3), 0))).text()).doesNotContain("load tool");
     }
 }
