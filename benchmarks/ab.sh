@@ -8,9 +8,9 @@
 # time per operation (user + system, from /proc/PID/stat over the measured window), which varies less with
 # the machine's load than throughput does, since the load tool shares the same cores.
 #
-# Each run: --warmup seconds (default 2) of bench warm-up (not measured) on the running server, then one
-# measured run of --duration seconds. Arguments after `--` go to `keyhold bench` (e.g. `-- --kmip-version 1.4
-# --tls-protocol TLSv1.2`).
+# Each run: one `keyhold bench` of --warmup seconds (default 2) of warm-up, not measured, then --duration
+# seconds measured; the server's processor time is read from the end of the warm-up to the tool's exit.
+# Arguments after `--` go to `keyhold bench` (e.g. `-- --kmip-version 1.4 --tls-protocol TLSv1.2`).
 # Prints one line per run and, at the end, the median ops/s and CPU per operation of each build.
 # --a-env NAME=VALUE, --b-env NAME=VALUE (repeatable): run that side as `keyhold serve` on the configuration
 # `keyhold dev` wrote, with these settings from the environment (e.g. `--b-env KEYHOLD_TLS_PROFILE=modern
@@ -81,12 +81,16 @@ run_one() { # LABEL JAR [NAME=VALUE...]
     KEYHOLD_PID=$!
     wait_keyhold "$work/server.log" "$KEYHOLD_PID"
   fi
-  "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
-    --duration "$warmup" --warmup 0 "${bench_args[@]}" > /dev/null
+  # the warm-up runs in the measuring JVM: a fresh load tool is slow until its own JIT has compiled it
+  "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" \
+    --connections "$connections" --duration "$duration" --warmup "$warmup" --json "${bench_args[@]}" \
+    > "$work/run.json" &
+  local client=$!
+  sleep "$warmup"
   before="$(cpu_ticks "$KEYHOLD_PID")"
-  line="$("$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" \
-    --connections "$connections" --duration "$duration" --warmup 0 --json "${bench_args[@]}")"
+  wait "$client"
   after="$(cpu_ticks "$KEYHOLD_PID")"
+  line="$(cat "$work/run.json")"
   stop_keyhold
   rm -rf "$work"; work=""
   "$PY" - "$label" "$line" "$before" "$after" "$ticks" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee -a "$results"
