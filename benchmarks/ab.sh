@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ab.sh --a JAR --b JAR [--op get] [--connections 16] [--duration 10] [--rounds 2] [--warmup 2] [-- BENCH_ARGS...]
+# ab.sh --a JAR --b JAR [--op get] [--connections 16] [--duration 10] [--rounds 2] [--warmup 2] [--load-tools]
+#       [--a-env NAME=VALUE...] [--b-env NAME=VALUE...] [-- BENCH_ARGS...]
 #
 # Two builds of Keyhold side by side: for each round, starts `keyhold dev` from jar A in a fresh temporary
 # directory, drives it with `keyhold bench` (the load tool from jar A too, so only the server differs), stops
@@ -11,14 +12,15 @@
 # Each run: one `keyhold bench` of --warmup seconds (default 2) of warm-up, not measured, then --duration
 # seconds measured; the server's processor time is read from the end of the warm-up to the tool's exit.
 # Arguments after `--` go to `keyhold bench` (e.g. `-- --kmip-version 1.4 --tls-protocol TLSv1.2`).
-# Prints one line per run and, at the end, the median ops/s and CPU per operation of each build.
+# Prints one line per run and, at the end, the medians of each build: ops/s, and the server's and the load
+# tool's processor time per operation (the tool's as it reports it, loadToolCpuSeconds; NaN from a tool
+# that does not).
 # --a-env NAME=VALUE, --b-env NAME=VALUE (repeatable): run that side as `keyhold serve` on the configuration
 # `keyhold dev` wrote, with these settings from the environment (e.g. `--b-env KEYHOLD_TLS_PROFILE=modern
 # --b-env KEYHOLD_TLS_PROVIDER=openssl`), so that one jar can be compared with itself under two settings.
 # --load-tools: compare the load tools of A and B instead: one server (`keyhold dev` from jar A) for all the
 # runs, warmed once with --warmup seconds of each tool, then per round a run of A's `keyhold bench` and one
-# of B's against it (each with --warmup seconds of its own warm-up); reports the load tool's processor time
-# per request too, as the tool reports it (loadToolCpuSeconds; NaN from a tool that does not).
+# of B's against it (each with --warmup seconds of its own warm-up).
 # Needs Linux (/proc) and python3 (Debian's).
 set -euo pipefail
 
@@ -38,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) warmup=$2; shift 2 ;;
     --load-tools) load_tools=1; shift ;;
     --) shift; bench_args=("$@"); break ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ab.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -65,8 +67,35 @@ trap cleanup EXIT
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-run_one() { # LABEL JAR [NAME=VALUE...]
-  local label=$1 jar=$2 port before after line
+# measure LABEL JAR PORT CERTS: one `keyhold bench` of JAR against the Keyhold in KEYHOLD_PID, warmed up in the
+# process that measures (a fresh load tool is slow until the JIT has compiled it); the server's processor
+# time is read from the end of the warm-up to the tool's exit. Prints and records one row.
+measure() {
+  local label=$1 jar=$2 port=$3 certs=$4 before after client out
+  out="$(mktemp "${TMPDIR:-/tmp}/keyhold-ab.XXXXXX")"
+  "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$certs" --op "$op" \
+    --connections "$connections" --duration "$duration" --warmup "$warmup" --json "${bench_args[@]}" > "$out" &
+  client=$!
+  sleep "$warmup"
+  before="$(cpu_ticks "$KEYHOLD_PID")"
+  wait "$client"
+  after="$(cpu_ticks "$KEYHOLD_PID")"
+  "$PY" - "$label" "$(cat "$out")" "$before" "$after" "$ticks" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee -a "$results"
+import json, sys
+label, line, before, after, ticks, load = sys.argv[1:7]
+t = json.loads(line)
+ops = t["ops"]
+server_us = (int(after) - int(before)) / int(ticks) / ops * 1e6 if ops else float("nan")
+cpu = t.get("loadToolCpuSeconds")
+tool_us = cpu / t["requests"] * 1e6 if cpu is not None and t["requests"] else float("nan")
+print(f"{label}\t{t['opsPerSecond']:.1f}\t{server_us:.1f}\t{tool_us:.1f}\t{t['latencyMs']['p50']:.3f}"
+      f"\t{t['latencyMs']['p99']:.3f}\t{t['errors']}\t{load}")
+PY
+  rm -f "$out"
+}
+
+run_one() { # LABEL JAR [NAME=VALUE...]: a fresh server from JAR (with these settings: keyhold serve), measured
+  local label=$1 jar=$2 port
   shift 2
   work="$(mktemp -d "${TMPDIR:-/tmp}/keyhold-ab.XXXXXX")"
   port="$(free_port)"
@@ -81,28 +110,12 @@ run_one() { # LABEL JAR [NAME=VALUE...]
     KEYHOLD_PID=$!
     wait_keyhold "$work/server.log" "$KEYHOLD_PID"
   fi
-  # the warm-up runs in the measuring JVM: a fresh load tool is slow until its own JIT has compiled it
-  "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" \
-    --connections "$connections" --duration "$duration" --warmup "$warmup" --json "${bench_args[@]}" \
-    > "$work/run.json" &
-  local client=$!
-  sleep "$warmup"
-  before="$(cpu_ticks "$KEYHOLD_PID")"
-  wait "$client"
-  after="$(cpu_ticks "$KEYHOLD_PID")"
-  line="$(cat "$work/run.json")"
+  measure "$label" "$jar" "$port" "$work/dev"
   stop_keyhold
   rm -rf "$work"; work=""
-  "$PY" - "$label" "$line" "$before" "$after" "$ticks" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee -a "$results"
-import json, sys
-label, line, before, after, ticks, load = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-t = json.loads(line)
-ops = t["ops"]
-cpu_us = (after - before) / ticks / ops * 1e6 if ops else float("nan")
-print(f"{label}\t{t['opsPerSecond']:.1f}\t{cpu_us:.1f}\t{t['latencyMs']['p50']:.3f}\t{t['latencyMs']['p99']:.3f}\t{t['errors']}\t{load}")
-PY
 }
 
+header="ops/s\tserver CPU us/op\tload tool CPU us/op\tp50 ms\tp99 ms\terrors\tload average after"
 if [[ $load_tools == 1 ]]; then
   work="$(mktemp -d "${TMPDIR:-/tmp}/keyhold-ab.XXXXXX")"
   port="$(free_port)"
@@ -114,57 +127,30 @@ if [[ $load_tools == 1 ]]; then
       --duration "$warmup" --warmup 0 "${bench_args[@]}" > /dev/null
   done
   echo "keyhold bench --op $op --connections $connections --duration $duration --warmup $warmup ${bench_args[*]};" \
-    "one server; $(nproc) CPUs"
-  echo -e "load tool\tops/s\tserver CPU us/op\tload tool CPU us/op\tp50 ms\tp99 ms\terrors\tload average after"
+    "one server for both load tools; $(nproc) CPUs"
+  echo -e "load tool\t$header"
   for _ in $(seq 1 "$rounds"); do
-    for side in A B; do
-      jar=$a; [[ $side == B ]] && jar=$b
-      "$java" -jar "$jar" bench --server "127.0.0.1:$port" --certs "$work/dev" --op "$op" --connections "$connections" \
-        --duration "$duration" --warmup "$warmup" --json "${bench_args[@]}" > "$work/run.json" &
-      client=$!
-      sleep "$warmup"
-      before="$(cpu_ticks "$KEYHOLD_PID")"
-      wait "$client"
-      after="$(cpu_ticks "$KEYHOLD_PID")"
-      "$PY" - "$side" "$(cat "$work/run.json")" "$before" "$after" "$ticks" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee -a "$results"
-import json, sys
-side, line, before, after, ticks, load = sys.argv[1:7]
-t = json.loads(line)
-ops = t["ops"]
-server_us = (int(after) - int(before)) / int(ticks) / ops * 1e6
-cpu = t.get("loadToolCpuSeconds")
-client_us = float("nan") if cpu is None else cpu / t["requests"] * 1e6
-print(f"{side}\t{t['opsPerSecond']:.1f}\t{server_us:.1f}\t{client_us:.1f}\t{t['latencyMs']['p50']:.3f}\t{t['latencyMs']['p99']:.3f}\t{t['errors']}\t{load}")
-PY
-    done
+    measure A "$a" "$port" "$work/dev"
+    measure B "$b" "$port" "$work/dev"
   done
-  "$PY" - "$results" <<'PY'
-import statistics, sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-med = {}
-for label in ("A", "B"):
-    mine = [r for r in rows if r[0] == label]
-    med[label] = [statistics.median(float(r[i]) for r in mine) for i in (1, 2, 3)]
-    print(f"median {label}: {med[label][0]:.1f} ops/s, {med[label][1]:.1f} us of server CPU and {med[label][2]:.1f} us of"
-          f" load tool CPU per operation")
-print(f"B / A: {med['B'][0] / med['A'][0]:.2f}x ops/s, {med['B'][2] / med['A'][2]:.2f}x load tool CPU per operation")
-PY
-  exit 0
+else
+  echo "keyhold bench --op $op --connections $connections --duration $duration --warmup $warmup ${bench_args[*]};" \
+    "$(nproc) CPUs"
+  echo -e "build\t$header"
+  for _ in $(seq 1 "$rounds"); do
+    run_one A "$a" ${a_env[@]+"${a_env[@]}"}
+    run_one B "$b" ${b_env[@]+"${b_env[@]}"}
+  done
 fi
-
-echo "keyhold bench --op $op --connections $connections --duration $duration ${bench_args[*]}; $(nproc) CPUs"
-echo -e "build\tops/s\tserver CPU us/op\tp50 ms\tp99 ms\terrors\tload average after"
-for _ in $(seq 1 "$rounds"); do
-  run_one A "$a" ${a_env[@]+"${a_env[@]}"}
-  run_one B "$b" ${b_env[@]+"${b_env[@]}"}
-done
 "$PY" - "$results" <<'PY'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 med = {}
 for label in ("A", "B"):
     mine = [r for r in rows if r[0] == label]
-    med[label] = (statistics.median(float(r[1]) for r in mine), statistics.median(float(r[2]) for r in mine))
-    print(f"median {label}: {med[label][0]:.1f} ops/s, {med[label][1]:.1f} us of server CPU per operation")
-print(f"B / A: {med['B'][0] / med['A'][0]:.2f}x ops/s, {med['B'][1] / med['A'][1]:.2f}x CPU per operation")
+    med[label] = [statistics.median(float(r[i]) for r in mine) for i in (1, 2, 3)]
+    print(f"median {label}: {med[label][0]:.1f} ops/s, {med[label][1]:.1f} us of server CPU and {med[label][2]:.1f} us"
+          f" of load tool CPU per operation")
+print(f"B / A: {med['B'][0] / med['A'][0]:.2f}x ops/s, {med['B'][1] / med['A'][1]:.2f}x server CPU and"
+      f" {med['B'][2] / med['A'][2]:.2f}x load tool CPU per operation")
 PY

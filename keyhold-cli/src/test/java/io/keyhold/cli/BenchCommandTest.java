@@ -236,6 +236,61 @@ class BenchCommandTest {
         assertThat(run.stderr()).isEqualTo(message + " (see keyhold bench --help)" + System.lineSeparator());
     }
 
+    // Through a TCP proxy that breaks the measured connections on purpose, one second after it accepted them:
+    // a request left unanswered times out and counts as an error, a connection closed under the load tool is
+    // replaced, and a run whose connections cannot be replaced reports them lost and exits 1. The first
+    // connection the proxy accepts is the setup's, which it leaves alone.
+
+    private static CliRun benchThrough(FaultyProxy proxy) {
+        return CliRun.run("", "bench", "--server", "127.0.0.1:" + proxy.port(), "--certs", dir.toString(),
+                "--op", "get", "--connections", "2", "--duration", "3", "--warmup", "0", "--timeout-ms", "300",
+                "--json");
+    }
+
+    @Test
+    void unansweredRequests_timeOut_countAsErrors_andTheirConnectionsAreReplaced() throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(FaultyProxy.Fault.STALL, port)) {
+            CliRun run = benchThrough(proxy);
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            JsonNode r = JSON.readTree(run.stdout());
+            // the one request in flight on each stalled connection; their replacements are answered
+            assertThat(r.get("errors").asLong()).isEqualTo(2);
+            assertThat(r.get("ops").asLong()).isPositive();
+            assertThat(r.get("lostConnections").asInt()).isZero();
+            assertThat(run.stderr()).contains("first error: get: timed out");
+            assertThat(proxy.accepted()).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    @Test
+    void connectionsClosedUnderTheLoad_areReplaced_andTheRunGoesOn() throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(FaultyProxy.Fault.CLOSE, port)) {
+            CliRun run = benchThrough(proxy);
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            JsonNode r = JSON.readTree(run.stdout());
+            // at most the request in flight on each closed connection fails
+            assertThat(r.get("errors").asLong()).isBetween(0L, 2L);
+            assertThat(r.get("ops").asLong()).isPositive();
+            assertThat(r.get("lostConnections").asInt()).isZero();
+            assertThat(proxy.accepted()).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    @Test
+    void connectionsThatCannotBeReplaced_areLost_exit1() throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(FaultyProxy.Fault.CLOSE_AND_REFUSE, port)) {
+            CliRun run = benchThrough(proxy);
+
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+            JsonNode r = JSON.readTree(run.stdout());
+            assertThat(r.get("lostConnections").asInt()).isEqualTo(2);
+            assertThat(run.stderr()).contains("error: 2 of 2 connections were lost during the run");
+            assertThat(proxy.accepted()).isEqualTo(3);
+        }
+    }
+
     @Test
     void serverNotListening_exits1() throws Exception {
         int closed;
