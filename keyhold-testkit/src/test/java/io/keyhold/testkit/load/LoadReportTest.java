@@ -21,10 +21,16 @@ class LoadReportTest {
     }
 
     private LoadReport report(String op, long requests, double seconds, List<LoadReport.OperationStats> stats) throws Exception {
+        return report(op, "1.4", requests, seconds, stats, null, Double.NaN);
+    }
+
+    private LoadReport report(String op, String version, long requests, double seconds,
+                              List<LoadReport.OperationStats> stats, LoadReport.HandshakeCounts handshakes,
+                              double loadToolCpuSeconds) throws Exception {
         Path pem = Files.writeString(dir.resolve("x.pem"), "x");
-        LoadOptions o = LoadOptions.create("127.0.0.1", 5696, pem, pem, pem, op, null, 2, null, requests, 0, "1.4", null,
+        LoadOptions o = LoadOptions.create("127.0.0.1", 5696, pem, pem, pem, op, null, 2, null, requests, 0, version, null,
                 null, null, 5);
-        return new LoadReport(o, "TLSv1.3", "TLS_AES_256_GCM_SHA384", seconds, stats, 0);
+        return new LoadReport(o, "TLSv1.3", "TLS_AES_256_GCM_SHA384", seconds, stats, 0, handshakes, loadToolCpuSeconds);
     }
 
     @Test
@@ -60,11 +66,8 @@ class LoadReportTest {
 
     @Test
     void handshakeCounts_areReportedInTextAndJson_andAbsentForOtherOperations() throws Exception {
-        Path pem = Files.writeString(dir.resolve("x.pem"), "x");
-        LoadOptions o = LoadOptions.create("127.0.0.1", 5696, pem, pem, pem, "resume", null, 2, null, 3L, 0, "1.2", null,
-                null, null, 5);
-        LoadReport r = new LoadReport(o, "TLSv1.3", "TLS_AES_256_GCM_SHA384", 1.0,
-                List.of(new LoadReport.OperationStats(LoadOperation.RESUME, 1, "discover-versions", millis(1, 2, 3), 0)), 0,
+        LoadReport r = report("resume", "1.2", 3, 1.0,
+                List.of(new LoadReport.OperationStats(LoadOperation.RESUME, 1, "discover-versions", millis(1, 2, 3), 0)),
                 new LoadReport.HandshakeCounts(3, 4), Double.NaN);
 
         assertThat(r.json()).contains("\"lostConnections\":0,\"loadToolCpuSeconds\":null,"
@@ -81,12 +84,8 @@ class LoadReportTest {
 
     @Test
     void loadToolCpu_isReportedPerRequest_andNullWhenUnknown() throws Exception {
-        Path pem = Files.writeString(dir.resolve("x.pem"), "x");
-        LoadOptions o = LoadOptions.create("127.0.0.1", 5696, pem, pem, pem, "get", null, 2, null, 4L, 0, "1.2", null,
-                null, null, 5);
-        LoadReport r = new LoadReport(o, "TLSv1.3", "TLS_AES_256_GCM_SHA384", 1.0,
-                List.of(new LoadReport.OperationStats(LoadOperation.GET, 1, "aes-256", millis(1, 2, 3), 1)), 0, null,
-                0.0002);
+        LoadReport r = report("get", "1.2", 4, 1.0,
+                List.of(new LoadReport.OperationStats(LoadOperation.GET, 1, "aes-256", millis(1, 2, 3), 1)), null, 0.0002);
 
         assertThat(r.json()).contains("\"lostConnections\":0,\"loadToolCpuSeconds\":0.000200,\"operations\":{");
         // 200 us over 4 requests (3 answered, 1 error)
