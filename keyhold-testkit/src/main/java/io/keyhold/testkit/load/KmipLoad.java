@@ -19,9 +19,10 @@ import javax.net.ssl.SSLException;
  * Closed-loop KMIP load generator: N connections, each sending one request and waiting for its response
  * before the next, driven from event loops ({@link EventLoopLoad}); the handshake runs, whose connections
  * are opened per request, and runs over other {@link LoadConnection}s take a thread per connection. The
- * operations ({@link LoadOperation}) are prepared on one setup connection first (keys created and activated, one probe request each). Every response's Result Status
- * is checked; failures count as errors. After a warm-up, it measures for a fixed time or a fixed number of
- * requests in total and reports throughput and latency percentiles, per operation for a mix.
+ * operations ({@link LoadOperation}) are prepared on one setup connection first (keys created and
+ * activated, one probe request each). Every response's Result Status is checked; failures count as errors.
+ * After a warm-up, it measures for a fixed time or a fixed number of requests in total and reports
+ * throughput and latency percentiles, per operation for a mix, and the load tool's own processor time.
  *
  * <p>Exit status: {@value #EXIT_OK} when the run completed (errors are reported, not fatal),
  * {@value #EXIT_FAILED} when a connection or the TLS setup failed or a connection was lost for good,
@@ -74,7 +75,8 @@ public final class KmipLoad {
                     : ConnectionPerRequest.fullHandshakes(managers, o, handshakes);
             return run(o, perRequest, handshakes, json, out, err);
         }
-        return print(prepareThen(o, connector, workloads -> EventLoopLoad.run(o, ctx, workloads, err), err), json, out, err);
+        Outcome outcome = prepareThen(o, connector, workloads -> EventLoopLoad.run(o, ctx, workloads, err), err);
+        return print(outcome, json, out, err);
     }
 
     /** As {@link #run(LoadOptions, boolean, PrintWriter, PrintWriter)} over the given connections. */
