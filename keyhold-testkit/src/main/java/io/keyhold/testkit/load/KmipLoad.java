@@ -79,12 +79,10 @@ public final class KmipLoad {
         return print(outcome, json, out, err);
     }
 
-    /** As {@link #run(LoadOptions, boolean, PrintWriter, PrintWriter)} over the given connections. */
-    static int run(LoadOptions o, LoadConnection.Connector connector, boolean json, PrintWriter out, PrintWriter err) {
-        return run(o, connector, null, json, out, err);
-    }
-
-    /** As above; {@code handshakes} (or null) counts the connector's full and resumed handshakes for the report. */
+    /**
+     * As {@link #run(LoadOptions, boolean, PrintWriter, PrintWriter)} over the given connections, a thread
+     * each; {@code handshakes} counts the connector's full and resumed handshakes for the report.
+     */
     static int run(LoadOptions o, LoadConnection.Connector connector, ConnectionPerRequest.Handshakes handshakes,
                    boolean json, PrintWriter out, PrintWriter err) {
         return print(execute(o, connector, handshakes, err), json, out, err);
