@@ -233,7 +233,12 @@ final class GroupWriter {
             try {
                 envelope.useCurrentKey(connection);
                 audit.refresh(connection);
-                for (Pending<?> p : group) {
+                int deferredFirst = 0;
+                while (deferredFirst < group.size() && group.get(deferredFirst).deferred()) {
+                    deferredFirst++;
+                }
+                runDeferred(connection, group.subList(0, deferredFirst));
+                for (Pending<?> p : group.subList(deferredFirst, group.size())) {
                     runOne(connection, p);
                 }
                 audit.storeHead(connection);
@@ -304,6 +309,47 @@ final class GroupWriter {
         }
     }
 
+    /**
+     * Runs the deferred works that open a group (audit records of reads, queued before the others) inside
+     * one savepoint, rather than two per record. If one of them fails, even a statement its work caught,
+     * they are all rolled back and run again each in its own savepoint, so that one failing record takes
+     * no other with it.
+     */
+    private void runDeferred(Connection connection, List<Pending<?>> works) throws SQLException {
+        if (works.size() < 2) {
+            for (Pending<?> p : works) {
+                runOne(connection, p);
+            }
+            return;
+        }
+        AuditRows.Mark before = audit.mark();
+        statements.execute(connection, "SAVEPOINT records");
+        boolean failed = false;
+        for (Pending<?> p : works) {
+            SqlTransaction tx = new SqlTransaction(connection, true, envelope, audit, statements).enclosed();
+            try {
+                p.run(tx);
+            } finally {
+                tx.finish();
+            }
+            if (p.failure != null || tx.failedStatement()) {
+                failed = true;
+                break;
+            }
+        }
+        if (failed) {
+            statements.execute(connection, "ROLLBACK TO records");
+            audit.reset(before);
+        }
+        statements.execute(connection, "RELEASE records");
+        if (failed) {
+            for (Pending<?> p : works) {
+                p.reset();
+                runOne(connection, p);
+            }
+        }
+    }
+
     /** Runs one work inside its savepoint; its own failure rolls back only its changes. */
     private void runOne(Connection connection, Pending<?> p) throws SQLException {
         SqlTransaction tx = new SqlTransaction(connection, true, envelope, audit, statements);
@@ -345,6 +391,11 @@ final class GroupWriter {
         Pending(TransactionWork<WriteTransaction, T> work, Consumer<Throwable> whenDone) {
             this.work = work;
             this.whenDone = whenDone;
+        }
+
+        /** Whether no caller waits for this work (see {@link GroupWriter#submitDeferred}). */
+        boolean deferred() {
+            return whenDone != null;
         }
 
         void run(WriteTransaction tx) {

@@ -40,6 +40,10 @@ final class SqlTransaction implements WriteTransaction {
     private final AuditRows audit;
     private final StatementCache statements;
     private boolean finished;
+    /** Inside a savepoint its caller rolls back when any statement fails (see {@link #enclosed}). */
+    private boolean enclosed;
+    /** A statement of an enclosed transaction failed: its caller must roll it back. */
+    private boolean failedStatement;
 
     SqlTransaction(Connection connection, boolean writable, ObjectEnvelope envelope) {
         this(connection, writable, envelope, null, null);
@@ -60,6 +64,21 @@ final class SqlTransaction implements WriteTransaction {
 
     void finish() {
         finished = true;
+    }
+
+    /**
+     * Marks this transaction as run inside a savepoint that its caller rolls back whenever one of its
+     * statements fails ({@link #failedStatement()}), even if the work caught the failure and went on: its
+     * inserts and updates then need no savepoint of their own.
+     */
+    SqlTransaction enclosed() {
+        enclosed = true;
+        return this;
+    }
+
+    /** Whether a statement of this {@link #enclosed} transaction failed. */
+    boolean failedStatement() {
+        return failedStatement;
     }
 
     @Override
@@ -530,9 +549,22 @@ final class SqlTransaction implements WriteTransaction {
 
     /**
      * Runs the statements of one insert or update inside a savepoint, so that a failure halfway leaves
-     * nothing behind even if the work catches the exception and goes on.
+     * nothing behind even if the work catches the exception and goes on. An {@link #enclosed} transaction
+     * runs them without one and records the failure, for its caller to roll back the enclosing savepoint.
      */
     private void atomically(String operation, SqlSteps steps) {
+        if (enclosed) {
+            try {
+                steps.run();
+            } catch (SQLException e) {
+                failedStatement = true;
+                throw failure(operation, e);
+            } catch (RuntimeException e) {
+                failedStatement = true;
+                throw e;
+            }
+            return;
+        }
         try {
             savepoint("SAVEPOINT operation");
             try {

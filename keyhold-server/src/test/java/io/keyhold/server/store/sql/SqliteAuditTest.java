@@ -27,6 +27,9 @@ import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.testing.Payloads;
 import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -288,6 +291,42 @@ class SqliteAuditTest {
         }
         assertThat(stored()).extracting(r -> r.event().uniqueIdentifiers().get(0)).containsExactly("1", "2", "3", "4");
         assertThat(verify().problem()).isEmpty();
+    }
+
+    @Test
+    void deferredRecords_oneFailingHalfway_theOthersCommitInTheSameGroup_noHalfRecordStays() throws Exception {
+        CountDownLatch heard = new CountDownLatch(3);
+        List<AuditRecord> committed = Collections.synchronizedList(new ArrayList<>());
+        try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
+            // the record's own row goes in first; its object list then fails, halfway through the record
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE TRIGGER poison BEFORE INSERT ON audit_object WHEN NEW.uid = 'poison'"
+                        + " BEGIN SELECT RAISE(ABORT, 'poisoned record'); END");
+            }
+            store.auditListener(records -> {
+                committed.addAll(records);
+                records.forEach(r -> heard.countDown());
+            });
+            CountDownLatch release = new CountDownLatch(1);
+            Thread blocker = holdWriter(store, release);
+            long commitsBefore = store.stats().commits();
+            for (String uid : List.of("1", "2", "poison", "3")) {
+                store.appendAudit(List.of(event("Get", uid)), false);
+            }
+            release.countDown();
+            blocker.join();
+            assertThat(heard.await(30, TimeUnit.SECONDS)).isTrue();
+            // the blocker's group, then one group of the four deferred records
+            assertThat(store.stats().commits()).isEqualTo(commitsBefore + 2);
+            assertThat(committed).extracting(r -> r.event().uniqueIdentifiers().get(0)).containsExactly("1", "2", "3");
+        }
+        List<AuditRecord> records = stored();
+        assertThat(records).extracting(AuditRecord::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(records).extracting(r -> r.event().uniqueIdentifiers().get(0)).containsExactly("1", "2", "3");
+        AuditVerifier.Result result = verify();
+        assertThat(result.problem()).isEmpty();
+        assertThat(result.verified()).isEqualTo(3);
     }
 
     @Test
