@@ -21,9 +21,10 @@ import java.util.function.Consumer;
 
 /**
  * The writer thread and its queue. Each round takes every waiting work (up to the group bound), runs
- * them in one immediate transaction, each in its own savepoint, commits once and then completes every
- * caller: a work that threw gets its own exception back, the others their results; if the commit fails,
- * every work that had succeeded gets a {@link StoreException}.
+ * them in one immediate transaction, each in its own savepoint (the deferred works that open a group
+ * share one, see {@link #runDeferred}), commits once and then completes every caller: a work that threw
+ * gets its own exception back, the others their results; if the commit fails, every work that had
+ * succeeded gets a {@link StoreException}.
  *
  * <p>A work no caller waits for (the audit records of reads) is {@link #submitDeferred deferred}: it does
  * not wake the writer for itself. The first one waiting wakes it, and the writer then lets the others
