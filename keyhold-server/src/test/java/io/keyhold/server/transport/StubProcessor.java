@@ -42,9 +42,10 @@ public class StubProcessor implements RequestProcessor {
 
     @Override
     public byte[] process(byte[] request, RequestContext context) {
+        // the thread first: a test that waits for a request to be running may then clear the list
+        threads.add(Thread.currentThread().getName());
         int now = running.incrementAndGet();
         maxRunning.accumulateAndGet(now, Math::max);
-        threads.add(Thread.currentThread().getName());
         sessions.add(context.session());
         context.session().values().computeIfAbsent("stub", k -> (AutoCloseable) sessionsClosed::incrementAndGet);
         try {
