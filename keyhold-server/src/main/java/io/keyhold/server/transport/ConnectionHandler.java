@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection after TLS: names the client when the handshake completes, then runs its requests
- * one at a time, in order, on the worker pool. While a request is in progress the connection is not read
- * (auto-read off), which keeps the answers in order and bounds what one client can make the server buffer;
- * requests that arrived in the same read wait in a queue. Every method runs on the channel's event loop.
+ * one at a time, in order, on the worker pool. Once a whole request waits behind the one in progress (a
+ * client that sends ahead of its answers), the connection is no longer read (auto-read off) until the
+ * queue is empty again, which keeps the answers in order and bounds what one client can make the server
+ * buffer. A client that waits for each answer, as most do, is never paused: turning reading off and on
+ * again costs two changes of the event loop's interest set per request. Every method runs on the
+ * channel's event loop.
  *
  * <p>The limits that need the client's name apply here: a connection beyond the identity's share is
  * closed once the handshake names the client, and a request beyond the identity's rate is answered with
@@ -54,6 +57,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
+    /** The pipeline's message decoder, which times messages arriving (null in tests without one). */
+    private TtlvFrameDecoder frames;
     private Identity identity;
     private String remote = "unknown";
     private boolean busy;
@@ -74,6 +79,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.frames = ctx.pipeline().get(TtlvFrameDecoder.class);
         this.remote = Listeners.describe(ctx.channel().remoteAddress());
     }
 
@@ -160,9 +166,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         queue.add(frame);
-        ctx.channel().config().setAutoRead(false);
         if (!busy && identity != null) {
             next(); // before the handshake event has named the client, requests wait for it
+        }
+        if (!queue.isEmpty()) {
+            ctx.channel().config().setAutoRead(false); // a request waits: read no more until it is taken
         }
     }
 
@@ -174,11 +182,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         Frame frame = queue.poll();
         if (frame == null) {
-            TtlvFrameDecoder frames = ctx.pipeline().get(TtlvFrameDecoder.class);
             if (frames != null) {
-                frames.readingResumed();
+                frames.requestAnswered();
             }
-            ctx.channel().config().setAutoRead(true);
+            ctx.channel().config().setAutoRead(true); // nothing when it was on
             return;
         }
         if (frame instanceof Frame.NotKmip bad) {
@@ -205,6 +212,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean oneAtATime = server.requestStarted();
         boolean inline = withinRate && oneAtATime && processor.quick(request);
         busy = true;
+        if (frames != null) {
+            frames.requestStarted();
+        }
         RequestContext context = new RequestContext(identity, remote, session);
         if (inline) {
             runHere(request, context);

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * <p>With a read timeout, a message must arrive whole within that time of its first byte; otherwise
  * {@link ReadTimedOut} is fired down the pipeline, for the handler to close the connection. This is what
  * defeats a client that holds a connection (and a buffer) by trickling a message one byte at a time, which
- * the idle timeout cannot, since every byte counts as traffic. While the connection is not being read (a
- * request is in progress), the clock is stopped: it restarts when reading resumes ({@link #readingResumed}).
+ * the idle timeout cannot, since every byte counts as traffic. While a request of the connection is in
+ * progress ({@link #requestStarted}), or the connection is not being read, the clock is stopped: it
+ * restarts once the request is answered ({@link #requestAnswered}).
  */
 final class TtlvFrameDecoder extends ByteToMessageDecoder {
     static final int HEADER_BYTES = 8;
@@ -31,6 +32,7 @@ final class TtlvFrameDecoder extends ByteToMessageDecoder {
     private final int maxMessageBytes;
     private final long readTimeoutNanos;
     private boolean failed;
+    private boolean requestInProgress;
     private long deadlineNanos;
     private ScheduledFuture<?> check;
 
@@ -71,11 +73,17 @@ final class TtlvFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Called on the event loop when a request of this connection starts: the clock stops until it is answered. */
+    void requestStarted() {
+        requestInProgress = true;
+    }
+
     /**
-     * Called on the event loop when the connection is read again after a request: a message already begun
+     * Called on the event loop when the requests of the connection are answered: a message already begun
      * gets the whole timeout from now, since its sender may have waited for the answer before going on.
      */
-    void readingResumed() {
+    void requestAnswered() {
+        requestInProgress = false;
         if (deadlineNanos != 0) {
             deadlineNanos = System.nanoTime() + readTimeoutNanos;
         }
@@ -91,8 +99,8 @@ final class TtlvFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         long now = System.nanoTime();
-        if (!ctx.channel().config().isAutoRead()) {
-            deadlineNanos = now + readTimeoutNanos; // not reading: the client cannot be blamed
+        if (requestInProgress || !ctx.channel().config().isAutoRead()) {
+            deadlineNanos = now + readTimeoutNanos; // answering, or not reading: the client cannot be blamed
             schedule(ctx, readTimeoutNanos);
         } else if (now - deadlineNanos < 0) {
             schedule(ctx, deadlineNanos - now);
