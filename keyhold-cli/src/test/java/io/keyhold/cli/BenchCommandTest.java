@@ -76,11 +76,23 @@ class BenchCommandTest {
             assertThat(r.get("durationSeconds").isNull()).isTrue();
             assertThat(r.get("kmipVersion").asText()).isEqualTo("1.2");
             assertThat(r.get("lostConnections").asInt()).isZero();
-            assertThat(r.get("loadToolCpuSeconds").asDouble()).as("the load tool's own processor time").isPositive();
+            // 20 requests may take less than the 10 ms clock tick the JVM counts process time in
+            assertThat(r.get("loadToolCpuSeconds").isNumber()).as("the load tool's own processor time").isTrue();
+            assertThat(r.get("loadToolCpuSeconds").asDouble()).isNotNegative();
             assertCounts(r, 20);
             assertThat(r.get("operations").size()).isEqualTo(1);
             assertCounts(r.get("operations").get(op), 20);
         }
+    }
+
+    @Test
+    void loadToolCpu_overASecondOfGets_isPositive() throws Exception {
+        CliRun run = bench("--op", "get", "--duration", "1", "--connections", "2", "--warmup", "0", "--json");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode r = JSON.readTree(run.stdout());
+        assertThat(r.get("ops").asLong()).isPositive();
+        assertThat(r.get("loadToolCpuSeconds").asDouble()).as("the load tool's own processor time").isPositive();
     }
 
     @Test
