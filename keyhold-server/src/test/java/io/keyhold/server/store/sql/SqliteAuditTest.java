@@ -105,7 +105,7 @@ class SqliteAuditTest {
             CountDownLatch release = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
-                Thread blocker = holdWriter(store, release);
+                Thread blocker = ReadRecordGroups.holdWriter(store, release);
                 List<Future<?>> works = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     int n = i;
@@ -198,34 +198,12 @@ class SqliteAuditTest {
     }
 
     /** Starts a write that keeps the writer busy until {@code release}; returns once it is running. */
-    private static Thread holdWriter(SqlObjectStore store, CountDownLatch release) throws InterruptedException {
-        CountDownLatch held = new CountDownLatch(1);
-        Thread blocker = new Thread(() -> {
-            try {
-                store.write(tx -> {
-                    held.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                });
-            } catch (KmipException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        blocker.start();
-        held.await();
-        return blocker;
-    }
-
     @Test
     void queuedRecords_fullQueueMakesTheCallerWait_noRecordDropped() throws Exception {
         SqlObjectStore.Options options = SqlObjectStore.Options.DEFAULTS.withMaxQueuedAuditRecords(2);
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral(), options)) {
             CountDownLatch release = new CountDownLatch(1);
-            Thread blocker = holdWriter(store, release);
+            Thread blocker = ReadRecordGroups.holdWriter(store, release);
             store.appendAudit(List.of(event("Get", "1")), false);
             store.appendAudit(List.of(event("Get", "2")), false);
             AtomicBoolean thirdReturned = new AtomicBoolean();
@@ -267,7 +245,7 @@ class SqliteAuditTest {
     void deferredRecords_commitWithTheNextWorkACallerWaitsFor_inOneGroup() throws Exception {
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
             CountDownLatch release = new CountDownLatch(1);
-            Thread blocker = holdWriter(store, release);
+            Thread blocker = ReadRecordGroups.holdWriter(store, release);
             long commitsBefore = store.stats().commits();
             store.appendAudit(List.of(event("Get", "1")), false);
             store.appendAudit(List.of(event("Get", "2"), event("Get", "3")), false);
@@ -295,38 +273,17 @@ class SqliteAuditTest {
 
     @Test
     void deferredRecords_oneFailingHalfway_theOthersCommitInTheSameGroup_noHalfRecordStays() throws Exception {
-        CountDownLatch heard = new CountDownLatch(3);
-        List<AuditRecord> committed = Collections.synchronizedList(new ArrayList<>());
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
-            // the record's own row goes in first; its object list then fails, halfway through the record
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
                     Statement st = c.createStatement()) {
                 st.execute("CREATE TRIGGER poison BEFORE INSERT ON audit_object WHEN NEW.uid = 'poison'"
                         + " BEGIN SELECT RAISE(ABORT, 'poisoned record'); END");
             }
-            store.auditListener(records -> {
-                committed.addAll(records);
-                records.forEach(r -> heard.countDown());
-            });
-            CountDownLatch release = new CountDownLatch(1);
-            Thread blocker = holdWriter(store, release);
-            long commitsBefore = store.stats().commits();
-            for (String uid : List.of("1", "2", "poison", "3")) {
-                store.appendAudit(List.of(event("Get", uid)), false);
-            }
-            release.countDown();
-            blocker.join();
-            assertThat(heard.await(30, TimeUnit.SECONDS)).isTrue();
-            // the blocker's group, then one group of the four deferred records
-            assertThat(store.stats().commits()).isEqualTo(commitsBefore + 2);
-            assertThat(committed).extracting(r -> r.event().uniqueIdentifiers().get(0)).containsExactly("1", "2", "3");
+            ReadRecordGroups.readsWithOnePoisoned(store);
         }
-        List<AuditRecord> records = stored();
-        assertThat(records).extracting(AuditRecord::sequence).containsExactly(1L, 2L, 3L);
-        assertThat(records).extracting(r -> r.event().uniqueIdentifiers().get(0)).containsExactly("1", "2", "3");
-        AuditVerifier.Result result = verify();
-        assertThat(result.problem()).isEmpty();
-        assertThat(result.verified()).isEqualTo(3);
+        try (SqlAuditLog log = SqlAuditLog.open(db())) {
+            ReadRecordGroups.assertThreeReadsChained(log);
+        }
     }
 
     @Test
