@@ -21,6 +21,7 @@ import io.keyhold.server.dispatch.RequestContext;
 import io.keyhold.server.store.StoredObject;
 import io.keyhold.server.store.sql.SqlAuditLog;
 import io.keyhold.server.store.sql.SqlObjectStore;
+import io.keyhold.server.testing.HeldWriter;
 import io.keyhold.server.testing.Payloads;
 import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
@@ -58,7 +59,6 @@ class ReadsDoNotWriteTest {
     void repeatedReads_changeNoObjectAndAnswerWhileTheWriterIsBusy(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("k.db");
         SqlObjectStore store = SqlObjectStore.open(db, TestMasterKeys.ephemeral());
-        CountDownLatch writerHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread blocker = null;
         try (ServerAssembly.Assembly a = ServerAssembly.open(store, Clock.systemUTC())) {
@@ -68,23 +68,7 @@ class ReadsDoNotWriteTest {
             StoredObject before = store.read(tx -> tx.get(uid)).orElseThrow();
 
             // hold the only writer: anything that waited for a commit would now wait forever
-            blocker = new Thread(() -> {
-                try {
-                    store.write(tx -> {
-                        writerHeld.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return null;
-                    });
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            blocker.start();
-            writerHeld.await();
+            blocker = HeldWriter.hold(store, release);
             for (int i = 0; i < 20; i++) {
                 call(a, Operation.GET, Payloads.withUid(uid));
                 call(a, Operation.GET_ATTRIBUTES, Payloads.getAttributes(V, uid, "State"));
@@ -111,7 +95,6 @@ class ReadsDoNotWriteTest {
     void durableReads_answerWaitsForTheRecordsCommit(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("k.db");
         SqlObjectStore store = SqlObjectStore.open(db, TestMasterKeys.ephemeral());
-        CountDownLatch writerHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (ServerAssembly.Assembly a = ServerAssembly.open(store, Clock.systemUTC(),
                 io.keyhold.server.crypto.CryptoPolicy.DEFAULT, 0, ServerConfig.Access.defaults(),
@@ -119,23 +102,7 @@ class ReadsDoNotWriteTest {
             String uid = call(a, Operation.CREATE, Payloads.createAes(V, 256)).child(Tag.UNIQUE_IDENTIFIER).orElseThrow()
                     .textValue();
             call(a, Operation.GET, Payloads.withUid(uid)); // clears Fresh
-            Thread blocker = new Thread(() -> {
-                try {
-                    store.write(tx -> {
-                        writerHeld.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return null;
-                    });
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            blocker.start();
-            writerHeld.await();
+            Thread blocker = HeldWriter.hold(store, release);
             AtomicBoolean answered = new AtomicBoolean();
             Thread reader = new Thread(() -> {
                 try {

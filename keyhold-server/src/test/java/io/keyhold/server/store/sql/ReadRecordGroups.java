@@ -2,11 +2,11 @@ package io.keyhold.server.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyhold.protocol.KmipException;
 import io.keyhold.server.audit.AuditChain;
 import io.keyhold.server.audit.AuditEvent;
 import io.keyhold.server.audit.AuditRecord;
 import io.keyhold.server.audit.AuditVerifier;
+import io.keyhold.server.testing.HeldWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,32 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Steps the audit tests of both databases share: holding the store's writer, and a group of read records. */
+/** A step the audit tests of both databases share: a group of read records with one that fails. */
 final class ReadRecordGroups {
     private ReadRecordGroups() {
-    }
-
-    /** Holds the store's writer in a group of its own until {@code release} counts down; returns the holding thread. */
-    static Thread holdWriter(SqlObjectStore store, CountDownLatch release) throws InterruptedException {
-        CountDownLatch held = new CountDownLatch(1);
-        Thread blocker = new Thread(() -> {
-            try {
-                store.write(tx -> {
-                    held.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                });
-            } catch (KmipException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        blocker.start();
-        held.await();
-        return blocker;
     }
 
     /**
@@ -57,7 +34,7 @@ final class ReadRecordGroups {
             records.forEach(r -> heard.countDown());
         });
         CountDownLatch release = new CountDownLatch(1);
-        Thread blocker = holdWriter(store, release);
+        Thread blocker = HeldWriter.hold(store, release);
         long commitsBefore = store.stats().commits();
         for (String uid : List.of("1", "2", "poison", "3")) {
             store.appendAudit(List.of(new AuditEvent(Instant.parse("2026-02-01T00:00:00.001Z"), "client1",

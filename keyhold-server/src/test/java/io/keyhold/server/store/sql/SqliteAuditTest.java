@@ -24,6 +24,7 @@ import io.keyhold.server.auth.Identity;
 import io.keyhold.server.dispatch.ConnectionSession;
 import io.keyhold.server.dispatch.DispatcherFixture;
 import io.keyhold.server.dispatch.RequestContext;
+import io.keyhold.server.testing.HeldWriter;
 import io.keyhold.server.testing.Payloads;
 import io.keyhold.server.testing.TestMasterKeys;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class SqliteAuditTest {
             CountDownLatch release = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
-                Thread blocker = ReadRecordGroups.holdWriter(store, release);
+                Thread blocker = HeldWriter.hold(store, release);
                 List<Future<?>> works = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     int n = i;
@@ -203,7 +204,7 @@ class SqliteAuditTest {
         SqlObjectStore.Options options = SqlObjectStore.Options.DEFAULTS.withMaxQueuedAuditRecords(2);
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral(), options)) {
             CountDownLatch release = new CountDownLatch(1);
-            Thread blocker = ReadRecordGroups.holdWriter(store, release);
+            Thread blocker = HeldWriter.hold(store, release);
             store.appendAudit(List.of(event("Get", "1")), false);
             store.appendAudit(List.of(event("Get", "2")), false);
             AtomicBoolean thirdReturned = new AtomicBoolean();
@@ -245,7 +246,7 @@ class SqliteAuditTest {
     void deferredRecords_commitWithTheNextWorkACallerWaitsFor_inOneGroup() throws Exception {
         try (SqlObjectStore store = SqlObjectStore.open(db(), TestMasterKeys.ephemeral())) {
             CountDownLatch release = new CountDownLatch(1);
-            Thread blocker = ReadRecordGroups.holdWriter(store, release);
+            Thread blocker = HeldWriter.hold(store, release);
             long commitsBefore = store.stats().commits();
             store.appendAudit(List.of(event("Get", "1")), false);
             store.appendAudit(List.of(event("Get", "2"), event("Get", "3")), false);
